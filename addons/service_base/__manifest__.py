@@ -1,0 +1,31 @@
+{
+    "name": "Service Desk: Base",
+    "summary": "Installed base of customer equipment, service teams and skills, "
+    "security groups and the Service menu",
+    "version": "18.0.1.0.0",
+    "category": "Services/Service Desk",
+    "author": "Service Desk for Odoo",
+    "website": "https://github.com/service-desk-odoo/service-desk",
+    "license": "LGPL-3",
+    "depends": ["mail", "portal", "stock", "product"],
+    "data": [
+        "security/service_base_groups.xml",
+        "security/ir.model.access.csv",
+        "security/service_base_security.xml",
+        "views/service_equipment_views.xml",
+        "views/service_team_views.xml",
+        "views/service_skill_views.xml",
+        "views/product_template_views.xml",
+        "views/stock_lot_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_users_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": ["demo/service_base_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["service_base/static/tests/tours/*.js"],
+    },
+    "application": True,
+    "installable": True,
+}

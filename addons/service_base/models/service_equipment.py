@@ -1,0 +1,221 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class ServiceEquipment(models.Model):
+    _name = "service.equipment"
+    _description = "Customer Equipment"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(
+        compute="_compute_name",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        index="trigram",
+        tracking=True,
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Model",
+        required=True,
+        index=True,
+        check_company=True,
+        domain=[("is_equipment", "=", True)],
+        tracking=True,
+    )
+    categ_id = fields.Many2one(related="product_id.categ_id", store=True, index=True)
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        index=True,
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+        tracking=True,
+    )
+    serial = fields.Char(related="lot_id.name", string="Serial")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Owner",
+        index=True,
+        check_company=True,
+        tracking=True,
+        help="The customer who owns the unit.",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id",
+        string="Customer",
+        store=True,
+        index=True,
+    )
+    site_partner_id = fields.Many2one(
+        "res.partner",
+        string="Site",
+        check_company=True,
+        tracking=True,
+        help="Address where the unit stands, when it is not the owner's.",
+    )
+    team_id = fields.Many2one(
+        "service.team", string="Service Team", check_company=True, tracking=True
+    )
+    sale_date = fields.Date(tracking=True)
+    installation_date = fields.Date(tracking=True)
+    state = fields.Selection(
+        [
+            ("in_use", "In Use"),
+            ("in_repair", "In Repair"),
+            ("at_service_center", "At Service Centre"),
+            ("on_loan", "On Loan"),
+            ("retired", "Retired"),
+        ],
+        default="in_use",
+        required=True,
+        index=True,
+        tracking=True,
+        group_expand=True,
+    )
+    is_demo = fields.Boolean(
+        string="Demo Unit",
+        tracking=True,
+        help="Part of the demonstration pool: the company's unit shown to customers.",
+    )
+    note = fields.Html()
+    image_128 = fields.Image(related="product_id.image_128")
+    delivery_count = fields.Integer(related="lot_id.delivery_count", string="Deliveries")
+
+    _sql_constraints = [
+        # The Python check below gives the friendly message; this one also
+        # holds against two concurrent inserts, which can both pass it.
+        (
+            "lot_company_uniq",
+            "unique(lot_id, company_id)",
+            "A unit with this serial number is already registered in this company.",
+        ),
+    ]
+
+    @api.depends("product_id", "lot_id")
+    def _compute_name(self):
+        for unit in self:
+            if unit.product_id and unit.lot_id:
+                unit.name = f"{unit.product_id.name} / {unit.lot_id.name}"
+            elif unit.product_id and not unit.name:
+                unit.name = unit.product_id.name
+
+    @api.constrains("lot_id", "product_id")
+    def _check_lot_product(self):
+        for unit in self:
+            if unit.lot_id and unit.lot_id.product_id != unit.product_id:
+                raise ValidationError(
+                    _(
+                        "Serial number %(serial)s belongs to %(lot_product)s, not to %(product)s.",
+                        serial=unit.lot_id.name,
+                        lot_product=unit.lot_id.product_id.display_name,
+                        product=unit.product_id.display_name,
+                    )
+                )
+
+    @api.onchange("lot_id")
+    def _onchange_lot_id(self):
+        if self.lot_id:
+            self.product_id = self.lot_id.product_id
+            if not self.partner_id:
+                self.partner_id = self.lot_id.last_delivery_partner_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_serials_free(
+            [
+                (vals.get("lot_id"), vals.get("company_id") or self.env.company.id)
+                for vals in vals_list
+            ]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("lot_id") or vals.get("company_id"):
+            self._check_serials_free(
+                [
+                    (
+                        vals.get("lot_id") or unit.lot_id.id,
+                        vals.get("company_id") or unit.company_id.id,
+                    )
+                    for unit in self
+                ],
+                exclude=self,
+            )
+        return super().write(vals)
+
+    def action_view_deliveries(self):
+        """Open the transfers that moved this unit's serial number."""
+        self.ensure_one()
+        if not self.lot_id:
+            raise UserError(_("This unit has no serial number, so no delivery history."))
+        return self.lot_id.action_lot_open_transfers()
+
+    def action_retire(self):
+        self.write({"state": "retired", "active": False})
+
+    def action_reactivate(self):
+        self.write({"state": "in_use", "active": True})
+
+    @api.model
+    def _check_serials_free(self, lot_company_pairs, exclude=None):
+        """Refuse, in the user's language, a serial already registered in its company.
+
+        The SQL constraint holds against concurrent inserts; this check runs
+        first so that a person gets a sentence, not a database error.
+        """
+        pairs = [(lot_id, company_id) for lot_id, company_id in lot_company_pairs if lot_id]
+        if not pairs:
+            return
+        seen = set()
+        for pair in pairs:
+            if pair in seen:
+                self._raise_serial_taken(*pair)
+            seen.add(pair)
+        lot_ids = {lot_id for lot_id, __ in pairs}
+        domain = [("lot_id", "in", list(lot_ids))]
+        if exclude:
+            domain.append(("id", "not in", exclude.ids))
+        taken = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(domain, ["lot_id", "company_id"])
+        )
+        for unit in taken:
+            if (unit.lot_id.id, unit.company_id.id) in seen:
+                self._raise_serial_taken(unit.lot_id.id, unit.company_id.id)
+
+    def _raise_serial_taken(self, lot_id, company_id):
+        # sudo: only the serial's and company's names are shown, both of which
+        # the caller already named in its own request.
+        lot = self.env["stock.lot"].sudo().browse(lot_id)
+        company = self.env["res.company"].sudo().browse(company_id)
+        raise ValidationError(
+            _(
+                "Serial number %(serial)s is already registered as a unit in %(company)s.",
+                serial=lot.name,
+                company=company.name,
+            )
+        )
+
+    @api.model
+    def _prepare_vals_from_lot(self, lot):
+        """Values of a new unit for serial ``lot``: owner and sale date from its last delivery."""
+        # Odoo computes a lot's deliveries without dependencies: read them afresh.
+        lot.invalidate_recordset(["delivery_ids", "last_delivery_partner_id"])
+        last = lot.delivery_ids.filtered(lambda p: p.state == "done").sorted("date_done")[-1:]
+        return {
+            "product_id": lot.product_id.id,
+            "lot_id": lot.id,
+            "company_id": (lot.company_id or self.env.company).id,
+            "partner_id": last.partner_id.id,
+            "sale_date": last.date_done and last.date_done.date(),
+        }

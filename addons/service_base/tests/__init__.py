@@ -1,0 +1,3 @@
+from . import test_equipment
+from . import test_security
+from . import test_tour
