@@ -224,7 +224,7 @@ ensure_templates() {
         odoo_bin -c "$conf" -d "$tmp" -i "$(suite_addons | paste -sd,)" \
             --stop-after-init --log-level=warn --no-http >"$SD_HOME/$suite.log" 2>&1 \
             || { tail -n 60 "$SD_HOME/$suite.log" >&2; drop_database "$tmp"; die "installing the suite failed (log: $SD_HOME/$suite.log)"; }
-        if grep -E " (ERROR|CRITICAL) " "$SD_HOME/$suite.log" >&2; then
+        if grep -E " (ERROR|CRITICAL) |demo data failed to install" "$SD_HOME/$suite.log" >&2; then
             drop_database "$tmp"
             die "installing the suite logged errors (log: $SD_HOME/$suite.log)"
         fi

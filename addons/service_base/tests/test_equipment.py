@@ -149,3 +149,16 @@ class TestEquipment(ServiceBaseCase):
         team.handles_repair = False
         self.assertFalse(team._handles("repair"))
         self.assertTrue(team._handles("consultation"))
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(ServiceBaseCase):
+    def test_demo_installed_base(self):
+        """The demo database looks like a vendor's after-sales department."""
+        units = self.env["service.equipment"].search([("lot_id.name", "=like", "__-2024-%")])
+        self.assertGreaterEqual(len(units), 20)
+        self.assertTrue(units.filtered("is_demo"))
+        smirnov = self.env.ref("service_base.user_technician_smirnov")
+        boiler = self.env.ref("service_base.product_boiler_vx200_product")
+        self.assertTrue(smirnov._service_can_repair(boiler))
+        self.assertEqual(len(self.env.ref("service_base.team_moscow").member_ids), 2)
