@@ -20,6 +20,7 @@
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
+        "views/service_equipment_portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/service_base_demo.xml"],
