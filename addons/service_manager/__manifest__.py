@@ -1,6 +1,7 @@
 {
     "name": "Service Desk: Manager's Cockpit",
-    "summary": "The service manager's cockpit: demonstrations, meetings, quality control, satisfaction, cost and revenue control, workload forecast, competitors, KPI dashboard",
+    "summary": "The service manager's cockpit: demonstrations, meetings, quality control, "
+    "satisfaction, cost and revenue control, workload forecast, competitors, KPI dashboard",
     "version": "18.0.1.0.0",
     "category": "Services/Service Desk",
     "author": "Service Desk for Odoo",
@@ -11,10 +12,22 @@
         "service_parts",
         "service_contracts",
         "calendar",
+        "crm",
         "spreadsheet_dashboard",
     ],
     "data": [
+        "security/ir.model.access.csv",
+        "security/service_manager_security.xml",
+        "data/ir_sequence_data.xml",
+        "wizards/service_qc_fail_wizard_views.xml",
+        "views/service_demo_booking_views.xml",
+        "views/service_qc_template_views.xml",
+        "views/service_qc_check_views.xml",
+        "views/repair_order_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/service_manager_demo.xml"],
     "installable": True,
 }

@@ -1,0 +1,247 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+
+class ServiceDemoBooking(models.Model):
+    _name = "service.demo.booking"
+    _description = "Demonstration Booking"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        required=True, copy=False, readonly=True, default=lambda self: _("New"), index="trigram"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        string="Demo Unit",
+        required=True,
+        index=True,
+        check_company=True,
+        domain=[("is_demo", "=", True)],
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", index=True, check_company=True, tracking=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Presenter",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        tracking=True,
+    )
+    date_start = fields.Datetime(string="Start", required=True, tracking=True)
+    date_stop = fields.Datetime(string="End", required=True, tracking=True)
+    off_site = fields.Boolean(
+        string="At the Customer's",
+        help="The unit leaves the premises: a transfer takes it out and brings it back.",
+    )
+    location = fields.Char(string="Place")
+    event_id = fields.Many2one("calendar.event", string="Meeting", readonly=True, copy=False)
+    picking_out_id = fields.Many2one("stock.picking", string="Delivery to Customer", copy=False)
+    picking_in_id = fields.Many2one("stock.picking", string="Return", copy=False)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("confirmed", "Booked"),
+            ("out", "Unit Out"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        index=True,
+        tracking=True,
+    )
+    outcome = fields.Selection(
+        [
+            ("interested", "Interested"),
+            ("not_interested", "Not Interested"),
+            ("ordered", "Ordered"),
+        ],
+        tracking=True,
+    )
+    note = fields.Html()
+    lead_won = fields.Boolean(related="lead_id.stage_id.is_won", string="Won", store=True)
+
+    @api.constrains("date_start", "date_stop")
+    def _check_dates(self):
+        for booking in self:
+            if booking.date_stop <= booking.date_start:
+                raise ValidationError(_("A demonstration must end after it starts."))
+
+    @api.constrains("equipment_id", "date_start", "date_stop", "state")
+    def _check_unit_free(self):
+        active = self.filtered(lambda b: b.state != "cancelled")
+        if not active:
+            return
+        # Lock the units so that two bookings saved at once cannot both pass.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM service_equipment WHERE id IN %s FOR UPDATE",
+                tuple(active.equipment_id.ids),
+            )
+        )
+        for booking in active:
+            clash = self.search(
+                [
+                    ("id", "!=", booking.id),
+                    ("equipment_id", "=", booking.equipment_id.id),
+                    ("state", "!=", "cancelled"),
+                    ("date_start", "<", booking.date_stop),
+                    ("date_stop", ">", booking.date_start),
+                ],
+                limit=1,
+            )
+            if clash:
+                raise ValidationError(
+                    _(
+                        "%(unit)s is already booked for %(booking)s from %(start)s to %(stop)s.",
+                        unit=booking.equipment_id.display_name,
+                        booking=clash.name,
+                        start=fields.Datetime.to_string(clash.date_start),
+                        stop=fields.Datetime.to_string(clash.date_stop),
+                    )
+                )
+
+    @api.onchange("lead_id")
+    def _onchange_lead_id(self):
+        if self.lead_id.partner_id:
+            self.partner_id = self.lead_id.partner_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("service.demo.booking") or _(
+                    "New"
+                )
+        return super().create(vals_list)
+
+    def action_confirm(self):
+        """Book the unit: a calendar meeting with the customer and the presenter."""
+        for booking in self:
+            if booking.state != "draft":
+                raise UserError(_("Only a draft demonstration can be booked."))
+            booking.event_id = self.env["calendar.event"].create(booking._prepare_event_vals())
+        self.state = "confirmed"
+
+    def action_send_out(self):
+        """The unit leaves for the customer's premises (a delivery of its serial)."""
+        for booking in self:
+            if booking.state != "confirmed":
+                raise UserError(_("Only a booked demonstration can send its unit out."))
+            if booking.off_site:
+                booking.picking_out_id = booking._create_unit_picking(outgoing=True)
+            booking.equipment_id.state = "on_loan"
+        self.state = "out"
+
+    def action_done(self):
+        """Record the outcome; the unit comes back and the opportunity hears of it."""
+        for booking in self:
+            if booking.state not in ("confirmed", "out"):
+                raise UserError(_("Only a booked demonstration can be completed."))
+            if not booking.outcome:
+                raise UserError(_("Record the outcome of the demonstration first."))
+            if booking.picking_out_id:
+                booking.picking_in_id = booking._create_unit_picking(outgoing=False)
+            if booking.equipment_id.state == "on_loan":
+                booking.equipment_id.state = "in_use"
+            if booking.lead_id:
+                booking.lead_id.message_post(
+                    body=_(
+                        "Demonstration %(booking)s of %(unit)s: %(outcome)s.",
+                        booking=booking.name,
+                        unit=booking.equipment_id.display_name,
+                        outcome=dict(
+                            booking._fields["outcome"]._description_selection(booking.env)
+                        )[booking.outcome],
+                    )
+                )
+        self.state = "done"
+
+    def action_cancel(self):
+        if self.filtered(lambda b: b.state in ("out", "done")):
+            raise UserError(
+                _("A demonstration whose unit is out or that is done cannot be cancelled.")
+            )
+        self.event_id.unlink()
+        self.state = "cancelled"
+
+    def action_draft(self):
+        self.filtered(lambda b: b.state == "cancelled").state = "draft"
+
+    def _prepare_event_vals(self):
+        self.ensure_one()
+        partners = self.partner_id | self.user_id.partner_id
+        return {
+            "name": _("Demonstration: %(unit)s", unit=self.equipment_id.display_name),
+            "start": self.date_start,
+            "stop": self.date_stop,
+            "location": self.location or False,
+            "user_id": self.user_id.id,
+            "partner_ids": [(6, 0, partners.ids)],
+            "opportunity_id": self.lead_id.id,
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+        }
+
+    def _create_unit_picking(self, outgoing):
+        self.ensure_one()
+        unit = self.equipment_id
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
+        if not warehouse:
+            raise UserError(_("The company has no warehouse to send the demo unit from."))
+        customers = self.env.ref("stock.stock_location_customers")
+        stock = warehouse.lot_stock_id
+        picking_type = warehouse.out_type_id if outgoing else warehouse.in_type_id
+        source, dest = (stock, customers) if outgoing else (customers, stock)
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": self.partner_id.id,
+                "location_id": source.id,
+                "location_dest_id": dest.id,
+                "origin": self.name,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": unit.display_name,
+                            "product_id": unit.product_id.id,
+                            "product_uom_qty": 1,
+                            "product_uom": unit.product_id.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": dest.id,
+                        },
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        if unit.lot_id:
+            move = picking.move_ids
+            move.move_line_ids.unlink()
+            self.env["stock.move.line"].create(
+                {
+                    "move_id": move.id,
+                    "picking_id": picking.id,
+                    "product_id": unit.product_id.id,
+                    "lot_id": unit.lot_id.id,
+                    "quantity": 1,
+                    "location_id": source.id,
+                    "location_dest_id": dest.id,
+                }
+            )
+        return picking

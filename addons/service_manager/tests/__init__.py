@@ -1,0 +1,3 @@
+from . import test_demo_booking
+from . import test_quality_control
+from . import test_forecast

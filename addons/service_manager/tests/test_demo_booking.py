@@ -1,0 +1,96 @@
+from datetime import datetime
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoBooking(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env,
+            login="sm_demo_manager",
+            groups="service_base.group_service_manager,sales_team.group_sale_salesman_all_leads",
+        )
+        model = cls.env["product.product"].create(
+            {
+                "name": "Demo Chiller",
+                "is_storable": True,
+                "tracking": "serial",
+                "is_equipment": True,
+            }
+        )
+        lot = cls.env["stock.lot"].create({"name": "DEMO-CH-1", "product_id": model.id})
+        stock = cls.env.ref("stock.warehouse0").lot_stock_id
+        cls.env["stock.quant"]._update_available_quantity(model, stock, 1, lot_id=lot)
+        cls.unit = cls.env["service.equipment"].create(
+            {"product_id": model.id, "lot_id": lot.id, "is_demo": True}
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "Demo Customer", "is_company": True})
+        cls.lead = cls.env["crm.lead"].create(
+            {"name": "Chillers deal", "type": "opportunity", "partner_id": cls.customer.id}
+        )
+
+    def _book(self, start, stop, **vals):
+        form = Form(self.env["service.demo.booking"].with_user(self.manager))
+        form.equipment_id = self.unit
+        form.lead_id = self.lead
+        form.date_start = start
+        form.date_stop = stop
+        for name, value in vals.items():
+            setattr(form, name, value)
+        return form.save()
+
+    def test_booking_books_a_meeting_and_refuses_double_booking(self):
+        booking = self._book(datetime(2030, 5, 6, 10), datetime(2030, 5, 6, 12))
+        self.assertEqual(booking.partner_id, self.customer, "customer comes from the opportunity")
+        booking.action_confirm()
+        self.assertEqual(booking.state, "confirmed")
+        self.assertEqual(booking.event_id.start, datetime(2030, 5, 6, 10))
+        self.assertIn(self.customer, booking.event_id.partner_ids)
+        self.assertEqual(booking.event_id.opportunity_id, self.lead)
+
+        with self.assertRaisesRegex(ValidationError, "already booked"), self.env.cr.savepoint():
+            self._book(datetime(2030, 5, 6, 11), datetime(2030, 5, 6, 13))
+        # Back to back is fine, and a cancelled booking frees the slot.
+        self._book(datetime(2030, 5, 6, 12), datetime(2030, 5, 6, 13))
+        booking.action_cancel()
+        self.assertFalse(booking.event_id)
+        self._book(datetime(2030, 5, 6, 10), datetime(2030, 5, 6, 11))
+
+    def test_dates_reversed_refused(self):
+        with (
+            self.assertRaisesRegex(ValidationError, "end after it starts"),
+            self.env.cr.savepoint(),
+        ):
+            self._book(datetime(2030, 5, 7, 12), datetime(2030, 5, 7, 10))
+
+    def test_off_site_demo_moves_the_unit_and_reports_outcome(self):
+        booking = self._book(datetime(2030, 6, 1, 9), datetime(2030, 6, 1, 17), off_site=True)
+        booking.action_confirm()
+        booking.action_send_out()
+        self.assertEqual(booking.state, "out")
+        self.assertEqual(self.unit.state, "on_loan")
+        self.assertEqual(booking.picking_out_id.move_ids.product_id, self.unit.product_id)
+        self.assertEqual(booking.picking_out_id.move_line_ids.lot_id, self.unit.lot_id)
+        self.assertEqual(booking.picking_out_id.state, "assigned")
+
+        with self.assertRaisesRegex(UserError, "outcome"):
+            booking.action_done()
+        booking.outcome = "ordered"
+        booking.action_done()
+        self.assertEqual(booking.state, "done")
+        self.assertEqual(self.unit.state, "in_use")
+        self.assertEqual(booking.picking_in_id.location_dest_id, booking.picking_out_id.location_id)
+        self.assertIn("Ordered", self.lead.message_ids[0].body)
+        self.assertEqual(self.lead.service_demo_count, 1)
+
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        self.lead.stage_id = won_stage
+        self.env.flush_all()
+        wins = self.env["service.demo.booking"]._read_group(
+            [("lead_won", "=", True), ("state", "=", "done")], ["equipment_id"], ["__count"]
+        )
+        self.assertEqual(wins, [(self.unit, 1)])

@@ -1,0 +1,100 @@
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestQualityControl(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.technician = new_test_user(
+            cls.env, login="sm_qc_tech", groups="service_base.group_service_user"
+        )
+        cls.inspector = new_test_user(
+            cls.env, login="sm_qc_inspector", groups="service_base.group_service_user"
+        )
+        category = cls.env["product.category"].create({"name": "QC Boilers"})
+        cls.product = cls.env["product.product"].create(
+            {"name": "QC Boiler", "categ_id": category.id, "type": "consu"}
+        )
+        other = cls.env["product.product"].create({"name": "QC Kettle", "type": "consu"})
+        cls.template = cls.env["service.qc.template"].create(
+            {
+                "name": "Boiler checks",
+                "sequence": 1,
+                "product_categ_ids": [(6, 0, category.ids)],
+                "item_ids": [
+                    (0, 0, {"name": "Gas tightness"}),
+                    (0, 0, {"name": "Customer instructed", "mandatory": False}),
+                ],
+            }
+        )
+        partner = cls.env["res.partner"].create({"name": "QC Customer"})
+        cls.repair = cls.env["repair.order"].create(
+            {"product_id": cls.product.id, "partner_id": partner.id, "user_id": cls.technician.id}
+        )
+        cls.other_repair = cls.env["repair.order"].create(
+            {"product_id": other.id, "partner_id": partner.id, "user_id": cls.technician.id}
+        )
+
+    def test_repair_cannot_end_before_check_by_another_person(self):
+        self.repair.action_repair_start()
+        check = self.repair.service_qc_check_ids
+        self.assertEqual(check.template_id, self.template)
+        self.assertEqual(check.line_ids.mapped("name"), ["Gas tightness", "Customer instructed"])
+        self.assertEqual(self.repair.service_qc_state, "todo")
+
+        with self.assertRaisesRegex(UserError, "quality check .* has not passed"):
+            self.repair.action_repair_end()
+
+        check.line_ids[0].result = "pass"
+        with self.assertRaisesRegex(UserError, "someone other than the technician"):
+            check.with_user(self.technician).action_pass()
+
+        check.with_user(self.inspector).action_pass()
+        self.assertEqual(check.checked_by_id, self.inspector)
+        self.assertEqual(self.repair.service_qc_state, "passed")
+        self.repair.action_repair_end()
+        self.assertEqual(self.repair.state, "done")
+
+    def test_mandatory_items_must_pass(self):
+        self.repair.action_repair_start()
+        check = self.repair.service_qc_check_ids
+        with self.assertRaisesRegex(UserError, "Gas tightness"):
+            check.with_user(self.inspector).action_pass()
+
+    def test_failed_check_sends_repair_back_with_reason(self):
+        self.repair.action_repair_start()
+        check = self.repair.service_qc_check_ids
+        with self.assertRaisesRegex(UserError, "Say why"):
+            check.with_user(self.inspector).action_fail("  ")
+        wizard = (
+            self.env["service.qc.fail.wizard"]
+            .with_user(self.inspector)
+            .with_context(active_id=check.id)
+            .create({"reason": "Gas smell at the valve"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(check.state, "failed")
+        self.assertEqual(self.repair.state, "under_repair")
+        self.assertEqual(self.repair.service_qc_state, "failed")
+        activity = self.repair.activity_ids
+        self.assertEqual(activity.user_id, self.technician)
+        self.assertIn("Gas smell", activity.note)
+        with self.assertRaisesRegex(UserError, "has not passed"):
+            self.repair.action_repair_end()
+
+        # The technician fixes it; a new check follows the same checklist.
+        self.repair.action_service_qc_check()
+        new_check = self.repair.service_qc_check_ids - check
+        self.assertEqual(new_check.state, "todo")
+        new_check.line_ids.result = "pass"
+        new_check.with_user(self.inspector).action_pass()
+        self.repair.action_repair_end()
+        self.assertEqual(self.repair.state, "done")
+
+    def test_repair_without_checklist_is_not_blocked(self):
+        self.other_repair.action_repair_start()
+        self.assertEqual(self.other_repair.service_qc_state, "none")
+        self.other_repair.action_repair_end()
+        self.assertEqual(self.other_repair.state, "done")

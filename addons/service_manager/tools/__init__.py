@@ -1,0 +1,1 @@
+from .forecast import backtest, forecast, holt_winters

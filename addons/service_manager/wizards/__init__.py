@@ -1,0 +1,1 @@
+from . import service_qc_fail_wizard
