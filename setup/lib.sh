@@ -186,18 +186,24 @@ odoo_bin() {
     "$PY" "$ODOO_SRC/odoo-bin" "$@"
 }
 
+# The base template's name: a hash of what it is built from.
+base_template_name() {
+    local hash
+    hash=$( (echo "$(external_depends) $BASE_RECIPE"; cat "$ODOO_SRC/odoo/release.py" "$ROOT/requirements.txt"; \
+        { "$PY" -m pip freeze 2>/dev/null | grep -i odoo-addon || true; }) | sha1sum | cut -c1-12)
+    echo "sd_base_$hash"
+}
+
 # Build (once) the template databases: sd_base_<hash> with Odoo's addons the
 # suite needs and Russian loaded, then sd_suite_<hash> with the suite on top.
 # Prints the suite template's name. Several clones may test at once: building
 # a template is locked per template, copying one (which needs it idle) under
 # a short global lock.
 ensure_templates() {
-    local deps base_hash base suite tmp conf
+    local deps base suite tmp conf
     deps=$(external_depends)
-    base_hash=$( (echo "$deps $BASE_RECIPE"; cat "$ODOO_SRC/odoo/release.py" "$ROOT/requirements.txt"; \
-        { "$PY" -m pip freeze 2>/dev/null | grep -i odoo-addon || true; }) | sha1sum | cut -c1-12)
-    base=sd_base_$base_hash
-    suite=sd_suite_$(suite_hash "$base_hash")
+    base=$(base_template_name)
+    suite=sd_suite_$(suite_hash "${base#sd_base_}")
     mkdir -p "$SD_HOME"
     conf=$SD_HOME/template-$$.conf
     exec 8>"$SD_HOME/$base.lock"
