@@ -1,6 +1,7 @@
-"""Fill a .po from a Python file defining ``T = {msgid: msgstr}`` (translator's aid).
+"""Fill a .po from a Python file defining ``T = {msgid: msgstr}``, or from
+another .po (to carry translations over after a merge). A translator's aid.
 
-Usage: po_fill.py ru.po translations.py [--force]
+Usage: po_fill.py ru.po translations.py|other.po [--force]
 Only empty entries are filled, unless --force (to correct a term whose general
 Odoo translation does not fit the service context).
 """
@@ -24,7 +25,12 @@ def fill(po_path, table, force=False):
 
 
 if __name__ == "__main__":
-    filled, left = fill(sys.argv[1], runpy.run_path(sys.argv[2])["T"], "--force" in sys.argv)
+    source = sys.argv[2]
+    if source.endswith(".po"):
+        table = {e.msgid: e.msgstr for e in polib.pofile(source) if e.msgstr}
+    else:
+        table = runpy.run_path(source)["T"]
+    filled, left = fill(sys.argv[1], table, "--force" in sys.argv)
     print(f"{sys.argv[1]}: {filled} filled, {len(left)} still untranslated")
     for msgid in left:
         print("  " + msgid)
