@@ -26,8 +26,15 @@
         "views/repair_order_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "views/service_kpi_dashboard_views.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/service_manager_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "service_manager/static/src/dashboard/*",
+        ],
+        "web.assets_tests": ["service_manager/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

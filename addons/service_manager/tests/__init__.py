@@ -1,3 +1,4 @@
 from . import test_demo_booking
 from . import test_quality_control
 from . import test_forecast
+from . import test_dashboard

@@ -1,0 +1,95 @@
+from datetime import datetime
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+
+def _done_booking(env, unit, partner, lead, start, outcome="interested"):
+    booking = env["service.demo.booking"].create(
+        {
+            "equipment_id": unit.id,
+            "partner_id": partner.id,
+            "lead_id": lead.id,
+            "date_start": start,
+            "date_stop": start.replace(hour=start.hour + 1),
+            "outcome": outcome,
+        }
+    )
+    booking.action_confirm()
+    booking.action_done()
+    return booking
+
+
+@tagged("post_install", "-at_install")
+class TestDashboard(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env, login="sm_dash_manager", groups="service_base.group_service_manager"
+        )
+        cls.user = new_test_user(
+            cls.env, login="sm_dash_user", groups="service_base.group_service_user"
+        )
+        # Start from a known state: the figures are compared with hand counts.
+        cls.env["service.demo.booking"].search([]).write({"state": "cancelled"})
+        cls.env["service.qc.check"].search([]).unlink()
+        model = cls.env["product.product"].create(
+            {"name": "Dash Unit", "is_storable": True, "tracking": "serial", "is_equipment": True}
+        )
+        lot = cls.env["stock.lot"].create({"name": "DASH-1", "product_id": model.id})
+        cls.unit = cls.env["service.equipment"].create(
+            {"product_id": model.id, "lot_id": lot.id, "is_demo": True}
+        )
+        cls.partner = cls.env["res.partner"].create({"name": "Dash Customer"})
+        Lead = cls.env["crm.lead"]
+        cls.lead_won = Lead.create({"name": "Won deal", "type": "opportunity"})
+        cls.lead_open = Lead.create({"name": "Open deal", "type": "opportunity"})
+
+    def _kpis(self):
+        return {
+            k["key"]: k
+            for k in self.env["service.kpi.dashboard"].with_user(self.manager).get_kpis()
+        }
+
+    def test_demo_and_quality_figures_match_hand_counts(self):
+        for day, lead in ((1, self.lead_won), (2, self.lead_open), (3, self.lead_open)):
+            _done_booking(self.env, self.unit, self.partner, lead, datetime(2031, 1, day, 10))
+        self.lead_won.stage_id = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        self.env.flush_all()
+
+        kpis = self._kpis()
+        self.assertEqual(kpis["demos_done"]["value"], 3)
+        self.assertAlmostEqual(kpis["demos_won_rate"]["value"], 100 / 3)
+        self.assertEqual(kpis["demos_won_rate"]["display"], "33 %")
+        action = kpis["demos_won_rate"]["action"]
+        won = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual(won.lead_id, self.lead_won)
+        self.assertIsNone(kpis["qc_pass_rate"]["value"], "no check done: no rate, not 0 %")
+        self.assertEqual(kpis["qc_pass_rate"]["display"], "—")
+
+    def test_only_managers_read_the_dashboard(self):
+        with self.assertRaises(AccessError):
+            self.env["service.kpi.dashboard"].with_user(self.user).get_kpis()
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardTour(HttpCase):
+    def test_dashboard_click_through(self):
+        self.env["service.demo.booking"].search([]).write({"state": "cancelled"})
+        model = self.env["product.product"].create(
+            {
+                "name": "Tour Demo Unit",
+                "is_storable": True,
+                "tracking": "serial",
+                "is_equipment": True,
+            }
+        )
+        lot = self.env["stock.lot"].create({"name": "DASH-TOUR-1", "product_id": model.id})
+        unit = self.env["service.equipment"].create(
+            {"product_id": model.id, "lot_id": lot.id, "is_demo": True}
+        )
+        partner = self.env["res.partner"].create({"name": "Dashboard Tour Customer"})
+        lead = self.env["crm.lead"].create({"name": "Tour deal", "type": "opportunity"})
+        _done_booking(self.env, unit, partner, lead, datetime(2031, 2, 1, 10))
+        self.start_tour("/odoo", "service_dashboard_tour", login="admin", timeout=120)
