@@ -81,6 +81,8 @@ class ServiceContractPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if contract.state == "draft":
+            return request.redirect("/my/contracts")
         values = self._get_page_view_values(
             contract,
             access_token,
