@@ -31,6 +31,10 @@
         # /Contracts
         "views/menus.xml",
     ],
+    "demo": [
+        # Contracts
+        "demo/service_contract_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             # Contracts

@@ -73,6 +73,13 @@ class SaleOrder(models.Model):
             "line_ids": lines,
         }
 
+    def action_service_deal_timeline(self):
+        """Open the documents of the deal (opportunity) this order belongs to."""
+        self.ensure_one()
+        if not self.opportunity_id:
+            raise UserError(_("This order does not belong to an opportunity."))
+        return self.opportunity_id.action_service_deal_timeline()
+
     def action_view_service_contracts(self):
         self.ensure_one()
         action = {

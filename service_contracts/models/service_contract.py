@@ -162,6 +162,8 @@ class ServiceContract(models.Model):
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     next_invoice_date = fields.Date(
         compute="_compute_next_invoice_date",
+        store=True,
+        index="btree_not_null",
         help="When the next period not invoiced yet becomes due.",
     )
     note = fields.Html(string="Terms")
@@ -185,11 +187,20 @@ class ServiceContract(models.Model):
         for contract in self:
             contract.invoice_count = counts.get(contract, 0)
 
+    @api.depends(
+        "state",
+        "date_start",
+        "date_end",
+        "invoicing_period",
+        "invoicing_mode",
+        "amount_period",
+        "invoice_ids.service_period_start",
+    )
     def _compute_next_invoice_date(self):
-        invoiced = self._invoiced_period_starts()
+        invoiced = self.filtered(lambda c: isinstance(c.id, int))._invoiced_period_starts()
         for contract in self:
             contract.next_invoice_date = False
-            if contract.state not in ("active", "expired") or not contract.id:
+            if contract.state not in ("active", "expired") or not contract.amount_period:
                 continue
             for start, end in contract._service_periods():
                 if start not in invoiced.get(contract.id, set()):
@@ -366,6 +377,13 @@ class ServiceContract(models.Model):
             "views": [(False, "form")],
         }
 
+    def action_service_deal_timeline(self):
+        """Open the documents of the deal (opportunity) this contract comes from."""
+        self.ensure_one()
+        if not self.opportunity_id:
+            raise UserError(_("This contract does not come from an opportunity."))
+        return self.opportunity_id.action_service_deal_timeline()
+
     def action_view_previous(self):
         self.ensure_one()
         return self.previous_contract_id._get_formview_action()
@@ -439,7 +457,7 @@ class ServiceContract(models.Model):
         """
         today = fields.Date.context_today(self)
         contracts = self.search(
-            [("state", "in", ("active", "expired")), ("date_start", "<=", today)],
+            [("state", "in", ("active", "expired")), ("next_invoice_date", "<=", today)],
             order="id",
         )
         contracts = contracts._filter_due(today)

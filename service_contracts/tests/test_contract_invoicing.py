@@ -192,9 +192,13 @@ class TestContractInvoicing(ServiceContractCase):
         # An earlier run stopped after the first contract's first period.
         first._create_period_invoices(start)
         # Batches of one contract: each cron call handles one, as after a crash.
-        Contract._cron_create_invoices(batch_size=1)
-        Contract._cron_create_invoices(batch_size=1)
-        self.assertFalse(Contract._cron_create_invoices(batch_size=1))
+        # (Demo contracts, when installed, are due as well.)
+        calls = 0
+        while moves := Contract._cron_create_invoices(batch_size=1):
+            self.assertEqual(len(moves.service_contract_id), 1)
+            calls += 1
+            self.assertLess(calls, 50)
+        self.assertGreaterEqual(calls, 2)
         self.assertFalse(Contract._cron_create_invoices())
         self.assertEqual(first.invoice_count, 3)
         self.assertEqual(second.invoice_count, 3)

@@ -92,6 +92,13 @@ class TestDealTimeline(ServiceContractCase):
         self.assertEqual(by_stage["payment"].res_model, "account.payment")
         self.assertEqual(by_stage["payment"].res_id, payment.id)
         self.assertEqual(by_stage["payment"].amount, 300.0)
+        # The same timeline opens from the contract and the order of the deal.
+        for document in (contract, order):
+            again = document.action_service_deal_timeline()
+            self.assertEqual(
+                self.env["service.deal.document"].search(again["domain"]).mapped("res_id"),
+                rows.mapped("res_id"),
+            )
         opened = by_stage["contract"].action_open_document()
         self.assertEqual((opened["res_model"], opened["res_id"]), ("service.contract", contract.id))
 
