@@ -13,10 +13,15 @@ class CrmLead(models.Model):
     )
 
     def _compute_service_contract_count(self):
-        counts = dict(
-            self.env["service.contract"]._read_group(
-                [("opportunity_id", "in", self.ids)], ["opportunity_id"], ["__count"]
+        Contract = self.env["service.contract"]
+        counts = (
+            dict(
+                Contract._read_group(
+                    [("opportunity_id", "in", self.ids)], ["opportunity_id"], ["__count"]
+                )
             )
+            if Contract.has_access("read")
+            else {}
         )
         for lead in self:
             lead.service_contract_count = counts.get(lead, 0)

@@ -13,10 +13,15 @@ class SaleOrder(models.Model):
     )
 
     def _compute_service_contract_count(self):
-        counts = dict(
-            self.env["service.contract"]._read_group(
-                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+        Contract = self.env["service.contract"]
+        counts = (
+            dict(
+                Contract._read_group(
+                    [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+                )
             )
+            if Contract.has_access("read")
+            else {}
         )
         for order in self:
             order.service_contract_count = counts.get(order, 0)

@@ -179,10 +179,18 @@ class ServiceContract(models.Model):
             contract.amount_period = sum(contract.line_ids.mapped("price_subtotal"))
 
     def _compute_invoice_count(self):
-        counts = dict(
-            self.env["account.move"]._read_group(
-                [("service_contract_id", "in", self.ids)], ["service_contract_id"], ["__count"]
+        Move = self.env["account.move"]
+        # Users without accounting rights (technicians) see no invoice count.
+        counts = (
+            dict(
+                Move._read_group(
+                    [("service_contract_id", "in", self.ids)],
+                    ["service_contract_id"],
+                    ["__count"],
+                )
             )
+            if Move.has_access("read")
+            else {}
         )
         for contract in self:
             contract.invoice_count = counts.get(contract, 0)

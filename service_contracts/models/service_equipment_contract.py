@@ -12,12 +12,17 @@ class ServiceEquipment(models.Model):
     )
 
     def _compute_service_contract_count(self):
-        counts = dict(
-            self.env["service.contract.line"]._read_group(
-                [("equipment_id", "in", self.ids)],
-                ["equipment_id"],
-                ["contract_id:count_distinct"],
+        Line = self.env["service.contract.line"]
+        counts = (
+            dict(
+                Line._read_group(
+                    [("equipment_id", "in", self.ids)],
+                    ["equipment_id"],
+                    ["contract_id:count_distinct"],
+                )
             )
+            if Line.has_access("read")
+            else {}
         )
         for unit in self:
             unit.service_contract_count = counts.get(unit, 0)

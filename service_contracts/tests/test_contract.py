@@ -223,3 +223,36 @@ class TestServiceContractSecurity(ServiceContractCase):
             self.contract.with_user(self.service_user).unlink()
         self.contract.with_user(self.service_manager).unlink()
         self.assertFalse(self.contract.exists())
+
+    def test_accountant_opens_the_contract_of_an_invoice(self):
+        accountant = new_test_user(
+            self.env, login="sc_accountant", groups="account.group_account_invoice"
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "Accounted deal", "type": "opportunity", "partner_id": self.customer.id}
+        )
+        contract = self._contract(date_start="2026-09-01", opportunity_id=lead.id)
+        contract.action_activate()
+        invoice = contract._create_period_invoices(date(2026, 9, 2))
+        action = invoice.with_user(accountant).action_view_service_contract()
+        self.assertEqual(action["res_id"], contract.id)
+        form = Form(contract.with_user(accountant))
+        self.assertEqual(form.partner_id, self.customer)
+        self.assertEqual(form.invoice_count, 1)
+        self.assertEqual(
+            contract.with_user(accountant).action_view_invoices()["res_id"], invoice.id
+        )
+
+    def test_service_user_and_salesman_open_an_invoiced_contract(self):
+        salesman = new_test_user(
+            self.env, login="sc_sales", groups="sales_team.group_sale_salesman"
+        )
+        contract = self._contract(date_start="2026-09-01")
+        contract.action_activate()
+        contract._create_period_invoices(date(2026, 9, 2))
+        for user in (self.service_user, salesman):
+            with self.subTest(user=user.login):
+                form = Form(contract.with_user(user))
+                self.assertEqual(form.partner_id, self.customer)
+                form.title = "Edited"
+                form.save()
