@@ -494,6 +494,21 @@ class ServiceContract(models.Model):
             return self.action_view_invoices()
         return True
 
+    def _service_contract_year(self, date=None):
+        """``(start, end)`` of the contract year containing ``date`` (default today).
+
+        Contract years run from the start date's anniversary; the yearly cap of
+        the coverage applies to each of them. The last one ends with the contract.
+        """
+        self.ensure_one()
+        date = date or fields.Date.context_today(self)
+        years = max(relativedelta(date, self.date_start).years, 0)
+        start = self.date_start + relativedelta(years=years)
+        end = start + relativedelta(years=1, days=-1)
+        if self.date_end and end > self.date_end:
+            end = self.date_end
+        return start, end
+
     def _period_step(self):
         self.ensure_one()
         return PERIOD_MONTHS[self.invoicing_period]

@@ -59,6 +59,21 @@ class TestContractPeriods(ServiceContractCase):
             ],
         )
 
+    def test_contract_years_for_the_yearly_cap(self):
+        contract = self._contract(date_start="2026-03-15", date_end="2028-06-30")
+        self.assertEqual(
+            contract._service_contract_year(date(2026, 3, 15)),
+            (date(2026, 3, 15), date(2027, 3, 14)),
+        )
+        self.assertEqual(
+            contract._service_contract_year(date(2027, 3, 15)),
+            (date(2027, 3, 15), date(2028, 3, 14)),
+        )
+        self.assertEqual(
+            contract._service_contract_year(date(2028, 5, 1)),
+            (date(2028, 3, 15), date(2028, 6, 30)),
+        )
+
     def test_due_periods_in_advance_and_after(self):
         advance = self._contract(date_start="2026-01-01", date_end="2026-12-31")
         after = self._contract(

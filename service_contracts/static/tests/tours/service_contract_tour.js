@@ -54,5 +54,26 @@ registry.category("web_tour.tours").add("service_contract_tour", {
             content: "Back on the contract, one invoice",
             trigger: ".o_form_view button[name=action_view_invoices] .o_stat_value:contains('1')",
         },
+        {
+            content: "Open the documents of the deal",
+            trigger: ".o_form_view button[name=action_service_deal_timeline]",
+            run: "click",
+        },
+        {
+            content: "The deal lists the opportunity, the contract and its invoice",
+            trigger: ".o_list_view .o_data_row:contains('Tour service deal')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Invoice')",
+        },
+        {
+            content: "Open the contract from the deal",
+            trigger: ".o_list_view .o_data_row:contains('SC/') button[name=action_open_document]",
+            run: "click",
+        },
+        {
+            content: "The active contract shows its customer, read-only",
+            trigger: ".o_form_view .o_field_widget[name=partner_id]:contains('Tour Contract Customer')",
+        },
     ],
 });
