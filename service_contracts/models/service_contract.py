@@ -262,6 +262,12 @@ class ServiceContract(models.Model):
                 ) or _("New")
         return super().create(vals_list)
 
+    def write(self, vals):
+        if "date_end" in vals or "renewal_reminder_days" in vals:
+            # A new end date (or notice) deserves a new reminder.
+            vals = dict(vals, renewal_reminder_sent=False)
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # State changes
     # ------------------------------------------------------------------

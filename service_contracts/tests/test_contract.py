@@ -82,6 +82,10 @@ class TestServiceContract(ServiceContractCase):
         self.assertEqual(activities.user_id, self.service_manager)
         self.assertIn(contract.name, activities.summary)
         self.assertFalse(far.activity_ids)
+        # Extended, then close to its new end again: reminded once more.
+        contract.date_end = today + relativedelta(days=25)
+        Contract._cron_renewal_reminders()
+        self.assertEqual(len(contract.activity_ids), 2)
 
     def test_one_click_renewal(self):
         contract = self._contract(date_start="2027-01-01", date_end="2027-12-31")
