@@ -446,9 +446,7 @@ class ServiceContract(models.Model):
         for contract in due:
             contract.activity_schedule(
                 "mail.mail_activity_data_todo",
-                date_deadline=contract.date_end - relativedelta(days=contract.renewal_reminder_days)
-                if contract.date_end - relativedelta(days=contract.renewal_reminder_days) > today
-                else today,
+                date_deadline=today,
                 summary=_("Renew contract %(contract)s", contract=contract.name),
                 note=_(
                     "Contract %(contract)s of %(customer)s ends on %(end)s.",
@@ -551,7 +549,12 @@ class ServiceContract(models.Model):
     def _period_ratio(self, start, end):
         """Share of a full period covered by ``start..end`` (a cut last period is prorated)."""
         self.ensure_one()
-        full_end = start + relativedelta(months=self._period_step()) - relativedelta(days=1)
+        step = self._period_step()
+        index = 1
+        # The uncut end of the period, on the contract's anchor (31 Jan → 27 Feb...).
+        while self.date_start + relativedelta(months=step * index) <= start:
+            index += 1
+        full_end = self.date_start + relativedelta(months=step * index, days=-1)
         if end >= full_end:
             return 1.0
         return ((end - start).days + 1) / ((full_end - start).days + 1)

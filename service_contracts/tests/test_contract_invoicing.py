@@ -30,8 +30,9 @@ class TestContractPeriods(ServiceContractCase):
             ],
         )
         self.assertEqual(contract._period_ratio(date(2027, 1, 31), date(2027, 2, 27)), 1.0)
+        # The uncut period would run 30 Apr – 30 May (the anchor is the 31st).
         self.assertAlmostEqual(
-            contract._period_ratio(date(2027, 4, 30), date(2027, 5, 15)), 16 / 30
+            contract._period_ratio(date(2027, 4, 30), date(2027, 5, 15)), 16 / 31
         )
 
     def test_quarterly_periods(self):
