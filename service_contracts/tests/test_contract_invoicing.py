@@ -177,6 +177,18 @@ class TestContractInvoicing(ServiceContractCase):
             self.env["account.move"].search([("service_contract_id", "in", (contract | draft).ids)])
         )
 
+    def test_list_action_invoices_several_contracts(self):
+        start = fields.Date.context_today(self.env["service.contract"]).replace(day=1)
+        end = start + relativedelta(years=1, days=-1)
+        contracts = self._active(date_start=start, date_end=end) | self._active(
+            date_start=start, date_end=end, invoicing_period="quarterly"
+        )
+        action = self.env.ref("service_contracts.service_contract_action_create_invoices")
+        action.with_context(active_model="service.contract", active_ids=contracts.ids).sudo(
+            False
+        ).run()
+        self.assertEqual(contracts.mapped("invoice_count"), [1, 1])
+
     def test_button_says_when_nothing_is_due(self):
         contract = self._active()
         action = contract.action_create_invoices()
