@@ -25,3 +25,4 @@ class TestContractTour(HttpCase):
         self.assertEqual(len(contract.invoice_ids), 1)
         self.assertEqual(contract.invoice_ids.amount_untaxed, 450.0)
         self.assertEqual(contract.invoice_ids.partner_id, customer)
+        self.start_tour("/odoo/service-contracts", "service_contract_menu_tour", login="admin")

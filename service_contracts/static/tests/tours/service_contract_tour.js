@@ -77,3 +77,29 @@ registry.category("web_tour.tours").add("service_contract_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("service_contract_menu_tour", {
+    steps: () => [
+        {
+            content: "The contract list shows the active contract",
+            trigger: ".o_list_view .o_data_row:contains('Tour Contract Customer')",
+        },
+        {
+            content: "Switch to the kanban view",
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "The card sits in the Active column",
+            trigger: ".o_kanban_group:contains('Active') .o_kanban_record:contains('Tour Contract Customer')",
+        },
+        {
+            content: "Open it",
+            trigger: ".o_kanban_record:contains('Tour Contract Customer')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=active]",
+        },
+    ],
+});
