@@ -79,9 +79,15 @@ class ServiceSlaPolicy(models.Model):
             if name.strip()
         }
 
-    def _is_paused_stage(self, stage_name):
-        """Whether a request in the stage named ``stage_name`` has its SLA clock stopped."""
+    def _is_paused_stage(self, stage_name, waiting_customer=False):
+        """Whether the SLA clock of a request is stopped.
+
+        :param str stage_name: the name of the request's stage
+        :param bool waiting_customer: the request waits for the customer's answer
+        """
         self.ensure_one()
+        if waiting_customer and self.pause_when_waiting_customer:
+            return True
         return bool(stage_name) and stage_name.strip().lower() in self._paused_stage_name_set()
 
     def _line_for_priority(self, priority):

@@ -43,6 +43,9 @@ class TestSlaPolicy(ServiceContractCase):
         self.assertTrue(self.sla._is_paused_stage("waiting for parts "))
         self.assertFalse(self.sla._is_paused_stage("In Progress"))
         self.assertFalse(self.sla._is_paused_stage(False))
+        self.assertTrue(self.sla._is_paused_stage("In Progress", waiting_customer=True))
+        self.sla.pause_when_waiting_customer = False
+        self.assertFalse(self.sla._is_paused_stage("In Progress", waiting_customer=True))
 
     def test_one_target_per_priority(self):
         with self.assertRaisesRegex(ValidationError, "more than one target for the same priority"):
