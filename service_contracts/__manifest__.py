@@ -16,7 +16,30 @@
         "repair",
     ],
     "data": [
+        "security/ir.model.access.csv",
+        # Contracts
+        "security/service_contracts_contract_security.xml",
+        "data/service_contract_data.xml",
+        "views/service_contract_views.xml",
+        "views/service_sla_policy_views.xml",
+        "views/service_deal_document_views.xml",
+        "views/crm_lead_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
+        "views/service_equipment_contract_views.xml",
+        "views/service_contract_portal_templates.xml",
+        # /Contracts
         "views/menus.xml",
     ],
+    "demo": [
+        # Contracts
+        "demo/service_contract_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            # Contracts
+            "service_contracts/static/tests/tours/service_contract_tour.js",
+        ],
+    },
     "installable": True,
 }

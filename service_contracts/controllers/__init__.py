@@ -1,0 +1,2 @@
+# Contracts
+from . import portal_contract

@@ -1,0 +1,102 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    service_contract_ids = fields.One2many(
+        "service.contract", "sale_order_id", string="Service Contracts"
+    )
+    service_contract_count = fields.Integer(
+        compute="_compute_service_contract_count", string="Contract Count"
+    )
+
+    def _compute_service_contract_count(self):
+        Contract = self.env["service.contract"]
+        counts = (
+            dict(
+                Contract._read_group(
+                    [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+                )
+            )
+            if Contract.has_access("read")
+            else {}
+        )
+        for order in self:
+            order.service_contract_count = counts.get(order, 0)
+
+    def action_create_service_contract(self):
+        """Create a draft service contract from this order and open it.
+
+        The contract takes the customer, the opportunity, the service lines (at
+        their price) and the units registered for the serials this order delivered.
+        """
+        self.ensure_one()
+        if self.state == "cancel":
+            raise UserError(_("A cancelled order cannot become a contract."))
+        contract = self.env["service.contract"].create(self._prepare_service_contract_vals())
+        self.message_post(
+            body=_("Service contract %(contract)s created.", contract=contract._get_html_link())
+        )
+        return contract._get_formview_action()
+
+    def _prepare_service_contract_vals(self):
+        self.ensure_one()
+        lines = [
+            fields.Command.create(
+                {
+                    "product_id": line.product_id.id,
+                    "name": line.name,
+                    "quantity": line.product_uom_qty,
+                    "price_unit": line.price_unit * (1 - (line.discount or 0.0) / 100.0),
+                }
+            )
+            for line in self.order_line
+            if not line.display_type and line.product_id.type == "service"
+        ]
+        lots = self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        ).move_line_ids.lot_id
+        if lots:
+            units = self.env["service.equipment"].search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
+                ]
+            )
+            lines += [fields.Command.create({"equipment_id": unit.id}) for unit in units]
+        return {
+            "partner_id": self.partner_id.id,
+            "partner_invoice_id": self.partner_invoice_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "user_id": (self.user_id or self.env.user).id,
+            "opportunity_id": self.opportunity_id.id,
+            "sale_order_id": self.id,
+            "title": self.client_order_ref or self.name,
+            "line_ids": lines,
+        }
+
+    def action_service_deal_timeline(self):
+        """Open the documents of the deal (opportunity) this order belongs to."""
+        self.ensure_one()
+        if not self.opportunity_id:
+            raise UserError(_("This order does not belong to an opportunity."))
+        return self.opportunity_id.action_service_deal_timeline()
+
+    def action_view_service_contracts(self):
+        self.ensure_one()
+        action = {
+            "type": "ir.actions.act_window",
+            "name": _("Contracts"),
+            "res_model": "service.contract",
+            "view_mode": "list,kanban,form",
+            "domain": [("sale_order_id", "=", self.id)],
+            "context": {"create": False},
+        }
+        if self.service_contract_count == 1:
+            action.update(
+                view_mode="form", views=[(False, "form")], res_id=self.service_contract_ids.id
+            )
+        return action

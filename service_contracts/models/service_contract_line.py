@@ -1,0 +1,112 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ServiceContractLine(models.Model):
+    _name = "service.contract.line"
+    _description = "Service Contract Line"
+    _order = "contract_id, sequence, id"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one("service.contract", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        string="Unit",
+        index="btree_not_null",
+        check_company=True,
+        help="A unit of the customer's installed base covered by the contract.",
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Service",
+        check_company=True,
+        domain=[("sale_ok", "=", True)],
+        help="The service product invoiced for this line.",
+    )
+    name = fields.Char(
+        string="Description",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
+    price_unit = fields.Monetary(
+        string="Price per Period",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    price_subtotal = fields.Monetary(
+        string="Subtotal", compute="_compute_price_subtotal", store=True
+    )
+
+    @api.depends("product_id", "equipment_id")
+    def _compute_name(self):
+        for line in self:
+            parts = [
+                part
+                for part in (line.product_id.display_name, line.equipment_id.display_name)
+                if part
+            ]
+            if parts and not line.name:
+                line.name = " — ".join(parts)
+
+    @api.depends("product_id")
+    def _compute_price_unit(self):
+        for line in self:
+            if line.product_id and not line.price_unit:
+                line.price_unit = line.product_id.lst_price
+
+    @api.depends("quantity", "price_unit")
+    def _compute_price_subtotal(self):
+        for line in self:
+            line.price_subtotal = line.quantity * line.price_unit
+
+    @api.constrains("product_id", "equipment_id", "contract_id")
+    def _check_something_covered(self):
+        for line in self:
+            if not line.product_id and not line.equipment_id:
+                raise ValidationError(
+                    _("A contract line needs a covered unit, a service, or both.")
+                )
+
+    @api.constrains("equipment_id", "contract_id")
+    def _check_equipment_owner(self):
+        for line in self:
+            unit = line.equipment_id
+            if (
+                unit
+                and unit.commercial_partner_id
+                and unit.commercial_partner_id != line.contract_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    _(
+                        "Unit %(unit)s belongs to %(owner)s, not to the contract's customer "
+                        "%(customer)s.",
+                        unit=unit.display_name,
+                        owner=unit.commercial_partner_id.display_name,
+                        customer=line.contract_id.commercial_partner_id.display_name,
+                    )
+                )
+
+    def _prepare_invoice_line_vals(self, period_label, ratio=1.0):
+        """Values of this line's invoice line for one period (``ratio`` prorates a cut period)."""
+        self.ensure_one()
+        contract = self.contract_id
+        vals = {
+            "name": _("%(line)s (%(period)s)", line=self.name, period=period_label),
+            "quantity": self.quantity,
+            "price_unit": contract.currency_id.round(self.price_unit * ratio),
+        }
+        if self.product_id:
+            vals["product_id"] = self.product_id.id
+            vals["product_uom_id"] = self.product_id.uom_id.id
+        if contract.analytic_account_id:
+            vals["analytic_distribution"] = {str(contract.analytic_account_id.id): 100}
+        return vals

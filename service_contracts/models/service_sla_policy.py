@@ -1,0 +1,164 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# The priorities of service requests (service_repair), so that a policy line
+# matches a request's priority value as is.
+SLA_PRIORITIES = [
+    ("0", "Low"),
+    ("1", "Medium"),
+    ("2", "High"),
+    ("3", "Urgent"),
+]
+
+
+class ServiceSlaPolicy(models.Model):
+    _name = "service.sla.policy"
+    _description = "Service SLA Policy"
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        default=lambda self: self.env.company,
+        help="Leave empty to share the policy between companies.",
+    )
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        required=True,
+        check_company=True,
+        default=lambda self: self.env.company.resource_calendar_id,
+        help="Response and resolution times count only the working hours of this calendar "
+        "(public holidays of the calendar excluded).",
+    )
+    line_ids = fields.One2many("service.sla.policy.line", "policy_id", string="Targets", copy=True)
+    paused_stage_names = fields.Char(
+        string="Paused Stages",
+        help="Comma-separated names of request stages in which the SLA clock stops "
+        "(for example: Waiting for Customer, Waiting for Parts).",
+    )
+    pause_when_waiting_customer = fields.Boolean(
+        string="Pause While Waiting for the Customer",
+        default=True,
+        help="The clock also stops while a request waits for the customer's answer.",
+    )
+    description = fields.Html()
+    contract_count = fields.Integer(compute="_compute_contract_count", string="Contracts")
+
+    def _compute_contract_count(self):
+        counts = dict(
+            self.env["service.contract"]._read_group(
+                [("sla_policy_id", "in", self.ids)], ["sla_policy_id"], ["__count"]
+            )
+        )
+        for policy in self:
+            policy.contract_count = counts.get(policy, 0)
+
+    @api.constrains("line_ids")
+    def _check_one_line_per_priority(self):
+        for policy in self:
+            priorities = policy.line_ids.mapped("priority")
+            if len(priorities) != len(set(priorities)):
+                raise ValidationError(
+                    _(
+                        "SLA policy %(policy)s has more than one target for the same priority.",
+                        policy=policy.name,
+                    )
+                )
+
+    def _paused_stage_name_set(self):
+        """Lower-cased names of the stages where the clock stops."""
+        self.ensure_one()
+        return {
+            name.strip().lower()
+            for name in (self.paused_stage_names or "").split(",")
+            if name.strip()
+        }
+
+    def _is_paused_stage(self, stage_name, waiting_customer=False):
+        """Whether the SLA clock of a request is stopped.
+
+        :param str stage_name: the name of the request's stage
+        :param bool waiting_customer: the request waits for the customer's answer
+        """
+        self.ensure_one()
+        if waiting_customer and self.pause_when_waiting_customer:
+            return True
+        return bool(stage_name) and stage_name.strip().lower() in self._paused_stage_name_set()
+
+    def _line_for_priority(self, priority):
+        """The target line of ``priority``; without one, the nearest lower priority's."""
+        self.ensure_one()
+        lines = self.line_ids.sorted("priority", reverse=True)
+        exact = lines.filtered(lambda line: line.priority == str(priority))
+        if exact:
+            return exact[:1]
+        return lines.filtered(lambda line: line.priority < str(priority))[:1]
+
+    def _compute_deadlines(self, start_datetime, priority):
+        """Response and resolution deadlines of a request opened at ``start_datetime``.
+
+        :param datetime start_datetime: naive UTC datetime (as the ORM stores them)
+        :param str priority: a request priority, '0' (low) to '3' (urgent)
+        :return: ``{"response": datetime|False, "resolution": datetime|False,
+                   "response_hours": float, "resolution_hours": float}``;
+                 deadlines are naive UTC, counted in working hours of the policy's
+                 calendar (its leaves excluded); False when the policy sets no target
+                 for that priority.
+        """
+        self.ensure_one()
+        if not start_datetime:
+            raise UserError(_("An SLA deadline needs a start date and time."))
+        line = self._line_for_priority(priority or "0")
+        result = {
+            "response": False,
+            "resolution": False,
+            "response_hours": line.response_hours,
+            "resolution_hours": line.resolution_hours,
+        }
+        for key in ("response", "resolution"):
+            hours = line[f"{key}_hours"]
+            if hours > 0:
+                result[key] = self.calendar_id.plan_hours(
+                    hours, start_datetime, compute_leaves=True
+                )
+        return result
+
+
+class ServiceSlaPolicyLine(models.Model):
+    _name = "service.sla.policy.line"
+    _description = "Service SLA Target"
+    _order = "policy_id, priority desc"
+
+    policy_id = fields.Many2one("service.sla.policy", required=True, ondelete="cascade", index=True)
+    priority = fields.Selection(SLA_PRIORITIES, required=True, default="1")
+    response_hours = fields.Float(
+        string="Response Time (h)", help="Working hours to the first response."
+    )
+    resolution_hours = fields.Float(
+        string="Resolution Time (h)", help="Working hours to the resolution."
+    )
+
+    _sql_constraints = [
+        (
+            "hours_positive",
+            "CHECK(response_hours >= 0 AND resolution_hours >= 0)",
+            "SLA times cannot be negative.",
+        ),
+    ]
+
+    @api.constrains("response_hours", "resolution_hours")
+    def _check_response_before_resolution(self):
+        for line in self:
+            if (
+                line.response_hours
+                and line.resolution_hours
+                and (line.resolution_hours < line.response_hours)
+            ):
+                raise ValidationError(
+                    _("The resolution time cannot be shorter than the response time.")
+                )

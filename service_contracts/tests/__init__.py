@@ -1,0 +1,7 @@
+# Contracts
+from . import test_sla_policy
+from . import test_contract
+from . import test_contract_invoicing
+from . import test_deal_timeline
+from . import test_contract_portal
+from . import test_contract_tour
