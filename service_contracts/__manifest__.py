@@ -16,7 +16,23 @@
         "repair",
     ],
     "data": [
+        # Warranty
+        "security/ir.model.access.csv",
+        "security/service_contracts_security.xml",
+        "data/service_warranty_data.xml",
+        "views/service_warranty_policy_views.xml",
+        "views/service_warranty_claim_views.xml",
+        "views/service_supplier_claim_views.xml",
+        "views/service_warranty_stock_views.xml",
+        "views/service_warranty_portal_templates.xml",
+        "report/service_warranty_claim_reports.xml",
+        "report/service_warranty_claim_templates.xml",
+        # Shared
         "views/menus.xml",
     ],
+    "assets": {
+        # Warranty
+        "web.assets_tests": ["service_contracts/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

@@ -1,0 +1,3 @@
+# Warranty
+from . import portal
+from . import warranty
