@@ -60,7 +60,9 @@ class StockLot(models.Model):
 
         Returns a dict ``{serial, equipment_id, product, partner, warranty_start,
         warranty_end, in_warranty, days_left, contract_id, source}``:
-        ``product`` and ``partner`` are ``[id, display_name]`` pairs or False,
+        ``product`` is ``[id, "[internal reference] name"]``, ``partner`` (the
+        customer it was sold to, else the unit's owner) ``[id, complete name]``,
+        or False,
         dates are ISO strings or False, ``days_left`` counts the days until the end
         inclusive of ``date`` (0 when out of warranty). ``source`` says where the
         answer comes from: ``warranty`` (the serial's warranty policy),
@@ -70,7 +72,14 @@ class StockLot(models.Model):
         RPC client or the public page treats it like an expired warranty.
         The lookup is exact (btree index on the serial name).
         """
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        if date:
+            date = fields.Date.to_date(date)
+        else:
+            # The caller's timezone from the context (UTC without one): reading
+            # the user's preferences for it would double the cost of a lookup.
+            date = fields.Date.context_today(
+                self.with_context(tz=self.env.context.get("tz") or "UTC")
+            )
         serial = (serial or "").strip()
         result = {
             "serial": serial,
@@ -84,19 +93,39 @@ class StockLot(models.Model):
             "contract_id": False,
             "source": "unknown",
         }
-        lot = serial and self.search(
-            [("name", "=", serial)], order="service_warranty_end DESC NULLS LAST, id DESC", limit=1
+        lot = serial and self.search_fetch(
+            [("name", "=", serial)],
+            [
+                "product_id",
+                "service_warranty_start",
+                "service_warranty_end",
+                "service_warranty_partner_id",
+            ],
+            order="service_warranty_end DESC NULLS LAST, id DESC",
+            limit=1,
         )
         if not lot:
             return result
-        unit = self.env["service.equipment"].search([("lot_id", "=", lot.id)], limit=1)
+        unit = self.env["service.equipment"].search_fetch(
+            [("lot_id", "=", lot.id)], ["partner_id"], limit=1
+        )
         start, end = lot.service_warranty_start, lot.service_warranty_end
         in_warranty = bool(end and start and start <= date <= end)
+        # Fetch only the columns the names need, not every prefetchable one.
+        product = lot.product_id
+        product.fetch(["default_code", "product_tmpl_id"])
+        product.product_tmpl_id.fetch(["name"])
+        # Not display_name: its variant attributes cost a query as slow as all
+        # the others together; the reference and name identify the model.
+        product_name = product.product_tmpl_id.name
+        if product.default_code:
+            product_name = f"[{product.default_code}] {product_name}"
         partner = lot.service_warranty_partner_id or unit.partner_id
+        partner.fetch(["complete_name"])
         result.update(
             equipment_id=unit.id or False,
-            product=[lot.product_id.id, lot.product_id.display_name],
-            partner=partner and [partner.id, partner.display_name],
+            product=[product.id, product_name],
+            partner=partner and [partner.id, partner.complete_name],
             warranty_start=start and fields.Date.to_string(start),
             warranty_end=end and fields.Date.to_string(end),
             in_warranty=in_warranty,

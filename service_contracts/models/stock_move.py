@@ -140,10 +140,13 @@ class StockMove(models.Model):
         """The date the warranty clock starts for what this move delivers."""
         self.ensure_one()
         delivered = fields.Date.context_today(self, self.date)
-        if policy.start_on == "sale" and self.sale_line_id:
-            return fields.Date.context_today(self, self.sale_line_id.order_id.date_order)
-        if policy.start_on == "invoice" and self.sale_line_id:
-            invoices = self.sale_line_id.invoice_lines.move_id.filtered(
+        # sudo: the warehouse user validating the delivery may not read sales
+        # or invoices; only their dates are used.
+        sale_line = self.sudo().sale_line_id
+        if policy.start_on == "sale" and sale_line:
+            return fields.Date.context_today(self, sale_line.order_id.date_order)
+        if policy.start_on == "invoice" and sale_line:
+            invoices = sale_line.invoice_lines.move_id.filtered(
                 lambda m: m.state == "posted" and m.move_type == "out_invoice"
             )
             dates = invoices.mapped("invoice_date")

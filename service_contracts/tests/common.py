@@ -134,6 +134,48 @@ class WarrantyCommon:
             partner or cls.customer_contact,
         )
 
+    def _sold_and_invoiced(self, lot, date_order=None, invoice_date=None):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                **({"date_order": date_order} if date_order else {}),
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.model.id,
+                            "product_uom_qty": 1,
+                            "price_unit": 1000.0,
+                            "tax_id": False,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        if date_order:
+            order.date_order = date_order
+        picking = order.picking_ids
+        picking.move_ids.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            {
+                "move_id": picking.move_ids.id,
+                "picking_id": picking.id,
+                "product_id": self.model.id,
+                "product_uom_id": self.model.uom_id.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "location_id": picking.location_id.id,
+                "location_dest_id": picking.location_dest_id.id,
+            }
+        )
+        picking.move_ids.picked = True
+        picking._action_done()
+        invoice = order._create_invoices()
+        if invoice_date:
+            invoice.invoice_date = invoice_date
+        invoice.action_post()
+        return order, invoice
+
 
 class WarrantyCase(WarrantyCommon, TransactionCase):
     @classmethod

@@ -275,43 +275,6 @@ class TestWarrantyClaim(WarrantyCase):
         self.assertIn("Рекламационный акт №", html)
         self.assertIn("Заявленный клиентом дефект", html)
 
-    def _sold_and_invoiced(self, lot):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": self.model.id,
-                            "product_uom_qty": 1,
-                            "price_unit": 1000.0,
-                            "tax_id": False,
-                        }
-                    )
-                ],
-            }
-        )
-        order.action_confirm()
-        picking = order.picking_ids
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": self.model.id,
-                "product_uom_id": self.model.uom_id.id,
-                "lot_id": lot.id,
-                "quantity": 1,
-                "location_id": picking.location_id.id,
-                "location_dest_id": picking.location_dest_id.id,
-            }
-        )
-        picking.move_ids.picked = True
-        picking._action_done()
-        invoice = order._create_invoices()
-        invoice.action_post()
-        return order, invoice
-
     def test_refund_with_credit_note(self):
         lot = self.spare[1]
         order, invoice = self._sold_and_invoiced(lot)

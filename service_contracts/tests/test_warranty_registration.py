@@ -141,3 +141,20 @@ class TestWarrantyRegistration(WarrantyCase):
         )
         unit.write({"installation_date": start + relativedelta(days=30)})
         self.assertEqual(lots.service_warranty_start, start)
+
+    def test_clock_starts_on_sale_date(self):
+        self.policy.start_on = "sale"
+        lots = self._lots("SALE", 1)
+        self._receive(lots)
+        self._sold_and_invoiced(lots, date_order="2025-06-01 10:00:00")
+        self.assertEqual(lots.service_warranty_start, date(2025, 6, 1))
+        self.assertEqual(lots.service_warranty_end, date(2027, 5, 31))
+
+    def test_clock_starts_on_invoice_date(self):
+        self.policy.start_on = "invoice"
+        lots = self._lots("INV", 1)
+        self._receive(lots)
+        later = fields.Date.context_today(lots) + relativedelta(days=10)
+        self._sold_and_invoiced(lots, invoice_date=later)
+        self.assertEqual(lots.service_warranty_start, later)
+        self.assertEqual(lots.service_warranty_end, later + relativedelta(months=24, days=-1))

@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
@@ -33,7 +34,7 @@ class TestWarrantyStatus(WarrantyCase):
             {
                 "serial": "STAT-00000",
                 "equipment_id": self.unit.id,
-                "product": [self.model.id, self.model.display_name],
+                "product": [self.model.id, self.model.name],
                 "partner": [self.customer.id, self.customer.display_name],
                 "warranty_start": fields.Date.to_string(self.today),
                 "warranty_end": fields.Date.to_string(end),
@@ -53,6 +54,20 @@ class TestWarrantyStatus(WarrantyCase):
         before = self.env["stock.lot"].service_warranty_status("STAT-00000", date(2000, 1, 1))
         self.assertFalse(before["in_warranty"])
 
+    def test_status_contract_hook_extends_warranty(self):
+        later = self.today + relativedelta(months=30)
+        Lot = type(self.env["stock.lot"])
+        # Stand-in for the service contract the contracts half will return.
+        contract = self.env["res.partner"].create({"name": "Contract stand-in"})
+        with patch.object(Lot, "_service_warranty_contract", lambda self, lot, on: contract):
+            status = self.env["stock.lot"].service_warranty_status("STAT-00000", later)
+        self.assertTrue(status["in_warranty"])
+        self.assertEqual(status["source"], "contract")
+        self.assertEqual(status["contract_id"], contract.id)
+        self.assertFalse(
+            self.env["stock.lot"].service_warranty_status("STAT-00000", later)["contract_id"]
+        )
+
     def test_status_unknown_serial(self):
         status = self.env["stock.lot"].service_warranty_status("NO-SUCH-SERIAL")
         self.assertEqual(status["source"], "unknown")
@@ -69,7 +84,7 @@ class TestWarrantyStatus(WarrantyCase):
 
     def test_status_query_count(self):
         self.env.invalidate_all()
-        with self.assertQueryCount(8):
+        with self.assertQueryCount(5):
             self.env["stock.lot"].service_warranty_status("STAT-00000")
 
     def test_lot_name_has_btree_index(self):
