@@ -1,8 +1,8 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 from .common import WarrantyCase
 
@@ -299,3 +299,49 @@ class TestWarrantyClaim(WarrantyCase):
             self._decide(second, "refund", refund_amount=500.0)
         self._decide(second, "refund", refund_amount=400.0)
         self.assertEqual(second.credit_note_id.amount_untaxed, 400.0)
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyClaimLock(TransactionCase):
+    """Two transactions deciding the same claim: the second is told, not blocked."""
+
+    def test_decision_while_row_locked(self):
+        # The claim must be committed for another transaction to lock it.
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            customer = env["res.partner"].create({"name": "Lock Test Customer"})
+            product = env["product.product"].create(
+                {"name": "Lock Test Boiler", "is_storable": True, "tracking": "serial"}
+            )
+            lot = env["stock.lot"].create({"name": "LOCK-TEST-1", "product_id": product.id})
+            lot.service_warranty_partner_id = customer
+            claim = env["service.warranty.claim"].create(
+                {
+                    "partner_id": customer.id,
+                    "lot_id": lot.id,
+                    "defect_description": "No heat",
+                    "state": "inspection",
+                    "decision": "repair",
+                }
+            )
+            ids = {"claim": claim.id, "lot": lot.id, "product": product.id, "partner": customer.id}
+        try:
+            with self.registry.cursor() as holder, self.registry.cursor() as other:
+                holder.execute(
+                    "SELECT id FROM service_warranty_claim WHERE id = %s FOR UPDATE", [ids["claim"]]
+                )
+                env = api.Environment(other, SUPERUSER_ID, {})
+                with self.assertRaisesRegex(UserError, "Another user is deciding this claim"):
+                    env["service.warranty.claim"].browse(ids["claim"]).action_decide()
+                self.assertFalse(
+                    env["repair.order"].search([("service_warranty_claim_id", "=", ids["claim"])])
+                )
+                holder.rollback()
+                other.rollback()
+        finally:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["service.warranty.claim"].browse(ids["claim"]).unlink()
+                env["stock.lot"].browse(ids["lot"]).unlink()
+                env["product.product"].browse(ids["product"]).unlink()
+                env["res.partner"].browse(ids["partner"]).unlink()
