@@ -62,7 +62,7 @@ class ServiceWarrantyPolicy(models.Model):
         ),
     ]
 
-    @api.constrains("product_id", "categ_id")
+    @api.constrains("product_id", "categ_id", "months")
     def _check_scope(self):
         for policy in self:
             if not policy.product_id and not policy.categ_id:

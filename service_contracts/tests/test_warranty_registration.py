@@ -1,9 +1,12 @@
 from datetime import date
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import WarrantyCase
 
@@ -158,3 +161,18 @@ class TestWarrantyRegistration(WarrantyCase):
         self._sold_and_invoiced(lots, invoice_date=later)
         self.assertEqual(lots.service_warranty_start, later)
         self.assertEqual(lots.service_warranty_end, later + relativedelta(months=24, days=-1))
+
+    def test_policy_needs_scope_and_positive_months(self):
+        Policy = self.env["service.warranty.policy"].with_user(self.service_manager)
+        with self.assertRaisesRegex(ValidationError, "needs a product or a category"):
+            Policy.create({"name": "Nothing", "months": 12})
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.CheckViolation),
+            self.env.cr.savepoint(),
+        ):
+            Policy.create({"name": "Zero", "categ_id": self.category.id, "months": 0})
+        with self.assertRaises(AccessError):
+            self.env["service.warranty.policy"].with_user(self.service_user).create(
+                {"name": "Not mine", "categ_id": self.category.id}
+            )
