@@ -30,6 +30,10 @@
         # Shared
         "views/menus.xml",
     ],
+    "demo": [
+        # Warranty
+        "demo/service_warranty_demo.xml",
+    ],
     "assets": {
         # Warranty
         "web.assets_tests": ["service_contracts/static/tests/tours/*.js"],

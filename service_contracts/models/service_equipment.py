@@ -10,6 +10,18 @@ class ServiceEquipment(models.Model):
     service_warranty_claim_ids = fields.One2many(
         "service.warranty.claim", "equipment_id", string="Warranty Claims"
     )
+    service_warranty_claim_count = fields.Integer(
+        string="Claims", compute="_compute_service_warranty_claim_count"
+    )
+
+    def _compute_service_warranty_claim_count(self):
+        counts = dict(
+            self.env["service.warranty.claim"]._read_group(
+                [("equipment_id", "in", self.ids)], ["equipment_id"], ["__count"]
+            )
+        )
+        for unit in self:
+            unit.service_warranty_claim_count = counts.get(unit, 0)
 
     def write(self, vals):
         res = super().write(vals)
@@ -18,6 +30,20 @@ class ServiceEquipment(models.Model):
                 {unit.lot_id: unit.installation_date for unit in self if unit.lot_id}
             )
         return res
+
+    def action_view_service_warranty_claims(self):
+        """Open the unit's warranty claims; a new one starts from this unit."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_contracts.service_warranty_claim_action"
+        )
+        action["domain"] = [("equipment_id", "=", self.id)]
+        action["context"] = {
+            "default_equipment_id": self.id,
+            "default_lot_id": self.lot_id.id,
+            "default_partner_id": self.partner_id.id,
+        }
+        return action
 
     def action_service_warranty_status(self):
         """Show the unit's warranty status in a notification."""

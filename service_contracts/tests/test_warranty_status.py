@@ -103,3 +103,16 @@ class TestWarrantyStatus(WarrantyCase):
         self.assertTrue(repair.service_in_warranty)
         action = repair.action_service_warranty_status()
         self.assertIn("In warranty until", action["params"]["message"])
+
+    def test_claims_from_the_unit(self):
+        action = self.unit.with_user(self.service_user).action_view_service_warranty_claims()
+        claim = (
+            self.env["service.warranty.claim"]
+            .with_user(self.service_user)
+            .with_context(**action["context"])
+            .create({"defect_description": "Pressure drops"})
+        )
+        self.assertEqual(claim.lot_id, self.lot)
+        self.assertEqual(claim.partner_id, self.customer)
+        self.assertEqual(self.unit.service_warranty_claim_count, 1)
+        self.assertEqual(self.env["service.warranty.claim"].search(action["domain"]), claim)
