@@ -7,6 +7,16 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 
 class ServiceWarrantyPortal(CustomerPortal):
+    _CLAIM_MAX_FILES = 5
+    _CLAIM_MAX_FILE_SIZE = 10 * 1024 * 1024
+
+    def _service_claim_evidence_files(self):
+        return [
+            (upload.filename, upload.read(), upload.mimetype)
+            for upload in request.httprequest.files.getlist("evidence")
+            if upload.filename
+        ]
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "service_claim_count" in counters:
@@ -55,11 +65,20 @@ class ServiceWarrantyPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({"units": units, "page_name": "service_claim_new", "error": False})
         if request.httprequest.method == "POST":
+            files = self._service_claim_evidence_files()
             unit = units.filtered(lambda u: str(u.id) == str(equipment_id))
             if not unit:
                 values["error"] = _("Choose one of your units.")
             elif not (defect_description or "").strip():
                 values["error"] = _("Describe the defect.")
+            elif len(files) > self._CLAIM_MAX_FILES or any(
+                len(content) > self._CLAIM_MAX_FILE_SIZE for __, content, __ in files
+            ):
+                values["error"] = _(
+                    "Attach at most %(count)s files of at most %(size)s MB each.",
+                    count=self._CLAIM_MAX_FILES,
+                    size=self._CLAIM_MAX_FILE_SIZE // (1024 * 1024),
+                )
             else:
                 try:
                     # sudo: portal users cannot create claims directly; the unit was
@@ -81,5 +100,25 @@ class ServiceWarrantyPortal(CustomerPortal):
                 except UserError as error:
                     values["error"] = error.args[0]
                 else:
+                    if files:
+                        # sudo: the claim was just created for this user, who may not
+                        # write attachments on it directly.
+                        attachments = (
+                            request.env["ir.attachment"]
+                            .sudo()
+                            .create(
+                                [
+                                    {
+                                        "name": name,
+                                        "raw": content,
+                                        "mimetype": mimetype,
+                                        "res_model": claim._name,
+                                        "res_id": claim.id,
+                                    }
+                                    for name, content, mimetype in files
+                                ]
+                            )
+                        )
+                        claim.evidence_ids = attachments
                     return request.redirect(f"/my/claims/{claim.id}")
         return request.render("service_contracts.portal_new_claim", values)

@@ -105,6 +105,7 @@ class TestWarrantyHttp(WarrantyCommon, HttpCase):
                 "equipment_id": self.unit.id,
                 "defect_description": "Water on the floor",
             },
+            files=[("evidence", ("leak.jpg", b"\xff\xd8\xff fake jpeg", "image/jpeg"))],
         )
         claim = self.env["service.warranty.claim"].search([("equipment_id", "=", self.unit.id)])
         self.assertEqual(len(claim), 1)
@@ -113,6 +114,9 @@ class TestWarrantyHttp(WarrantyCommon, HttpCase):
         self.assertTrue(claim.in_warranty)
         self.assertTrue(response.url.endswith(f"/my/claims/{claim.id}"))
         self.assertIn("Water on the floor", response.text)
+        self.assertEqual(claim.evidence_ids.mapped("name"), ["leak.jpg"])
+        self.assertEqual(claim.evidence_ids.res_id, claim.id)
+        self.assertIn("leak.jpg", response.text)
         self.assertIn(claim.name, self.url_open("/my/claims").text)
         other_claim = claim.sudo().copy(
             {"partner_id": self.other_customer.id, "lot_id": self.lots[2].id}
