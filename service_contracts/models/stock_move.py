@@ -60,7 +60,7 @@ class StockMove(models.Model):
             partner = (move.picking_id.partner_id or move.partner_id).commercial_partner_id
             rows.append(
                 SQL(
-                    "(%s, %s, %s::date, %s::date, %s, %s, %s, %s)",
+                    "(%s::int, %s::int, %s::date, %s::date, %s::int, %s::int, %s::int, %s::boolean)",
                     move.id,
                     policy.id or None,
                     start,

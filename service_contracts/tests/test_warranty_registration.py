@@ -176,3 +176,19 @@ class TestWarrantyRegistration(WarrantyCase):
             self.env["service.warranty.policy"].with_user(self.service_user).create(
                 {"name": "Not mine", "categ_id": self.category.id}
             )
+
+    def test_delivery_without_policy(self):
+        product = self.env["product.product"].create(
+            {"name": "No policy gadget", "is_storable": True, "tracking": "serial"}
+        )
+        lots = self._lots("NOPOL", 2, product=product)
+        self._receive(lots)
+        self._deliver(lots)
+        today = fields.Date.context_today(lots)
+        self.assertEqual(lots.mapped("service_warranty_start"), [today, today])
+        self.assertFalse(any(lots.mapped("service_warranty_end")))
+        self.assertFalse(lots.service_warranty_policy_id)
+        self.assertEqual(lots.service_warranty_partner_id, self.customer)
+        status = self.env["stock.lot"].service_warranty_status(lots[0].name)
+        self.assertEqual(status["source"], "none")
+        self.assertFalse(status["in_warranty"])
