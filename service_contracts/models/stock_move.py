@@ -46,7 +46,9 @@ class StockMove(models.Model):
             policy = policies.get(move.product_id) or self.env["service.warranty.policy"]
             start = move._service_warranty_start_date(policy)
             end = False
-            claim = move.picking_id.service_warranty_claim_id
+            # sudo: the warehouse user validating a replacement may not read
+            # claims; only the faulty serial's warranty dates are used.
+            claim = move.picking_id.sudo().service_warranty_claim_id
             if (
                 claim
                 and policy.replacement_warranty == "continue"
