@@ -17,9 +17,12 @@
     ],
     "data": [
         "security/ir.model.access.csv",
-        # Contracts
         "security/service_contracts_contract_security.xml",
+        "security/service_contracts_security.xml",
         "data/service_contract_data.xml",
+        "data/service_warranty_data.xml",
+        "report/service_warranty_claim_reports.xml",
+        "report/service_warranty_claim_templates.xml",
         "views/service_contract_views.xml",
         "views/service_sla_policy_views.xml",
         "views/service_deal_document_views.xml",
@@ -28,18 +31,14 @@
         "views/account_move_views.xml",
         "views/service_equipment_contract_views.xml",
         "views/service_contract_portal_templates.xml",
-        # /Contracts
+        "views/service_warranty_policy_views.xml",
+        "views/service_warranty_claim_views.xml",
+        "views/service_supplier_claim_views.xml",
+        "views/service_warranty_stock_views.xml",
+        "views/service_warranty_portal_templates.xml",
         "views/menus.xml",
     ],
-    "demo": [
-        # Contracts
-        "demo/service_contract_demo.xml",
-    ],
-    "assets": {
-        "web.assets_tests": [
-            # Contracts
-            "service_contracts/static/tests/tours/service_contract_tour.js",
-        ],
-    },
+    "demo": ["demo/service_contract_demo.xml", "demo/service_warranty_demo.xml"],
+    "assets": {"web.assets_tests": ["service_contracts/static/tests/tours/*.js"]},
     "installable": True,
 }

@@ -1,2 +1,6 @@
 # Contracts
 from . import portal_contract
+
+# Warranty
+from . import portal
+from . import warranty

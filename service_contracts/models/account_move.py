@@ -20,6 +20,61 @@ class AccountMove(models.Model):
     )
     service_period_end = fields.Date(string="Contract Period End", copy=False, readonly=True)
 
+    service_warranty_claim_id = fields.Many2one(
+        "service.warranty.claim",
+        string="Warranty Claim",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The customer's warranty claim this credit note refunds.",
+    )
+    service_supplier_claim_id = fields.Many2one(
+        "service.supplier.claim",
+        string="Supplier Claim",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._service_warranty_start_on_invoice()
+        return posted
+
+    def _service_warranty_start_on_invoice(self):
+        """Start the warranty of the serials these invoices bill, under policies counting
+        from the invoice date (a delivery before the invoice started them provisionally)."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.invoice_date)
+        if not invoices:
+            return
+        # sudo: the accountant posting the invoice may not read inventory; only the
+        # billed serials' warranty dates are written.
+        lines = invoices.sudo().invoice_line_ids.filtered("sale_line_ids")
+        moves = lines.sale_line_ids.move_ids.filtered(lambda m: m.state == "done")
+        lots = moves.move_line_ids.lot_id.filtered(
+            lambda lot: (
+                lot.service_warranty_policy_id.start_on == "invoice"
+                and lot.service_warranty_move_id in moves
+                and not lot.service_warranty_move_id.picking_id.service_warranty_claim_id
+            )
+        )
+        by_dates = {}
+        for lot in lots:
+            invoice_date = min(
+                lot.service_warranty_move_id.sale_line_id.invoice_lines.move_id.filtered(
+                    lambda m: m.state == "posted" and m.move_type == "out_invoice"
+                ).mapped("invoice_date")
+            )
+            if invoice_date == lot.service_warranty_start:
+                continue
+            end = invoice_date + relativedelta(
+                months=lot.service_warranty_policy_id.months, days=-1
+            )
+            by_dates.setdefault((invoice_date, end), lot.browse())
+            by_dates[invoice_date, end] |= lot
+        for (start, end), group in by_dates.items():
+            group.write({"service_warranty_start": start, "service_warranty_end": end})
+
     def init(self):
         res = super().init()
         # The ORM cannot declare a partial unique index. This one makes the

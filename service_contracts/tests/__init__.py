@@ -5,3 +5,9 @@ from . import test_contract_invoicing
 from . import test_deal_timeline
 from . import test_contract_portal
 from . import test_contract_tour
+
+# Warranty
+from . import test_warranty_registration
+from . import test_warranty_status
+from . import test_warranty_claim
+from . import test_warranty_http

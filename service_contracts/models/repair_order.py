@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+
+class RepairOrder(models.Model):
+    _inherit = "repair.order"
+
+    service_warranty_claim_id = fields.Many2one(
+        "service.warranty.claim",
+        string="Warranty Claim",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
+    service_warranty_end = fields.Date(related="lot_id.service_warranty_end")
+    service_in_warranty = fields.Boolean(related="lot_id.service_in_warranty")
+
+    def action_service_warranty_status(self):
+        """Show the repaired serial's warranty status in a notification."""
+        self.ensure_one()
+        equipment = self.env["service.equipment"]
+        if not self.lot_id:
+            return equipment._service_warranty_notification(
+                {"in_warranty": False, "source": "unknown", "serial": ""}
+            )
+        return equipment._service_warranty_notification(
+            self.env["stock.lot"].service_warranty_status(self.lot_id.name)
+        )

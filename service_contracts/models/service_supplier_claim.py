@@ -1,0 +1,182 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class ServiceSupplierClaim(models.Model):
+    _name = "service.supplier.claim"
+    _description = "Supplier Warranty Claim"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    claim_id = fields.Many2one(
+        "service.warranty.claim",
+        string="Customer Claim",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    supplier_id = fields.Many2one("res.partner", required=True, tracking=True)
+    lot_id = fields.Many2one("stock.lot", string="Serial Number", required=True, check_company=True)
+    product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
+    supplier_warranty_end = fields.Date(related="lot_id.service_supplier_warranty_end")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("sent", "Sent to Supplier"),
+            ("credited", "Credited"),
+            ("replaced", "Replaced"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    expected_amount = fields.Monetary(
+        tracking=True, help="What the supplier should credit: by default the unit's cost."
+    )
+    recovered_amount = fields.Monetary(
+        tracking=True, help="What the supplier actually credited or replaced, at cost."
+    )
+    return_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    vendor_refund_id = fields.Many2one(
+        "account.move", string="Vendor Credit Note", readonly=True, copy=False, tracking=True
+    )
+    note = fields.Text()
+
+    _sql_constraints = [
+        (
+            "amounts_positive",
+            "CHECK(expected_amount >= 0 AND recovered_amount >= 0)",
+            "Amounts of a supplier claim cannot be negative.",
+        ),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("service.supplier.claim") or "/"
+        return super().create(vals_list)
+
+    @api.model
+    def _create_from_claim(self, claim):
+        """The supplier claim for customer claim ``claim``, with the return to the vendor."""
+        lot = claim.lot_id
+        today = fields.Date.context_today(self)
+        if not lot.service_supplier_id:
+            raise UserError(_("The supplier of serial %(serial)s is not known.", serial=lot.name))
+        if not lot.service_supplier_warranty_end or lot.service_supplier_warranty_end < today:
+            raise UserError(
+                _(
+                    "The supplier warranty of serial %(serial)s has expired: "
+                    "nothing to claim back.",
+                    serial=lot.name,
+                )
+            )
+        if claim.supplier_claim_ids.filtered(lambda s: s.state != "cancelled"):
+            raise UserError(_("Claim %(claim)s is already claimed back.", claim=claim.name))
+        supplier_claim = self.create(
+            {
+                "claim_id": claim.id,
+                "company_id": claim.company_id.id,
+                "supplier_id": lot.service_supplier_id.id,
+                "lot_id": lot.id,
+                "expected_amount": lot.product_id.standard_price,
+            }
+        )
+        warehouse = claim._warehouse()
+        supplier_claim.return_picking_id = claim._create_picking(
+            warehouse.out_type_id,
+            warehouse.lot_stock_id,
+            lot.service_supplier_id.property_stock_supplier,
+            lot,
+            partner=lot.service_supplier_id,
+            vals={
+                "service_supplier_claim_id": supplier_claim.id,
+                "service_warranty_claim_id": False,
+            },
+        )
+        claim.message_post(
+            body=_(
+                "Claimed back from supplier %(supplier)s (%(ref)s).",
+                supplier=supplier_claim.supplier_id.display_name,
+                ref=supplier_claim.name,
+            )
+        )
+        return supplier_claim
+
+    def action_send(self):
+        for claim in self:
+            if claim.state != "draft":
+                raise UserError(_("Only a draft supplier claim can be sent."))
+        self.write({"state": "sent"})
+
+    def action_create_vendor_refund(self):
+        """The vendor credit note the supplier is expected to issue, in draft."""
+        self.ensure_one()
+        if self.vendor_refund_id:
+            raise UserError(_("This supplier claim already has a vendor credit note."))
+        if self.expected_amount <= 0:
+            raise UserError(_("Set the amount expected from the supplier."))
+        # sudo: the service desk records what it expects from the supplier; the
+        # draft vendor credit note is checked and posted by the accountant.
+        self.vendor_refund_id = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "in_refund",
+                    "partner_id": self.supplier_id.id,
+                    "company_id": self.company_id.id,
+                    "ref": self.name,
+                    "service_supplier_claim_id": self.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product_id.id,
+                                "quantity": 1,
+                                "price_unit": self.expected_amount,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        return self.claim_id._open_record(self.vendor_refund_id)
+
+    def action_mark_credited(self):
+        """The supplier credited: recover the posted credit note's amount (or the expected one)."""
+        for claim in self:
+            if claim.state not in ("draft", "sent"):
+                raise UserError(_("Supplier claim %(ref)s is already settled.", ref=claim.name))
+            # sudo: only the state and amount of the claim's own credit note are read.
+            refund = claim.vendor_refund_id.sudo()
+            if refund and refund.state != "posted":
+                raise UserError(_("Post the vendor credit note first."))
+            claim.write(
+                {
+                    "state": "credited",
+                    "recovered_amount": refund.amount_untaxed if refund else claim.expected_amount,
+                }
+            )
+
+    def action_mark_replaced(self):
+        """The supplier sent a replacement: the unit's cost is recovered."""
+        for claim in self:
+            if claim.state not in ("draft", "sent"):
+                raise UserError(_("Supplier claim %(ref)s is already settled.", ref=claim.name))
+            claim.write({"state": "replaced", "recovered_amount": claim.expected_amount})
+
+    def action_cancel(self):
+        self.write({"state": "cancelled", "recovered_amount": 0.0})

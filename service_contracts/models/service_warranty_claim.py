@@ -1,0 +1,644 @@
+import psycopg2
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+class ServiceWarrantyClaim(models.Model):
+    _name = "service.warranty.claim"
+    _description = "Warranty Claim"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "claim_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        check_company=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        string="Unit",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+    )
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    product_id = fields.Many2one(
+        related="lot_id.product_id", store=True, index=True, string="Product"
+    )
+    supplier_id = fields.Many2one(
+        related="lot_id.service_supplier_id", store=True, index="btree_not_null", string="Supplier"
+    )
+    claim_date = fields.Date(
+        required=True, default=fields.Date.context_today, tracking=True, index=True
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Origin Sale Order",
+        compute="_compute_sale_order_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        tracking=True,
+    )
+    invoice_line_id = fields.Many2one(
+        "account.move.line",
+        string="Origin Invoice Line",
+        compute="_compute_invoice_line_id",
+        store=True,
+        readonly=False,
+        domain="[('move_id.move_type', '=', 'out_invoice'), ('product_id', '=', product_id)]",
+    )
+    invoice_id = fields.Many2one(
+        related="invoice_line_id.move_id", store=True, string="Origin Invoice"
+    )
+    purchase_date = fields.Date(
+        compute="_compute_purchase_date", store=True, readonly=False, tracking=True
+    )
+    defect_description = fields.Text(string="Defect", required=True)
+    evidence_ids = fields.Many2many(
+        "ir.attachment",
+        "service_warranty_claim_evidence_rel",
+        "claim_id",
+        "attachment_id",
+        help="Photos, videos and documents that show the defect.",
+    )
+    inspection_note = fields.Text(string="Inspection Findings")
+    warranty_end = fields.Date(compute="_compute_in_warranty", store=True)
+    in_warranty = fields.Boolean(
+        compute="_compute_in_warranty",
+        store=True,
+        tracking=True,
+        help="Whether the unit was in warranty on the claim date. "
+        "Out of warranty, a repair is paid by the customer.",
+    )
+    override_reason = fields.Text(
+        string="Ownership Override",
+        tracking=True,
+        help="Why a manager accepted a claim for a serial not sold to this customer.",
+    )
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("inspection", "Inspection"),
+            ("decided", "Decided"),
+            ("resolved", "Resolved"),
+            ("rejected", "Rejected"),
+            ("closed", "Closed"),
+        ],
+        default="new",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand=True,
+    )
+    decision = fields.Selection(
+        [
+            ("repair", "Repair"),
+            ("replace", "Replace"),
+            ("refund", "Refund"),
+            ("reject", "Reject"),
+        ],
+        tracking=True,
+        copy=False,
+    )
+    decision_date = fields.Datetime(readonly=True, copy=False)
+    decided_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    reject_reason = fields.Text(tracking=True, copy=False)
+    replacement_lot_id = fields.Many2one(
+        "stock.lot",
+        string="Replacement Serial",
+        check_company=True,
+        domain="[('product_id', '=', product_id), ('id', '!=', lot_id)]",
+        copy=False,
+    )
+    refund_amount = fields.Monetary(copy=False, tracking=True)
+    repair_id = fields.Many2one("repair.order", readonly=True, copy=False, tracking=True)
+    paid_repair_id = fields.Many2one("repair.order", readonly=True, copy=False, tracking=True)
+    picking_ids = fields.One2many("stock.picking", "service_warranty_claim_id", string="Transfers")
+    return_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    replacement_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    credit_note_id = fields.Many2one("account.move", readonly=True, copy=False, tracking=True)
+    supplier_claim_ids = fields.One2many(
+        "service.supplier.claim", "claim_id", string="Supplier Claims"
+    )
+    supplier_claim_count = fields.Integer(compute="_compute_supplier_claim_count")
+    supplier_warranty_end = fields.Date(related="lot_id.service_supplier_warranty_end")
+    parts_cost = fields.Monetary(
+        compute="_compute_costs", store=True, help="Parts used by the warranty repair, at cost."
+    )
+    labour_cost = fields.Monetary(
+        tracking=True, help="Labour spent on the claim under warranty, at cost."
+    )
+    replacement_cost = fields.Monetary(compute="_compute_costs", store=True)
+    refund_cost = fields.Monetary(compute="_compute_costs", store=True)
+    recovered_amount = fields.Monetary(
+        compute="_compute_costs", store=True, help="What suppliers paid back for this claim."
+    )
+    cost_total = fields.Monetary(
+        string="Claim Cost",
+        compute="_compute_costs",
+        store=True,
+        help="Parts, labour, replacement and refund under warranty, minus what was recovered.",
+    )
+
+    def _origin_sale_line(self):
+        # sudo: service staff may not read sales and invoices; only the
+        # references of the serial's own origin documents are stored.
+        return self.lot_id.sudo().service_warranty_move_id.sale_line_id
+
+    @api.depends("lot_id")
+    def _compute_sale_order_id(self):
+        for claim in self:
+            claim.sale_order_id = claim._origin_sale_line().order_id
+
+    @api.depends("lot_id")
+    def _compute_invoice_line_id(self):
+        for claim in self:
+            invoice_lines = claim._origin_sale_line().invoice_lines.filtered(
+                lambda line: (
+                    line.move_id.state == "posted" and line.move_id.move_type == "out_invoice"
+                )
+            )
+            claim.invoice_line_id = invoice_lines[:1]
+
+    @api.depends("lot_id", "sale_order_id", "invoice_line_id")
+    def _compute_purchase_date(self):
+        for claim in self:
+            # sudo: reads only the dates of the claim's own origin documents.
+            move = claim.lot_id.sudo().service_warranty_move_id
+            claim.purchase_date = (
+                claim.invoice_line_id.sudo().move_id.invoice_date
+                or (claim.sale_order_id and claim.sale_order_id.sudo().date_order.date())
+                or (move and move.date.date())
+                or claim.lot_id.service_warranty_start
+            )
+
+    @api.depends("lot_id.service_warranty_start", "lot_id.service_warranty_end", "claim_date")
+    def _compute_in_warranty(self):
+        for claim in self:
+            lot = claim.lot_id
+            date = claim.claim_date or fields.Date.context_today(claim)
+            covered = bool(
+                lot.service_warranty_end
+                and lot.service_warranty_start
+                and lot.service_warranty_start <= date <= lot.service_warranty_end
+            )
+            if not covered and lot and self.env["stock.lot"]._service_warranty_contract(lot, date):
+                covered = True
+            claim.in_warranty = covered
+            claim.warranty_end = lot.service_warranty_end
+
+    def _compute_supplier_claim_count(self):
+        counts = dict(
+            self.env["service.supplier.claim"]._read_group(
+                [("claim_id", "in", self.ids)], ["claim_id"], ["__count"]
+            )
+        )
+        for claim in self:
+            claim.supplier_claim_count = counts.get(claim, 0)
+
+    @api.depends(
+        "decision",
+        "repair_id.move_ids.product_uom_qty",
+        "repair_id.move_ids.repair_line_type",
+        "repair_id.under_warranty",
+        "replacement_lot_id",
+        "refund_amount",
+        "labour_cost",
+        "supplier_claim_ids.recovered_amount",
+        "supplier_claim_ids.state",
+    )
+    def _compute_costs(self):
+        for claim in self:
+            parts = 0.0
+            if claim.repair_id.under_warranty:
+                for move in claim.repair_id.move_ids:
+                    if move.repair_line_type == "add":
+                        parts += move.product_uom_qty * move.product_id.standard_price
+            claim.parts_cost = parts
+            claim.replacement_cost = (
+                claim.replacement_lot_id.product_id.standard_price
+                if claim.decision == "replace" and claim.replacement_lot_id
+                else 0.0
+            )
+            claim.refund_cost = claim.refund_amount if claim.decision == "refund" else 0.0
+            claim.recovered_amount = sum(
+                claim.supplier_claim_ids.filtered(lambda s: s.state != "cancelled").mapped(
+                    "recovered_amount"
+                )
+            )
+            claim.cost_total = (
+                claim.parts_cost
+                + claim.labour_cost
+                + claim.replacement_cost
+                + claim.refund_cost
+                - claim.recovered_amount
+            )
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for claim in self:
+            claim.access_url = f"/my/claims/{claim.id}"
+        return res
+
+    @api.onchange("equipment_id")
+    def _onchange_equipment_id(self):
+        if self.equipment_id:
+            self.lot_id = self.equipment_id.lot_id
+            if not self.partner_id:
+                self.partner_id = self.equipment_id.partner_id
+
+    @api.onchange("lot_id")
+    def _onchange_lot_id(self):
+        if self.lot_id:
+            self.equipment_id = self.lot_id.service_equipment_ids[:1]
+            if not self.partner_id:
+                self.partner_id = self.lot_id.service_warranty_partner_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("service.warranty.claim") or "/"
+            if vals.get("lot_id") and not vals.get("equipment_id"):
+                unit = self.env["service.equipment"].search(
+                    [("lot_id", "=", vals["lot_id"])], limit=1
+                )
+                vals["equipment_id"] = unit.id or False
+        claims = super().create(vals_list)
+        claims._check_sold_to_customer()
+        return claims
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"lot_id", "partner_id", "override_reason"} & set(vals):
+            self._check_sold_to_customer()
+        return res
+
+    def _check_sold_to_customer(self):
+        """Refuse a claim for a serial that was not sold to (or owned by) its customer.
+
+        A service manager may accept it anyway by writing the reason in
+        ``override_reason`` (tracked in the chatter).
+        """
+        is_manager = self.env.user.has_group("service_base.group_service_manager")
+        for claim in self:
+            # sudo: reads who bought the serial and owns its unit, only to compare
+            # with the claim's own customer; nothing of it is returned.
+            lot = claim.lot_id.sudo()
+            buyers = (
+                lot.service_warranty_partner_id | lot.service_equipment_ids.commercial_partner_id
+            )
+            if claim.commercial_partner_id in buyers:
+                continue
+            if claim.override_reason and is_manager:
+                claim.message_post(
+                    body=_(
+                        "Serial %(serial)s was not sold to this customer; claim accepted by "
+                        "%(user)s: %(reason)s",
+                        serial=claim.lot_id.name,
+                        user=self.env.user.name,
+                        reason=claim.override_reason,
+                    )
+                )
+                continue
+            if claim.override_reason:
+                raise UserError(
+                    _(
+                        "Only a service manager can accept a claim for a serial sold to someone else."
+                    )
+                )
+            raise UserError(
+                _(
+                    "Serial number %(serial)s was not sold to %(customer)s: the claim is refused. "
+                    "A service manager can accept it with a reason.",
+                    serial=claim.lot_id.name,
+                    customer=claim.commercial_partner_id.display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------ actions
+
+    def action_start_inspection(self):
+        for claim in self:
+            if claim.state != "new":
+                raise UserError(_("Only a new claim can go to inspection."))
+        self.write({"state": "inspection"})
+
+    def action_decide(self):
+        """Apply the chosen decision and create its documents.
+
+        Two users deciding the same claim at once: the claim's row is locked
+        first, so one of them wins and the other gets a message.
+        """
+        self._lock_for_decision()
+        for claim in self:
+            if not claim.decision:
+                raise UserError(_("Choose a decision for claim %(claim)s.", claim=claim.name))
+            getattr(claim, f"_decide_{claim.decision}")()
+            claim.write(
+                {
+                    "state": "rejected" if claim.decision == "reject" else "decided",
+                    "decision_date": fields.Datetime.now(),
+                    "decided_by_id": self.env.user.id,
+                }
+            )
+        return True
+
+    def action_resolve(self):
+        for claim in self:
+            if claim.state != "decided":
+                raise UserError(_("Only a decided claim can be resolved."))
+        self.write({"state": "resolved"})
+
+    def action_close(self):
+        for claim in self:
+            if claim.state not in ("resolved", "rejected"):
+                raise UserError(_("Only a resolved or rejected claim can be closed."))
+        self.write({"state": "closed"})
+
+    def action_offer_paid_repair(self):
+        """Post-warranty service: open a repair the customer pays for."""
+        self.ensure_one()
+        if self.paid_repair_id:
+            raise UserError(_("A paid repair is already open for this claim."))
+        if self.in_warranty and self.state != "rejected":
+            raise UserError(_("The unit is in warranty: decide a warranty repair instead."))
+        repair = self.env["repair.order"].create(self._prepare_repair_vals(under_warranty=False))
+        self.paid_repair_id = repair
+        return self._open_record(repair)
+
+    def action_claim_supplier(self):
+        """Pass the claim back to the supplier while its warranty runs."""
+        self.ensure_one()
+        supplier_claim = self.env["service.supplier.claim"]._create_from_claim(self)
+        return self._open_record(supplier_claim)
+
+    def action_view_repair(self):
+        self.ensure_one()
+        return self._open_record(self.repair_id | self.paid_repair_id)
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        return self._open_record(self.picking_ids)
+
+    def action_view_credit_note(self):
+        self.ensure_one()
+        return self._open_record(self.credit_note_id)
+
+    def action_view_supplier_claims(self):
+        self.ensure_one()
+        return self._open_record(self.supplier_claim_ids)
+
+    def action_print_act(self):
+        return self.env.ref("service_contracts.action_report_warranty_claim").report_action(self)
+
+    # ------------------------------------------------------------------ decisions
+
+    def _lock_for_decision(self):
+        try:
+            with self.env.cr.savepoint(flush=False):
+                # SELECT ... FOR UPDATE NOWAIT has no ORM equivalent.
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM service_warranty_claim WHERE id IN %s FOR UPDATE NOWAIT",
+                        tuple(self.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                _("Another user is deciding this claim right now. Reload it in a moment.")
+            )
+        # What we read before the lock may be stale: read the state afresh.
+        self.invalidate_recordset(["state", "decided_by_id"])
+        for claim in self:
+            if claim.state != "inspection":
+                raise UserError(
+                    _(
+                        "Claim %(claim)s was already decided by %(user)s; reload it to see the decision.",
+                        claim=claim.name,
+                        user=claim.decided_by_id.name or _("another user"),
+                    )
+                    if claim.decided_by_id
+                    else _("Claim %(claim)s must be in inspection to be decided.", claim=claim.name)
+                )
+
+    def _decide_repair(self):
+        repair = self.env["repair.order"].create(
+            self._prepare_repair_vals(under_warranty=self.in_warranty)
+        )
+        self.repair_id = repair
+
+    def _decide_replace(self):
+        if not self.in_warranty:
+            raise UserError(_("The warranty has expired: the unit cannot be replaced under it."))
+        replacement = self.replacement_lot_id
+        if not replacement:
+            raise UserError(_("Choose the replacement serial number."))
+        if replacement.product_id != self.product_id or replacement == self.lot_id:
+            raise UserError(
+                _(
+                    "The replacement must be another serial of %(product)s.",
+                    product=self.product_id.display_name,
+                )
+            )
+        if replacement.product_qty < 1:
+            raise UserError(
+                _("Replacement serial %(serial)s is not in stock.", serial=replacement.name)
+            )
+        warehouse = self._warehouse()
+        customer_location = self.partner_id.property_stock_customer
+        self.return_picking_id = self._create_picking(
+            warehouse.in_type_id, customer_location, warehouse.lot_stock_id, self.lot_id
+        )
+        self.replacement_picking_id = self._create_picking(
+            warehouse.out_type_id, warehouse.lot_stock_id, customer_location, replacement
+        )
+
+    def _decide_refund(self):
+        if not self.in_warranty:
+            raise UserError(_("The warranty has expired: the unit cannot be refunded under it."))
+        line = self.invoice_line_id.sudo()
+        if not line:
+            raise UserError(_("Set the origin invoice line to refund."))
+        if self.refund_amount <= 0:
+            raise UserError(_("The refund amount must be positive."))
+        invoiced = line.price_unit * (1 - (line.discount or 0.0) / 100.0) * line.quantity
+        already = sum(
+            self.search(
+                [
+                    ("invoice_line_id", "=", line.id),
+                    ("decision", "=", "refund"),
+                    ("state", "in", ("decided", "resolved", "closed")),
+                    ("id", "!=", self.id),
+                ]
+            ).mapped("refund_amount")
+        )
+        refundable = line.currency_id.round(invoiced - already)
+        if line.currency_id.compare_amounts(self.refund_amount, refundable) > 0:
+            raise UserError(
+                _(
+                    "The refund (%(amount)s) is larger than what is left to refund on the invoice "
+                    "line (%(left)s).",
+                    amount=self.refund_amount,
+                    left=refundable,
+                )
+            )
+        warehouse = self._warehouse()
+        self.return_picking_id = self._create_picking(
+            warehouse.in_type_id,
+            self.partner_id.property_stock_customer,
+            warehouse.lot_stock_id,
+            self.lot_id,
+        )
+        invoice = line.move_id
+        # sudo: service staff decide the refund but may not write accounting;
+        # the credit note stays a draft that the accountant checks and posts.
+        self.credit_note_id = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": invoice.partner_id.id,
+                    "company_id": invoice.company_id.id,
+                    "currency_id": invoice.currency_id.id,
+                    "reversed_entry_id": invoice.id,
+                    "invoice_origin": invoice.name,
+                    "ref": _("Warranty claim %(claim)s", claim=self.name),
+                    "service_warranty_claim_id": self.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": line.product_id.id,
+                                "name": line.name,
+                                "quantity": 1,
+                                "price_unit": self.refund_amount,
+                                "product_uom_id": line.product_uom_id.id,
+                                "account_id": line.account_id.id,
+                                "tax_ids": [Command.set(line.tax_ids.ids)],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+
+    def _decide_reject(self):
+        if not self.reject_reason:
+            raise UserError(_("Write the reason for rejecting the claim."))
+        template = self.env.ref("service_contracts.mail_template_warranty_claim_rejected")
+        self.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+
+    # ------------------------------------------------------------------ helpers
+
+    def _warehouse(self):
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
+        if not warehouse:
+            raise UserError(
+                _("Company %(company)s has no warehouse.", company=self.company_id.name)
+            )
+        return warehouse
+
+    def _create_picking(self, picking_type, source, destination, lot, partner=None, vals=None):
+        """A confirmed transfer of the one serial ``lot``, linked to this claim."""
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": (partner or self.partner_id).id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "origin": self.name,
+                "company_id": self.company_id.id,
+                "service_warranty_claim_id": self.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": lot.product_id.display_name,
+                            "product_id": lot.product_id.id,
+                            "product_uom_qty": 1,
+                            "product_uom": lot.product_id.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                            "company_id": self.company_id.id,
+                        }
+                    )
+                ],
+                **(vals or {}),
+            }
+        )
+        picking.action_confirm()
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": lot.product_id.id,
+                "product_uom_id": lot.product_id.uom_id.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            }
+        )
+        return picking
+
+    def _prepare_repair_vals(self, under_warranty):
+        return {
+            "product_id": self.product_id.id,
+            "lot_id": self.lot_id.id,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "under_warranty": under_warranty,
+            "internal_notes": self.defect_description,
+            "service_warranty_claim_id": self.id,
+        }
+
+    def _open_record(self, records):
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": records._name,
+            "name": records._description,
+        }
+        if len(records) == 1:
+            action.update(view_mode="form", views=[(False, "form")], res_id=records.id)
+        else:
+            action.update(
+                view_mode="list,form",
+                views=[(False, "list"), (False, "form")],
+                domain=[("id", "in", records.ids)],
+            )
+        return action
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return _("Claim Act %(claim)s", claim=self.name)

@@ -1,0 +1,128 @@
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import WarrantyCase
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyStatus(WarrantyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lot = cls._lots("STAT", 1)
+        cls._receive(cls.lot)
+        cls._deliver(cls.lot)
+        cls.unit = cls.env["service.equipment"].create(
+            {"product_id": cls.model.id, "lot_id": cls.lot.id, "partner_id": cls.customer.id}
+        )
+        cls.today = fields.Date.context_today(cls.lot)
+
+    def test_status_in_warranty(self):
+        status = (
+            self.env["stock.lot"]
+            .with_user(self.service_user)
+            .service_warranty_status(" STAT-00000 ")
+        )
+        end = self.today + relativedelta(months=24, days=-1)
+        self.assertEqual(
+            status,
+            {
+                "serial": "STAT-00000",
+                "equipment_id": self.unit.id,
+                "product": [self.model.id, self.model.name],
+                "partner": [self.customer.id, self.customer.display_name],
+                "warranty_start": fields.Date.to_string(self.today),
+                "warranty_end": fields.Date.to_string(end),
+                "in_warranty": True,
+                "days_left": (end - self.today).days + 1,
+                "contract_id": False,
+                "source": "warranty",
+            },
+        )
+
+    def test_status_expired(self):
+        later = self.today + relativedelta(months=25)
+        status = self.env["stock.lot"].service_warranty_status("STAT-00000", later)
+        self.assertFalse(status["in_warranty"])
+        self.assertEqual(status["days_left"], 0)
+        self.assertEqual(status["source"], "warranty")
+        before = self.env["stock.lot"].service_warranty_status("STAT-00000", date(2000, 1, 1))
+        self.assertFalse(before["in_warranty"])
+
+    def test_status_contract_extends_warranty(self):
+        later = self.today + relativedelta(months=30)
+        self.assertFalse(
+            self.env["stock.lot"].service_warranty_status("STAT-00000", later)["in_warranty"]
+        )
+        contract = self.env["service.contract"].create(
+            {
+                "partner_id": self.customer.id,
+                "date_start": self.today,
+                "date_end": self.today + relativedelta(years=3),
+                "cover_labour": True,
+                "line_ids": [(0, 0, {"equipment_id": self.unit.id})],
+            }
+        )
+        contract.action_activate()
+        status = self.env["stock.lot"].service_warranty_status("STAT-00000", later)
+        self.assertTrue(status["in_warranty"])
+        self.assertEqual(status["source"], "contract")
+        self.assertEqual(status["contract_id"], contract.id)
+        # A contract that covers neither labour nor parts extends nothing.
+        contract.write({"cover_labour": False, "cover_parts": False})
+        status = self.env["stock.lot"].service_warranty_status("STAT-00000", later)
+        self.assertFalse(status["in_warranty"])
+        self.assertFalse(status["contract_id"])
+
+    def test_status_unknown_serial(self):
+        status = self.env["stock.lot"].service_warranty_status("NO-SUCH-SERIAL")
+        self.assertEqual(status["source"], "unknown")
+        self.assertFalse(status["in_warranty"])
+        self.assertFalse(status["product"])
+        self.assertFalse(status["partner"])
+        self.assertEqual(self.env["stock.lot"].service_warranty_status("")["source"], "unknown")
+
+    def test_status_no_warranty_registered(self):
+        lot = self._lots("NOWAR", 1)
+        status = self.env["stock.lot"].service_warranty_status(lot.name)
+        self.assertEqual(status["source"], "none")
+        self.assertFalse(status["in_warranty"])
+
+    def test_status_query_count(self):
+        self.env.invalidate_all()
+        with self.assertQueryCount(5):
+            self.env["stock.lot"].service_warranty_status("STAT-00000")
+
+    def test_lot_name_has_btree_index(self):
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'stock_lot' AND indexdef ILIKE '%%btree (name)%%'"
+        )
+        self.assertTrue(self.env.cr.fetchall())
+
+    def test_unit_and_repair_buttons(self):
+        action = self.unit.with_user(self.service_user).action_service_warranty_status()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("In warranty until", action["params"]["message"])
+        repair = self.env["repair.order"].create(
+            {"product_id": self.model.id, "lot_id": self.lot.id, "partner_id": self.customer.id}
+        )
+        self.assertTrue(repair.service_in_warranty)
+        action = repair.action_service_warranty_status()
+        self.assertIn("In warranty until", action["params"]["message"])
+
+    def test_claims_from_the_unit(self):
+        action = self.unit.with_user(self.service_user).action_view_service_warranty_claims()
+        claim = (
+            self.env["service.warranty.claim"]
+            .with_user(self.service_user)
+            .with_context(**action["context"])
+            .create({"defect_description": "Pressure drops"})
+        )
+        self.assertEqual(claim.lot_id, self.lot)
+        self.assertEqual(claim.partner_id, self.customer)
+        self.assertEqual(self.unit.service_warranty_claim_count, 1)
+        self.assertEqual(self.env["service.warranty.claim"].search(action["domain"]), claim)
