@@ -1,4 +1,5 @@
 import logging
+import re
 from datetime import timedelta
 
 import psycopg2.errors
@@ -6,11 +7,19 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, email_normalize, html2plaintext
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
 
 _logger = logging.getLogger(__name__)
+
+# "S/N: AB-123", "serial number AB123", "зав. № 123456", "серийный номер AB-1"
+SERIAL_AFTER_KEYWORD = re.compile(
+    r"(?:\bs/?n\b|\bserial(?:\s+(?:number|no\.?))?|серийн\w*\s+номер\w*|зав\w*\.?\s*№|№)"
+    r"\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9\-/]{2,})",
+    re.IGNORECASE,
+)
+SERIAL_LIKE = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9\-/]{3,}[A-Za-z0-9]\b")
 
 PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent")]
 CHANNELS = [
@@ -667,6 +676,97 @@ class ServiceRequest(models.Model):
     # ------------------------------------------------------------------
     # Mail gateway
     # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """Open a request from an incoming email: customer by sender, unit by a
+        serial number written in the subject or body."""
+        values = dict(custom_values or {})
+        values.setdefault("channel", "email")
+        # the reference is a sequence, not the subject (mail.thread's default)
+        values["name"] = _("New")
+        values.setdefault("subject", msg_dict.get("subject") or _("(no subject)"))
+        values["email_message_id"] = msg_dict.get("message_id") or False
+        values.setdefault("email_from", msg_dict.get("email_from"))
+        values.setdefault("description", msg_dict.get("body"))
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        partner = self._find_sender_partner(msg_dict)
+        if partner and not values.get("partner_id"):
+            values["partner_id"] = partner.id
+        text = f"{msg_dict.get('subject') or ''}\n{html2plaintext(msg_dict.get('body') or '')}"
+        unit, lot, mentioned = self._find_unit_in_text(text, partner, company)
+        if unit:
+            values["equipment_id"] = unit.id
+            values.setdefault("team_id", unit.team_id.id or values.get("team_id"))
+        elif lot:
+            values["lot_id"] = lot.id
+        request = super().message_new(msg_dict, custom_values=values)
+        if not unit:
+            request._schedule_identify_unit(lot, mentioned)
+        return request
+
+    @api.model
+    def _find_sender_partner(self, msg_dict):
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        if partner:
+            return partner
+        email = email_normalize(msg_dict.get("email_from") or "")
+        if not email:
+            return partner
+        return self.env["res.partner"].search(
+            [("email_normalized", "=", email)], order="is_company desc, id", limit=1
+        )
+
+    @api.model
+    def _find_unit_in_text(self, text, partner, company):
+        """Find in ``text`` a serial number of a registered unit.
+
+        Returns (unit, lot, mentioned): the unit of ``partner`` whose serial is
+        written in the text, else the lot alone when the serial is known but no
+        unit of this customer carries it, and the serial-like words that were
+        written after "S/N", "serial", "зав. №"... (for the person who has to
+        identify the unit).
+        """
+        mentioned = [m.group(1).strip(".,;:") for m in SERIAL_AFTER_KEYWORD.finditer(text)]
+        tokens = set(mentioned) | {
+            t.strip(".,;:") for t in SERIAL_LIKE.findall(text) if any(c.isdigit() for c in t)
+        }
+        tokens |= {t.upper() for t in tokens}
+        Unit = self.env["service.equipment"]
+        if not tokens:
+            return Unit, self.env["stock.lot"], mentioned
+        lots = self.env["stock.lot"].search(
+            [("name", "in", list(tokens)), ("company_id", "in", [company.id, False])]
+        )
+        units = Unit.search([("lot_id", "in", lots.ids), ("company_id", "=", company.id)])
+        if partner:
+            units = units.filtered(
+                lambda u: u.commercial_partner_id == partner.commercial_partner_id
+            )
+        elif len(units) > 1:
+            units = Unit
+        return units[:1], lots[:1], mentioned
+
+    def _schedule_identify_unit(self, lot, mentioned):
+        self.ensure_one()
+        if lot:
+            note = _(
+                "Serial number %(serial)s is known, but no unit of this customer carries it.",
+                serial=lot.name,
+            )
+        elif mentioned:
+            note = _(
+                "Serial numbers written in the email but not registered: %(serials)s",
+                serials=", ".join(mentioned),
+            )
+        else:
+            note = _("No serial number was recognised in the email.")
+        self.activity_schedule(
+            "service_repair.mail_activity_type_identify_unit",
+            note=note,
+            user_id=(self.team_id.user_id or self.env.company.service_default_team_id.user_id).id
+            or self.env.user.id,
+        )
 
     def _track_subtype(self, init_values):
         self.ensure_one()
