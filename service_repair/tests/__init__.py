@@ -1,3 +1,5 @@
 from . import test_dispatch
+from . import test_log_call
 from . import test_mail_intake
+from . import test_portal
 from . import test_request

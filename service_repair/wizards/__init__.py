@@ -1,1 +1,1 @@
-
+from . import service_log_call
