@@ -7,6 +7,7 @@ from . import res_users
 from . import service_dispatch_rule
 from . import service_equipment
 from . import service_request
+from . import service_request_service_center
 from . import service_request_stage
 from . import service_team
 from . import stock_picking

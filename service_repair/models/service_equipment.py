@@ -4,6 +4,12 @@ from odoo import fields, models
 class ServiceEquipment(models.Model):
     _inherit = "service.equipment"
 
+    is_loaner = fields.Boolean(
+        string="Loaner Unit",
+        tracking=True,
+        help="Part of the loaner pool (подменный фонд): the company's unit lent to "
+        "customers while theirs is away.",
+    )
     service_request_ids = fields.One2many("service.request", "equipment_id", string="Requests")
     service_request_count = fields.Integer(
         string="Requests", compute="_compute_service_request_count"
