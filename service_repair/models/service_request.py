@@ -653,12 +653,17 @@ class ServiceRequest(models.Model):
             "priority": "1" if self.priority in ("1", "2") else "0",
             "under_warranty": self._is_under_warranty(),
             "internal_notes": self.description,
+            "service_complaint": html2plaintext(self.description or "") or self.subject,
         }
 
     def _is_under_warranty(self):
-        """Whether the unit is under warranty (service_contracts knows; here: no)."""
+        """Whether the unit is under warranty today, when a warranty source is
+        installed (service_contracts adds ``stock.lot.service_warranty_status``)."""
         self.ensure_one()
-        return False
+        Lot = self.env["stock.lot"]
+        if not self.lot_id or not hasattr(Lot, "service_warranty_status"):
+            return False
+        return bool(Lot.service_warranty_status(self.lot_id.name).get("in_warranty"))
 
     def _close_when_repairs_done(self):
         """Close the requests whose repairs are all done (cancelled ones aside)."""
