@@ -475,7 +475,8 @@ class ServiceRequest(models.Model):
                     total=len(dispatched),
                 ),
                 "type": "success" if assigned else "warning",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                # closing reloads the view that called the button
+                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 

@@ -5,3 +5,4 @@ from . import test_portal
 from . import test_repair
 from . import test_request
 from . import test_service_center
+from . import test_tour

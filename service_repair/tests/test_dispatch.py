@@ -108,6 +108,13 @@ class TestDispatch(ServiceRepairCase):
             more.action_dispatch()
             self.env.flush_all()
 
+    def test_dispatch_button_without_selection_takes_the_queue(self):
+        requests = self._requests(3)
+        action = self.Request.with_user(self.manager).browse().action_dispatch_queue()
+        self.assertTrue(all(requests.mapped("user_id")))
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertRegex(action["params"]["message"], r"^(\d+) of \1 requests assigned")
+
     def test_cron_dispatches_new_requests(self):
         requests = self._requests(3)
         self.assertTrue(self.Request._cron_dispatch())
