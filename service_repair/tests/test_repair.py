@@ -110,6 +110,22 @@ class TestRepairForms(ServiceRepairCase):
         self.assertIn(repair.name, html)
         self.assertIn("Tech Boilers", html)
 
+    def test_acts_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.customer.lang = "ru_RU"
+        repair = self._repair()
+        text = self._text("service_repair.action_report_repair_acceptance", repair.ids)
+        self.assertIn("Акт приёма оборудования в ремонт", text)
+        self.assertIn("Комплектность", text)
+        self._finish(repair)
+        text = self._text("service_repair.action_report_repair_completion", repair.ids)
+        self.assertIn("Акт выполненных работ", text)
+        self.assertIn("Заказчик претензий по объёму", text)
+        text = self._text(
+            "service_repair.action_report_service_request_maintenance", self.request.ids
+        )
+        self.assertIn("Отчёт о техническом обслуживании", text)
+
     def test_completion_act_pdf(self):
         repair = self._repair()
         repair.service_work_done = "<p>Cleaned the burner nozzle.</p>"
