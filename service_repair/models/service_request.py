@@ -84,7 +84,7 @@ class ServiceRequest(models.Model):
         index=True,
         tracking=True,
         check_company=True,
-        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        domain="[('commercial_partner_id', '=', commercial_partner_id)] if commercial_partner_id else []",
     )
     lot_id = fields.Many2one(
         "stock.lot",
@@ -439,7 +439,9 @@ class ServiceRequest(models.Model):
             # and each technician gets one digest.
             group.with_context(mail_notrack=True, mail_auto_subscribe_no_notify=True).write(vals)
         for rule, user in round_robin_last.items():
-            rule.last_user_id = user
+            # sudo: dispatchers only read rules; moving the round-robin pointer
+            # is part of dispatching and changes nothing else on the rule.
+            rule.sudo().last_user_id = user
         requests._message_log_batch(bodies=assigned_notes)
         requests._notify_technicians()
         return requests

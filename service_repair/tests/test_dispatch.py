@@ -67,16 +67,32 @@ class TestDispatch(ServiceRepairCase):
         self.tech_climate.service_capacity = 0  # unlimited
         climate = self._requests(2, unit=self.aircon_unit, team_id=False)
         boilers = self._requests(1, team_id=False)
-        (climate | boilers).action_dispatch()
+        (climate | boilers).with_user(self.tech_boilers).action_dispatch()
         self.assertEqual(climate.team_id, other_team)
         self.assertEqual(climate.dispatch_rule_id, rule)
         self.assertEqual(climate.user_id, self.tech_climate)
         self.assertEqual(rule.last_user_id, self.tech_climate)
         self.assertIn("round robin", climate[0].message_ids[:1].body)
-        # no rule: the company default team
+        # no rule for boilers: a team covering the customer's territory
+        self.assertFalse(boilers.dispatch_rule_id)
+        self.assertTrue(boilers.team_id._covers(self.customer))
+        self.assertTrue(boilers.team_id._handles("repair"))
+        self.assertIn(boilers.user_id, boilers.team_id.member_ids)
+
+    def test_unit_team_then_company_default(self):
+        unit_team = self.env["service.team"].create(
+            {"name": "SR Unit team", "member_ids": [(6, 0, self.tech_boilers.ids)]}
+        )
+        self.unit.team_id = unit_team
+        by_unit = self._requests(1, team_id=False)
+        lonely = self.Request.create({"subject": "no unit, no customer"})
+        self.env["service.team"].search([]).write({"handles_repair": False})
         self.company.service_default_team_id = self.team
-        self.assertEqual(boilers.team_id, self.team.browse() or boilers.team_id)
-        self.assertTrue(boilers.user_id)
+        (by_unit | lonely).action_dispatch()
+        self.assertEqual(by_unit.team_id, unit_team)
+        self.assertEqual(by_unit.user_id, self.tech_boilers)
+        self.assertEqual(lonely.team_id, self.team, "nobody handles repairs: the default team")
+        self.assertIn("company default", lonely.message_ids[:1].body)
 
     def test_sla_deadline_per_priority(self):
         urgent = self._requests(1, priority="2")

@@ -13,7 +13,7 @@ class ServiceLogCall(models.TransientModel):
     equipment_id = fields.Many2one(
         "service.equipment",
         string="Unit",
-        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        domain="[('commercial_partner_id', '=', commercial_partner_id)] if commercial_partner_id else []",
     )
     channel = fields.Selection(
         [("phone", "Phone"), ("walk_in", "Walk-in")], required=True, default="phone"
@@ -32,6 +32,11 @@ class ServiceLogCall(models.TransientModel):
     @api.onchange("request_type")
     def _onchange_request_type(self):
         self.close_now = self.request_type == "consultation"
+
+    @api.onchange("equipment_id")
+    def _onchange_equipment_id(self):
+        if self.equipment_id and not self.partner_id:
+            self.partner_id = self.equipment_id.partner_id
 
     def action_log(self):
         """Record the call as a request (closed at once when answered) and open it."""
