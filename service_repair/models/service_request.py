@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, email_normalize, html2plaintext
+from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
 
@@ -427,7 +427,7 @@ class ServiceRequest(models.Model):
                 if rule and strategy == "round_robin":
                     round_robin_last[rule] = user
             pairs.setdefault((team, user, rule), []).append(request.id)
-            assigned_notes[request.id] = request._dispatch_note(team, user, rule, reason)
+            assigned_notes[request.id] = (team, user, rule, reason)
         now = fields.Datetime.now()
         for (team, user, rule), ids in pairs.items():
             group = self.browse(ids)
@@ -442,7 +442,13 @@ class ServiceRequest(models.Model):
             # sudo: dispatchers only read rules; moving the round-robin pointer
             # is part of dispatching and changes nothing else on the rule.
             rule.sudo().last_user_id = user
-        requests._message_log_batch(bodies=assigned_notes)
+        # the deadline is recomputed from the new team: write it in the note too
+        requests._message_log_batch(
+            bodies={
+                request.id: request._dispatch_note(*assigned_notes[request.id])
+                for request in requests
+            }
+        )
         requests._notify_technicians()
         return requests
 
@@ -581,7 +587,14 @@ class ServiceRequest(models.Model):
             if rule
             else _("no dispatch rule matched: team by unit, territory or company default")
         )
-        return _("%(who)s (%(why)s; %(reason)s).", who=who, why=why, reason=reason)
+        note = _("%(who)s (%(why)s; %(reason)s).", who=who, why=why, reason=reason)
+        if self.date_deadline:
+            note = _(
+                "%(note)s Deadline: %(deadline)s.",
+                note=note,
+                deadline=format_datetime(self.env, self.date_deadline),
+            )
+        return note
 
     def _get_sla_deadline(self):
         """Deadline of each request, as {request_id: datetime}.

@@ -48,6 +48,7 @@ class TestDispatch(ServiceRepairCase):
         self.assertIn("Tech Boilers", note)
         self.assertIn("skill match for SR Boilers", note)
         self.assertIn("least loaded", note)
+        self.assertIn("Deadline:", note)
         self.assertTrue(all(r.date_deadline for r in requests))
         # already assigned requests are not dispatched again
         self.assertFalse(requests[:3].action_dispatch())
