@@ -42,6 +42,8 @@ class ServiceRequest(models.Model):
     ]
     _order = "priority desc, id desc"
     _primary_email = "email_from"
+    # customers write in the chatter of the requests they can read (portal)
+    _mail_post_access = "read"
     _check_company_auto = True
     _mailing_enabled = True
 

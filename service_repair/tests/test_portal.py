@@ -1,6 +1,8 @@
 import re
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .common import ServiceRepairCase
 
@@ -46,6 +48,27 @@ class TestPortalAndWebForm(HttpCase, ServiceRepairCase):
         # another customer's request: back to /my
         other = self.url_open(f"/my/service-requests/{self.theirs.id}")
         self.assertNotIn("Someone else", other.text)
+        # the customer writes in the chatter of their request, not in others'
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "service.request",
+                "thread_id": self.mine.id,
+                "post_data": {"body": "Когда приедет техник?", "message_type": "comment"},
+            },
+        )
+        self.assertIn("Когда приедет техник?", self.mine.message_ids[0].body)
+        self.assertEqual(self.mine.message_ids[0].author_id, self.portal_partner)
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "service.request",
+                    "thread_id": self.theirs.id,
+                    "post_data": {"body": "intrusion", "message_type": "comment"},
+                },
+            )
+        self.assertNotIn("intrusion", self.theirs.message_ids.mapped("body")[0])
         # a new request for one of the customer's units
         token = self._csrf("/my/service-requests/new")
         response = self.url_open(
