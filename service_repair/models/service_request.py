@@ -372,6 +372,19 @@ class ServiceRequest(models.Model):
             raise UserError(_("This request has no unit: there is no history to show."))
         return self.equipment_id.action_view_service_requests(exclude=self)
 
+    def action_view_equipment(self):
+        """Open the unit's own form: its whole record (requests, repairs, deliveries,
+        and what other addons add, such as contracts and warranty)."""
+        self.ensure_one()
+        if not self.equipment_id:
+            raise UserError(_("This request has no unit: there is no history to show."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "service.equipment",
+            "res_id": self.equipment_id.id,
+            "views": [(False, "form")],
+        }
+
     def action_close(self):
         """Close the requests in their team's first closing stage (consultations answered
         on the spot, requests fully handled)."""

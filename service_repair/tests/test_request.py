@@ -79,6 +79,7 @@ class TestServiceRequest(ServiceRepairCase):
         self.assertEqual(self.unit.service_request_count, 2)
         action = self.unit.action_view_service_requests()
         self.assertEqual(self.Request.search(action["domain"]), old | new)
+        self.assertEqual(new.action_view_equipment()["res_id"], self.unit.id)
         without_unit = self.Request.create({"partner_id": self.customer.id})
         with self.assertRaisesRegex(UserError, "no unit"):
             without_unit.action_view_unit_history()
