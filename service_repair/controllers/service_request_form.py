@@ -1,0 +1,137 @@
+from markupsafe import escape
+
+from odoo import _, http
+from odoo.http import request
+from odoo.tools import email_normalize
+
+MAX_DESCRIPTION = 5000
+MAX_ATTACHMENTS = 3
+MAX_ATTACHMENT_SIZE = 5 * 1024 * 1024
+
+
+def read_attachments(uploads):
+    """Read uploaded files within the limits: ([(name, bytes)], error or None)."""
+    uploads = [upload for upload in uploads if upload and upload.filename]
+    if len(uploads) > MAX_ATTACHMENTS:
+        return [], _("At most %(count)s files can be attached.", count=MAX_ATTACHMENTS)
+    files = []
+    for upload in uploads:
+        data = upload.read(MAX_ATTACHMENT_SIZE + 1)
+        if len(data) > MAX_ATTACHMENT_SIZE:
+            return [], _(
+                "File %(name)s is larger than %(size)s MB.",
+                name=upload.filename,
+                size=MAX_ATTACHMENT_SIZE // (1024 * 1024),
+            )
+        files.append((upload.filename, data))
+    return files, None
+
+
+class ServiceRequestForm(http.Controller):
+    @http.route(
+        "/service/request", type="http", auth="public", methods=["GET"], sitemap=False, website=True
+    )
+    def service_request_form(self, **kw):
+        return request.render(
+            "service_repair.service_request_public_form", {"errors": {}, "post": {}}
+        )
+
+    @http.route(
+        "/service/request",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        sitemap=False,
+        csrf=True,
+        website=True,
+    )
+    def service_request_submit(self, **post):
+        errors = {}
+        name = (post.get("name") or "").strip()
+        email = email_normalize(post.get("email") or "")
+        description = (post.get("description") or "").strip()
+        if not name:
+            errors["name"] = _("Please give your name.")
+        if not email:
+            errors["email"] = _("Please give a valid email address.")
+        if not description:
+            errors["description"] = _("Please describe the problem.")
+        elif len(description) > MAX_DESCRIPTION:
+            errors["description"] = _(
+                "The description is too long (at most %(max)s characters).", max=MAX_DESCRIPTION
+            )
+        files, file_error = read_attachments(request.httprequest.files.getlist("attachments"))
+        if file_error:
+            errors["attachments"] = file_error
+        if errors:
+            return request.render(
+                "service_repair.service_request_public_form",
+                {"errors": errors, "post": post},
+                status=400,
+            )
+        service_request = self._create_request(name, email, description, post, files)
+        return request.render(
+            "service_repair.service_request_public_thanks", {"service_request": service_request}
+        )
+
+    def _create_request(self, name, email, description, post, files):
+        # sudo: the public user may neither read partners nor create requests;
+        # only what the visitor typed is written, and nothing is shown back
+        # but the new request's reference.
+        env = request.env(su=True)
+        company = request.env.company
+        Partner = env["res.partner"]
+        partner = Partner.search([("email_normalized", "=", email)], limit=1)
+        if not partner:
+            partner = Partner.create(
+                {
+                    "name": name,
+                    "email": email,
+                    "phone": (post.get("phone") or "").strip()[:64] or False,
+                    "lang": request.lang.code if request.lang else False,
+                    "company_id": False,
+                }
+            )
+        serial = (post.get("serial") or "").strip()[:64]
+        unit = env["service.equipment"]
+        if serial:
+            unit = unit.search(
+                [
+                    ("lot_id.name", "=", serial),
+                    ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                ],
+                limit=1,
+            )
+        body = str(escape(description)).replace("\n", "<br/>")
+        if serial and not unit:
+            body += (
+                "<p>" + str(escape(_("Serial number given: %(serial)s", serial=serial))) + "</p>"
+            )
+        service_request = env["service.request"].create(
+            {
+                "partner_id": partner.id,
+                "email_from": email,
+                "partner_phone": (post.get("phone") or "").strip()[:64] or False,
+                "equipment_id": unit.id,
+                "team_id": unit.team_id.id,
+                "company_id": company.id,
+                "subject": (post.get("subject") or "").strip()[:200] or _("Web request"),
+                "description": f"<p>{body}</p>",
+                "channel": "web",
+                "request_type": "repair",
+            }
+        )
+        if files:
+            env["ir.attachment"].create(
+                [
+                    {
+                        "name": fname,
+                        "raw": data,
+                        "res_model": "service.request",
+                        "res_id": service_request.id,
+                    }
+                    for fname, data in files
+                ]
+            )
+        return service_request

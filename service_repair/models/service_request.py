@@ -1,0 +1,817 @@
+import logging
+import re
+from datetime import timedelta
+
+import psycopg2.errors
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
+
+from odoo.addons.service_base.models.service_team import REQUEST_TYPES
+
+_logger = logging.getLogger(__name__)
+
+# "S/N: AB-123", "serial number AB123", "зав. № 123456", "серийный номер AB-1"
+SERIAL_AFTER_KEYWORD = re.compile(
+    r"(?:\bs/?n\b|\bserial(?:\s+(?:number|no\.?))?|серийн\w*\s+номер\w*|зав\w*\.?\s*№|№)"
+    r"\s*[:#]?\s*([A-Za-z0-9][A-Za-z0-9\-/]{2,})",
+    re.IGNORECASE,
+)
+SERIAL_LIKE = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9\-/]{3,}[A-Za-z0-9]\b")
+
+PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent")]
+CHANNELS = [
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("web", "Web Form"),
+    ("portal", "Portal"),
+    ("walk_in", "Walk-in"),
+]
+
+
+class ServiceRequest(models.Model):
+    _name = "service.request"
+    _description = "Service Request"
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "rating.mixin",
+    ]
+    _order = "priority desc, id desc"
+    _primary_email = "email_from"
+    # customers write in the chatter of the requests they can read (portal)
+    _mail_post_access = "read"
+    _check_company_auto = True
+    _mailing_enabled = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: _("New"),
+        index="trigram",
+    )
+    subject = fields.Char(index="trigram", tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index=True, tracking=True, check_company=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    email_from = fields.Char(
+        string="Email",
+        compute="_compute_email_from",
+        store=True,
+        readonly=False,
+        index="trigram",
+    )
+    partner_phone = fields.Char(
+        string="Phone", compute="_compute_partner_phone", store=True, readonly=False
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    request_type = fields.Selection(
+        REQUEST_TYPES, string="Type", required=True, default="repair", tracking=True
+    )
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        string="Unit",
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)] if commercial_partner_id else []",
+    )
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        compute="_compute_lot_id",
+        store=True,
+        readonly=False,
+        index=True,
+        check_company=True,
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="Equipment Model",
+        compute="_compute_product_id",
+        store=True,
+        readonly=False,
+        index=True,
+    )
+    categ_id = fields.Many2one(related="product_id.categ_id", string="Product Category")
+    description = fields.Html()
+    resolution = fields.Html(
+        help="The answer given to the customer or what was done (consultations are "
+        "answered here and closed on the spot)."
+    )
+    priority = fields.Selection(PRIORITIES, default="0", index=True, tracking=True)
+    stage_id = fields.Many2one(
+        "service.request.stage",
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        domain="['|', ('team_ids', '=', False), ('team_ids', 'in', team_id)]",
+        default=lambda self: self._default_stage_id(),
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    team_id = fields.Many2one("service.team", index=True, tracking=True, check_company=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Technician",
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain=[("share", "=", False)],
+    )
+    date_assigned = fields.Datetime(readonly=True, copy=False)
+    date_closed = fields.Datetime(readonly=True, copy=False)
+    date_deadline = fields.Datetime(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    date_scheduled = fields.Datetime(
+        string="Scheduled Visit", tracking=True, help="When the technician will be on site."
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue")
+    dispatch_rule_id = fields.Many2one(
+        "service.dispatch.rule", readonly=True, copy=False, index="btree_not_null"
+    )
+    repair_ids = fields.One2many("repair.order", "request_id", string="Repairs")
+    repair_count = fields.Integer(compute="_compute_repair_count")
+    picking_ids = fields.One2many("stock.picking", "service_request_id", string="Transfers")
+    picking_count = fields.Integer(compute="_compute_picking_count")
+    history_count = fields.Integer(string="Unit History", compute="_compute_history_count")
+    color = fields.Integer()
+    email_message_id = fields.Char(
+        string="Origin Message-Id",
+        readonly=True,
+        copy=False,
+        help="Message-Id of the email that opened this request: a second delivery of "
+        "the same email cannot open a second request.",
+    )
+
+    def init(self):
+        # One request per incoming email, even when two deliveries of the same
+        # message are processed at the same time (Odoo's gateway only searches
+        # for a known Message-Id before creating): the second insert fails here.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS service_request_email_message_id_uniq "
+                "ON service_request (email_message_id) WHERE email_message_id IS NOT NULL"
+            )
+        )
+
+    def _default_stage_id(self):
+        team_id = self.env.context.get("default_team_id")
+        return self._stages_for_team(team_id)[:1]
+
+    @api.model
+    def _stages_for_team(self, team_id):
+        domain = [("team_ids", "=", False)]
+        if team_id:
+            domain = ["|", ("team_ids", "=", False), ("team_ids", "in", [team_id])]
+        return self.env["service.request.stage"].search(domain)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return self._stages_for_team(self.env.context.get("default_team_id"))
+
+    @api.depends("partner_id")
+    def _compute_email_from(self):
+        for request in self:
+            if request.partner_id.email:
+                request.email_from = request.partner_id.email
+
+    @api.depends("partner_id")
+    def _compute_partner_phone(self):
+        for request in self:
+            if request.partner_id.phone or request.partner_id.mobile:
+                request.partner_phone = request.partner_id.phone or request.partner_id.mobile
+
+    @api.depends("equipment_id")
+    def _compute_lot_id(self):
+        for request in self:
+            if request.equipment_id:
+                request.lot_id = request.equipment_id.lot_id
+
+    @api.depends("equipment_id", "lot_id")
+    def _compute_product_id(self):
+        for request in self:
+            product = request.equipment_id.product_id or request.lot_id.product_id
+            if product:
+                request.product_id = product
+
+    @api.depends("priority", "company_id", "partner_id", "team_id")
+    def _compute_date_deadline(self):
+        deadlines = self._get_sla_deadline()
+        for request in self:
+            request.date_deadline = deadlines.get(request.id) or request.date_deadline
+
+    @api.depends("date_deadline", "is_closed")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for request in self:
+            request.is_overdue = bool(
+                not request.is_closed and request.date_deadline and request.date_deadline < now
+            )
+
+    def _compute_repair_count(self):
+        counts = dict(
+            self.env["repair.order"]._read_group(
+                [("request_id", "in", self.ids)], ["request_id"], ["__count"]
+            )
+        )
+        for request in self:
+            request.repair_count = counts.get(request, 0)
+
+    def _compute_picking_count(self):
+        counts = dict(
+            self.env["stock.picking"]._read_group(
+                [("service_request_id", "in", self.ids)], ["service_request_id"], ["__count"]
+            )
+        )
+        for request in self:
+            request.picking_count = counts.get(request, 0)
+
+    @api.depends("equipment_id")
+    def _compute_history_count(self):
+        counts = dict(
+            self._read_group(
+                [("equipment_id", "in", self.equipment_id.ids)], ["equipment_id"], ["__count"]
+            )
+        )
+        for request in self:
+            # the request itself is not part of its unit's history
+            request.history_count = max(counts.get(request.equipment_id, 0) - 1, 0)
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for request in self:
+            request.access_url = f"/my/service-requests/{request.id}"
+
+    @api.constrains("equipment_id", "partner_id")
+    def _check_equipment_owner(self):
+        for request in self:
+            unit = request.equipment_id
+            if (
+                unit
+                and request.partner_id
+                and unit.commercial_partner_id
+                and unit.commercial_partner_id != request.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    _(
+                        "Unit %(unit)s belongs to %(owner)s, not to %(customer)s.",
+                        unit=unit.display_name,
+                        owner=unit.commercial_partner_id.display_name,
+                        customer=request.partner_id.commercial_partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("equipment_id", "lot_id")
+    def _check_lot_equipment(self):
+        for request in self:
+            if request.equipment_id.lot_id and request.lot_id != request.equipment_id.lot_id:
+                raise ValidationError(
+                    _(
+                        "Serial number %(serial)s is not the serial of unit %(unit)s.",
+                        serial=request.lot_id.name or "-",
+                        unit=request.equipment_id.display_name,
+                    )
+                )
+
+    @api.onchange("equipment_id")
+    def _onchange_equipment_id(self):
+        if self.equipment_id and not self.partner_id:
+            self.partner_id = self.equipment_id.partner_id
+        if self.equipment_id.team_id and not self.team_id:
+            self.team_id = self.equipment_id.team_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequences = {}
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                seq = sequences.setdefault(
+                    company.id, self.env["ir.sequence"].with_company(company)
+                )
+                vals["name"] = seq.next_by_code("service.request") or _("New")
+            if vals.get("user_id"):
+                vals.setdefault("date_assigned", fields.Datetime.now())
+        requests = super().create(vals_list)
+        requests.filtered("is_closed").date_closed = fields.Datetime.now()
+        requests._subscribe_customers()
+        return requests
+
+    def write(self, vals):
+        if vals.get("user_id"):
+            vals.setdefault("date_assigned", fields.Datetime.now())
+        if "stage_id" in vals:
+            stage = self.env["service.request.stage"].browse(vals["stage_id"])
+            vals["date_closed"] = fields.Datetime.now() if stage.is_closed else False
+        res = super().write(vals)
+        if vals.get("partner_id"):
+            self._subscribe_customers()
+        if vals.get("stage_id"):
+            self._send_rating_requests()
+        return res
+
+    def _subscribe_customers(self):
+        # The customer follows their request: replies and stage changes reach them.
+        for request in self.filtered("partner_id"):
+            if request.partner_id not in request.message_partner_ids:
+                request.message_subscribe(partner_ids=request.partner_id.ids)
+
+    def _send_rating_requests(self):
+        for request in self.filtered(lambda r: r.stage_id.rating_template_id and r.partner_id):
+            request.rating_send_request(
+                request.stage_id.rating_template_id, lang=request.partner_id.lang
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_view_repairs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("repair.action_repair_order_tree")
+        action["domain"] = [("request_id", "=", self.id)]
+        action["context"] = {"default_request_id": self.id}
+        if self.repair_count == 1:
+            action.update(views=[(False, "form")], res_id=self.repair_ids.id)
+        return action
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("service_request_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_unit_history(self):
+        """Open the unit's past requests (with their repairs one click further)."""
+        self.ensure_one()
+        if not self.equipment_id:
+            raise UserError(_("This request has no unit: there is no history to show."))
+        return self.equipment_id.action_view_service_requests(exclude=self)
+
+    def action_view_equipment(self):
+        """Open the unit's own form: its whole record (requests, repairs, deliveries,
+        and what other addons add, such as contracts and warranty)."""
+        self.ensure_one()
+        if not self.equipment_id:
+            raise UserError(_("This request has no unit: there is no history to show."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "service.equipment",
+            "res_id": self.equipment_id.id,
+            "views": [(False, "form")],
+        }
+
+    def action_close(self):
+        """Close the requests in their team's first closing stage (consultations answered
+        on the spot, requests fully handled)."""
+        stages = self.env["service.request.stage"].search([("is_closed", "=", True)])
+        for request in self.filtered(lambda r: not r.is_closed):
+            stage = stages.filtered(lambda s, r=request: not s.team_ids or r.team_id in s.team_ids)[
+                :1
+            ]
+            if not stage:
+                raise UserError(_("No closing stage is configured for service requests."))
+            request.stage_id = stage
+
+    # ------------------------------------------------------------------
+    # Dispatch
+    # ------------------------------------------------------------------
+
+    def action_dispatch(self):
+        """Assign team, technician and deadline to the open, unassigned requests of
+        this recordset, following the dispatch rules.
+
+        Requests locked by a concurrent dispatcher are skipped (they are being
+        assigned there); the number of SQL queries does not depend on the number
+        of requests. Returns the requests this call assigned.
+        """
+        requests = self._lock_for_dispatch()
+        if not requests:
+            return requests
+        rules = self.env["service.dispatch.rule"].search([])
+        teams = self.env["service.team"].search([])
+        default_teams = {
+            company.id: company.service_default_team_id for company in requests.company_id
+        }
+        plan = {}
+        for request in requests:
+            rule = rules._first_match(request)
+            team = (
+                rule.team_id
+                or request.team_id
+                or request._find_team(teams)
+                or default_teams[request.company_id.id]
+            )
+            plan[request] = (rule, team)
+        candidates = self.env["res.users"].union(*(team.member_ids for __, team in plan.values()))
+        loads = self._service_load(candidates)
+        assigned_notes = {}
+        pairs = {}
+        round_robin_last = {}
+        for request, (rule, team) in plan.items():
+            strategy = rule.strategy if rule else "least_loaded"
+            user, reason = request._pick_technician(
+                team, strategy, loads, round_robin_last.get(rule, rule.last_user_id)
+            )
+            if user:
+                loads[user.id] = loads.get(user.id, 0) + 1
+                if rule and strategy == "round_robin":
+                    round_robin_last[rule] = user
+            pairs.setdefault((team, user, rule), []).append(request.id)
+            assigned_notes[request.id] = (team, user, rule, reason)
+        now = fields.Datetime.now()
+        for (team, user, rule), ids in pairs.items():
+            group = self.browse(ids)
+            vals = {"team_id": team.id, "dispatch_rule_id": rule.id}
+            if user:
+                vals.update(user_id=user.id, date_assigned=now)
+            # Tracking and the assignment email would cost one message per
+            # request: the batch note below records the same change (and why),
+            # and each technician gets one digest.
+            group.with_context(mail_notrack=True, mail_auto_subscribe_no_notify=True).write(vals)
+        for rule, user in round_robin_last.items():
+            # sudo: dispatchers only read rules; moving the round-robin pointer
+            # is part of dispatching and changes nothing else on the rule.
+            rule.sudo().last_user_id = user
+        # the deadline is recomputed from the new team: write it in the note too
+        requests._message_log_batch(
+            bodies={
+                request.id: request._dispatch_note(*assigned_notes[request.id])
+                for request in requests
+            }
+        )
+        requests._notify_technicians()
+        return requests
+
+    def _notify_technicians(self):
+        """Send each technician one message listing the requests just assigned."""
+        by_user = {}
+        for request in self.filtered("user_id"):
+            by_user.setdefault(request.user_id, []).append(request)
+        for user, requests in by_user.items():
+            links = Markup(", ").join(r._get_html_link(title=r.name) for r in requests)
+            self.env["mail.thread"].with_context(lang=user.lang).message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=_("Service requests assigned to you: %(count)s", count=len(requests)),
+                body=Markup("<p>%s</p>")
+                % _("You have been assigned: %(requests)s", requests=links),
+            )
+
+    def action_dispatch_queue(self):
+        """Dispatch the selected requests, or every open unassigned one when none
+        is selected; tell the user how many were assigned."""
+        requests = self or self.search([("user_id", "=", False), ("is_closed", "=", False)])
+        dispatched = requests.action_dispatch()
+        assigned = dispatched.filtered("user_id")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Dispatch"),
+                "message": _(
+                    "%(assigned)s of %(total)s requests assigned to a technician.",
+                    assigned=len(assigned),
+                    total=len(dispatched),
+                ),
+                "type": "success" if assigned else "warning",
+                # closing reloads the view that called the button
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _lock_for_dispatch(self):
+        """Lock the open unassigned requests of self that no one else is dispatching."""
+        if not self.ids:
+            return self.browse()
+        self.flush_model()
+        # The ORM has no row locking: SKIP LOCKED leaves the requests another
+        # dispatcher holds to that dispatcher instead of waiting for it.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT r.id FROM service_request r
+                  LEFT JOIN service_request_stage s ON s.id = r.stage_id
+                 WHERE r.id = ANY(%s) AND r.user_id IS NULL AND r.active
+                   AND COALESCE(s.is_closed, FALSE) = FALSE
+                 ORDER BY r.id
+                   FOR NO KEY UPDATE OF r SKIP LOCKED
+                """,
+                list(self.ids),
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _service_load(self, users):
+        """Open requests per technician, as {user_id: count}."""
+        if not users:
+            return {}
+        return {
+            user.id: count
+            for user, count in self.sudo()._read_group(
+                [("user_id", "in", users.ids), ("is_closed", "=", False)],
+                ["user_id"],
+                ["__count"],
+            )
+        }
+
+    def _find_team(self, teams):
+        """First team handling this request's type and covering its customer."""
+        self.ensure_one()
+        if self.equipment_id.team_id:
+            return self.equipment_id.team_id
+        partner = self.partner_id
+        for team in teams:
+            if team.company_id != self.company_id or not team._handles(self.request_type):
+                continue
+            if not partner or team._covers(partner):
+                return team
+        return teams.browse()
+
+    def _pick_technician(self, team, strategy, loads, last_user):
+        """Return (technician, reason) for this request within ``team``."""
+        self.ensure_one()
+        members = team.member_ids.sorted("id")
+        if not members:
+            return members, _("the team has no technicians")
+        product = self.product_id
+        skilled = members.filtered(lambda u: u._service_can_repair(product)) if product else members
+        pool = skilled or members
+        free = pool.filtered(
+            lambda u: not u.service_capacity or loads.get(u.id, 0) < u.service_capacity
+        )
+        if not free:
+            return free, _("every technician of the team is at full capacity")
+        skill_note = (
+            _("skill match for %(category)s", category=product.categ_id.display_name)
+            if product and skilled
+            else _("no skill match, any technician of the team")
+        )
+        if strategy == "round_robin":
+            after = free.filtered(lambda u: u.id > last_user.id)
+            user = after[:1] or free[:1]
+            return user, _("%(skill)s, round robin", skill=skill_note)
+        user = min(free, key=lambda u: (loads.get(u.id, 0), u.id))
+        return user, _(
+            "%(skill)s, least loaded (%(load)s open of %(capacity)s)",
+            skill=skill_note,
+            load=loads.get(user.id, 0),
+            capacity=user.service_capacity or "∞",
+        )
+
+    def _dispatch_note(self, team, user, rule, reason):
+        if user:
+            who = _(
+                "Dispatched by %(author)s to %(team)s, technician %(user)s",
+                author=self.env.user.name,
+                team=team.display_name or "-",
+                user=user.name,
+            )
+        else:
+            who = _(
+                "Dispatched by %(author)s to %(team)s, no technician assigned",
+                author=self.env.user.name,
+                team=team.display_name or "-",
+            )
+        why = (
+            _("rule %(rule)s", rule=rule.name)
+            if rule
+            else _("no dispatch rule matched: team by unit, territory or company default")
+        )
+        note = _("%(who)s (%(why)s; %(reason)s).", who=who, why=why, reason=reason)
+        if self.date_deadline:
+            note = _(
+                "%(note)s Deadline: %(deadline)s.",
+                note=note,
+                deadline=format_datetime(self.env, self.date_deadline),
+            )
+        return note
+
+    def _get_sla_deadline(self):
+        """Deadline of each request, as {request_id: datetime}.
+
+        Counted from the request's creation with the per-priority resolution time
+        of its company's settings; service_contracts overrides this with the SLA
+        policy of the customer's contract.
+        """
+        deadlines = {}
+        now = fields.Datetime.now()
+        for request in self:
+            hours = request.company_id[f"service_deadline_hours_{request.priority or '0'}"]
+            if hours:
+                start = request.create_date or now
+                deadlines[request.id] = start + timedelta(hours=hours)
+        return deadlines
+
+    @api.model
+    def _cron_dispatch(self, limit=500):
+        """Dispatch new unassigned requests; leave to the next run what a
+        concurrent transaction holds."""
+        requests = self.search(
+            [("user_id", "=", False), ("is_closed", "=", False)], order="id", limit=limit
+        )
+        try:
+            with self.env.cr.savepoint():
+                requests.action_dispatch()
+        except psycopg2.errors.SerializationFailure:
+            # As ir_cron does for its jobs: another transaction changed these
+            # rows after ours began; the next run sees its result.
+            _logger.info("Service request dispatch deferred: concurrent update.")
+            return False
+        return True
+
+    # ------------------------------------------------------------------
+    # Repairs
+    # ------------------------------------------------------------------
+
+    def action_create_repair(self):
+        """Create a repair order prefilled from this request and open it."""
+        self.ensure_one()
+        if not self.product_id:
+            raise UserError(
+                _("Set the unit or the equipment model of %(request)s first.", request=self.name)
+            )
+        if self.is_closed:
+            raise UserError(_("Request %(request)s is closed.", request=self.name))
+        repair = self.env["repair.order"].create(self._prepare_repair_order_vals())
+        if self.equipment_id and self.equipment_id.state == "in_use":
+            self.equipment_id.state = "in_repair"
+        self.message_post(
+            body=_("Repair order %(repair)s created.", repair=repair._get_html_link())
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "repair.order",
+            "res_id": repair.id,
+            "views": [(False, "form")],
+        }
+
+    def _prepare_repair_order_vals(self):
+        """Values of a repair order for this request (override to add more)."""
+        self.ensure_one()
+        return {
+            "request_id": self.id,
+            "equipment_id": self.equipment_id.id,
+            "partner_id": self.partner_id.id,
+            "product_id": self.product_id.id,
+            "lot_id": self.lot_id.id,
+            "company_id": self.company_id.id,
+            "user_id": self.user_id.id or self.env.user.id,
+            "priority": "1" if self.priority in ("1", "2") else "0",
+            "under_warranty": self._is_under_warranty(),
+            "internal_notes": self.description,
+            "service_complaint": html2plaintext(self.description or "") or self.subject,
+        }
+
+    def _is_under_warranty(self):
+        """Whether the unit is under warranty today, when a warranty source is
+        installed (service_contracts adds ``stock.lot.service_warranty_status``)."""
+        self.ensure_one()
+        Lot = self.env["stock.lot"]
+        if not self.lot_id or not hasattr(Lot, "service_warranty_status"):
+            return False
+        return bool(Lot.service_warranty_status(self.lot_id.name).get("in_warranty"))
+
+    def _close_when_repairs_done(self):
+        """Close the requests whose repairs are all done (cancelled ones aside)."""
+        done = self.filtered(
+            lambda r: (
+                not r.is_closed
+                and r.repair_ids.filtered(lambda o: o.state != "cancel")
+                and all(o.state == "done" for o in r.repair_ids if o.state != "cancel")
+            )
+        )
+        units = done.equipment_id.filtered(lambda u: u.state == "in_repair")
+        units.state = "in_use"
+        done.action_close()
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """Open a request from an incoming email: customer by sender, unit by a
+        serial number written in the subject or body."""
+        values = dict(custom_values or {})
+        values.setdefault("channel", "email")
+        # the reference is a sequence, not the subject (mail.thread's default)
+        values["name"] = _("New")
+        values.setdefault("subject", msg_dict.get("subject") or _("(no subject)"))
+        values["email_message_id"] = msg_dict.get("message_id") or False
+        values.setdefault("email_from", msg_dict.get("email_from"))
+        values.setdefault("description", msg_dict.get("body"))
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        partner = self._find_sender_partner(msg_dict)
+        if partner and not values.get("partner_id"):
+            values["partner_id"] = partner.id
+        text = f"{msg_dict.get('subject') or ''}\n{html2plaintext(msg_dict.get('body') or '')}"
+        unit, lot, mentioned = self._find_unit_in_text(text, partner, company)
+        if unit:
+            values["equipment_id"] = unit.id
+            values.setdefault("team_id", unit.team_id.id or values.get("team_id"))
+        elif lot:
+            values["lot_id"] = lot.id
+        request = super().message_new(msg_dict, custom_values=values)
+        if not unit:
+            request._schedule_identify_unit(lot, mentioned)
+        return request
+
+    @api.model
+    def _find_sender_partner(self, msg_dict):
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        if partner:
+            return partner
+        email = email_normalize(msg_dict.get("email_from") or "")
+        if not email:
+            return partner
+        return self.env["res.partner"].search(
+            [("email_normalized", "=", email)], order="is_company desc, id", limit=1
+        )
+
+    @api.model
+    def _find_unit_in_text(self, text, partner, company):
+        """Find in ``text`` a serial number of a registered unit.
+
+        Returns (unit, lot, mentioned): the unit of ``partner`` whose serial is
+        written in the text, else the lot alone when the serial is known but no
+        unit of this customer carries it, and the serial-like words that were
+        written after "S/N", "serial", "зав. №"... (for the person who has to
+        identify the unit).
+        """
+        mentioned = [m.group(1).strip(".,;:") for m in SERIAL_AFTER_KEYWORD.finditer(text)]
+        tokens = set(mentioned) | {
+            t.strip(".,;:") for t in SERIAL_LIKE.findall(text) if any(c.isdigit() for c in t)
+        }
+        tokens |= {t.upper() for t in tokens}
+        Unit = self.env["service.equipment"]
+        if not tokens:
+            return Unit, self.env["stock.lot"], mentioned
+        lots = self.env["stock.lot"].search(
+            [("name", "in", list(tokens)), ("company_id", "in", [company.id, False])]
+        )
+        units = Unit.search([("lot_id", "in", lots.ids), ("company_id", "=", company.id)])
+        if partner:
+            units = units.filtered(
+                lambda u: u.commercial_partner_id == partner.commercial_partner_id
+            )
+        elif len(units) > 1:
+            units = Unit
+        return units[:1], lots[:1], mentioned
+
+    def _schedule_identify_unit(self, lot, mentioned):
+        self.ensure_one()
+        if lot:
+            note = _(
+                "Serial number %(serial)s is known, but no unit of this customer carries it.",
+                serial=lot.name,
+            )
+        elif mentioned:
+            note = _(
+                "Serial numbers written in the email but not registered: %(serials)s",
+                serials=", ".join(mentioned),
+            )
+        else:
+            note = _("No serial number was recognised in the email.")
+        self.activity_schedule(
+            "service_repair.mail_activity_type_identify_unit",
+            note=note,
+            user_id=(self.team_id.user_id or self.env.company.service_default_team_id.user_id).id
+            or self.env.user.id,
+        )
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values:
+            return self.env.ref("service_repair.mt_service_request_stage")
+        return super()._track_subtype(init_values)
+
+    def _rating_get_partner(self):
+        return self.partner_id
+
+    def _rating_get_operator(self):
+        return self.user_id

@@ -1,0 +1,501 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class ServiceRequest(models.Model):
+    """External service centres and loaner units (kept apart from the intake)."""
+
+    _inherit = "service.request"
+
+    service_center_id = fields.Many2one(
+        "res.partner",
+        string="Service Centre",
+        domain=[("is_service_center", "=", True)],
+        tracking=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    service_center_state = fields.Selection(
+        [("sent", "At Service Centre"), ("returned", "Returned")],
+        string="Service Centre Status",
+        tracking=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    service_center_tracking_ref = fields.Char(
+        string="Carrier Tracking Reference", tracking=True, copy=False
+    )
+    date_sent_to_center = fields.Date(string="Sent On", copy=False, tracking=True)
+    date_expected_return = fields.Date(string="Expected Return", copy=False, tracking=True)
+    date_returned = fields.Date(string="Returned On", copy=False, tracking=True)
+    is_return_late = fields.Boolean(compute="_compute_is_return_late")
+    service_center_out_picking_id = fields.Many2one(
+        "stock.picking", string="Shipment to Centre", readonly=True, copy=False
+    )
+    service_center_in_picking_id = fields.Many2one(
+        "stock.picking", string="Return from Centre", readonly=True, copy=False
+    )
+    service_center_bill_ids = fields.One2many(
+        "account.move",
+        "service_request_id",
+        string="Vendor Bills",
+        groups="account.group_account_invoice",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    service_center_cost = fields.Monetary(
+        string="Service Centre Cost",
+        compute="_compute_service_center_cost",
+        help="Untaxed total of the posted vendor bills (less refunds) linked to this request.",
+    )
+    loaner_equipment_id = fields.Many2one(
+        "service.equipment",
+        string="Loaner Unit",
+        domain=[("is_loaner", "=", True)],
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    loaner_state = fields.Selection(
+        [("lent", "Lent"), ("returned", "Returned")], copy=False, tracking=True
+    )
+    loaner_out_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    loaner_in_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+
+    @api.depends("service_center_state", "date_expected_return")
+    def _compute_is_return_late(self):
+        today = fields.Date.context_today(self)
+        for request in self:
+            request.is_return_late = bool(
+                request.service_center_state == "sent"
+                and request.date_expected_return
+                and request.date_expected_return < today
+            )
+
+    def _compute_service_center_cost(self):
+        # sudo: service staff without Invoicing rights see the cost of the
+        # requests they can read, not the bills themselves.
+        totals = dict(
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("service_request_id", "in", self.ids),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("in_invoice", "in_refund")),
+                ],
+                ["service_request_id"],
+                ["amount_untaxed_signed:sum"],
+            )
+        )
+        totals = {self.browse(r.id): v for r, v in totals.items()}
+        for request in self:
+            # vendor bills are signed negative in company currency
+            request.service_center_cost = -totals.get(request, 0.0)
+
+    # ------------------------------------------------------------------
+    # Service centre
+    # ------------------------------------------------------------------
+
+    def action_send_to_service_center(
+        self, partner, tracking_ref=False, date_expected_return=False
+    ):
+        """Ship this request's unit to the external service centre ``partner``.
+
+        Creates and validates a transfer of the unit's serial to the "At
+        service centres" location, records the carrier's tracking reference
+        and the expected return date; the unit becomes ``at_service_center``.
+        Returns the transfer.
+        """
+        self.ensure_one()
+        partner = (
+            partner
+            if isinstance(partner, models.BaseModel)
+            else self.env["res.partner"].browse(partner)
+        )
+        self._check_can_send(partner, date_expected_return)
+        unit = self.equipment_id
+        source = self._unit_location(unit.lot_id)
+        warehouse = self._service_warehouse()
+        picking = self._service_transfer(
+            warehouse.out_type_id,
+            source,
+            self.env.ref("service_repair.stock_location_service_centers"),
+            partner,
+            unit.lot_id,
+        )
+        self.write(
+            {
+                "service_center_id": partner.id,
+                "service_center_state": "sent",
+                "service_center_tracking_ref": tracking_ref,
+                "date_sent_to_center": fields.Date.context_today(self),
+                "date_expected_return": date_expected_return,
+                "date_returned": False,
+                "service_center_out_picking_id": picking.id,
+                "service_center_in_picking_id": False,
+            }
+        )
+        unit.state = "at_service_center"
+        self.message_post(
+            body=_(
+                "Unit %(unit)s sent to service centre %(center)s (%(picking)s), "
+                "tracking %(tracking)s, expected back %(date)s.",
+                unit=unit.display_name,
+                center=partner.display_name,
+                picking=picking.name,
+                tracking=tracking_ref or "-",
+                date=date_expected_return or "-",
+            )
+        )
+        return picking
+
+    def _check_can_send(self, partner, date_expected_return):
+        unit = self.equipment_id
+        if not partner or not partner.is_service_center:
+            raise UserError(
+                _(
+                    "%(partner)s is not a service centre: flag the partner as one first.",
+                    partner=partner.display_name or _("This partner"),
+                )
+            )
+        if not unit or not unit.lot_id:
+            raise UserError(
+                _(
+                    "Request %(request)s has no unit with a serial number to send.",
+                    request=self.name,
+                )
+            )
+        if (
+            self.partner_id
+            and unit.commercial_partner_id
+            and unit.commercial_partner_id != self.partner_id.commercial_partner_id
+        ):
+            raise UserError(
+                _(
+                    "Unit %(unit)s belongs to %(owner)s, not to the customer of this request.",
+                    unit=unit.display_name,
+                    owner=unit.commercial_partner_id.display_name,
+                )
+            )
+        if unit.state == "at_service_center" or self.service_center_state == "sent":
+            raise UserError(
+                _("Unit %(unit)s is already at a service centre.", unit=unit.display_name)
+            )
+        if unit.state in ("retired", "on_loan"):
+            raise UserError(
+                _(
+                    "Unit %(unit)s cannot be sent: it is %(state)s.",
+                    unit=unit.display_name,
+                    state=dict(unit._fields["state"]._description_selection(self.env))[unit.state],
+                )
+            )
+        if date_expected_return and fields.Date.to_date(
+            date_expected_return
+        ) < fields.Date.context_today(self):
+            raise UserError(_("The expected return date cannot be in the past."))
+
+    def action_receive_from_service_center(self, serial=False):
+        """Receive the unit back from its service centre.
+
+        ``serial`` (a serial number or ``stock.lot``) is what arrived: it must
+        be the serial that was sent. Validates a return transfer to the
+        warehouse; the unit goes back to ``in_repair`` while repairs are open,
+        else ``in_use``. Returns the transfer.
+        """
+        self.ensure_one()
+        if self.service_center_state != "sent" or not self.service_center_out_picking_id:
+            raise UserError(
+                _(
+                    "Request %(request)s has no unit at a service centre to receive.",
+                    request=self.name,
+                )
+            )
+        unit = self.equipment_id
+        sent_lot = self.service_center_out_picking_id.move_line_ids.lot_id[:1] or unit.lot_id
+        if serial:
+            received = serial.name if isinstance(serial, models.BaseModel) else serial.strip()
+            if received != sent_lot.name:
+                raise UserError(
+                    _(
+                        "Serial %(received)s is not the unit sent to the service centre "
+                        "(%(sent)s): refused.",
+                        received=received,
+                        sent=sent_lot.name,
+                    )
+                )
+        warehouse = self._service_warehouse()
+        picking = self._service_transfer(
+            warehouse.in_type_id,
+            self.env.ref("service_repair.stock_location_service_centers"),
+            warehouse.lot_stock_id,
+            self.service_center_id,
+            sent_lot,
+        )
+        self.write(
+            {
+                "service_center_state": "returned",
+                "date_returned": fields.Date.context_today(self),
+                "service_center_in_picking_id": picking.id,
+            }
+        )
+        open_repairs = self.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))
+        unit.state = "in_repair" if open_repairs or not self.is_closed else "in_use"
+        self.activity_unlink(["service_repair.mail_activity_type_late_return"])
+        self.message_post(
+            body=_(
+                "Unit %(unit)s received back from %(center)s (%(picking)s).",
+                unit=unit.display_name,
+                center=self.service_center_id.display_name,
+                picking=picking.name,
+            )
+        )
+        return picking
+
+    def action_open_send_to_service_center(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Send to Service Centre"),
+            "res_model": "service.center.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id, "default_direction": "send"},
+        }
+
+    def action_open_receive_from_service_center(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Receive from Service Centre"),
+            "res_model": "service.center.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id, "default_direction": "receive"},
+        }
+
+    def action_create_service_center_bill(self):
+        """Open a new vendor bill of the service centre, linked to this request."""
+        self.ensure_one()
+        if not self.service_center_id:
+            raise UserError(_("This request has not been sent to a service centre."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "views": [(False, "form")],
+            "context": {
+                "default_move_type": "in_invoice",
+                "default_partner_id": self.service_center_id.id,
+                "default_service_request_id": self.id,
+                "default_ref": self.service_center_tracking_ref or self.name,
+                "default_invoice_origin": self.name,
+            },
+        }
+
+    def action_view_service_center_bills(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_in_invoice_type"
+        )
+        action["domain"] = [("service_request_id", "=", self.id)]
+        action["context"] = {
+            "default_move_type": "in_invoice",
+            "default_partner_id": self.service_center_id.id,
+            "default_service_request_id": self.id,
+        }
+        return action
+
+    @api.model
+    def _cron_service_center_late_returns(self):
+        """Give the team leader an activity for each unit late back from its centre."""
+        late = self.search(
+            [
+                ("service_center_state", "=", "sent"),
+                ("date_expected_return", "<", fields.Date.context_today(self)),
+            ]
+        )
+        activity_type = self.env.ref("service_repair.mail_activity_type_late_return")
+        late = late.filtered(lambda r: activity_type not in r.activity_ids.activity_type_id)
+        for request in late:
+            request.activity_schedule(
+                "service_repair.mail_activity_type_late_return",
+                note=_(
+                    "Expected back from %(center)s on %(date)s (tracking %(tracking)s).",
+                    center=request.service_center_id.display_name,
+                    date=request.date_expected_return,
+                    tracking=request.service_center_tracking_ref or "-",
+                ),
+                user_id=(request.team_id.user_id or request.user_id or self.env.user).id,
+            )
+        return late
+
+    # ------------------------------------------------------------------
+    # Loaner units
+    # ------------------------------------------------------------------
+
+    def action_lend_loaner(self, loaner):
+        """Lend the loaner unit ``loaner`` to this request's customer, with a
+        delivery from the company's stock. Returns the transfer."""
+        self.ensure_one()
+        loaner = (
+            loaner
+            if isinstance(loaner, models.BaseModel)
+            else self.env["service.equipment"].browse(loaner)
+        )
+        if not self.partner_id:
+            raise UserError(_("Set the customer before lending a unit."))
+        if self.loaner_state == "lent":
+            raise UserError(
+                _(
+                    "Unit %(unit)s is already lent on this request.",
+                    unit=self.loaner_equipment_id.display_name,
+                )
+            )
+        if not loaner.is_loaner:
+            raise UserError(_("Unit %(unit)s is not in the loaner pool.", unit=loaner.display_name))
+        if loaner.state != "in_use" or not loaner.lot_id:
+            raise UserError(_("Loaner unit %(unit)s is not available.", unit=loaner.display_name))
+        warehouse = self._service_warehouse()
+        source = self._unit_location(loaner.lot_id, internal_only=True)
+        if not source:
+            raise UserError(
+                _(
+                    "Loaner unit %(unit)s (serial %(serial)s) is not in stock.",
+                    unit=loaner.display_name,
+                    serial=loaner.lot_id.name,
+                )
+            )
+        picking = self._service_transfer(
+            warehouse.out_type_id,
+            source,
+            self.env.ref("stock.stock_location_customers"),
+            self.partner_id,
+            loaner.lot_id,
+        )
+        self.write(
+            {
+                "loaner_equipment_id": loaner.id,
+                "loaner_state": "lent",
+                "loaner_out_picking_id": picking.id,
+                "loaner_in_picking_id": False,
+            }
+        )
+        loaner.state = "on_loan"
+        self.message_post(
+            body=_(
+                "Loaner unit %(unit)s lent to the customer (%(picking)s).",
+                unit=loaner.display_name,
+                picking=picking.name,
+            )
+        )
+        return picking
+
+    def action_return_loaner(self):
+        """Take the lent loaner unit back into stock. Returns the transfer."""
+        self.ensure_one()
+        if self.loaner_state != "lent":
+            raise UserError(_("No loaner unit is lent on request %(request)s.", request=self.name))
+        loaner = self.loaner_equipment_id
+        warehouse = self._service_warehouse()
+        picking = self._service_transfer(
+            warehouse.in_type_id,
+            self.env.ref("stock.stock_location_customers"),
+            warehouse.lot_stock_id,
+            self.partner_id,
+            loaner.lot_id,
+        )
+        self.write({"loaner_state": "returned", "loaner_in_picking_id": picking.id})
+        loaner.state = "in_use"
+        self.message_post(
+            body=_(
+                "Loaner unit %(unit)s returned (%(picking)s).",
+                unit=loaner.display_name,
+                picking=picking.name,
+            )
+        )
+        return picking
+
+    def action_open_lend_loaner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Lend a Loaner Unit"),
+            "res_model": "service.loaner.lend",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Stock helpers
+    # ------------------------------------------------------------------
+
+    def _service_warehouse(self):
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
+        if not warehouse:
+            raise UserError(
+                _("Company %(company)s has no warehouse.", company=self.company_id.name)
+            )
+        return warehouse
+
+    def _unit_location(self, lot, internal_only=False):
+        """Where serial ``lot`` is now: its internal stock location, else the
+        customers' location (a unit at the customer's)."""
+        quant = self.env["stock.quant"].search(
+            [
+                ("lot_id", "=", lot.id),
+                ("quantity", ">", 0),
+                ("location_id.usage", "=", "internal"),
+            ],
+            limit=1,
+        )
+        if quant or internal_only:
+            return quant.location_id
+        return self.env.ref("stock.stock_location_customers")
+
+    def _service_transfer(self, picking_type, source, destination, partner, lot):
+        """Create, confirm and validate a one-serial transfer for this request."""
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "partner_id": partner.id,
+                "origin": self.name,
+                "service_request_id": self.id,
+                "company_id": self.company_id.id,
+                "move_ids": [
+                    fields.Command.create(
+                        {
+                            "name": lot.product_id.display_name,
+                            "product_id": lot.product_id.id,
+                            "product_uom_qty": 1,
+                            "product_uom": lot.product_id.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": lot.product_id.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "product_uom_id": lot.product_id.uom_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            }
+        )
+        move.picked = True
+        picking.with_context(skip_backorder=True, skip_sms=True).button_validate()
+        if picking.state != "done":
+            raise UserError(_("Transfer %(picking)s could not be validated.", picking=picking.name))
+        return picking

@@ -1,0 +1,31 @@
+from odoo import fields, models
+
+
+class ServiceRequestStage(models.Model):
+    _name = "service.request.stage"
+    _description = "Service Request Stage"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    fold = fields.Boolean(
+        string="Folded in Kanban", help="Requests in this stage are folded in the kanban view."
+    )
+    is_closed = fields.Boolean(
+        string="Closing Stage",
+        help="Requests in this stage are finished: they leave the workload of "
+        "technicians and the dispatch queue.",
+    )
+    team_ids = fields.Many2many(
+        "service.team",
+        string="Teams",
+        help="Teams that use this stage; empty means every team.",
+    )
+    rating_template_id = fields.Many2one(
+        "mail.template",
+        string="Rating Email Template",
+        domain=[("model", "=", "service.request")],
+        help="When a request reaches this stage, this email asks the customer to rate the service.",
+    )

@@ -1,0 +1,237 @@
+import threading
+import time
+from datetime import timedelta
+
+import odoo
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import ServiceRepairCase
+
+# Queries of one dispatch of any number of requests to two technicians.
+DISPATCH_QUERIES = 60
+
+
+@tagged("post_install", "-at_install")
+class TestDispatch(ServiceRepairCase):
+    def _requests(self, count, unit=None, **vals):
+        unit = unit or self.unit
+        return self.Request.create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "equipment_id": unit.id,
+                    "subject": f"R{i}",
+                    "team_id": self.team.id,
+                    **vals,
+                }
+                for i in range(count)
+            ]
+        )
+
+    def test_skill_match_least_loaded_with_capacity(self):
+        self.tech_boilers.service_capacity = 2
+        self.tech_boilers2.service_capacity = 1
+        requests = self._requests(4)
+        dispatched = requests.with_user(self.manager).action_dispatch()
+        self.assertEqual(dispatched, requests)
+        # boiler skills only; least loaded alternates, then capacity stops both
+        self.assertEqual(
+            requests.mapped("user_id"),
+            self.tech_boilers | self.tech_boilers2,
+        )
+        self.assertEqual(len(requests.filtered(lambda r: r.user_id == self.tech_boilers)), 2)
+        self.assertEqual(len(requests.filtered(lambda r: r.user_id == self.tech_boilers2)), 1)
+        self.assertFalse(requests[3].user_id, "both skilled technicians are at capacity")
+        self.assertNotIn(self.tech_climate, requests.user_id)
+        note = requests[0].message_ids[:1].body
+        self.assertIn("Tech Boilers", note)
+        self.assertIn("skill match for SR Boilers", note)
+        self.assertIn("least loaded", note)
+        self.assertIn("Deadline:", note)
+        self.assertTrue(all(r.date_deadline for r in requests))
+        # already assigned requests are not dispatched again
+        self.assertFalse(requests[:3].action_dispatch())
+
+    def test_rule_round_robin_and_team(self):
+        other_team = self.env["service.team"].create(
+            {"name": "SR Climate team", "member_ids": [(6, 0, self.team.member_ids.ids)]}
+        )
+        rule = self.env["service.dispatch.rule"].create(
+            {
+                "name": "Climate",
+                "product_category_ids": [(6, 0, self.categ_climate.ids)],
+                "team_id": other_team.id,
+                "strategy": "round_robin",
+            }
+        )
+        self.tech_climate.service_capacity = 0  # unlimited
+        climate = self._requests(2, unit=self.aircon_unit, team_id=False)
+        boilers = self._requests(1, team_id=False)
+        (climate | boilers).with_user(self.tech_boilers).action_dispatch()
+        self.assertEqual(climate.team_id, other_team)
+        self.assertEqual(climate.dispatch_rule_id, rule)
+        self.assertEqual(climate.user_id, self.tech_climate)
+        self.assertEqual(rule.last_user_id, self.tech_climate)
+        self.assertIn("round robin", climate[0].message_ids[:1].body)
+        # no rule for boilers: a team covering the customer's territory
+        self.assertFalse(boilers.dispatch_rule_id)
+        self.assertTrue(boilers.team_id._covers(self.customer))
+        self.assertTrue(boilers.team_id._handles("repair"))
+        self.assertIn(boilers.user_id, boilers.team_id.member_ids)
+
+    def test_unit_team_then_company_default(self):
+        unit_team = self.env["service.team"].create(
+            {"name": "SR Unit team", "member_ids": [(6, 0, self.tech_boilers.ids)]}
+        )
+        self.unit.team_id = unit_team
+        by_unit = self._requests(1, team_id=False)
+        lonely = self.Request.create({"subject": "no unit, no customer"})
+        self.env["service.team"].search([]).write({"handles_repair": False})
+        self.company.service_default_team_id = self.team
+        (by_unit | lonely).action_dispatch()
+        self.assertEqual(by_unit.team_id, unit_team)
+        self.assertEqual(by_unit.user_id, self.tech_boilers)
+        self.assertEqual(lonely.team_id, self.team, "nobody handles repairs: the default team")
+        self.assertIn("company default", lonely.message_ids[:1].body)
+
+    def test_sla_deadline_per_priority(self):
+        urgent = self._requests(1, priority="2")
+        urgent.action_dispatch()
+        self.assertAlmostEqual(
+            urgent.date_deadline,
+            urgent.create_date + timedelta(hours=8),
+            delta=timedelta(seconds=5),
+        )
+
+    def _count_queries(self, requests):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        requests.action_dispatch()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_query_count_does_not_grow(self):
+        self.team.member_ids.service_capacity = 0
+        self._count_queries(self._requests(5))  # warm the caches (views, templates)
+        small, large = self._requests(10), self._requests(100)
+        small_count = self._count_queries(small)
+        large_count = self._count_queries(large)
+        self.assertEqual(small_count, large_count)
+        self.assertEqual(len((small | large).filtered("user_id")), 110)
+        more = self._requests(10)
+        with self.assertQueryCount(__system__=DISPATCH_QUERIES):
+            more.action_dispatch()
+            self.env.flush_all()
+
+    def test_dispatch_button_without_selection_takes_the_queue(self):
+        requests = self._requests(3)
+        action = self.Request.with_user(self.manager).browse().action_dispatch_queue()
+        self.assertTrue(all(requests.mapped("user_id")))
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertRegex(action["params"]["message"], r"^(\d+) of \1 requests assigned")
+
+    def test_cron_dispatches_new_requests(self):
+        requests = self._requests(3)
+        self.assertTrue(self.Request._cron_dispatch())
+        self.assertTrue(all(requests.mapped("user_id")))
+
+
+@tagged("post_install", "-at_install")
+class TestDispatchConcurrency(ServiceRepairCase):
+    """Two dispatchers at once, each in its own real transaction."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry_ = self.env.registry
+        with self.registry_.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            admin = env.ref("base.user_admin")
+            team = env["service.team"].create(
+                {"name": "SR concurrency team", "member_ids": [(6, 0, admin.ids)]}
+            )
+            admin.service_capacity = 0
+            partner = env["res.partner"].create({"name": "SR concurrency customer"})
+            requests = env["service.request"].create(
+                [
+                    {"partner_id": partner.id, "team_id": team.id, "subject": f"C{i}"}
+                    for i in range(10)
+                ]
+            )
+            self.ids = {"team": team.id, "partner": partner.id, "requests": requests.ids}
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry_.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            requests = (
+                env["service.request"].with_context(active_test=False).browse(self.ids["requests"])
+            )
+            env["mail.message"].search(
+                [("model", "=", "service.request"), ("res_id", "in", requests.ids)]
+            ).unlink()
+            requests.unlink()
+            env["service.team"].browse(self.ids["team"]).unlink()
+            env["res.partner"].browse(self.ids["partner"]).unlink()
+
+    def test_two_dispatchers_never_assign_twice(self):
+        ids = self.ids["requests"]
+        results = {}
+        first_locked = threading.Event()
+        second_done = threading.Event()
+
+        def dispatch(name, subset, wait_before_commit=None, signal=None):
+            with self.registry_.cursor() as cr:
+                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                done = env["service.request"].browse(subset).action_dispatch()
+                results[name] = done.ids
+                if signal:
+                    signal.set()
+                if wait_before_commit:
+                    wait_before_commit.wait(timeout=20)
+
+        # the first dispatcher takes the first half and holds its locks ...
+        first = threading.Thread(
+            target=dispatch, args=("first", ids[:5], second_done, first_locked)
+        )
+        first.start()
+        self.assertTrue(first_locked.wait(timeout=20))
+        # ... while the second one dispatches everything: it skips the locked half
+        dispatch("second", ids)
+        second_done.set()
+        first.join(timeout=30)
+        self.assertEqual(sorted(results["first"]), ids[:5])
+        self.assertEqual(sorted(results["second"]), ids[5:])
+        with self.registry_.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            requests = env["service.request"].browse(ids)
+            self.assertTrue(all(requests.mapped("user_id")), "no assignment lost")
+            notes = env["mail.message"].search_count(
+                [
+                    ("model", "=", "service.request"),
+                    ("res_id", "in", ids),
+                    ("body", "ilike", "Dispatched by"),
+                ]
+            )
+            self.assertEqual(notes, 10, "each request dispatched exactly once")
+
+    def test_cron_defers_on_serialization_failure(self):
+        ids = self.ids["requests"]
+        with self.registry_.cursor() as cr_cron, self.registry_.cursor() as cr_user:
+            cron_env = odoo.api.Environment(cr_cron, odoo.SUPERUSER_ID, {})
+            user_env = odoo.api.Environment(cr_user, odoo.SUPERUSER_ID, {})
+            # the cron's transaction takes its snapshot ...
+            cron_env.cr.execute("SELECT 1")
+            # ... then a user dispatches one request and commits
+            user_env["service.request"].browse(ids[0]).action_dispatch()
+            cr_user.commit()
+            time.sleep(0.1)
+            # locking a row changed after the snapshot fails: the cron defers, quietly
+            self.assertFalse(cron_env["service.request"]._cron_dispatch())
+            cr_cron.rollback()
+        with self.registry_.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            requests = env["service.request"].browse(ids)
+            self.assertEqual(len(requests.filtered("user_id")), 1)
+            self.assertEqual(fields.Datetime.now().year, requests[0].create_date.year)

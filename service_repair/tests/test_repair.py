@@ -1,0 +1,148 @@
+import re
+import subprocess
+import tempfile
+
+from odoo.tests import tagged
+
+from .common import ServiceRepairCase
+
+
+@tagged("post_install", "-at_install")
+class TestRepairForms(ServiceRepairCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.lang = "en_US"
+        cls.request = cls.Request.create(
+            {
+                "partner_id": cls.customer.id,
+                "equipment_id": cls.unit.id,
+                "subject": "Leak",
+                "description": "<p>Water drips under the boiler since Monday.</p>",
+                "user_id": cls.tech_boilers.id,
+            }
+        )
+        cls.part = cls.env["product.product"].create(
+            {"name": "SR Gasket G-12", "type": "consu", "is_storable": True}
+        )
+
+    def _repair(self):
+        action = self.request.with_user(self.tech_boilers).action_create_repair()
+        return self.env["repair.order"].browse(action["res_id"])
+
+    def _text(self, report, ids):
+        html = self.env["ir.actions.report"]._render_qweb_html(report, ids)[0].decode()
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    def _finish(self, repair):
+        repair.action_validate()
+        repair.action_repair_start()
+        repair.action_repair_end()
+
+    def test_repair_prefilled_and_request_closed_when_done(self):
+        repair = self._repair()
+        self.assertEqual(repair.request_id, self.request)
+        self.assertEqual(repair.equipment_id, self.unit)
+        self.assertEqual(repair.partner_id, self.customer)
+        self.assertEqual(repair.product_id, self.boiler)
+        self.assertEqual(repair.lot_id, self.unit.lot_id)
+        self.assertEqual(repair.user_id, self.tech_boilers)
+        self.assertFalse(repair.under_warranty)
+        self.assertIn("Water drips", repair.service_complaint)
+        self.assertEqual(self.unit.state, "in_repair")
+        self.assertEqual(self.request.repair_count, 1)
+        second = self._repair()
+        self._finish(repair)
+        self.assertEqual(repair.state, "done")
+        self.assertFalse(self.request.is_closed, "a second repair is still open")
+        second.action_repair_cancel()
+        self.assertTrue(self.request.is_closed)
+        self.assertEqual(self.request.stage_id, self.env.ref("service_repair.stage_done"))
+        self.assertEqual(self.unit.state, "in_use")
+        self.assertEqual(self.unit.repair_count, 2)
+
+    def test_acts_render_with_their_content(self):
+        repair = self._repair()
+        repair.write(
+            {
+                "service_completeness": "Unit, remote control, manual",
+                "service_condition": "Scratch on the front panel",
+                "service_work_done": "<p>Replaced the gasket of the heat exchanger.</p>",
+                "service_warranty_months": 6,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.part.id,
+                            "product_uom_qty": 2,
+                            "quantity": 2,
+                            "picked": True,
+                            "repair_line_type": "add",
+                        },
+                    )
+                ],
+            }
+        )
+        html = self._text("service_repair.action_report_repair_acceptance", repair.ids)
+        for text in (
+            "Equipment Acceptance Act for Repair",
+            "SR-BOILER-001",
+            "Unit, remote control, manual",
+            "Scratch on the front panel",
+            "Water drips",
+            "Handed over by",
+        ):
+            self.assertIn(text, html)
+        self._finish(repair)
+        html = self._text("service_repair.action_report_repair_completion", repair.ids)
+        for text in (
+            "Work Completion Act",
+            "Replaced the gasket",
+            "SR Gasket G-12",
+            "guaranteed for 6 months",
+        ):
+            self.assertIn(text, html)
+        html = self._text(
+            "service_repair.action_report_service_request_maintenance", self.request.ids
+        )
+        self.assertIn("Maintenance Report", html)
+        self.assertIn(repair.name, html)
+        self.assertIn("Tech Boilers", html)
+
+    def test_acts_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.customer.lang = "ru_RU"
+        repair = self._repair()
+        text = self._text("service_repair.action_report_repair_acceptance", repair.ids)
+        self.assertIn("Акт приёма оборудования в ремонт", text)
+        self.assertIn("Комплектность", text)
+        self._finish(repair)
+        text = self._text("service_repair.action_report_repair_completion", repair.ids)
+        self.assertIn("Акт выполненных работ", text)
+        self.assertIn("Заказчик претензий по объёму", text)
+        text = self._text(
+            "service_repair.action_report_service_request_maintenance", self.request.ids
+        )
+        self.assertIn("Отчёт о техническом обслуживании", text)
+
+    def test_completion_act_pdf(self):
+        repair = self._repair()
+        repair.service_work_done = "<p>Cleaned the burner nozzle.</p>"
+        self._finish(repair)
+        pdf, fmt = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("service_repair.action_report_repair_completion", repair.ids)
+        )
+        self.assertEqual(fmt, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(pdf)
+            f.flush()
+            text = subprocess.run(
+                ["pdftotext", "-layout", f.name, "-"], capture_output=True, check=True
+            ).stdout.decode()
+        self.assertIn("Work Completion Act", text)
+        self.assertIn("Cleaned the burner nozzle", text)
+        self.assertIn(repair.name, text)
