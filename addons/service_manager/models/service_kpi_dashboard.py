@@ -1,5 +1,11 @@
-from odoo import _, api, models
+from datetime import timedelta
+
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+
+from ..tools.forecast import forecast
+
+PERIOD_DAYS = 90
 
 
 class ServiceKpiDashboard(models.AbstractModel):
@@ -23,12 +29,31 @@ class ServiceKpiDashboard(models.AbstractModel):
             raise AccessError(_("Only service managers can open the service dashboard."))
         kpis = []
         for method in self._kpi_methods():
-            kpis.extend(getattr(self, method)())
+            try:
+                kpis.extend(getattr(self, method)())
+            except AccessError:
+                # A figure built on records this manager may not read (e.g.
+                # journal items) is left out rather than shown half-computed.
+                continue
         return kpis
 
     @api.model
     def _kpi_methods(self):
-        return ["_kpi_demonstrations", "_kpi_quality"]
+        return [
+            "_kpi_backlog",
+            "_kpi_sla",
+            "_kpi_repairs",
+            "_kpi_satisfaction",
+            "_kpi_warranty",
+            "_kpi_parts",
+            "_kpi_forecast",
+            "_kpi_demonstrations",
+            "_kpi_quality",
+        ]
+
+    @api.model
+    def _since(self):
+        return fields.Datetime.now() - timedelta(days=PERIOD_DAYS)
 
     @api.model
     def _kpi(self, key, label, value, section, action, unit="", help_text="", precision=0):
@@ -122,5 +147,302 @@ class ServiceKpiDashboard(models.AbstractModel):
                 self._records_action(
                     _("Repairs waiting for a quality check"), Check._name, [("state", "=", "todo")]
                 ),
+            ),
+        ]
+
+    @api.model
+    def _kpi_backlog(self):
+        Request = self.env["service.request"]
+        open_domain = [("is_closed", "=", False)]
+        old_domain = open_domain + [("create_date", "<", fields.Datetime.now() - timedelta(days=7))]
+        overdue_domain = open_domain + [("date_deadline", "<", fields.Datetime.now())]
+        complaints_domain = open_domain + [("request_type", "=", "complaint")]
+        counts = {
+            key: Request.search_count(domain)
+            for key, domain in (
+                ("open", open_domain),
+                ("old", old_domain),
+                ("overdue", overdue_domain),
+                ("complaints", complaints_domain),
+            )
+        }
+        section = _("Backlog")
+        return [
+            self._kpi(
+                "backlog_open",
+                _("Open requests"),
+                counts["open"],
+                section,
+                self._records_action(
+                    _("Open requests"), Request._name, open_domain, ("kanban", "list", "form")
+                ),
+            ),
+            self._kpi(
+                "backlog_old",
+                _("Open for more than 7 days"),
+                counts["old"],
+                section,
+                self._records_action(_("Open for more than 7 days"), Request._name, old_domain),
+            ),
+            self._kpi(
+                "backlog_overdue",
+                _("Past their deadline"),
+                counts["overdue"],
+                section,
+                self._records_action(_("Past their deadline"), Request._name, overdue_domain),
+            ),
+            self._kpi(
+                "complaints_open",
+                _("Open complaints"),
+                counts["complaints"],
+                section,
+                self._records_action(_("Open complaints"), Request._name, complaints_domain),
+            ),
+        ]
+
+    @api.model
+    def _kpi_sla(self):
+        Request = self.env["service.request"]
+        since = self._since()
+        resolution_domain = [
+            ("is_closed", "=", True),
+            ("date_closed", ">=", since),
+            ("date_deadline", "!=", False),
+        ]
+        response_domain = [
+            ("create_date", ">=", since),
+            ("date_response_deadline", "!=", False),
+            ("date_assigned", "!=", False),
+        ]
+        resolution = dict(Request._read_group(resolution_domain, ["sla_met"], ["__count"]))
+        response = dict(Request._read_group(response_domain, ["response_met"], ["__count"]))
+        section = _("SLA (last 90 days)")
+        return [
+            self._kpi(
+                "sla_response",
+                _("Answered within the SLA"),
+                self._ratio(response.get(True, 0), sum(response.values())),
+                section,
+                self._records_action(
+                    _("Requests answered late"),
+                    Request._name,
+                    response_domain + [("response_met", "=", False)],
+                ),
+                unit="%",
+                help_text=_("A technician assigned before the response deadline."),
+            ),
+            self._kpi(
+                "sla_resolution",
+                _("Resolved within the SLA"),
+                self._ratio(resolution.get(True, 0), sum(resolution.values())),
+                section,
+                self._records_action(
+                    _("Requests resolved late"),
+                    Request._name,
+                    resolution_domain + [("sla_met", "=", False)],
+                ),
+                unit="%",
+                help_text=_("Closed before their deadline; the link lists those closed late."),
+            ),
+        ]
+
+    @api.model
+    def _kpi_repairs(self):
+        Request = self.env["service.request"]
+        since = self._since()
+        closed_domain = [
+            ("is_closed", "=", True),
+            ("date_closed", ">=", since),
+            ("request_type", "in", ("repair", "maintenance", "complaint")),
+        ]
+        [(mean_hours, closed)] = Request._read_group(
+            closed_domain, [], ["resolution_hours:avg", "__count"]
+        )
+        created_domain = [
+            ("create_date", ">=", since),
+            ("request_type", "in", ("repair", "maintenance", "complaint")),
+        ]
+        rework = dict(Request._read_group(created_domain, ["is_rework"], ["__count"]))
+        total = sum(rework.values())
+        rework_rate = self._ratio(rework.get(True, 0), total)
+        section = _("Repairs (last 90 days)")
+        return [
+            self._kpi(
+                "mttr",
+                _("Mean time to repair (hours)"),
+                mean_hours if closed else None,
+                section,
+                self._records_action(_("Closed repair requests"), Request._name, closed_domain),
+                precision=1,
+                help_text=_("From arrival to closing, averaged over closed repair requests."),
+            ),
+            self._kpi(
+                "first_time_fix",
+                _("First-time fix rate"),
+                None if rework_rate is None else 100.0 - rework_rate,
+                section,
+                self._records_action(_("Repair requests"), Request._name, created_domain),
+                unit="%",
+                help_text=_("Requests that are not a comeback of an earlier repair."),
+            ),
+            self._kpi(
+                "rework_rate",
+                _("Rework rate"),
+                rework_rate,
+                section,
+                self._records_action(
+                    _("Rework"), Request._name, created_domain + [("is_rework", "=", True)]
+                ),
+                unit="%",
+            ),
+        ]
+
+    @api.model
+    def _kpi_satisfaction(self):
+        Rating = self.env["rating.rating"]
+        domain = [
+            ("res_model", "=", "service.request"),
+            ("consumed", "=", True),
+            ("rating", ">", 0),
+            ("write_date", ">=", self._since()),
+        ]
+        [(average, count)] = Rating._read_group(domain, [], ["rating:avg", "__count"])
+        satisfied = Rating.search_count(domain + [("rating", ">=", 4)])
+        section = _("Satisfaction (last 90 days)")
+        return [
+            self._kpi(
+                "csat",
+                _("Satisfied customers (CSAT)"),
+                self._ratio(satisfied, count),
+                section,
+                self._records_action(_("Ratings"), Rating._name, domain),
+                unit="%",
+                help_text=_("Share of ratings of 4 or 5 out of 5."),
+            ),
+            self._kpi(
+                "rating_avg",
+                _("Average rating (of 5)"),
+                average if count else None,
+                section,
+                self._records_action(_("Ratings"), Rating._name, domain),
+                precision=1,
+            ),
+        ]
+
+    @api.model
+    def _kpi_warranty(self):
+        Claim = self.env["service.warranty.claim"]
+        SupplierClaim = self.env["service.supplier.claim"]
+        since = fields.Date.context_today(self) - timedelta(days=PERIOD_DAYS)
+        claim_domain = [("claim_date", ">=", since)]
+        [(count, cost)] = Claim._read_group(claim_domain, [], ["__count", "cost_total:sum"])
+        recovered_domain = [("create_date", ">=", self._since())]
+        [(recovered,)] = SupplierClaim._read_group(recovered_domain, [], ["recovered_amount:sum"])
+        invoiced_domain = [
+            ("move_id.move_type", "=", "out_invoice"),
+            ("move_id.state", "=", "posted"),
+            ("display_type", "=", "product"),
+            ("date", ">=", since),
+        ]
+        [(revenue,)] = self.env["account.move.line"]._read_group(
+            invoiced_domain, [], ["price_subtotal:sum"]
+        )
+        section = _("Warranty (last 90 days)")
+        return [
+            self._kpi(
+                "warranty_claims",
+                _("Warranty claims"),
+                count,
+                section,
+                self._records_action(_("Warranty claims"), Claim._name, claim_domain),
+            ),
+            self._kpi(
+                "warranty_cost_ratio",
+                _("Warranty cost / invoiced sales"),
+                self._ratio(cost or 0.0, revenue or 0.0),
+                section,
+                self._records_action(_("Warranty claims"), Claim._name, claim_domain),
+                unit="%",
+                precision=1,
+                help_text=_(
+                    "Cost of the claims (net of supplier recoveries) against sales invoiced."
+                ),
+            ),
+            self._kpi(
+                "warranty_recovered",
+                _("Recovered from suppliers"),
+                recovered or 0.0,
+                section,
+                self._records_action(_("Supplier claims"), SupplierClaim._name, recovered_domain),
+            ),
+        ]
+
+    @api.model
+    def _kpi_parts(self):
+        Move = self.env["stock.move"]
+        domain = [
+            ("repair_id", "!=", False),
+            ("repair_line_type", "=", "add"),
+            ("state", "!=", "cancel"),
+            ("create_date", ">=", self._since()),
+        ]
+        groups = dict(Move._read_group(domain, ["state"], ["__count"]))
+        served = groups.get("done", 0) + groups.get("assigned", 0)
+        section = _("Parts (last 90 days)")
+        return [
+            self._kpi(
+                "parts_fill_rate",
+                _("Parts fill rate"),
+                self._ratio(served, sum(groups.values())),
+                section,
+                self._records_action(
+                    _("Parts not served from stock"),
+                    Move._name,
+                    domain + [("state", "not in", ("done", "assigned"))],
+                ),
+                unit="%",
+                help_text=_("Repair parts reserved or consumed from stock, of all parts needed."),
+            )
+        ]
+
+    @api.model
+    def _kpi_forecast(self):
+        weeks = self.env["service.forecast.wizard"]._weekly_counts(104)
+        result = forecast([count for __, count in weeks], horizon=4)
+        load = sum(result["forecast"])
+        company = self.env.company
+        technicians = self.env.ref("service_base.group_service_user").users.filtered(
+            lambda u: not u.share and company in u.company_ids
+        )
+        hours = company.service_hours_per_request or 1.0
+        capacity = 4 * len(technicians) * company.service_weekly_hours / hours
+        section = _("Next 4 weeks")
+        return [
+            self._kpi(
+                "forecast_load",
+                _("Forecast requests"),
+                load,
+                section,
+                {
+                    "type": "ir.actions.act_window",
+                    "res_model": "service.forecast.wizard",
+                    "views": [(False, "form")],
+                    "target": "current",
+                },
+                help_text=_("Holt-Winters forecast from the weekly history of requests."),
+            ),
+            self._kpi(
+                "forecast_capacity",
+                _("Load against capacity"),
+                self._ratio(load, capacity),
+                section,
+                {
+                    "type": "ir.actions.act_window",
+                    "res_model": "service.forecast.wizard",
+                    "views": [(False, "form")],
+                    "target": "current",
+                },
+                unit="%",
+                help_text=_("Forecast requests in hours against the technicians' hours."),
             ),
         ]

@@ -1,1 +1,2 @@
 from . import service_qc_fail_wizard
+from . import service_forecast_wizard

@@ -1,0 +1,172 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+LOW_RATING = 2
+
+
+class ServiceRequest(models.Model):
+    _inherit = "service.request"
+
+    is_rework = fields.Boolean(
+        string="Rework",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The unit came back within the rework window after a finished repair.",
+    )
+    rework_repair_id = fields.Many2one(
+        "repair.order",
+        string="Reworks Repair",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The finished repair this request comes back on.",
+    )
+    rework_technician_id = fields.Many2one(
+        "res.users",
+        string="Technician of the First Repair",
+        related="rework_repair_id.user_id",
+        store=True,
+        index="btree_not_null",
+    )
+    resolution_hours = fields.Float(
+        string="Hours to Resolve",
+        compute="_compute_resolution_kpis",
+        store=True,
+        aggregator="avg",
+        help="From the request's arrival to its closing, in calendar hours.",
+    )
+    sla_met = fields.Boolean(
+        string="Resolved in Time",
+        compute="_compute_resolution_kpis",
+        store=True,
+        help="Closed before its deadline.",
+    )
+    response_met = fields.Boolean(
+        string="Answered in Time",
+        compute="_compute_resolution_kpis",
+        store=True,
+        help="A technician was assigned before the response deadline of the SLA.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = super().create(vals_list)
+        requests._flag_rework()
+        return requests
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "equipment_id" in vals or "request_type" in vals:
+            self._flag_rework()
+        return result
+
+    def _flag_rework(self):
+        """Mark the requests that bring a unit back soon after a finished repair.
+
+        Decided when the unit is known (at arrival, or when it is identified
+        later) and then kept: later repairs do not rewrite history. One query
+        for the finished repairs of all the units concerned, one write per
+        repair found.
+        """
+        now = fields.Datetime.now()
+        candidates = self.filtered(
+            lambda r: (
+                r.equipment_id
+                and r.request_type != "consultation"
+                and r.company_id.service_rework_days > 0
+            )
+        )
+        repairs = self.env["repair.order"]
+        if candidates:
+            starts = [r.create_date or now for r in candidates]
+            window = max(candidates.company_id.mapped("service_rework_days"))
+            repairs = repairs.search_fetch(
+                [
+                    ("equipment_id", "in", candidates.equipment_id.ids),
+                    ("state", "=", "done"),
+                    ("service_date_done", ">=", min(starts) - timedelta(days=window)),
+                    ("service_date_done", "<=", max(starts)),
+                ],
+                ["equipment_id", "service_date_done", "request_id"],
+                order="service_date_done desc",
+            )
+        by_repair = defaultdict(lambda: self.browse())
+        for request in self:
+            start = request.create_date or now
+            earliest = start - timedelta(days=request.company_id.service_rework_days)
+            previous = next(
+                (
+                    repair
+                    for repair in repairs
+                    if request in candidates
+                    and repair.equipment_id == request.equipment_id
+                    and repair.request_id != request
+                    and earliest <= repair.service_date_done <= start
+                ),
+                repairs.browse(),
+            )
+            if previous != request.rework_repair_id:
+                by_repair[previous] |= request
+        for previous, requests in by_repair.items():
+            super(ServiceRequest, requests).write(
+                {"is_rework": bool(previous), "rework_repair_id": previous.id}
+            )
+
+    @api.depends("date_closed", "date_deadline", "date_assigned", "date_response_deadline")
+    def _compute_resolution_kpis(self):
+        for request in self:
+            opened = request.create_date
+            closed = request.date_closed
+            request.resolution_hours = (
+                (closed - opened).total_seconds() / 3600 if opened and closed else 0.0
+            )
+            request.sla_met = bool(
+                closed and request.date_deadline and closed <= request.date_deadline
+            )
+            request.response_met = bool(
+                request.date_assigned
+                and request.date_response_deadline
+                and request.date_assigned <= request.date_response_deadline
+            )
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        rating = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        if rate <= LOW_RATING:
+            self._service_follow_low_rating(rate, feedback)
+        return rating
+
+    def _service_follow_low_rating(self, rate, feedback):
+        """A dissatisfied customer: the team leader (or a manager) calls back."""
+        manager_group = self.env.ref("service_base.group_service_manager")
+        for request in self:
+            company = request.company_id
+            responsible = (
+                request.team_id.user_id
+                or manager_group.users.filtered(lambda u, c=company: c in u.company_ids)[:1]
+            )
+            if not responsible:
+                continue
+            request.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=_("Low rating (%(rate)s/5): call the customer back", rate=int(rate)),
+                note=feedback or False,
+                user_id=responsible.id,
+            )

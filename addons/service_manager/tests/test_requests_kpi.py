@@ -1,0 +1,171 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestRequestKpis(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env, login="sm_kpi_manager", groups="service_base.group_service_manager"
+        )
+        cls.technician = new_test_user(
+            cls.env, login="sm_kpi_tech", groups="service_base.group_service_user"
+        )
+        cls.team = cls.env["service.team"].create(
+            {
+                "name": "KPI team",
+                "user_id": cls.manager.id,
+                "member_ids": [(6, 0, cls.technician.ids)],
+            }
+        )
+        model = cls.env["product.product"].create(
+            {"name": "KPI Boiler", "is_storable": True, "tracking": "serial", "is_equipment": True}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "KPI Customer", "email": "kpi@example.com"}
+        )
+        cls.unit = cls.env["service.equipment"].create(
+            {
+                "product_id": model.id,
+                "lot_id": cls.env["stock.lot"].create({"name": "KPI-1", "product_id": model.id}).id,
+                "partner_id": cls.customer.id,
+            }
+        )
+        cls.done_stage = cls.env.ref("service_repair.stage_done")
+        # Known state for the hand counts below.
+        cls.env["service.request"].search([]).write({"active": False})
+
+    def _request(self, **vals):
+        values = {
+            "partner_id": self.customer.id,
+            "equipment_id": self.unit.id,
+            "request_type": "repair",
+            "description": "Does not heat",
+            "team_id": self.team.id,
+        }
+        values.update(vals)
+        return self.env["service.request"].create(values)
+
+    def _finish_repair(self, request, days_ago):
+        repair = self.env["repair.order"].create(
+            {
+                "product_id": self.unit.product_id.id,
+                "lot_id": self.unit.lot_id.id,
+                "partner_id": self.customer.id,
+                "request_id": request.id,
+                "equipment_id": self.unit.id,
+                "user_id": self.technician.id,
+                "state": "done",
+            }
+        )
+        repair.service_date_done = fields.Datetime.now() - timedelta(days=days_ago)
+        return repair
+
+    def test_comeback_within_window_is_rework_of_first_repair(self):
+        first = self._request()
+        repair = self._finish_repair(first, days_ago=10)
+        self.env.company.service_rework_days = 30
+        comeback = self._request()
+        self.assertTrue(comeback.is_rework)
+        self.assertEqual(comeback.rework_repair_id, repair)
+        self.assertEqual(comeback.rework_technician_id, self.technician)
+        consultation = self._request(request_type="consultation")
+        self.assertFalse(consultation.is_rework, "a question is not a comeback")
+
+        self.env.company.service_rework_days = 5
+        late = self._request()
+        self.assertFalse(late.is_rework, "outside the window the unit simply failed again")
+
+    def test_low_rating_opens_a_call_for_the_team_leader(self):
+        request = self._request()
+        request.write({"stage_id": self.done_stage.id})
+        request.rating_apply(1, token=request._rating_get_access_token(), feedback="Nobody came")
+        activity = request.activity_ids.filtered(lambda a: "Low rating" in a.summary)
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertIn("Nobody came", activity.note)
+        happy = self._request()
+        happy.write({"stage_id": self.done_stage.id})
+        happy.rating_apply(5, token=happy._rating_get_access_token())
+        self.assertFalse(happy.activity_ids.filtered(lambda a: "Low rating" in (a.summary or "")))
+
+    def test_dashboard_figures_match_hand_counts(self):
+        now = fields.Datetime.now()
+        on_time = self._request()
+        on_time.write({"date_deadline": now + timedelta(hours=5), "stage_id": self.done_stage.id})
+        late = self._request()
+        late.write({"date_deadline": now - timedelta(hours=5), "stage_id": self.done_stage.id})
+        still_open = self._request()
+        self._finish_repair(on_time, days_ago=1)
+        comeback = self._request()  # a rework of on_time's repair
+        self.assertTrue(comeback.is_rework)
+        on_time.rating_apply(5, token=on_time._rating_get_access_token())
+        late.rating_apply(2, token=late._rating_get_access_token())
+        self.env.flush_all()
+
+        kpis = {
+            k["key"]: k
+            for k in self.env["service.kpi.dashboard"].with_user(self.manager).get_kpis()
+        }
+        self.assertEqual(kpis["backlog_open"]["value"], 2)  # still_open, comeback
+        self.assertEqual(kpis["sla_resolution"]["value"], 50.0)
+        late_action = kpis["sla_resolution"]["action"]
+        self.assertEqual(self.env["service.request"].search(late_action["domain"]), late)
+        self.assertEqual(kpis["rework_rate"]["value"], 25.0)  # 1 comeback of 4 requests
+        self.assertEqual(kpis["first_time_fix"]["value"], 75.0)
+        self.assertEqual(kpis["csat"]["value"], 50.0)
+        self.assertEqual(kpis["rating_avg"]["value"], 3.5)
+        self.assertIsNotNone(kpis["mttr"]["value"])
+        self.assertIn(
+            still_open, self.env["service.request"].search(kpis["backlog_open"]["action"]["domain"])
+        )
+
+    def test_forecast_wizard_on_a_weekly_history(self):
+        Request = self.env["service.request"]
+        wizard_model = self.env["service.forecast.wizard"].with_user(self.manager)
+        this_week = wizard_model._week_start(fields.Date.context_today(wizard_model))
+        vals_list = []
+        for week in range(1, 13):
+            day = this_week - timedelta(weeks=week) + timedelta(days=1)
+            # 3 requests a week, 5 every fourth week.
+            for __ in range(5 if week % 4 == 0 else 3):
+                vals_list.append((day, {"partner_id": self.customer.id, "request_type": "repair"}))
+        requests = Request.create([vals for __, vals in vals_list])
+        for request, (day, __) in zip(requests, vals_list, strict=True):
+            self.env.cr.execute(
+                "UPDATE service_request SET create_date = %s WHERE id = %s",
+                (fields.Datetime.to_datetime(day), request.id),
+            )
+        Request.invalidate_model(["create_date"])
+        counts = [count for __, count in wizard_model._weekly_counts(12)]
+        self.assertEqual(sum(counts), 3 * 9 + 5 * 3)
+        wizard = wizard_model.create({"history_weeks": 12, "horizon": 4, "team_id": False})
+        self.assertEqual(len(wizard.line_ids), 4)
+        self.assertEqual(set(wizard.line_ids.mapped("request_type")), {"repair"})
+        total = sum(wizard.line_ids.mapped("forecast"))
+        self.assertGreater(total, 10)
+        self.assertLess(total, 18)
+        self.assertGreater(wizard.capacity_per_week, 0)
+
+    def test_meeting_planned_from_a_request(self):
+        request = self._request()
+        action = request.with_user(self.manager).action_service_schedule_meeting()
+        event = (
+            self.env["calendar.event"]
+            .with_user(self.manager)
+            .with_context(action["context"])
+            .create(
+                {
+                    "start": fields.Datetime.now() + timedelta(days=1),
+                    "stop": fields.Datetime.now() + timedelta(days=1, hours=1),
+                }
+            )
+        )
+        self.assertEqual(event.res_model, "service.request")
+        self.assertEqual(event.res_id, request.id)
+        self.assertIn(self.customer, event.partner_ids)
+        self.assertEqual(request.service_meeting_count, 1)
+        self.assertEqual(self.env["calendar.event"].search(action["domain"]), event)

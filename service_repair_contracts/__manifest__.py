@@ -1,0 +1,17 @@
+{
+    "name": "Service Desk: Requests under Contracts and Warranty",
+    "summary": "Service requests take their deadlines from the contract's SLA; repairs "
+    "follow the warranty and the contract's coverage",
+    "version": "18.0.1.0.0",
+    "category": "Services/Service Desk",
+    "author": "Service Desk for Odoo",
+    "website": "https://github.com/service-desk-odoo/service-desk",
+    "license": "LGPL-3",
+    "depends": ["service_repair", "service_contracts"],
+    "data": [
+        "views/service_request_views.xml",
+        "views/service_contract_views.xml",
+    ],
+    "auto_install": True,
+    "installable": True,
+}

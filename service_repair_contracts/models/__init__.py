@@ -1,0 +1,2 @@
+from . import service_contract
+from . import service_request

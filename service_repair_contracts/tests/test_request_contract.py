@@ -1,0 +1,52 @@
+from datetime import timedelta
+
+from odoo.tests import Form, tagged
+
+from odoo.addons.service_contracts.tests.common_contract import ServiceContractCase
+
+
+@tagged("post_install", "-at_install")
+class TestRequestUnderContract(ServiceContractCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contract = cls._contract(date_start="2026-01-01", date_end="2030-12-31")
+        cls.contract.action_activate()
+
+    def _request(self, unit, priority="2"):
+        form = Form(self.env["service.request"].with_user(self.service_user))
+        form.partner_id = unit.partner_id
+        form.equipment_id = unit
+        form.description = "Boiler stopped"
+        form.priority = priority
+        return form.save()
+
+    def test_request_takes_the_contract_sla(self):
+        request = self._request(self.unit)
+        self.assertEqual(request.contract_id, self.contract)
+        # An urgent request gets the policy's urgent targets (1 h / 8 h), in the
+        # working hours of its calendar (test_sla_policy pins that arithmetic).
+        expected = self.sla._compute_deadlines(request.create_date, "3")
+        self.assertEqual(request.date_response_deadline, expected["response"])
+        self.assertAlmostEqual(
+            request.date_deadline, expected["resolution"], delta=timedelta(minutes=1)
+        )
+        self.assertLess(request.date_response_deadline, request.date_deadline)
+        self.assertEqual(self.contract.service_request_count, 1)
+        action = self.contract.action_view_service_requests()
+        self.assertEqual(self.env["service.request"].search(action["domain"]), request)
+
+    def test_request_without_contract_keeps_default_deadline(self):
+        request = self._request(self.other_unit)
+        self.assertFalse(request.contract_id)
+        self.assertFalse(request.date_response_deadline)
+
+    def test_repair_under_contract_coverage(self):
+        request = self._request(self.unit)
+        self.contract.write({"cover_labour": True, "cover_parts": False})
+        self.assertFalse(request._is_under_warranty())
+        self.contract.cover_parts = True
+        self.assertTrue(request._is_under_warranty())
+        action = request.action_create_repair()
+        repair = self.env["repair.order"].browse(action["res_id"])
+        self.assertTrue(repair.under_warranty)
