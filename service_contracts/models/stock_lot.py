@@ -143,8 +143,9 @@ class StockLot(models.Model):
     def _service_warranty_contract(self, lot, date):
         """The service contract that covers serial ``lot`` on ``date``, or False.
 
-        An active contract covering the unit of this serial, with labour or
-        parts covered, extends its warranty.
+        An active contract covering the unit of this serial, with labour and
+        parts covered, extends its warranty (a partial cover leaves it a paid
+        repair).
         """
         units = lot.service_equipment_ids
         if not units:

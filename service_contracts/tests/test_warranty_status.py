@@ -64,6 +64,7 @@ class TestWarrantyStatus(WarrantyCase):
                 "date_start": self.today,
                 "date_end": self.today + relativedelta(years=3),
                 "cover_labour": True,
+                "cover_parts": True,
                 "line_ids": [(0, 0, {"equipment_id": self.unit.id})],
             }
         )
@@ -72,8 +73,8 @@ class TestWarrantyStatus(WarrantyCase):
         self.assertTrue(status["in_warranty"])
         self.assertEqual(status["source"], "contract")
         self.assertEqual(status["contract_id"], contract.id)
-        # A contract that covers neither labour nor parts extends nothing.
-        contract.write({"cover_labour": False, "cover_parts": False})
+        # A contract that covers labour only extends nothing.
+        contract.write({"cover_parts": False})
         status = self.env["stock.lot"].service_warranty_status("STAT-00000", later)
         self.assertFalse(status["in_warranty"])
         self.assertFalse(status["contract_id"])

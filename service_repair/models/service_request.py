@@ -809,9 +809,3 @@ class ServiceRequest(models.Model):
         if "stage_id" in init_values:
             return self.env.ref("service_repair.mt_service_request_stage")
         return super()._track_subtype(init_values)
-
-    def _rating_get_partner(self):
-        return self.partner_id
-
-    def _rating_get_operator(self):
-        return self.user_id
