@@ -1,0 +1,3 @@
+from . import test_catalog
+from . import test_lookup
+from . import test_requirements
