@@ -294,19 +294,20 @@ class ServicePartImport(models.Model):
         self.ensure_one()
         started = time.monotonic()
         cr = self.env.cr
+        self.env.flush_all()
         queries_before = cr.sql_log_count
         columns = self._check_columns()
-        self.env.flush_all()
         copies = self._stage_file(columns)
         counts = self._apply_staged()
         report = self._rejected_report()
         self.env.invalidate_all()
+        queries = cr.sql_log_count - queries_before + copies
         vals = dict(
             counts,
             state="done",
             error=False,
             duration=time.monotonic() - started,
-            query_count=cr.sql_log_count - queries_before + copies,
+            query_count=queries,
             report_file=report and base64.b64encode(report),
             report_file_name=report and _("rejected_lines.csv"),
         )
@@ -373,27 +374,31 @@ class ServicePartImport(models.Model):
         self._set_progress(0, 1, _("Writing parts and prices"))
         return copies
 
-    def _template_defaults(self, model_name, explicit):
-        """Column defaults of a model for rows inserted in SQL: what the ORM
-        would have put there on create(), minus the columns we set ourselves."""
+    def _template_defaults(self, model_name, explicit, base_vals=None):
+        """Column values of a model for rows inserted in SQL: what the ORM
+        would have stored on create() (defaults and computed stored fields of a
+        prototype record), minus the columns the statement sets itself."""
         Model = self.env[model_name]
-        defaults = Model.default_get(list(Model._fields))
+        proto = Model.new(base_vals or {})
         result = []
-        for fname, value in defaults.items():
-            field = Model._fields[fname]
+        for fname, field in Model._fields.items():
             if (
                 fname in explicit
+                or fname in models.LOG_ACCESS_COLUMNS
                 or not field.store
                 or not field.column_type
                 or field.inherited
                 or field.translate
                 or field.company_dependent
-                or field.type in ("many2many", "one2many", "binary", "properties")
-                or value in (None, False)
-                and field.type != "boolean"
+                or field.type in ("many2many", "one2many", "binary", "properties", "json")
             ):
                 continue
-            result.append((fname, field.convert_to_column(value, Model)))
+            value = field.convert_to_write(proto[fname], proto)
+            if (value in (None, False) and field.type != "boolean") or isinstance(
+                value, models.NewId
+            ):
+                continue
+            result.append((fname, field.convert_to_column(value, proto)))
         return result
 
     def _apply_staged(self):

@@ -1,3 +1,4 @@
 from . import test_catalog
 from . import test_lookup
 from . import test_requirements
+from . import test_import
