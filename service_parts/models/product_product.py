@@ -87,17 +87,18 @@ class ProductProduct(models.Model):
         prefix > number fragment > name words; parts that fit the unit before
         the others), each with: ``product_id``, ``display_name``, ``code``
         (internal reference), ``match`` (the number that matched, its type and
-        how: ``exact``/``prefix``/``fragment``/``name``), ``compatible``
-        (True/False, None without ``equipment_id``) and ``compatibility``
-        (quantity per unit, position, note), ``availability`` (on hand, free,
-        incoming in total and per warehouse), ``superseded_by`` (the chain of
-        parts that replace a discontinued one), ``substitutes`` (with their own
-        availability) and ``offer`` (the best supplier offer: price converted
-        into the company currency for the quantity, lead time, and whether it
-        arrives before ``need_date``).
+        how: ``exact``/``prefix``/``fragment``/``name``/``supersession``),
+        ``compatible`` (True/False, None without ``equipment_id``) and
+        ``compatibility`` (quantity per unit, position, note),
+        ``availability`` (on hand, free, incoming in total and per warehouse),
+        ``superseded_by`` (the chain of parts that replace a discontinued
+        one), ``substitutes`` (with their own availability) and ``offer`` (the
+        best supplier offer: price converted into the company currency for the
+        quantity, lead time, and whether it arrives before ``need_date``).
 
         An empty query or one without letters or digits returns ``[]``; a
-        query longer than 10,000 characters is refused.
+        query longer than 10,000 characters is refused. The number of SQL
+        queries does not depend on the number of results (2 to 4).
         """
         if not query or not isinstance(query, str):
             return []
@@ -114,123 +115,88 @@ class ProductProduct(models.Model):
         if not code:
             return []
         limit = max(1, min(int(limit or 20), 200))
-        equipment = self.env["service.equipment"]
-        if equipment_id:
-            equipment = equipment.browse(int(equipment_id)).exists()
-            if not equipment:
-                raise UserError(_("The unit no longer exists."))
         if need_date:
             need_date = fields.Date.to_date(need_date)
+        for model in ("service.part.crossref", "stock.quant", "product.supplierinfo"):
+            self.env[model].check_access("read")
+        self.env.flush_all()
+        equipment = self._service_parts_equipment(equipment_id) if equipment_id else None
 
-        candidates = self._service_parts_candidates(code, raw, limit * 2)
-        found = {product_id for product_id, _crossref, _rank in candidates}
-        words = _WORDS.findall(raw)
-        if len(found) < limit and words:
+        candidates = self._service_parts_candidates(code, raw, limit * 2, details=True)
+        found = {c["product_id"] for c in candidates}
+        words = [w for w in _WORDS.findall(raw) if any(ch.isalpha() for ch in w)]
+        if words and len(found) < limit and (not found or len(words) > 1):
             name_domain = [("is_spare_part", "=", True), ("id", "not in", list(found))]
             name_domain += [("name", "ilike", word) for word in words]
             for product_id in self._search(name_domain, limit=limit - len(found)):
-                candidates.append((product_id, False, RANK_NAME))
+                candidates.append({"product_id": product_id, "rank": RANK_NAME})
         if not candidates:
             return []
-
-        # Record rules and archived parts: the candidate SQL does not know them.
-        allowed = self.search([("id", "in", [c[0] for c in candidates])])
-        allowed_ids = set(allowed.ids)
-        candidates = [c for c in candidates if c[0] in allowed_ids]
-        chains = self.env["service.part.substitute"]._supersession_chains(allowed)
-        # A discontinued part brings the part that supersedes it, right after it.
-        ranked = []
-        seen = set()
-        for product_id, crossref_id, rank in candidates:
-            for pid in [product_id, *chains.get(product_id, [])[-1:]]:
-                if pid not in seen:
-                    seen.add(pid)
-                    ranked.append((pid, crossref_id, rank, pid != product_id and product_id))
-        ranked = ranked[: limit * 2]
-        result_ids = [r[0] for r in ranked]
-        substitutes = self.env["service.part.substitute"].search_fetch(
-            [
-                "|",
-                ("product_id", "in", result_ids),
-                "&",
-                ("substitute_id", "in", result_ids),
-                ("direction", "=", "two_way"),
-            ],
-            ["product_id", "substitute_id", "direction", "is_supersession", "note"],
+        details = self._service_parts_details(
+            [c["product_id"] for c in candidates], equipment, quantity
         )
-        chain_ids = {pid for chain in chains.values() for pid in chain}
-        all_products = self.browse(
-            set(result_ids)
-            | set(substitutes.product_id.ids)
-            | set(substitutes.substitute_id.ids)
-            | chain_ids
-        )
-        all_products.fetch(["default_code", "uom_id", "product_tmpl_id"])
-        all_products.mapped("display_name")
-        availability = self._service_parts_availability(all_products)
-        compat_by_product = self._service_parts_compatibility(self.browse(result_ids), equipment)
-        quantities = {
-            pid: (compat_by_product.get(pid) or {}).get("quantity") or quantity
-            for pid in result_ids
-        }
-        offers = self._service_parts_offers(self.browse(result_ids), quantities, need_date)
-        crossrefs = self.env["service.part.crossref"].browse({r[1] for r in ranked if r[1]})
-        crossrefs.fetch(["code", "code_type", "partner_id"])
-        type_labels = dict(
+        allowed = details["allowed"]
+        products = details["products"]
+        labels = dict(
             self.env["service.part.crossref"]._fields["code_type"]._description_selection(self.env)
         )
-
-        results = []
-        for position, (pid, crossref_id, rank, superseded_id) in enumerate(ranked):
-            product = self.browse(pid)
-            crossref = self.env["service.part.crossref"].browse(crossref_id)
-            compat = compat_by_product.get(pid)
-            product_subs = []
-            for sub in substitutes:
-                if sub.product_id.id == pid:
-                    other = sub.substitute_id
-                elif sub.substitute_id.id == pid and sub.direction == "two_way":
-                    other = sub.product_id
-                else:
+        ranked, seen = [], set()
+        for candidate in candidates:
+            pid = candidate["product_id"]
+            if pid not in allowed:
+                continue
+            current = products[pid]["chain"][-1:] if products[pid]["chain"] else []
+            for target in [pid, *current]:
+                if target in seen or target not in products:
                     continue
-                product_subs.append(
-                    {
-                        "product_id": other.id,
-                        "display_name": other.display_name,
-                        "direction": sub.direction,
-                        "is_supersession": sub.is_supersession,
-                        "note": sub.note or "",
-                        "availability": availability[other.id],
-                    }
-                )
+                seen.add(target)
+                ranked.append((target, candidate, target != pid and pid))
+        results = []
+        company_rate = details["company_rate"]
+        today = fields.Date.today()
+        for position, (pid, candidate, via) in enumerate(ranked[: limit * 2]):
+            info = products[pid]
+            compat = info["compat"]
+            qty = (compat or {}).get("quantity") or quantity
+            offer = self._service_parts_best_offer(
+                info["offers"], qty, need_date, company_rate, details["currency"], today
+            )
+            code_type = candidate.get("code_type")
             results.append(
                 {
                     "product_id": pid,
-                    "display_name": product.display_name,
-                    "code": product.default_code or "",
-                    "uom": product.uom_id.name,
+                    "display_name": info["display_name"],
+                    "code": info["code"],
+                    "uom": info["uom"],
                     "match": {
-                        "how": RANK_LABELS[rank] if not superseded_id else "supersession",
-                        "code": crossref.code if crossref else "",
-                        "code_type": crossref.code_type if crossref else False,
-                        "code_type_label": type_labels.get(crossref.code_type, "")
-                        if crossref
-                        else "",
-                        "partner": crossref.partner_id.display_name if crossref else "",
-                        "via_product_id": superseded_id or False,
+                        "how": "supersession" if via else RANK_LABELS[candidate["rank"]],
+                        "code": candidate.get("code") or "",
+                        "code_type": code_type or False,
+                        "code_type_label": labels.get(code_type, "") if code_type else "",
+                        "partner": candidate.get("partner") or "",
+                        "via_product_id": via or False,
                     },
-                    "compatible": None if not equipment else bool(compat),
+                    "compatible": None if equipment is None else bool(compat),
                     "compatibility": compat or {},
-                    "availability": availability[pid],
+                    "availability": info["availability"],
                     "superseded_by": [
-                        {"product_id": cid, "display_name": self.browse(cid).display_name}
-                        for cid in chains.get(pid, [])
+                        {"product_id": cid, "display_name": products[cid]["display_name"]}
+                        for cid in info["chain"]
+                        if cid in products
                     ],
-                    "substitutes": product_subs,
-                    "offer": offers.get(pid) or False,
+                    "substitutes": [
+                        dict(
+                            sub,
+                            availability=products[sub["product_id"]]["availability"],
+                            display_name=products[sub["product_id"]]["display_name"],
+                        )
+                        for sub in info["substitutes"]
+                        if sub["product_id"] in products
+                    ],
+                    "offer": offer,
                     "_sort": (
-                        rank,
-                        0 if (not equipment or compat) else 1,
+                        candidate["rank"],
+                        0 if (equipment is None or compat) else 1,
                         position,
                     ),
                 }
@@ -239,8 +205,299 @@ class ProductProduct(models.Model):
         return results[:limit]
 
     @api.model
-    def _service_parts_candidates(self, code, raw, limit, fragments=True):
-        """[(product id, crossref id, rank)] from the numbers, best rank first.
+    def _service_parts_equipment(self, equipment_id):
+        """(model id, category ids up to the root, serial) of a unit the user may read."""
+        # The record rules of the unit are applied through _search's subquery.
+        units = self.env["service.equipment"]._search([("id", "=", int(equipment_id))])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT e.product_id, c.parent_path, lot.name
+                  FROM service_equipment e
+                  JOIN product_product p ON p.id = e.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                  LEFT JOIN product_category c ON c.id = t.categ_id
+                  LEFT JOIN stock_lot lot ON lot.id = e.lot_id
+                 WHERE e.id IN %s
+                """,
+                units.subselect(),
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            raise UserError(_("The unit no longer exists."))
+        model_id, parent_path, serial = row
+        categ_ids = [int(part) for part in (parent_path or "").split("/") if part]
+        return {"model_id": model_id, "categ_ids": categ_ids, "serial": serial or ""}
+
+    @api.model
+    def _service_parts_details(self, product_ids, equipment, quantity):
+        """Everything the lookup shows about the candidates, in one statement.
+
+        Plain SQL because the ORM would spend one round trip per model and
+        per relation (product, template, UoM, crossref partner, quants,
+        moves, warehouses, supplier prices, partners, currencies, rates,
+        substitutes, compatibility): about twenty queries instead of one.
+        Record rules: the candidates go through ``_search`` (its subquery is
+        embedded); the other rows are company-bound and filtered here exactly
+        like their multi-company rules do, for the companies of the caller.
+        """
+        allowed_query = self._search([("id", "in", product_ids)])
+        companies = self.env.companies.ids
+        company = self.env.company.id
+        lang = self.env.lang or "en_US"
+        today = fields.Date.today()
+        compat_sql = SQL("SELECT NULL::integer AS part, NULL::jsonb AS data WHERE FALSE")
+        if equipment is not None:
+            compat_sql = SQL(
+                """
+                SELECT DISTINCT ON (cp.part_product_id) cp.part_product_id AS part,
+                       jsonb_build_object('quantity', cp.quantity,
+                                          'position', COALESCE(cp.position, ''),
+                                          'note', COALESCE(cp.note, '')) AS data
+                  FROM service_part_compatibility cp
+                 WHERE cp.part_product_id IN (SELECT id FROM allowed)
+                   AND (cp.company_id IS NULL OR cp.company_id = ANY(%(companies)s))
+                   AND (cp.equipment_product_id = %(model)s
+                        OR cp.equipment_categ_id = ANY(%(categs)s))
+                   AND (cp.serial_from IS NULL OR cp.serial_from <= %(serial)s)
+                   AND (cp.serial_to IS NULL OR cp.serial_to >= %(serial)s
+                        OR %(serial)s = '')
+                 ORDER BY cp.part_product_id, cp.equipment_product_id IS NULL, cp.id
+                """,
+                companies=companies,
+                model=equipment["model_id"],
+                categs=equipment["categ_ids"] or [0],
+                serial=equipment["serial"],
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH RECURSIVE allowed AS (%(allowed)s),
+                chain(origin, product_id, depth, path) AS (
+                    SELECT s.product_id, s.substitute_id, 1, ARRAY[s.product_id, s.substitute_id]
+                      FROM service_part_substitute s
+                     WHERE s.is_supersession AND s.product_id IN (SELECT id FROM allowed)
+                    UNION ALL
+                    SELECT c.origin, s.substitute_id, c.depth + 1, c.path || s.substitute_id
+                      FROM service_part_substitute s JOIN chain c ON s.product_id = c.product_id
+                     WHERE s.is_supersession AND NOT s.substitute_id = ANY(c.path)
+                ),
+                subs AS (
+                    SELECT s.product_id AS owner, s.substitute_id AS other, s.direction,
+                           s.is_supersession, s.note, s.sequence, s.id, s.company_id
+                      FROM service_part_substitute s
+                     WHERE s.product_id IN (SELECT id FROM allowed)
+                    UNION ALL
+                    SELECT s.substitute_id, s.product_id, s.direction, s.is_supersession,
+                           s.note, s.sequence, s.id, s.company_id
+                      FROM service_part_substitute s
+                     WHERE s.direction = 'two_way' AND s.substitute_id IN (SELECT id FROM allowed)
+                ),
+                involved AS (
+                    SELECT p.id, p.default_code, p.product_tmpl_id, t.name AS tname,
+                           t.uom_id, p.id IN (SELECT id FROM allowed) AS is_allowed
+                      FROM product_product p
+                      JOIN product_template t ON t.id = p.product_tmpl_id
+                     WHERE p.id IN (SELECT id FROM allowed
+                                    UNION SELECT product_id FROM chain
+                                    UNION SELECT other FROM subs)
+                       AND p.active
+                       AND (t.company_id IS NULL OR t.company_id = ANY(%(companies)s))
+                ),
+                stock AS (
+                    SELECT q.product_id, l.warehouse_id, SUM(q.quantity) AS on_hand,
+                           SUM(q.quantity - q.reserved_quantity) AS free, 0 AS incoming
+                      FROM stock_quant q JOIN stock_location l ON l.id = q.location_id
+                     WHERE q.product_id IN (SELECT id FROM involved) AND l.usage = 'internal'
+                       AND q.company_id = ANY(%(companies)s)
+                     GROUP BY q.product_id, l.warehouse_id
+                    UNION ALL
+                    SELECT m.product_id, l.warehouse_id, 0, 0, SUM(m.product_qty)
+                      FROM stock_move m
+                      JOIN stock_location l ON l.id = m.location_dest_id
+                      JOIN stock_location src ON src.id = m.location_id
+                     WHERE m.product_id IN (SELECT id FROM involved)
+                       AND m.state IN ('waiting', 'confirmed', 'partially_available', 'assigned')
+                       AND l.usage = 'internal' AND src.usage NOT IN ('internal', 'transit')
+                       AND m.company_id = ANY(%(companies)s)
+                     GROUP BY m.product_id, l.warehouse_id
+                ),
+                per_wh AS (
+                    SELECT s.product_id, s.warehouse_id, w.name AS warehouse,
+                           SUM(s.on_hand) AS on_hand, SUM(s.free) AS free,
+                           SUM(s.incoming) AS incoming
+                      FROM stock s LEFT JOIN stock_warehouse w ON w.id = s.warehouse_id
+                     GROUP BY s.product_id, s.warehouse_id, w.name
+                ),
+                avail AS (
+                    SELECT product_id,
+                           jsonb_agg(jsonb_build_object(
+                               'warehouse_id', warehouse_id, 'warehouse', warehouse,
+                               'on_hand', on_hand, 'free', free, 'incoming', incoming)
+                               ORDER BY warehouse) AS warehouses,
+                           SUM(on_hand) AS on_hand, SUM(free) AS free, SUM(incoming) AS incoming
+                      FROM per_wh GROUP BY product_id
+                ),
+                offers AS (
+                    SELECT a.id AS product_id,
+                           jsonb_agg(jsonb_build_object(
+                               'id', si.id, 'partner_id', si.partner_id,
+                               'partner', rp.complete_name, 'price', si.price,
+                               'discount', COALESCE(si.discount, 0),
+                               'currency', cur.name, 'rate', %(rate)s,
+                               'min_qty', si.min_qty, 'delay', si.delay,
+                               'sequence', si.sequence,
+                               'product_code', COALESCE(si.product_code, ''))) AS offers
+                      FROM involved a
+                      JOIN product_supplierinfo si ON si.product_tmpl_id = a.product_tmpl_id
+                      JOIN res_partner rp ON rp.id = si.partner_id
+                      JOIN res_currency cur ON cur.id = si.currency_id
+                     WHERE a.is_allowed
+                       AND (si.product_id IS NULL OR si.product_id = a.id)
+                       AND (si.company_id IS NULL OR si.company_id = %(company)s)
+                       AND (si.date_start IS NULL OR si.date_start <= %(today)s)
+                       AND (si.date_end IS NULL OR si.date_end >= %(today)s)
+                     GROUP BY a.id
+                ),
+                compat AS (%(compat)s)
+                SELECT i.id, i.default_code, COALESCE(i.tname->>%(lang)s, i.tname->>'en_US'),
+                       COALESCE(u.name->>%(lang)s, u.name->>'en_US'), i.is_allowed,
+                       COALESCE(av.on_hand, 0), COALESCE(av.free, 0), COALESCE(av.incoming, 0),
+                       COALESCE(av.warehouses, '[]'::jsonb), o.offers, cp.data,
+                       (SELECT array_agg(c.product_id ORDER BY c.depth)
+                          FROM chain c WHERE c.origin = i.id),
+                       (SELECT jsonb_agg(jsonb_build_object(
+                                   'product_id', s.other, 'direction', s.direction,
+                                   'is_supersession', s.is_supersession,
+                                   'note', COALESCE(s.note, '')) ORDER BY s.sequence, s.id)
+                          FROM subs s
+                         WHERE s.owner = i.id
+                           AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))),
+                       cc.name, %(company_rate)s
+                  FROM involved i
+                  LEFT JOIN uom_uom u ON u.id = i.uom_id
+                  LEFT JOIN avail av ON av.product_id = i.id
+                  LEFT JOIN offers o ON o.product_id = i.id
+                  LEFT JOIN compat cp ON cp.part = i.id
+                  JOIN res_company co ON co.id = %(company)s
+                  JOIN res_currency cc ON cc.id = co.currency_id
+                """,
+                allowed=allowed_query.select(),
+                companies=companies,
+                company=company,
+                lang=lang,
+                today=today,
+                compat=compat_sql,
+                rate=self._service_parts_rate_sql(SQL("si.currency_id"), company, today),
+                company_rate=self._service_parts_rate_sql(SQL("co.currency_id"), company, today),
+            )
+        )
+        products, allowed = {}, set()
+        currency, company_rate = None, 1.0
+        for row in self.env.cr.fetchall():
+            (pid, default_code, name, uom, is_allowed, on_hand, free, incoming, warehouses,
+             offers, compat, chain, subs, currency, company_rate) = row  # fmt: skip
+            if is_allowed:
+                allowed.add(pid)
+            products[pid] = {
+                "display_name": "[%s] %s" % (default_code, name) if default_code else name,
+                "code": default_code or "",
+                "uom": uom or "",
+                "availability": {
+                    "on_hand": on_hand,
+                    "free": free,
+                    "incoming": incoming,
+                    "warehouses": warehouses,
+                },
+                "offers": offers or [],
+                "compat": compat,
+                "chain": chain or [],
+                "substitutes": subs or [],
+            }
+        return {
+            "products": products,
+            "allowed": allowed,
+            "currency": currency,
+            "company_rate": company_rate,
+        }
+
+    @api.model
+    def _service_parts_rate_sql(self, currency_sql, company_id, today):
+        # Same rule as res.currency._get_rates: the latest rate of the root
+        # company (or a shared one) up to the date, else the first, else 1.
+        root = SQL(
+            "(SELECT split_part(parent_path, '/', 1)::integer FROM res_company WHERE id = %s)",
+            company_id,
+        )
+        return SQL(
+            """COALESCE(
+                (SELECT r.rate FROM res_currency_rate r
+                  WHERE r.currency_id = %(cur)s AND r.name <= %(today)s
+                    AND (r.company_id IS NULL OR r.company_id = %(root)s)
+                  ORDER BY r.company_id, r.name DESC LIMIT 1),
+                (SELECT r.rate FROM res_currency_rate r
+                  WHERE r.currency_id = %(cur)s
+                    AND (r.company_id IS NULL OR r.company_id = %(root)s)
+                  ORDER BY r.company_id, r.name ASC LIMIT 1),
+                1.0)""",
+            cur=currency_sql,
+            today=today,
+            root=root,
+        )
+
+    @api.model
+    def _service_parts_best_offer(self, offers, qty, need_date, company_rate, currency, today):
+        """The best of the offers (dicts with price, discount, currency rate,
+        min_qty, delay, sequence), for ``qty``: in time first, then with the
+        quantity reaching the minimum, then the lowest total in the company
+        currency, then the shortest lead time."""
+        ranked = []
+        for offer in offers:
+            buy_qty = max(qty, offer["min_qty"])
+            unit = offer["price"] * (1 - (offer["discount"] or 0.0) / 100.0)
+            unit_company = unit * (company_rate or 1.0) / (offer["rate"] or 1.0)
+            arrival = today + timedelta(days=offer["delay"] or 0)
+            in_time = not need_date or arrival <= need_date
+            key = (
+                not in_time,
+                offer["min_qty"] > qty,
+                round(unit_company * buy_qty, 6),
+                offer["delay"],
+                offer["sequence"],
+                offer["id"],
+            )
+            ranked.append(
+                (
+                    key,
+                    {
+                        "supplierinfo_id": offer["id"],
+                        "partner_id": offer["partner_id"],
+                        "partner": offer["partner"],
+                        "product_code": offer["product_code"],
+                        "price": unit,
+                        "currency": offer["currency"],
+                        "price_company": round(unit_company, 2),
+                        "total_company": round(unit_company * buy_qty, 2),
+                        "company_currency": currency,
+                        "quantity": buy_qty,
+                        "min_qty": offer["min_qty"],
+                        "delay": offer["delay"],
+                        "arrival_date": fields.Date.to_string(arrival),
+                        "in_time": in_time,
+                    },
+                )
+            )
+        if not ranked:
+            return False
+        ranked.sort(key=lambda item: item[0])
+        return dict(ranked[0][1], offer_count=len(ranked))
+
+    @api.model
+    def _service_parts_candidates(self, code, raw, limit, fragments=True, details=False):
+        """Candidates from the numbers, best rank first: a list of
+        ``(product id, crossref id, rank)``, or of dicts with the matched
+        number, its type and partner when ``details`` is set.
 
         Plain SQL: the ORM cannot say "LIMIT per branch, keep the best branch
         per part" in one statement, and it would wrap ``normalized_code`` in
@@ -289,121 +546,36 @@ class ProductProduct(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT product_id, crossref_id, rank FROM (
+                SELECT best.product_id, best.crossref_id, best.rank,
+                       c.code, c.code_type, rp.complete_name
+                  FROM (
                     SELECT DISTINCT ON (hit.product_id) hit.product_id, hit.crossref_id, hit.rank
                       FROM (%s) AS hit
                      ORDER BY hit.product_id, hit.rank, hit.crossref_id
-                ) AS best
-                ORDER BY rank, product_id
-                LIMIT %s
+                  ) AS best
+                  LEFT JOIN service_part_crossref c ON c.id = best.crossref_id
+                  LEFT JOIN res_partner rp ON rp.id = c.partner_id
+                 ORDER BY best.rank, length(c.normalized_code), best.product_id
+                 LIMIT %s
                 """,
                 SQL(" UNION ALL ").join(branches),
                 limit,
             )
         )
-        return [tuple(row) for row in self.env.cr.fetchall()]
-
-    @api.model
-    def _service_parts_compatibility(self, products, equipment):
-        """{product id: {quantity, position, note}} for parts that fit the unit."""
-        if not equipment or not products:
-            return {}
-        model = equipment.product_id
-        domain = [
-            ("part_product_id", "in", products.ids),
-            "|",
-            ("equipment_product_id", "=", model.id),
-        ]
-        domain += (
-            [("equipment_categ_id", "parent_of", model.categ_id.id)]
-            if model.categ_id
-            else [("id", "=", 0)]
-        )
-        compats = self.env["service.part.compatibility"].search_fetch(
-            domain,
-            [
-                "part_product_id",
-                "equipment_product_id",
-                "quantity",
-                "position",
-                "note",
-                "serial_from",
-                "serial_to",
-            ],
-        )
-        serial = equipment.lot_id.name
-        result = {}
-        # A rule for the model wins over a rule for its category.
-        for compat in compats.sorted(lambda c: not c.equipment_product_id):
-            pid = compat.part_product_id.id
-            if pid in result or not compat._matches_serial(serial):
-                continue
-            result[pid] = {
-                "quantity": compat.quantity,
-                "position": compat.position or "",
-                "note": compat.note or "",
+        rows = self.env.cr.fetchall()
+        if not details:
+            return [row[:3] for row in rows]
+        return [
+            {
+                "product_id": product_id,
+                "crossref_id": crossref_id,
+                "rank": rank,
+                "code": code,
+                "code_type": code_type,
+                "partner": partner,
             }
-        return result
-
-    @api.model
-    def _service_parts_availability(self, products):
-        """{product id: {on_hand, free, incoming, warehouses: [...]}}.
-
-        One grouped read of quants and one of incoming moves for all products.
-        """
-        empty = {
-            pid: {"on_hand": 0.0, "free": 0.0, "incoming": 0.0, "warehouses": []}
-            for pid in products.ids
-        }
-        if not products:
-            return empty
-        quant_groups = self.env["stock.quant"]._read_group(
-            [("product_id", "in", products.ids), ("location_id.usage", "=", "internal")],
-            ["product_id", "location_id"],
-            ["quantity:sum", "reserved_quantity:sum"],
-        )
-        move_groups = self.env["stock.move"]._read_group(
-            [
-                ("product_id", "in", products.ids),
-                ("state", "in", ("waiting", "confirmed", "partially_available", "assigned")),
-                ("location_dest_id.usage", "=", "internal"),
-                ("location_id.usage", "not in", ("internal", "transit")),
-            ],
-            ["product_id", "location_dest_id"],
-            ["product_qty:sum"],
-        )
-        locations = self.env["stock.location"].browse(
-            {g[1].id for g in quant_groups} | {g[1].id for g in move_groups}
-        )
-        locations.fetch(["warehouse_id"])
-        locations.warehouse_id.fetch(["name"])
-        per_wh = {}
-
-        def bucket(product, location):
-            warehouse = location.warehouse_id
-            return per_wh.setdefault(
-                (product.id, warehouse.id),
-                {
-                    "warehouse_id": warehouse.id,
-                    "warehouse": warehouse.name or location.display_name,
-                    "on_hand": 0.0,
-                    "free": 0.0,
-                    "incoming": 0.0,
-                },
-            )
-
-        for product, location, qty, reserved in quant_groups:
-            line = bucket(product, location)
-            line["on_hand"] += qty
-            line["free"] += qty - reserved
-        for product, location, qty in move_groups:
-            bucket(product, location)["incoming"] += qty
-        for (pid, _wh), line in sorted(per_wh.items(), key=lambda i: (i[0][0], i[1]["warehouse"])):
-            total = empty[pid]
-            total["warehouses"].append(line)
-            for key in ("on_hand", "free", "incoming"):
-                total[key] += line[key]
-        return empty
+            for product_id, crossref_id, rank, code, code_type, partner in rows
+        ]
 
     @api.model
     def _service_parts_offers(self, products, quantities, need_date=False):
@@ -417,7 +589,7 @@ class ProductProduct(models.Model):
         if not products:
             return {}
         company = self.env.company
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()
         sellers = self.env["product.supplierinfo"].search_fetch(
             [
                 ("product_tmpl_id", "in", products.product_tmpl_id.ids),
@@ -429,70 +601,40 @@ class ProductProduct(models.Model):
                 ("date_end", "=", False),
                 ("date_end", ">=", today),
             ],
-            [
-                "partner_id",
-                "product_id",
-                "product_tmpl_id",
-                "price",
-                "discount",
-                "currency_id",
-                "min_qty",
-                "delay",
-                "sequence",
-                "product_code",
-            ],
-        )
-        sellers.partner_id.fetch(["display_name"])
-        currencies = sellers.currency_id | company.currency_id
-        currencies.fetch(["name", "symbol", "decimal_places"])
-        rates = currencies._get_rates(company, today)
-        by_tmpl = {}
-        for seller in sellers:
-            by_tmpl.setdefault(seller.product_tmpl_id.id, []).append(seller)
+            ["partner_id", "product_id", "product_tmpl_id", "price", "discount", "currency_id",
+             "min_qty", "delay", "sequence", "product_code"],
+        )  # fmt: skip
+        rates = (sellers.currency_id | company.currency_id)._get_rates(company, today)
         offers = {}
         for product in products:
-            qty = quantities.get(product.id) or 1.0
-            candidates = []
-            for seller in by_tmpl.get(product.product_tmpl_id.id, []):
-                if seller.product_id and seller.product_id != product:
-                    continue
-                buy_qty = max(qty, seller.min_qty)
-                unit = seller.price * (1 - (seller.discount or 0.0) / 100.0)
-                rate = rates.get(seller.currency_id.id) or 1.0
-                unit_company = unit * (rates.get(company.currency_id.id) or 1.0) / rate
-                arrival = today + timedelta(days=seller.delay or 0)
-                in_time = not need_date or arrival <= need_date
-                candidates.append(
-                    (
-                        (
-                            not in_time,
-                            seller.min_qty > qty,
-                            unit_company * buy_qty,
-                            seller.delay,
-                            seller.sequence,
-                            seller.id,
-                        ),
-                        {
-                            "supplierinfo_id": seller.id,
-                            "partner_id": seller.partner_id.id,
-                            "partner": seller.partner_id.display_name,
-                            "product_code": seller.product_code or "",
-                            "price": unit,
-                            "currency": seller.currency_id.name,
-                            "price_company": company.currency_id.round(unit_company),
-                            "total_company": company.currency_id.round(unit_company * buy_qty),
-                            "company_currency": company.currency_id.name,
-                            "quantity": buy_qty,
-                            "min_qty": seller.min_qty,
-                            "delay": seller.delay,
-                            "arrival_date": fields.Date.to_string(arrival),
-                            "in_time": in_time,
-                        },
-                    )
-                )
-            if candidates:
-                candidates.sort(key=lambda c: c[0])
-                offers[product.id] = dict(candidates[0][1], offer_count=len(candidates))
+            rows = [
+                {
+                    "id": seller.id,
+                    "partner_id": seller.partner_id.id,
+                    "partner": seller.partner_id.display_name,
+                    "price": seller.price,
+                    "discount": seller.discount,
+                    "currency": seller.currency_id.name,
+                    "rate": rates.get(seller.currency_id.id) or 1.0,
+                    "min_qty": seller.min_qty,
+                    "delay": seller.delay,
+                    "sequence": seller.sequence,
+                    "product_code": seller.product_code or "",
+                }
+                for seller in sellers
+                if seller.product_tmpl_id == product.product_tmpl_id
+                and (not seller.product_id or seller.product_id == product)
+            ]
+            offer = self._service_parts_best_offer(
+                rows,
+                quantities.get(product.id) or 1.0,
+                need_date,
+                rates.get(company.currency_id.id) or 1.0,
+                company.currency_id.name,
+                today,
+            )
+            if offer:
+                offers[product.id] = offer
         return offers
 
     # ------------------------------------------------------------------

@@ -536,30 +536,30 @@ class ServicePartImport(models.Model):
         # Bulk creation of the parts themselves: create() per line would cost
         # dozens of queries each; the ORM defaults are computed once instead.
         tmpl_explicit = {
-            "id",
-            "name",
-            "type",
-            "is_storable",
-            "is_spare_part",
-            "categ_id",
-            "manufacturer_part_number",
-            "create_uid",
-            "write_uid",
-            "create_date",
-            "write_date",
-            "active",
-            "purchase_ok",
-            "sale_ok",
-        }
-        tmpl_defaults = self._template_defaults("product.template", tmpl_explicit)
+            "id", "name", "type", "is_storable", "is_spare_part", "categ_id", "tracking",
+            "manufacturer_part_number", "active", "purchase_ok", "sale_ok", "default_code",
+        }  # fmt: skip
+        tmpl_defaults = self._template_defaults(
+            "product.template",
+            tmpl_explicit,
+            {
+                "name": "-",
+                "type": "consu",
+                "is_storable": True,
+                "is_spare_part": True,
+                "categ_id": self.categ_id.id,
+                "purchase_ok": True,
+                "sale_ok": True,
+            },
+        )
         cr.execute(
             SQL(
                 """
                 INSERT INTO product_template (id, name, type, is_storable, is_spare_part,
-                       categ_id, manufacturer_part_number, active, purchase_ok, sale_ok,
+                       categ_id, manufacturer_part_number, active, purchase_ok, sale_ok, tracking,
                        create_uid, write_uid, create_date, write_date %(extra_cols)s)
                 SELECT tmpl_id, jsonb_build_object('en_US', COALESCE(name, code)), 'consu',
-                       true, true, %(categ)s, oem, true, true, true,
+                       true, true, %(categ)s, oem, true, true, true, 'none',
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                        %(extra_vals)s
                   FROM service_part_import_row WHERE is_new
@@ -571,15 +571,8 @@ class ServicePartImport(models.Model):
             )
         )
         product_explicit = {
-            "id",
-            "product_tmpl_id",
-            "active",
-            "combination_indices",
-            "create_uid",
-            "write_uid",
-            "create_date",
-            "write_date",
-        }
+            "id", "product_tmpl_id", "active", "combination_indices", "default_code", "barcode",
+        }  # fmt: skip
         product_defaults = self._template_defaults("product.product", product_explicit)
         cr.execute(
             SQL(
@@ -652,20 +645,9 @@ class ServicePartImport(models.Model):
         )
         prices_updated = cr.rowcount
         seller_explicit = {
-            "partner_id",
-            "product_tmpl_id",
-            "product_id",
-            "product_code",
-            "price",
-            "currency_id",
-            "min_qty",
-            "delay",
-            "company_id",
-            "create_uid",
-            "write_uid",
-            "create_date",
-            "write_date",
-        }
+            "partner_id", "product_tmpl_id", "product_id", "product_code", "price",
+            "currency_id", "min_qty", "delay", "company_id", "product_name",
+        }  # fmt: skip
         seller_defaults = self._template_defaults("product.supplierinfo", seller_explicit)
         cr.execute(
             SQL(

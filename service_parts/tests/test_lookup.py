@@ -246,14 +246,23 @@ class TestLookup(ServicePartsCase):
         Product = self.Product.with_user(self.service_user)
         # Warm the caches that do not depend on the query (ACLs, rules, rates).
         Product.service_parts_lookup("QCNT-0")
+        Product.service_parts_lookup("QCNT-0", equipment_id=self.unit.id)
         self.env.invalidate_all()
-        with self.assertQueryCount(24):
+        with self.assertQueryCount(3):
             one = Product.service_parts_lookup("QCNT-0")
         self.env.invalidate_all()
-        with self.assertQueryCount(24):
+        with self.assertQueryCount(3):
             many = Product.service_parts_lookup("QCNT")
         self.assertEqual(len(one), 1)
         self.assertEqual(len(many), 8)
+        # With the customer's unit: one more query (the unit), still constant.
+        self.env.invalidate_all()
+        with self.assertQueryCount(4):
+            one = Product.service_parts_lookup("QCNT-0", equipment_id=self.unit.id)
+        self.env.invalidate_all()
+        with self.assertQueryCount(4):
+            many = Product.service_parts_lookup("QCNT", equipment_id=self.unit.id)
+        self.assertEqual((len(one), len(many)), (1, 8))
 
     def test_archived_and_foreign_company_parts_hidden(self):
         self.gasket.active = False
