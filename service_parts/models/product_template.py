@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 # Catalog rows need the part's variant, which exists only once the template is created.
 _DEFERRED = (
@@ -38,13 +38,3 @@ class ProductTemplate(models.Model):
             if extra:
                 template.write(extra)
         return templates
-
-    def action_service_parts_lookup(self):
-        """Open the parts lookup screen with this part's manufacturer number."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.client",
-            "tag": "service_parts_lookup",
-            "name": _("Parts Lookup"),
-            "params": {"query": self.manufacturer_part_number or self.default_code or ""},
-        }

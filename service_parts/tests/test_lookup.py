@@ -274,6 +274,21 @@ class TestLookup(ServicePartsCase):
         self.assertEqual(results, [])
         self.assertEqual(self._ids(self.Product.service_parts_lookup("FRN-3344")), [foreign.id])
 
+    def test_find_parts_from_repair(self):
+        repair = self.env["repair.order"].create(
+            {
+                "product_id": self.model.id,
+                "lot_id": self.unit.lot_id.id,
+                "partner_id": self.customer.id,
+            }
+        )
+        action = repair.action_service_parts_lookup()
+        self.assertEqual(action["tag"], "service_parts_lookup")
+        self.assertEqual(
+            action["params"],
+            {"repair_id": repair.id, "equipment_id": self.unit.id, "partner_id": self.customer.id},
+        )
+
     def test_add_to_repair_quotation_rfq(self):
         repair = self.env["repair.order"].create(
             {"product_id": self.model.id, "partner_id": self.customer.id}
