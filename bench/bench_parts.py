@@ -354,6 +354,16 @@ class Bench:
         return env["product.product"].service_parts_lookup(query, limit=20)
 
     @staticmethod
+    def index_stage(env, query):
+        # Only the ranked search over the normalized numbers (first statement
+        # of the lookup): what the indexes answer, without the details.
+        from odoo.addons.service_parts.tools import normalize_code  # noqa: PLC0415
+
+        return env["product.product"]._service_parts_candidates(
+            normalize_code(query), query, 40, details=True
+        )
+
+    @staticmethod
     def standard_name_search(env, query):
         # Odoo's own name_search, without this addon's cross-reference extension.
         from odoo.addons.service_parts.models.product_product import (  # noqa: PLC0415
@@ -566,6 +576,9 @@ def main():
     report["lookup_fragment"] = summary(bench.time_calls(fragments, Bench.lookup))
     log("lookup: exact codes")
     report["lookup_exact"] = summary(bench.time_calls(exact, Bench.lookup))
+    log("index stage only")
+    report["index_stage_fragment"] = summary(bench.time_calls(fragments, Bench.index_stage))
+    report["index_stage_exact"] = summary(bench.time_calls(exact, Bench.index_stage))
     log("standard name_search on the same fragments")
     report["standard_name_search_fragment"] = summary(
         bench.time_calls(fragments[: args.standard_iterations], Bench.standard_name_search)
