@@ -98,7 +98,7 @@ class ProductProduct(models.Model):
 
         An empty query or one without letters or digits returns ``[]``; a
         query longer than 10,000 characters is refused. The number of SQL
-        queries does not depend on the number of results (2 to 4).
+        queries does not depend on the number of results (3 to 5).
         """
         if not query or not isinstance(query, str):
             return []
@@ -232,21 +232,87 @@ class ProductProduct(models.Model):
 
     @api.model
     def _service_parts_details(self, product_ids, equipment, quantity):
-        """Everything the lookup shows about the candidates, in one statement.
+        """Everything the lookup shows about the candidates, in two statements.
 
         Plain SQL because the ORM would spend one round trip per model and
         per relation (product, template, UoM, crossref partner, quants,
         moves, warehouses, supplier prices, partners, currencies, rates,
-        substitutes, compatibility): about twenty queries instead of one.
-        Record rules: the candidates go through ``_search`` (its subquery is
-        embedded); the other rows are company-bound and filtered here exactly
-        like their multi-company rules do, for the companies of the caller.
+        substitutes, compatibility): about twenty queries instead of two.
+        The first statement resolves which candidates the caller may read
+        (``_search``'s subquery, with its record rules) and their substitutes
+        and supersession chains; the second reads the details of exactly
+        those parts (literal ids: the planner then reads every table through
+        its index). Rows other than the candidates are company-bound and
+        filtered here exactly like their multi-company rules do.
         """
+        cr = self.env.cr
         allowed_query = self._search([("id", "in", product_ids)])
         companies = self.env.companies.ids
         company = self.env.company.id
         lang = self.env.lang or "en_US"
         today = fields.Date.today()
+        cr.execute(
+            SQL(
+                """
+                WITH RECURSIVE allowed AS (%(allowed)s),
+                chain(origin, product_id, depth, path) AS (
+                    SELECT s.product_id, s.substitute_id, 1, ARRAY[s.product_id, s.substitute_id]
+                      FROM service_part_substitute s
+                     WHERE s.is_supersession AND s.product_id IN (SELECT id FROM allowed)
+                       AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))
+                    UNION ALL
+                    SELECT c.origin, s.substitute_id, c.depth + 1, c.path || s.substitute_id
+                      FROM service_part_substitute s JOIN chain c ON s.product_id = c.product_id
+                     WHERE s.is_supersession AND NOT s.substitute_id = ANY(c.path)
+                       AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))
+                )
+                SELECT 'allowed', id, NULL::integer, NULL::varchar, false, NULL::varchar, 0
+                  FROM allowed
+                UNION ALL
+                SELECT 'chain', origin, product_id, NULL, false, NULL, depth FROM chain
+                UNION ALL
+                SELECT 'sub', s.product_id, s.substitute_id, s.direction, s.is_supersession,
+                       s.note, s.sequence
+                  FROM service_part_substitute s
+                 WHERE s.product_id IN (SELECT id FROM allowed)
+                   AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))
+                UNION ALL
+                SELECT 'sub', s.substitute_id, s.product_id, s.direction, s.is_supersession,
+                       s.note, s.sequence
+                  FROM service_part_substitute s
+                 WHERE s.direction = 'two_way' AND s.substitute_id IN (SELECT id FROM allowed)
+                   AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))
+                """,
+                allowed=allowed_query.select(),
+                companies=companies,
+            )
+        )
+        allowed, chains, subs = set(), {}, {}
+        for kind, owner, other, direction, supersession, note, order in cr.fetchall():
+            if kind == "allowed":
+                allowed.add(owner)
+            elif kind == "chain":
+                chains.setdefault(owner, []).append((order, other))
+            else:
+                subs.setdefault(owner, []).append(
+                    (
+                        order,
+                        {
+                            "product_id": other,
+                            "direction": direction,
+                            "is_supersession": supersession,
+                            "note": note or "",
+                        },
+                    )
+                )
+        involved = set(allowed)
+        for chain in chains.values():
+            involved.update(pid for _depth, pid in chain)
+        for rows in subs.values():
+            involved.update(sub["product_id"] for _seq, sub in rows)
+        if not involved:
+            return {"products": {}, "allowed": set(), "currency": None, "company_rate": 1.0}
+
         compat_sql = SQL("SELECT NULL::integer AS part, NULL::jsonb AS data WHERE FALSE")
         if equipment is not None:
             compat_sql = SQL(
@@ -256,7 +322,7 @@ class ProductProduct(models.Model):
                                           'position', COALESCE(cp.position, ''),
                                           'note', COALESCE(cp.note, '')) AS data
                   FROM service_part_compatibility cp
-                 WHERE cp.part_product_id IN (SELECT id FROM allowed)
+                 WHERE cp.part_product_id = ANY(%(allowed)s)
                    AND (cp.company_id IS NULL OR cp.company_id = ANY(%(companies)s))
                    AND (cp.equipment_product_id = %(model)s
                         OR cp.equipment_categ_id = ANY(%(categs)s))
@@ -265,141 +331,100 @@ class ProductProduct(models.Model):
                         OR %(serial)s = '')
                  ORDER BY cp.part_product_id, cp.equipment_product_id IS NULL, cp.id
                 """,
+                allowed=list(allowed),
                 companies=companies,
                 model=equipment["model_id"],
                 categs=equipment["categ_ids"] or [0],
                 serial=equipment["serial"],
             )
-        self.env.cr.execute(
+        cr.execute(
             SQL(
                 """
-                WITH RECURSIVE allowed AS (%(allowed)s),
-                chain(origin, product_id, depth, path) AS (
-                    SELECT s.product_id, s.substitute_id, 1, ARRAY[s.product_id, s.substitute_id]
-                      FROM service_part_substitute s
-                     WHERE s.is_supersession AND s.product_id IN (SELECT id FROM allowed)
-                    UNION ALL
-                    SELECT c.origin, s.substitute_id, c.depth + 1, c.path || s.substitute_id
-                      FROM service_part_substitute s JOIN chain c ON s.product_id = c.product_id
-                     WHERE s.is_supersession AND NOT s.substitute_id = ANY(c.path)
-                ),
-                subs AS (
-                    SELECT s.product_id AS owner, s.substitute_id AS other, s.direction,
-                           s.is_supersession, s.note, s.sequence, s.id, s.company_id
-                      FROM service_part_substitute s
-                     WHERE s.product_id IN (SELECT id FROM allowed)
-                    UNION ALL
-                    SELECT s.substitute_id, s.product_id, s.direction, s.is_supersession,
-                           s.note, s.sequence, s.id, s.company_id
-                      FROM service_part_substitute s
-                     WHERE s.direction = 'two_way' AND s.substitute_id IN (SELECT id FROM allowed)
-                ),
-                involved AS (
-                    SELECT p.id, p.default_code, p.product_tmpl_id, t.name AS tname,
-                           t.uom_id, p.id IN (SELECT id FROM allowed) AS is_allowed
-                      FROM product_product p
-                      JOIN product_template t ON t.id = p.product_tmpl_id
-                     WHERE p.id IN (SELECT id FROM allowed
-                                    UNION SELECT product_id FROM chain
-                                    UNION SELECT other FROM subs)
-                       AND p.active
-                       AND (t.company_id IS NULL OR t.company_id = ANY(%(companies)s))
-                ),
-                stock AS (
-                    SELECT q.product_id, l.warehouse_id, SUM(q.quantity) AS on_hand,
-                           SUM(q.quantity - q.reserved_quantity) AS free, 0 AS incoming
-                      FROM stock_quant q JOIN stock_location l ON l.id = q.location_id
-                     WHERE q.product_id IN (SELECT id FROM involved) AND l.usage = 'internal'
-                       AND q.company_id = ANY(%(companies)s)
-                     GROUP BY q.product_id, l.warehouse_id
-                    UNION ALL
-                    SELECT m.product_id, l.warehouse_id, 0, 0, SUM(m.product_qty)
-                      FROM stock_move m
-                      JOIN stock_location l ON l.id = m.location_dest_id
-                      JOIN stock_location src ON src.id = m.location_id
-                     WHERE m.product_id IN (SELECT id FROM involved)
-                       AND m.state IN ('waiting', 'confirmed', 'partially_available', 'assigned')
-                       AND l.usage = 'internal' AND src.usage NOT IN ('internal', 'transit')
-                       AND m.company_id = ANY(%(companies)s)
-                     GROUP BY m.product_id, l.warehouse_id
-                ),
-                per_wh AS (
-                    SELECT s.product_id, s.warehouse_id, w.name AS warehouse,
-                           SUM(s.on_hand) AS on_hand, SUM(s.free) AS free,
-                           SUM(s.incoming) AS incoming
-                      FROM stock s LEFT JOIN stock_warehouse w ON w.id = s.warehouse_id
-                     GROUP BY s.product_id, s.warehouse_id, w.name
-                ),
-                avail AS (
-                    SELECT product_id,
-                           jsonb_agg(jsonb_build_object(
-                               'warehouse_id', warehouse_id, 'warehouse', warehouse,
-                               'on_hand', on_hand, 'free', free, 'incoming', incoming)
-                               ORDER BY warehouse) AS warehouses,
-                           SUM(on_hand) AS on_hand, SUM(free) AS free, SUM(incoming) AS incoming
-                      FROM per_wh GROUP BY product_id
-                ),
-                offers AS (
-                    SELECT a.id AS product_id,
-                           jsonb_agg(jsonb_build_object(
-                               'id', si.id, 'partner_id', si.partner_id,
-                               'partner', rp.complete_name, 'price', si.price,
-                               'discount', COALESCE(si.discount, 0),
-                               'currency', cur.name, 'rate', %(rate)s,
-                               'min_qty', si.min_qty, 'delay', si.delay,
-                               'sequence', si.sequence,
-                               'product_code', COALESCE(si.product_code, ''))) AS offers
-                      FROM involved a
-                      JOIN product_supplierinfo si ON si.product_tmpl_id = a.product_tmpl_id
-                      JOIN res_partner rp ON rp.id = si.partner_id
-                      JOIN res_currency cur ON cur.id = si.currency_id
-                     WHERE a.is_allowed
-                       AND (si.product_id IS NULL OR si.product_id = a.id)
-                       AND (si.company_id IS NULL OR si.company_id = %(company)s)
-                       AND (si.date_start IS NULL OR si.date_start <= %(today)s)
-                       AND (si.date_end IS NULL OR si.date_end >= %(today)s)
-                     GROUP BY a.id
-                ),
-                compat AS (%(compat)s)
-                SELECT i.id, i.default_code, COALESCE(i.tname->>%(lang)s, i.tname->>'en_US'),
-                       COALESCE(u.name->>%(lang)s, u.name->>'en_US'), i.is_allowed,
+                WITH compat AS (%(compat)s)
+                SELECT p.id, p.default_code, COALESCE(t.name->>%(lang)s, t.name->>'en_US'),
+                       COALESCE(u.name->>%(lang)s, u.name->>'en_US'),
                        COALESCE(av.on_hand, 0), COALESCE(av.free, 0), COALESCE(av.incoming, 0),
                        COALESCE(av.warehouses, '[]'::jsonb), o.offers, cp.data,
-                       (SELECT array_agg(c.product_id ORDER BY c.depth)
-                          FROM chain c WHERE c.origin = i.id),
-                       (SELECT jsonb_agg(jsonb_build_object(
-                                   'product_id', s.other, 'direction', s.direction,
-                                   'is_supersession', s.is_supersession,
-                                   'note', COALESCE(s.note, '')) ORDER BY s.sequence, s.id)
-                          FROM subs s
-                         WHERE s.owner = i.id
-                           AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))),
                        cc.name, %(company_rate)s
-                  FROM involved i
-                  LEFT JOIN uom_uom u ON u.id = i.uom_id
-                  LEFT JOIN avail av ON av.product_id = i.id
-                  LEFT JOIN offers o ON o.product_id = i.id
-                  LEFT JOIN compat cp ON cp.part = i.id
+                  FROM product_product p
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                  LEFT JOIN uom_uom u ON u.id = t.uom_id
+                  LEFT JOIN LATERAL (
+                      SELECT jsonb_agg(jsonb_build_object(
+                                 'warehouse_id', w.warehouse_id, 'warehouse', w.warehouse,
+                                 'on_hand', w.on_hand, 'free', w.free,
+                                 'incoming', w.incoming) ORDER BY w.warehouse) AS warehouses,
+                             SUM(w.on_hand) AS on_hand, SUM(w.free) AS free,
+                             SUM(w.incoming) AS incoming
+                        FROM (
+                            SELECT s.warehouse_id, wh.name AS warehouse,
+                                   SUM(s.on_hand) AS on_hand, SUM(s.free) AS free,
+                                   SUM(s.incoming) AS incoming
+                              FROM (
+                                  SELECT l.warehouse_id, q.quantity AS on_hand,
+                                         q.quantity - q.reserved_quantity AS free,
+                                         0 AS incoming
+                                    FROM stock_quant q
+                                    JOIN stock_location l ON l.id = q.location_id
+                                   WHERE q.product_id = p.id AND l.usage = 'internal'
+                                     AND q.company_id = ANY(%(companies)s)
+                                  UNION ALL
+                                  SELECT l.warehouse_id, 0, 0, m.product_qty
+                                    FROM stock_move m
+                                    JOIN stock_location l ON l.id = m.location_dest_id
+                                    JOIN stock_location src ON src.id = m.location_id
+                                   WHERE m.product_id = p.id
+                                     AND m.state IN ('waiting', 'confirmed',
+                                                     'partially_available', 'assigned')
+                                     AND l.usage = 'internal'
+                                     AND src.usage NOT IN ('internal', 'transit')
+                                     AND m.company_id = ANY(%(companies)s)
+                              ) s
+                              LEFT JOIN stock_warehouse wh ON wh.id = s.warehouse_id
+                             GROUP BY s.warehouse_id, wh.name
+                        ) w
+                  ) av ON true
+                  LEFT JOIN LATERAL (
+                      SELECT jsonb_agg(jsonb_build_object(
+                                 'id', si.id, 'partner_id', si.partner_id,
+                                 'partner', rp.complete_name, 'price', si.price,
+                                 'discount', COALESCE(si.discount, 0),
+                                 'currency', cur.name, 'rate', %(rate)s,
+                                 'min_qty', si.min_qty, 'delay', si.delay,
+                                 'sequence', si.sequence,
+                                 'product_code', COALESCE(si.product_code, ''))) AS offers
+                        FROM product_supplierinfo si
+                        JOIN res_partner rp ON rp.id = si.partner_id
+                        JOIN res_currency cur ON cur.id = si.currency_id
+                       WHERE p.id = ANY(%(allowed)s)
+                         AND si.product_tmpl_id = p.product_tmpl_id
+                         AND (si.product_id IS NULL OR si.product_id = p.id)
+                         AND (si.company_id IS NULL OR si.company_id = %(company)s)
+                         AND (si.date_start IS NULL OR si.date_start <= %(today)s)
+                         AND (si.date_end IS NULL OR si.date_end >= %(today)s)
+                  ) o ON true
+                  LEFT JOIN compat cp ON cp.part = p.id
                   JOIN res_company co ON co.id = %(company)s
                   JOIN res_currency cc ON cc.id = co.currency_id
+                 WHERE p.id = ANY(%(involved)s) AND p.active
+                   AND (t.company_id IS NULL OR t.company_id = ANY(%(companies)s))
                 """,
-                allowed=allowed_query.select(),
+                compat=compat_sql,
+                involved=list(involved),
+                allowed=list(allowed),
                 companies=companies,
                 company=company,
                 lang=lang,
                 today=today,
-                compat=compat_sql,
                 rate=self._service_parts_rate_sql(SQL("si.currency_id"), company, today),
                 company_rate=self._service_parts_rate_sql(SQL("co.currency_id"), company, today),
             )
         )
-        products, allowed = {}, set()
+        products = {}
         currency, company_rate = None, 1.0
-        for row in self.env.cr.fetchall():
-            (pid, default_code, name, uom, is_allowed, on_hand, free, incoming, warehouses,
-             offers, compat, chain, subs, currency, company_rate) = row  # fmt: skip
-            if is_allowed:
-                allowed.add(pid)
+        for row in cr.fetchall():
+            (pid, default_code, name, uom, on_hand, free, incoming, warehouses, offers,
+             compat, currency, company_rate) = row  # fmt: skip
             products[pid] = {
                 "display_name": "[%s] %s" % (default_code, name) if default_code else name,
                 "code": default_code or "",
@@ -412,12 +437,12 @@ class ProductProduct(models.Model):
                 },
                 "offers": offers or [],
                 "compat": compat,
-                "chain": chain or [],
-                "substitutes": subs or [],
+                "chain": [pid_ for _depth, pid_ in sorted(chains.get(pid, []))],
+                "substitutes": [sub for _seq, sub in sorted(subs.get(pid, []), key=lambda r: r[0])],
             }
         return {
             "products": products,
-            "allowed": allowed,
+            "allowed": allowed & set(products),
             "currency": currency,
             "company_rate": company_rate,
         }

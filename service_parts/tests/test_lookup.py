@@ -248,19 +248,19 @@ class TestLookup(ServicePartsCase):
         Product.service_parts_lookup("QCNT-0")
         Product.service_parts_lookup("QCNT-0", equipment_id=self.unit.id)
         self.env.invalidate_all()
-        with self.assertQueryCount(3):
+        with self.assertQueryCount(4):
             one = Product.service_parts_lookup("QCNT-0")
         self.env.invalidate_all()
-        with self.assertQueryCount(3):
+        with self.assertQueryCount(4):
             many = Product.service_parts_lookup("QCNT")
         self.assertEqual(len(one), 1)
         self.assertEqual(len(many), 8)
         # With the customer's unit: one more query (the unit), still constant.
         self.env.invalidate_all()
-        with self.assertQueryCount(4):
+        with self.assertQueryCount(5):
             one = Product.service_parts_lookup("QCNT-0", equipment_id=self.unit.id)
         self.env.invalidate_all()
-        with self.assertQueryCount(4):
+        with self.assertQueryCount(5):
             many = Product.service_parts_lookup("QCNT", equipment_id=self.unit.id)
         self.assertEqual((len(one), len(many)), (1, 8))
 
