@@ -17,6 +17,8 @@ RANK_LABELS = {
 }
 # Trigrams need three characters: below that a fragment search would scan.
 MIN_FRAGMENT = 3
+# From this length, a number found exactly is not also searched as a fragment.
+FULL_NUMBER = 8
 _WORDS = re.compile(r"\w{2,}", re.UNICODE)
 
 
@@ -124,7 +126,8 @@ class ProductProduct(models.Model):
 
         candidates = self._service_parts_candidates(code, raw, limit * 2, details=True)
         found = {c["product_id"] for c in candidates}
-        words = [w for w in _WORDS.findall(raw) if any(ch.isalpha() for ch in w)]
+        # Name words, not pieces of a number: "032A-17F3" must not scan names.
+        words = [w for w in _WORDS.findall(raw) if sum(ch.isalpha() for ch in w) >= 3]
         if words and len(found) < limit and (not found or len(words) > 1):
             name_domain = [("is_spare_part", "=", True), ("id", "not in", list(found))]
             name_domain += [("name", "ilike", word) for word in words]
@@ -342,13 +345,17 @@ class ProductProduct(models.Model):
                 """
                 WITH compat AS (%(compat)s)
                 SELECT p.id, p.default_code, COALESCE(t.name->>%(lang)s, t.name->>'en_US'),
-                       COALESCE(u.name->>%(lang)s, u.name->>'en_US'),
+                       (SELECT COALESCE(u.name->>%(lang)s, u.name->>'en_US')
+                          FROM uom_uom u WHERE u.id = t.uom_id),
                        COALESCE(av.on_hand, 0), COALESCE(av.free, 0), COALESCE(av.incoming, 0),
-                       COALESCE(av.warehouses, '[]'::jsonb), o.offers, cp.data,
-                       cc.name, %(company_rate)s
+                       COALESCE(av.warehouses, '[]'::jsonb), o.offers,
+                       (SELECT cp.data FROM compat cp WHERE cp.part = p.id),
+                       (SELECT cc.name FROM res_company co
+                          JOIN res_currency cc ON cc.id = co.currency_id
+                         WHERE co.id = %(company)s),
+                       (SELECT %(company_rate)s FROM res_company co WHERE co.id = %(company)s)
                   FROM product_product p
                   JOIN product_template t ON t.id = p.product_tmpl_id
-                  LEFT JOIN uom_uom u ON u.id = t.uom_id
                   LEFT JOIN LATERAL (
                       SELECT jsonb_agg(jsonb_build_object(
                                  'warehouse_id', w.warehouse_id, 'warehouse', w.warehouse,
@@ -403,9 +410,6 @@ class ProductProduct(models.Model):
                          AND (si.date_start IS NULL OR si.date_start <= %(today)s)
                          AND (si.date_end IS NULL OR si.date_end >= %(today)s)
                   ) o ON true
-                  LEFT JOIN compat cp ON cp.part = p.id
-                  JOIN res_company co ON co.id = %(company)s
-                  JOIN res_currency cc ON cc.id = co.currency_id
                  WHERE p.id = ANY(%(involved)s) AND p.active
                    AND (t.company_id IS NULL OR t.company_id = ANY(%(companies)s))
                 """,
@@ -558,13 +562,25 @@ class ProductProduct(models.Model):
             ),
         ]
         if fragments and len(code) >= MIN_FRAGMENT:
+            # A long number found exactly is what the user typed in full: its
+            # fragments would only be noise (and cost a large trigram scan).
+            skip_when_exact = (
+                SQL(
+                    " AND NOT EXISTS (SELECT 1 FROM service_part_crossref"
+                    " WHERE normalized_code = %s)",
+                    code,
+                )
+                if len(code) >= FULL_NUMBER
+                else SQL()
+            )
             branches.append(
                 SQL(
                     "(SELECT product_id, id, %s FROM service_part_crossref"
-                    " WHERE normalized_code LIKE %s AND normalized_code NOT LIKE %s LIMIT %s)",
+                    " WHERE normalized_code LIKE %s AND normalized_code NOT LIKE %s%s LIMIT %s)",
                     RANK_FRAGMENT,
                     "%" + code + "%",
                     code + "%",
+                    skip_when_exact,
                     limit,
                 )
             )
