@@ -7,8 +7,25 @@
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
     "depends": ["service_base", "repair", "purchase_stock", "queue_job"],
+    "external_dependencies": {"python": ["openpyxl"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/service_parts_security.xml",
+        "views/product_template_views.xml",
+        "views/service_part_crossref_views.xml",
+        "views/service_part_compatibility_views.xml",
+        "views/service_part_requirement_views.xml",
+        "views/service_part_import_views.xml",
+        "views/repair_order_views.xml",
+        "wizards/service_part_reorder_wizard_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/service_parts_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "service_parts/static/src/parts_lookup/*",
+        ],
+        "web.assets_tests": ["service_parts/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

@@ -1,0 +1,610 @@
+"""Benchmark of the service_parts catalog at scale; prints JSON.
+
+Fills the database in bulk SQL (parts, cross-references, compatibility,
+supplier prices, stock) once, then measures:
+- ``service_parts_lookup`` latency for 4+ character fragments and for exact
+  codes (p50/p95/max, ms), and Odoo's standard ``product.product.name_search``
+  on the same fragments;
+- the lookup under 2 and 8 concurrent clients (one process each, like Odoo's
+  workers);
+- the bulk catalog import (lines/s, SQL queries per line) and Odoo's standard
+  import (``load``, what base_import calls) on a sample, rolled back after.
+
+Run it through ``bench/run_bench`` (it creates the database and the Odoo
+configuration), e.g. ``bench/run_bench --parts 10000`` for a smoke test.
+"""
+
+import argparse
+import base64
+import io
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools import SQL
+
+WORDS = [
+    "valve",
+    "pump",
+    "seal",
+    "gasket",
+    "sensor",
+    "electrode",
+    "fan",
+    "motor",
+    "filter",
+    "board",
+    "relay",
+    "capacitor",
+    "exchanger",
+    "nozzle",
+    "bearing",
+]
+
+
+def percentile(values, pct):
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100.0 * (len(ordered) - 1))))
+    return round(ordered[index], 3)
+
+
+def summary(latencies):
+    return {
+        "n": len(latencies),
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "max_ms": round(max(latencies), 3) if latencies else None,
+        "mean_ms": round(statistics.fmean(latencies), 3) if latencies else None,
+    }
+
+
+def log(message):
+    print("[bench] " + message, file=sys.stderr, flush=True)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.registry = Registry(args.db)
+
+    def env(self, cr, uid=SUPERUSER_ID):
+        return api.Environment(cr, uid, {"lang": "en_US"})
+
+    # ------------------------------------------------------------------
+    # Fill
+    # ------------------------------------------------------------------
+    def fill(self):
+        args = self.args
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT count(*) FROM product_product WHERE default_code LIKE 'BP%'")
+            existing = cr.fetchone()[0]
+            if existing >= args.parts:
+                log("database already holds %s bench parts" % existing)
+                return {"reused": True, "parts": existing}
+            if existing:
+                raise SystemExit(
+                    "The database holds %s bench parts, not %s: use another --db or --drop."
+                    % (existing, args.parts)
+                )
+            env = self.env(cr)
+            started = time.monotonic()
+            Import = env["service.part.import"]
+            categ = env.ref("product.product_category_all").id
+            tmpl_defaults = Import._template_defaults(
+                "product.template",
+                {
+                    "id",
+                    "name",
+                    "type",
+                    "is_storable",
+                    "is_spare_part",
+                    "categ_id",
+                    "active",
+                    "purchase_ok",
+                    "sale_ok",
+                    "default_code",
+                    "manufacturer_part_number",
+                    "tracking",
+                },
+                {
+                    "name": "-",
+                    "type": "consu",
+                    "is_storable": True,
+                    "is_spare_part": True,
+                    "categ_id": categ,
+                    "purchase_ok": True,
+                    "sale_ok": True,
+                },
+            )
+            product_defaults = Import._template_defaults(
+                "product.product",
+                {
+                    "id",
+                    "product_tmpl_id",
+                    "active",
+                    "combination_indices",
+                    "default_code",
+                    "barcode",
+                },
+            )
+            n = args.parts
+            cr.execute(
+                "SELECT nextval('product_template_id_seq'), nextval('product_product_id_seq')"
+            )
+            tmpl_base, product_base = cr.fetchone()
+            cr.execute(SQL("SELECT setval('product_template_id_seq', %s)", tmpl_base + n + 1))
+            cr.execute(SQL("SELECT setval('product_product_id_seq', %s)", product_base + n + 1))
+            log("inserting %s parts" % n)
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO product_template (id, name, type, is_storable, is_spare_part,
+                           categ_id, active, purchase_ok, sale_ok, manufacturer_part_number, tracking,
+                           create_uid, write_uid, create_date, write_date %s)
+                    SELECT %s + i,
+                           jsonb_build_object('en_US', 'Bench ' || (%s::text[])[1 + mod(i, %s)]
+                                              || ' ' || i),
+                           'consu', true, true, %s, true, true, true,
+                           upper(substr(md5('o' || i), 1, 10)), 'none', 1, 1, now(), now() %s
+                      FROM generate_series(1, %s) i
+                    """,
+                    SQL("").join(SQL(", %s", SQL.identifier(f)) for f, _v in tmpl_defaults),
+                    tmpl_base,
+                    WORDS,
+                    len(WORDS),
+                    categ,
+                    SQL("").join(SQL(", %s", v) for _f, v in tmpl_defaults),
+                    n,
+                )
+            )
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO product_product (id, product_tmpl_id, active, combination_indices,
+                           default_code, create_uid, write_uid, create_date, write_date %s)
+                    SELECT %s + i, %s + i, true, '', 'BP' || lpad(i::text, 8, '0'),
+                           1, 1, now(), now() %s
+                      FROM generate_series(1, %s) i
+                    """,
+                    SQL("").join(SQL(", %s", SQL.identifier(f)) for f, _v in product_defaults),
+                    product_base,
+                    tmpl_base,
+                    SQL("").join(SQL(", %s", v) for _f, v in product_defaults),
+                    n,
+                )
+            )
+            suppliers = env["res.partner"].create(
+                [
+                    {"name": "Bench Supplier RUB", "is_company": True},
+                    {"name": "Bench Supplier EUR", "is_company": True},
+                ]
+            )
+            env.flush_all()
+            log("inserting %s cross-references" % (n * args.crossrefs_per_part))
+            # OEM: 10 hex characters; supplier: a prefix and a number; analog:
+            # another hash with a dash, as catalogs print them.
+            kinds = [
+                ("oem", "NULL", "upper(substr(md5('o' || i), 1, 10))"),
+                ("supplier", str(suppliers[0].id), "'TS-' || lpad(i::text, 7, '0')"),
+                (
+                    "analog",
+                    "NULL",
+                    "upper(substr(md5('a' || i), 1, 4) || '-' || substr(md5('a' || i), 5, 6))",
+                ),
+                ("barcode", "NULL", "(4600000000000 + i)::text"),
+                ("supplier", str(suppliers[1].id), "'EU' || upper(substr(md5('e' || i), 1, 8))"),
+            ]
+            for code_type, partner, expr in kinds[: args.crossrefs_per_part]:
+                cr.execute(
+                    SQL(
+                        """
+                        INSERT INTO service_part_crossref (product_id, product_tmpl_id, code,
+                               code_type, partner_id, normalized_code,
+                               create_uid, write_uid, create_date, write_date)
+                        SELECT %s + i, %s + i, c.code, %s, %s,
+                               upper(regexp_replace(c.code, '[^[:alnum:]]+', '', 'g')),
+                               1, 1, now(), now()
+                          FROM generate_series(1, %s) i, LATERAL (SELECT %s AS code) c
+                        """,
+                        product_base,
+                        tmpl_base,
+                        code_type,
+                        SQL(partner),
+                        n,
+                        SQL(expr),
+                    )
+                )
+            log("inserting %s compatibility rows" % args.compat)
+            models = env["product.product"].search([("is_equipment", "=", True)], limit=50).ids
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO service_part_compatibility (part_product_id, part_tmpl_id,
+                           equipment_product_id, equipment_tmpl_id, quantity, position,
+                           create_uid, write_uid, create_date, write_date)
+                    SELECT %s + mod(i, %s) + 1, %s + mod(i, %s) + 1, p.id, p.product_tmpl_id,
+                           1 + mod(i, 3), 'Assembly ' || mod(i, 7), 1, 1, now(), now()
+                      FROM generate_series(1, %s) i
+                      JOIN product_product p ON p.id = (%s::int[])[1 + mod(i, %s)]
+                    """,
+                    product_base,
+                    n,
+                    tmpl_base,
+                    n,
+                    args.compat,
+                    models,
+                    len(models),
+                )
+            )
+            log("inserting supplier prices and stock")
+            rub, eur = env.ref("base.RUB"), env.ref("base.EUR")
+            (rub | eur).active = True
+            env.flush_all()
+            company = env.company.id
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO product_supplierinfo (partner_id, product_tmpl_id, price,
+                           currency_id, min_qty, delay, company_id, sequence, discount,
+                           create_uid, write_uid, create_date, write_date)
+                    SELECT %s, %s + i, 100 + mod(i, 5000), %s, 0, 1 + mod(i, 20), %s, 1, 0,
+                           1, 1, now(), now()
+                      FROM generate_series(1, %s) i
+                    UNION ALL
+                    SELECT %s, %s + i, 1 + mod(i, 60), %s, 0, 5 + mod(i, 30), %s, 1, 0,
+                           1, 1, now(), now()
+                      FROM generate_series(1, %s, 3) i
+                    """,
+                    suppliers[0].id,
+                    tmpl_base,
+                    rub.id,
+                    company,
+                    n,
+                    suppliers[1].id,
+                    tmpl_base,
+                    eur.id,
+                    company,
+                    n,
+                )
+            )
+            location = (
+                env["stock.warehouse"]
+                .search([("company_id", "=", company)], limit=1)
+                .lot_stock_id.id
+            )
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO stock_quant (product_id, location_id, company_id, quantity,
+                           reserved_quantity, in_date, create_uid, write_uid, create_date,
+                           write_date)
+                    SELECT %s + i, %s, %s, 1 + mod(i, 17), 0, now(), 1, 1, now(), now()
+                      FROM generate_series(1, %s, 4) i
+                    """,
+                    product_base,
+                    location,
+                    company,
+                    n,
+                )
+            )
+            log("analyze")
+            for table in (
+                "product_template",
+                "product_product",
+                "service_part_crossref",
+                "service_part_compatibility",
+                "product_supplierinfo",
+                "stock_quant",
+            ):
+                cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+            cr.commit()
+            return {"reused": False, "parts": n, "seconds": round(time.monotonic() - started, 1)}
+
+    # ------------------------------------------------------------------
+    # Queries
+    # ------------------------------------------------------------------
+    def sample_queries(self):
+        rnd = random.Random(42)
+        n = self.args.parts
+        count = self.args.iterations
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    """
+                    SELECT c.code, c.normalized_code FROM service_part_crossref c
+                      JOIN product_product p ON p.id = c.product_id
+                     WHERE p.default_code = ANY(%s)
+                    """,
+                    ["BP%08d" % rnd.randint(1, n) for _i in range(count * 2)],
+                )
+            )
+            codes = cr.fetchall()
+        rnd.shuffle(codes)
+        exact = [code for code, _norm in codes[:count]]
+        fragments = []
+        for _code, norm in codes[:count]:
+            start = rnd.randint(0, max(0, len(norm) - 5))
+            fragments.append(norm[start : start + rnd.choice((4, 5, 6))])
+        return exact, fragments
+
+    def time_calls(self, queries, call):
+        latencies = []
+        with self.registry.cursor() as cr:
+            env = self.env(cr, self.args.uid)
+            call(env, queries[0])  # warm caches that do not depend on the query
+            for query in queries:
+                env.invalidate_all()
+                started = time.perf_counter()
+                call(env, query)
+                latencies.append((time.perf_counter() - started) * 1000)
+            cr.rollback()
+        return latencies
+
+    @staticmethod
+    def lookup(env, query):
+        return env["product.product"].service_parts_lookup(query, limit=20)
+
+    @staticmethod
+    def index_stage(env, query):
+        # Only the ranked search over the normalized numbers (first statement
+        # of the lookup): what the indexes answer, without the details.
+        from odoo.addons.service_parts.tools import normalize_code  # noqa: PLC0415
+
+        return env["product.product"]._service_parts_candidates(
+            normalize_code(query), query, 40, details=True
+        )
+
+    @staticmethod
+    def standard_name_search(env, query):
+        # Odoo's own name_search, without this addon's cross-reference extension.
+        from odoo.addons.service_parts.models.product_product import (  # noqa: PLC0415
+            ProductProduct,
+        )
+
+        return super(ProductProduct, env["product.product"]).name_search(query, limit=20)
+
+    def concurrent(self, clients, queries):
+        odoo.sql_db.close_all()
+        ctx = multiprocessing.get_context("fork")
+        queue = ctx.Queue()
+        per_client = max(1, len(queries) // clients)
+        procs = [
+            ctx.Process(target=_client, args=(self.args, queries[i::clients][:per_client], queue))
+            for i in range(clients)
+        ]
+        started = time.monotonic()
+        for proc in procs:
+            proc.start()
+        latencies = []
+        for _proc in procs:
+            latencies.extend(queue.get())
+        for proc in procs:
+            proc.join()
+        elapsed = time.monotonic() - started
+        result = summary(latencies)
+        result["clients"] = clients
+        result["throughput_per_s"] = round(len(latencies) / elapsed, 1)
+        return result
+
+    # ------------------------------------------------------------------
+    # Import
+    # ------------------------------------------------------------------
+    def catalog_csv(self, lines, prefix):
+        out = io.StringIO()
+        out.write("Article,Description,OEM,Price,Currency,MOQ,Lead time\n")
+        for i in range(lines):
+            out.write(
+                "%s-%08d,Imported %s %d,OEMX%08d,%d.%02d,%s,,%d\n"
+                % (
+                    prefix,
+                    i,
+                    WORDS[i % len(WORDS)],
+                    i,
+                    i,
+                    10 + i % 900,
+                    i % 100,
+                    "RUB" if i % 4 else "EUR",
+                    1 + i % 15,
+                )
+            )
+        return out.getvalue().encode()
+
+    def bulk_import(self, lines):
+        data = self.catalog_csv(lines, "IMP")
+        with self.registry.cursor() as cr:
+            env = self.env(cr)
+            supplier = env["res.partner"].create({"name": "Bench Import Supplier"})
+            imp = env["service.part.import"].create(
+                {
+                    "partner_id": supplier.id,
+                    "file": base64.b64encode(data),
+                    "file_name": "bench.csv",
+                    "col_code": "Article",
+                    "col_name": "Description",
+                    "col_oem": "OEM",
+                    "col_price": "Price",
+                    "col_currency": "Currency",
+                    "col_min_qty": "MOQ",
+                    "col_delay": "Lead time",
+                }
+            )
+            env.flush_all()
+            started = time.monotonic()
+            vals = imp._run_import()
+            env.flush_all()
+            elapsed = time.monotonic() - started
+            result = {
+                "lines": lines,
+                "seconds": round(elapsed, 2),
+                "lines_per_s": round(lines / elapsed, 1),
+                "queries": vals["query_count"],
+                "queries_per_line": round(vals["query_count"] / lines, 6),
+                "parts_created": vals["part_created_count"],
+                "rejected": vals["rejected_count"],
+            }
+            # Same file again: nothing may change.
+            again = env["service.part.import"].create(
+                {
+                    "partner_id": supplier.id,
+                    "file": base64.b64encode(data),
+                    "file_name": "bench.csv",
+                    "col_code": "Article",
+                    "col_name": "Description",
+                    "col_oem": "OEM",
+                    "col_price": "Price",
+                    "col_currency": "Currency",
+                    "col_min_qty": "MOQ",
+                    "col_delay": "Lead time",
+                }
+            )
+            started = time.monotonic()
+            vals = again._run_import()
+            result["reimport_seconds"] = round(time.monotonic() - started, 2)
+            result["reimport_changes"] = (
+                vals["part_created_count"]
+                + vals["price_created_count"]
+                + vals["price_updated_count"]
+                + vals["crossref_created_count"]
+            )
+            cr.rollback()
+        return result
+
+    def standard_import(self, lines):
+        """Odoo's own import path (``load``, used by base_import) on the same
+        kind of lines: a part with its supplier price."""
+        with self.registry.cursor() as cr:
+            env = self.env(cr)
+            supplier = env["res.partner"].create({"name": "Bench Std Supplier"})
+            env.flush_all()
+            fields = [
+                "name",
+                "default_code",
+                "is_spare_part",
+                "is_storable",
+                "seller_ids/partner_id/.id",
+                "seller_ids/price",
+                "seller_ids/currency_id",
+                "seller_ids/delay",
+            ]
+            rows = [
+                [
+                    "Std %s %d" % (WORDS[i % len(WORDS)], i),
+                    "STD-%08d" % i,
+                    "1",
+                    "1",
+                    str(supplier.id),
+                    "%d.%02d" % (10 + i % 900, i % 100),
+                    "RUB" if i % 4 else "EUR",
+                    str(1 + i % 15),
+                ]
+                for i in range(lines)
+            ]
+            before = cr.sql_log_count
+            started = time.monotonic()
+            result = env["product.template"].with_context(import_file=True).load(fields, rows)
+            env.flush_all()
+            elapsed = time.monotonic() - started
+            errors = [m for m in result["messages"] if m.get("type") == "error"]
+            cr.rollback()
+        return {
+            "lines": lines,
+            "seconds": round(elapsed, 2),
+            "lines_per_s": round(lines / elapsed, 1),
+            "queries": cr.sql_log_count - before,
+            "queries_per_line": round((cr.sql_log_count - before) / lines, 3),
+            "errors": len(errors),
+        }
+
+
+def _client(args, queries, queue):
+    registry = Registry(args.db)
+    latencies = []
+    with registry.cursor() as cr:
+        env = api.Environment(cr, args.uid, {"lang": "en_US"})
+        Bench.lookup(env, queries[0])
+        for query in queries:
+            env.invalidate_all()
+            started = time.perf_counter()
+            Bench.lookup(env, query)
+            latencies.append((time.perf_counter() - started) * 1000)
+        cr.rollback()
+    queue.put(latencies)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="Odoo configuration file")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--parts", type=int, default=1_000_000)
+    parser.add_argument("--crossrefs-per-part", type=int, default=3, choices=range(1, 6))
+    parser.add_argument("--compat", type=int, default=200_000)
+    parser.add_argument("--iterations", type=int, default=300, help="lookups per measure")
+    parser.add_argument(
+        "--standard-iterations",
+        type=int,
+        default=20,
+        help="standard name_search calls (slow at scale)",
+    )
+    parser.add_argument("--clients", default="2,8")
+    parser.add_argument("--import-lines", type=int, default=1_000_000)
+    parser.add_argument("--standard-import-lines", type=int, default=10_000)
+    parser.add_argument("--uid", type=int, default=2, help="user running the lookups (admin)")
+    parser.add_argument("--drop", action="store_true", help="(handled by run_bench)")
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db])
+    bench = Bench(args)
+    report = {
+        "size": {
+            "parts": args.parts,
+            "crossrefs": args.parts * args.crossrefs_per_part,
+            "compatibility": args.compat,
+        },
+        "cpu_count": os.cpu_count(),
+    }
+    report["fill"] = bench.fill()
+    exact, fragments = bench.sample_queries()
+    log("lookup: fragments")
+    report["lookup_fragment"] = summary(bench.time_calls(fragments, Bench.lookup))
+    log("lookup: exact codes")
+    report["lookup_exact"] = summary(bench.time_calls(exact, Bench.lookup))
+    log("index stage only")
+    report["index_stage_fragment"] = summary(bench.time_calls(fragments, Bench.index_stage))
+    report["index_stage_exact"] = summary(bench.time_calls(exact, Bench.index_stage))
+    log("standard name_search on the same fragments")
+    report["standard_name_search_fragment"] = summary(
+        bench.time_calls(fragments[: args.standard_iterations], Bench.standard_name_search)
+    )
+    report["speedup_vs_name_search_p50"] = round(
+        report["standard_name_search_fragment"]["p50_ms"] / report["lookup_fragment"]["p50_ms"], 1
+    )
+    report["speedup_vs_name_search_p95"] = round(
+        report["standard_name_search_fragment"]["p95_ms"] / report["lookup_fragment"]["p95_ms"], 1
+    )
+    report["concurrent"] = []
+    for clients in [int(c) for c in args.clients.split(",") if c]:
+        log("lookup: %s concurrent clients" % clients)
+        report["concurrent"].append(bench.concurrent(clients, fragments + exact))
+    if args.import_lines:
+        log("bulk import of %s lines" % args.import_lines)
+        report["import"] = bench.bulk_import(args.import_lines)
+    if args.standard_import_lines:
+        log("standard import (load) of %s lines" % args.standard_import_lines)
+        report["standard_import"] = bench.standard_import(args.standard_import_lines)
+        if args.import_lines:
+            report["import_speedup_vs_standard"] = round(
+                report["import"]["lines_per_s"] / report["standard_import"]["lines_per_s"], 1
+            )
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import fill_product_pair
+
+
+class ServicePartCompatibility(models.Model):
+    _name = "service.part.compatibility"
+    _description = "Spare Part Compatibility"
+    _order = "equipment_tmpl_id, position, id"
+
+    part_product_id = fields.Many2one(
+        "product.product",
+        string="Part",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        domain=[("is_spare_part", "=", True)],
+    )
+    part_tmpl_id = fields.Many2one(
+        "product.template", string="Part Template", required=True, ondelete="cascade", index=True
+    )
+    equipment_product_id = fields.Many2one(
+        "product.product",
+        string="Equipment Model",
+        ondelete="cascade",
+        index="btree_not_null",
+        domain=[("is_equipment", "=", True)],
+    )
+    equipment_tmpl_id = fields.Many2one(
+        "product.template", string="Equipment Template", ondelete="cascade", index="btree_not_null"
+    )
+    equipment_categ_id = fields.Many2one(
+        "product.category",
+        string="Equipment Category",
+        ondelete="cascade",
+        index="btree_not_null",
+        help="The part fits every equipment model of this category (and its sub-categories).",
+    )
+    quantity = fields.Float(
+        string="Quantity per Unit", default=1.0, digits="Product Unit of Measure"
+    )
+    position = fields.Char(string="Position / Assembly")
+    note = fields.Char()
+    serial_from = fields.Char(
+        help="First serial number the part fits (inclusive); empty means from the first."
+    )
+    serial_to = fields.Char(
+        help="Last serial number the part fits (inclusive); empty means up to the last."
+    )
+    company_id = fields.Many2one(related="part_tmpl_id.company_id", store=True, index=True)
+
+    @api.constrains(
+        "equipment_product_id", "equipment_categ_id", "serial_from", "serial_to", "quantity"
+    )
+    def _check_target(self):
+        for compat in self:
+            if compat.quantity <= 0:
+                raise ValidationError(_("The quantity per unit must be positive."))
+            if not compat.equipment_product_id and not compat.equipment_categ_id:
+                raise ValidationError(
+                    _(
+                        "Choose the equipment model or the category the part %(part)s fits.",
+                        part=compat.part_product_id.display_name,
+                    )
+                )
+            if compat.serial_from and compat.serial_to and compat.serial_from > compat.serial_to:
+                raise ValidationError(
+                    _(
+                        "The serial range %(start)s - %(end)s is reversed.",
+                        start=compat.serial_from,
+                        end=compat.serial_to,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        fill_product_pair(vals_list, self.env, "part_product_id", "part_tmpl_id")
+        fill_product_pair(vals_list, self.env, "equipment_product_id", "equipment_tmpl_id")
+        return super().create(vals_list)
+
+    def _matches_serial(self, serial):
+        """True when the unit's serial is inside the optional range."""
+        self.ensure_one()
+        if not serial:
+            return True
+        if self.serial_from and serial < self.serial_from:
+            return False
+        return not (self.serial_to and serial > self.serial_to)

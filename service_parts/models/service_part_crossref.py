@@ -1,0 +1,162 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import create_index
+
+from ..tools import fill_product_pair, normalize_code
+
+CODE_TYPES = [
+    ("oem", "OEM"),
+    ("supplier", "Supplier"),
+    ("analog", "Analog"),
+    ("barcode", "Barcode"),
+    ("superseded", "Superseded"),
+]
+
+
+class ServicePartCrossref(models.Model):
+    _name = "service.part.crossref"
+    _description = "Spare Part Cross-reference"
+    _order = "product_tmpl_id, code_type, code, id"
+    _rec_name = "code"
+
+    product_id = fields.Many2one(
+        "product.product",
+        string="Part",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    product_tmpl_id = fields.Many2one(
+        "product.template",
+        string="Part Template",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    code = fields.Char(required=True)
+    code_type = fields.Selection(CODE_TYPES, string="Type", required=True, default="oem")
+    partner_id = fields.Many2one(
+        "res.partner",
+        index="btree_not_null",
+        help="Whose number it is: the manufacturer for OEM numbers, the supplier "
+        "for supplier numbers, the competitor for analogs.",
+    )
+    normalized_code = fields.Char(
+        compute="_compute_normalized_code",
+        store=True,
+        index="trigram",
+        help="Upper-case letters and digits of the code: the lookup searches this.",
+    )
+    company_id = fields.Many2one(related="product_tmpl_id.company_id", store=True, index=True)
+    note = fields.Char()
+
+    _sql_constraints = [
+        (
+            "crossref_unique",
+            "UNIQUE NULLS NOT DISTINCT (product_id, code_type, partner_id, normalized_code)",
+            "This number is already recorded for the part with the same type and partner.",
+        ),
+    ]
+
+    def init(self):
+        # Odoo 18 gives a trigram field only a GIN index: fragments are fast, but
+        # exact and prefix lookups through GIN are several times slower than a
+        # btree. text_pattern_ops serves both "=" and "LIKE 'ABC%'".
+        create_index(
+            self.env.cr,
+            "service_part_crossref_normalized_code_btree",
+            self._table,
+            ["normalized_code text_pattern_ops"],
+        )
+
+    @api.depends("code")
+    def _compute_normalized_code(self):
+        for crossref in self:
+            crossref.normalized_code = normalize_code(crossref.code)
+
+    @api.constrains("code")
+    def _check_code(self):
+        for crossref in self:
+            if not crossref.normalized_code:
+                raise ValidationError(
+                    _(
+                        "The number %(code)s has no letters or digits.",
+                        code=crossref.code,
+                    )
+                )
+
+    def _check_unique_keys(self, keys):
+        """Refuse duplicates before the database does, with a readable message.
+
+        ``keys``: [(product id, code type, partner id or False, normalized code)].
+        """
+        seen = set()
+        for key in keys:
+            if key in seen:
+                self._raise_duplicate(key)
+            seen.add(key)
+        existing = self.search_fetch(
+            [
+                ("normalized_code", "in", [key[3] for key in keys]),
+                ("product_id", "in", [key[0] for key in keys]),
+                ("id", "not in", self.ids),
+            ],
+            ["product_id", "code_type", "partner_id", "normalized_code"],
+        )
+        for crossref in existing:
+            key = (
+                crossref.product_id.id,
+                crossref.code_type,
+                crossref.partner_id.id or False,
+                crossref.normalized_code,
+            )
+            if key in seen:
+                self._raise_duplicate(key)
+
+    def _raise_duplicate(self, key):
+        product_id, code_type, partner_id, code = key
+        labels = dict(self._fields["code_type"]._description_selection(self.env))
+        partner = self.env["res.partner"].browse(partner_id)
+        raise ValidationError(
+            _(
+                "The number %(code)s (%(type)s%(partner)s) is already recorded for %(part)s.",
+                code=code,
+                type=labels[code_type],
+                partner=partner and ", " + partner.display_name or "",
+                part=self.env["product.product"].browse(product_id).display_name,
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        fill_product_pair(vals_list, self.env, "product_id", "product_tmpl_id")
+        self._check_unique_keys(
+            [
+                (
+                    vals["product_id"],
+                    vals.get("code_type") or "oem",
+                    vals.get("partner_id") or False,
+                    normalize_code(vals.get("code")),
+                )
+                for vals in vals_list
+                if vals.get("product_id")
+            ]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"product_id", "code_type", "partner_id", "code"} & set(vals):
+            self._check_unique_keys(
+                [
+                    (
+                        vals.get("product_id", crossref.product_id.id),
+                        vals.get("code_type", crossref.code_type),
+                        vals.get("partner_id", crossref.partner_id.id) or False,
+                        normalize_code(vals["code"])
+                        if "code" in vals
+                        else crossref.normalized_code,
+                    )
+                    for crossref in self
+                ]
+            )
+        return super().write(vals)

@@ -1,0 +1,734 @@
+import base64
+import csv
+import io
+import logging
+import time
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import SQL_NORMALIZE
+from .service_part_import_mapping import IMPORT_COLUMNS
+
+_logger = logging.getLogger(__name__)
+
+CHUNK = 50000
+# Column order of the staging table; the first is the line number.
+STAGING_COLUMNS = [fname[4:] for fname, _label, _names in IMPORT_COLUMNS]
+NUMBER_RE = r"^[0-9]+([.,][0-9]+)?$"
+
+
+def _norm(column):
+    return SQL(SQL_NORMALIZE.format(col=column))
+
+
+def _copy_escape(value):
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+class ServicePartImport(models.Model):
+    _name = "service.part.import"
+    _inherit = ["mail.thread"]
+    _description = "Supplier Catalog Import"
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Supplier", required=True, tracking=True, index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    file = fields.Binary(string="Catalog File", attachment=True)
+    file_name = fields.Char()
+    header_preview = fields.Char(string="Columns in the File", readonly=True)
+    delimiter = fields.Char(default=",", size=1)
+    encoding = fields.Selection(
+        [("utf-8", "UTF-8"), ("cp1251", "Windows-1251")], default="utf-8", required=True
+    )
+    col_code = fields.Char(string="Supplier Code Column")
+    col_name = fields.Char(string="Name Column")
+    col_oem = fields.Char(string="OEM Number Column")
+    col_analog = fields.Char(string="Analog Number Column")
+    col_barcode = fields.Char(string="Barcode Column")
+    col_price = fields.Char(string="Price Column")
+    col_currency = fields.Char(string="Currency Column")
+    col_min_qty = fields.Char(string="Minimum Quantity Column")
+    col_delay = fields.Char(string="Lead Time Column")
+    default_currency_id = fields.Many2one(
+        "res.currency",
+        string="Currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+        help="For lines without a currency.",
+    )
+    categ_id = fields.Many2one(
+        "product.category",
+        string="Category of New Parts",
+        required=True,
+        default=lambda self: self.env.ref("product.product_category_all", raise_if_not_found=False),
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    job_uuid = fields.Char(readonly=True, copy=False)
+    line_count = fields.Integer(string="Lines", readonly=True)
+    rejected_count = fields.Integer(string="Rejected", readonly=True)
+    part_created_count = fields.Integer(string="Parts Created", readonly=True)
+    part_matched_count = fields.Integer(string="Parts Found", readonly=True)
+    crossref_created_count = fields.Integer(string="Numbers Added", readonly=True)
+    price_created_count = fields.Integer(string="Prices Added", readonly=True)
+    price_updated_count = fields.Integer(string="Prices Updated", readonly=True)
+    query_count = fields.Integer(string="SQL Queries", readonly=True)
+    duration = fields.Float(string="Duration (s)", readonly=True)
+    report_file = fields.Binary(string="Rejected Lines", attachment=True, readonly=True)
+    report_file_name = fields.Char(readonly=True)
+    error = fields.Text(readonly=True)
+    progress_ids = fields.One2many("service.part.import.progress", "import_id")
+    progress = fields.Float(compute="_compute_progress")
+    progress_step = fields.Char(compute="_compute_progress")
+
+    @api.depends("file_name", "partner_id")
+    def _compute_name(self):
+        for record in self:
+            record.name = " / ".join(
+                filter(None, [record.partner_id.display_name, record.file_name])
+            ) or _("New Import")
+
+    @api.depends("progress_ids.done", "progress_ids.total", "state")
+    def _compute_progress(self):
+        for record in self:
+            progress = record.progress_ids[:1]
+            if record.state == "done":
+                record.progress, record.progress_step = 100.0, _("Done")
+            elif progress and progress.total:
+                record.progress = 100.0 * progress.done / progress.total
+                record.progress_step = progress.step
+            else:
+                record.progress, record.progress_step = 0.0, progress.step or ""
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        mapping = self._mapping()
+        if mapping:
+            self.delimiter = mapping.delimiter
+            self.encoding = mapping.encoding
+            for fname, _label, _names in IMPORT_COLUMNS:
+                self[fname] = mapping[fname]
+
+    @api.onchange("file", "delimiter", "encoding")
+    def _onchange_file(self):
+        if not self.file:
+            return
+        try:
+            header = self._read_header()
+        except UserError as error:
+            return {"warning": {"title": _("Catalog File"), "message": str(error)}}
+        self.header_preview = ", ".join(header)
+        lowered = {name.strip().lower(): name for name in header}
+        for fname, _label, names in IMPORT_COLUMNS:
+            if not self[fname] or self[fname] not in header:
+                self[fname] = next((lowered[n] for n in names if n in lowered), False)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_start(self):
+        """Check the file and the column mapping, remember the mapping for
+        the supplier and queue the import as a background job."""
+        for record in self:
+            if record.state not in ("draft", "failed"):
+                raise UserError(_("This import has already been started."))
+            columns = record._check_columns()
+            record._save_mapping(columns)
+            record.progress_ids.unlink()
+            record.progress_ids = [fields.Command.create({"step": _("Waiting"), "total": 0})]
+            job = record.with_delay(
+                description=_("Import supplier catalog %(name)s", name=record.name)
+            )._run_import_job()
+            record.write({"state": "queued", "job_uuid": job.uuid, "error": False})
+        return True
+
+    def action_reset(self):
+        self.write({"state": "draft"})
+
+    def _run_import_job(self):
+        """Run the import in the job's transaction; a refusal marks the
+        import failed with the reason instead of leaving it queued."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._run_import()
+        except (UserError, ValidationError, ValueError, psycopg2.Error) as error:
+            _logger.warning("Catalog import %s failed: %s", self.id, error)
+            self.write({"state": "failed", "error": str(error)})
+            self.message_post(body=_("Import failed: %(error)s", error=str(error)))
+        return self.state
+
+    # ------------------------------------------------------------------
+    # Parsing
+    # ------------------------------------------------------------------
+    def _is_xlsx(self):
+        return (self.file_name or "").lower().endswith((".xlsx", ".xlsm"))
+
+    def _raw_file(self):
+        if not self.file:
+            raise UserError(_("Upload the catalog file first."))
+        return base64.b64decode(self.with_context(bin_size=False).file)
+
+    def _iter_file_rows(self):
+        """Yield the rows of the file (lists of cells), the header first."""
+        data = self._raw_file()
+        if self._is_xlsx():
+            try:
+                import openpyxl  # noqa: PLC0415 - only needed for spreadsheets
+
+                book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            except Exception as error:
+                raise UserError(
+                    _("The file is not a readable XLSX workbook: %(error)s", error=str(error))
+                ) from error
+            for row in book.active.iter_rows(values_only=True):
+                yield ["" if cell is None else str(cell) for cell in row]
+            return
+        encoding = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise UserError(
+                _("The file is not encoded in %(encoding)s.", encoding=self.encoding)
+            ) from error
+        yield from csv.reader(io.StringIO(text), delimiter=self.delimiter or ",")
+
+    def _read_header(self):
+        rows = self._iter_file_rows()
+        header = next(rows, None)
+        if not header:
+            raise UserError(_("The file is empty."))
+        return [cell.strip() for cell in header]
+
+    def _check_columns(self):
+        """{staging column: index in the file} for the mapped columns."""
+        self.ensure_one()
+        header = self._read_header()
+        if not self.col_code or not self.col_price:
+            raise UserError(_("Map at least the supplier code and the price columns."))
+        positions = {name: index for index, name in enumerate(header)}
+        columns, missing = {}, []
+        for fname, _label, _names in IMPORT_COLUMNS:
+            if self[fname]:
+                if self[fname] not in positions:
+                    missing.append(self[fname])
+                else:
+                    columns[fname] = positions[self[fname]]
+        if missing:
+            raise UserError(
+                _(
+                    "These columns are not in the file: %(missing)s. The file has: %(header)s.",
+                    missing=", ".join(missing),
+                    header=", ".join(header),
+                )
+            )
+        return columns
+
+    def _mapping(self):
+        if not self.partner_id:
+            return self.env["service.part.import.mapping"]
+        return self.env["service.part.import.mapping"].search(
+            [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)],
+            limit=1,
+        )
+
+    def _save_mapping(self, columns):
+        vals = {fname: self[fname] or False for fname, _label, _names in IMPORT_COLUMNS}
+        vals.update(delimiter=self.delimiter, encoding=self.encoding)
+        mapping = self._mapping()
+        if mapping:
+            mapping.write(vals)
+        else:
+            mapping.create(dict(vals, partner_id=self.partner_id.id, company_id=self.company_id.id))
+
+    def _set_progress(self, done, total, step):
+        # A separate, short transaction so the form shows progress while the
+        # job's own transaction is still open.
+        try:
+            with self.env.registry.cursor() as cr:
+                cr.execute(
+                    SQL(
+                        "UPDATE service_part_import_progress SET done = %s, total = %s,"
+                        " step = %s, write_date = now() at time zone 'UTC'"
+                        " WHERE import_id = %s",
+                        done,
+                        total,
+                        step,
+                        self.id,
+                    )
+                )
+        except psycopg2.Error:
+            _logger.debug("progress of import %s not written", self.id, exc_info=True)
+
+    # ------------------------------------------------------------------
+    # The bulk import
+    # ------------------------------------------------------------------
+    def _run_import(self):
+        """Load the file in bulk: COPY into a staging table, then a fixed
+        number of set-based statements create/update parts, numbers and
+        prices. The statement count does not depend on the number of lines."""
+        self.ensure_one()
+        started = time.monotonic()
+        cr = self.env.cr
+        self.env.flush_all()
+        queries_before = cr.sql_log_count
+        columns = self._check_columns()
+        copies = self._stage_file(columns)
+        counts = self._apply_staged()
+        report = self._rejected_report()
+        self.env.invalidate_all()
+        queries = cr.sql_log_count - queries_before + copies
+        vals = dict(
+            counts,
+            state="done",
+            error=False,
+            duration=time.monotonic() - started,
+            query_count=queries,
+            report_file=report and base64.b64encode(report),
+            report_file_name=report and _("rejected_lines.csv"),
+        )
+        self.write(vals)
+        self.message_post(
+            body=_(
+                "Catalog imported: %(lines)s lines, %(created)s new parts, %(matched)s parts "
+                "found, %(prices)s prices added, %(updated)s prices updated, %(rejected)s "
+                "lines rejected.",
+                lines=counts["line_count"],
+                created=counts["part_created_count"],
+                matched=counts["part_matched_count"],
+                prices=counts["price_created_count"],
+                updated=counts["price_updated_count"],
+                rejected=counts["rejected_count"],
+            )
+        )
+        self._set_progress(1, 1, _("Done"))
+        return vals
+
+    def _stage_file(self, columns):
+        """COPY the mapped cells into a temporary table, by chunks; returns
+        the number of COPY statements."""
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS service_part_import_raw"))
+        cr.execute(
+            SQL(
+                "CREATE TEMP TABLE service_part_import_raw (line integer, %s) ON COMMIT DROP",
+                SQL(", ").join(SQL("%s text", SQL.identifier(col)) for col in STAGING_COLUMNS),
+            )
+        )
+        copy_sql = SQL(
+            "COPY service_part_import_raw (line, %s) FROM STDIN",
+            SQL(", ").join(SQL.identifier(col) for col in STAGING_COLUMNS),
+        ).code
+        order = [columns.get(fname) for fname, _label, _names in IMPORT_COLUMNS]
+        rows = self._iter_file_rows()
+        next(rows, None)
+        buffer, copies, line_no = [], 0, 1
+
+        def flush():
+            cr.copy_expert(copy_sql, io.StringIO("".join(buffer)))
+            buffer.clear()
+
+        for row in rows:
+            line_no += 1
+            if not any(cell.strip() for cell in row):
+                continue
+            size = len(row)
+            cells = [
+                _copy_escape(row[index]) if index is not None and index < size else ""
+                for index in order
+            ]
+            buffer.append(str(line_no) + "\t" + "\t".join(cells) + "\n")
+            if len(buffer) >= CHUNK:
+                flush()
+                copies += 1
+                self._set_progress(line_no, 0, _("Reading line %(line)s", line=line_no))
+        if buffer:
+            flush()
+            copies += 1
+        if line_no == 1:
+            raise UserError(_("The file has no lines below its header."))
+        self._set_progress(0, 1, _("Writing parts and prices"))
+        return copies
+
+    def _template_defaults(self, model_name, explicit, base_vals=None):
+        """Column values of a model for rows inserted in SQL: what the ORM
+        would have stored on create() (defaults and computed stored fields of a
+        prototype record), minus the columns the statement sets itself."""
+        Model = self.env[model_name]
+        proto = Model.new(base_vals or {})
+        result = []
+        for fname, field in Model._fields.items():
+            if (
+                fname in explicit
+                or fname in models.LOG_ACCESS_COLUMNS
+                or not field.store
+                or not field.column_type
+                or field.inherited
+                or field.translate
+                or field.company_dependent
+                or field.type in ("many2many", "one2many", "binary", "properties", "json")
+            ):
+                continue
+            value = field.convert_to_write(proto[fname], proto)
+            if (value in (None, False) and field.type != "boolean") or isinstance(
+                value, models.NewId
+            ):
+                continue
+            result.append((fname, field.convert_to_column(value, proto)))
+        return result
+
+    def _apply_staged(self):
+        cr = self.env.cr
+        supplier = self.partner_id.commercial_partner_id.id
+        company = self.company_id.id
+        uid = self.env.uid
+        cr.execute(SQL("DROP TABLE IF EXISTS service_part_import_row"))
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE service_part_import_row ON COMMIT DROP AS
+                SELECT r.line,
+                       trim(r.code) AS code, %(ncode)s AS ncode,
+                       NULLIF(trim(r.name), '') AS name,
+                       NULLIF(trim(r.oem), '') AS oem, NULLIF(%(noem)s, '') AS noem,
+                       NULLIF(trim(r.analog), '') AS analog, NULLIF(%(nanalog)s, '') AS nanalog,
+                       NULLIF(trim(r.barcode), '') AS barcode,
+                       NULLIF(%(nbarcode)s, '') AS nbarcode,
+                       r.price AS raw_price, r.currency AS raw_currency,
+                       CASE WHEN regexp_replace(r.price, '\\s', '', 'g') ~ %(num)s
+                            THEN replace(regexp_replace(r.price, '\\s', '', 'g'), ',', '.')::numeric
+                       END AS price,
+                       CASE WHEN NULLIF(trim(r.currency), '') IS NULL THEN %(currency)s
+                            ELSE cur.id END AS currency_id,
+                       CASE WHEN NULLIF(trim(r.min_qty), '') IS NULL THEN 0
+                            WHEN trim(r.min_qty) ~ %(num)s
+                            THEN replace(trim(r.min_qty), ',', '.')::numeric
+                       END AS min_qty,
+                       CASE WHEN NULLIF(trim(r.delay), '') IS NULL THEN 1
+                            WHEN trim(r.delay) ~ '^[0-9]{1,5}$' THEN trim(r.delay)::integer
+                       END AS delay,
+                       NULL::integer AS product_id, NULL::integer AS tmpl_id,
+                       false AS is_new, NULL::varchar AS reject, NULL::integer AS first_line
+                  FROM service_part_import_raw r
+                  LEFT JOIN res_currency cur ON cur.name = upper(trim(r.currency))
+                """,
+                ncode=_norm("r.code"),
+                noem=_norm("r.oem"),
+                nanalog=_norm("r.analog"),
+                nbarcode=_norm("r.barcode"),
+                num=NUMBER_RE,
+                currency=self.default_currency_id.id,
+            )
+        )
+        cr.execute(SQL("CREATE INDEX ON service_part_import_row (line)"))
+        cr.execute(
+            SQL(
+                """
+                UPDATE service_part_import_row SET reject = CASE
+                    WHEN ncode = '' THEN 'empty_code'
+                    WHEN price IS NULL THEN 'bad_price'
+                    WHEN currency_id IS NULL THEN 'unknown_currency'
+                    WHEN min_qty IS NULL OR delay IS NULL THEN 'bad_quantity'
+                END
+                WHERE ncode = '' OR price IS NULL OR currency_id IS NULL
+                   OR min_qty IS NULL OR delay IS NULL
+                """
+            )
+        )
+        # The same supplier code with the same minimum quantity twice: keep the first.
+        cr.execute(
+            SQL(
+                """
+                UPDATE service_part_import_row r SET reject = 'duplicate', first_line = d.first_line
+                  FROM (SELECT line, first_value(line) OVER w AS first_line,
+                               row_number() OVER w AS rn
+                          FROM service_part_import_row WHERE reject IS NULL
+                        WINDOW w AS (PARTITION BY ncode, min_qty ORDER BY line)) d
+                 WHERE d.line = r.line AND d.rn > 1
+                """
+            )
+        )
+        cr.execute(SQL("ANALYZE service_part_import_row"))
+        # Known parts: by this supplier's number, else by the OEM number.
+        cr.execute(
+            SQL(
+                """
+                UPDATE service_part_import_row r
+                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id
+                  FROM service_part_crossref c
+                 WHERE r.reject IS NULL AND c.normalized_code = r.ncode
+                   AND c.code_type = 'supplier' AND c.partner_id = %(supplier)s
+                   AND (c.company_id IS NULL OR c.company_id = %(company)s)
+                """,
+                supplier=supplier,
+                company=company,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                UPDATE service_part_import_row r
+                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id
+                  FROM (SELECT DISTINCT ON (normalized_code) normalized_code, product_id,
+                               product_tmpl_id
+                          FROM service_part_crossref
+                         WHERE code_type = 'oem'
+                           AND (company_id IS NULL OR company_id = %(company)s)
+                           AND normalized_code IN (SELECT noem FROM service_part_import_row
+                                                    WHERE noem IS NOT NULL)
+                         ORDER BY normalized_code, product_id) c
+                 WHERE r.reject IS NULL AND r.product_id IS NULL AND r.noem = c.normalized_code
+                """,
+                company=company,
+            )
+        )
+        # Two different codes of the file landing on one part with the same
+        # minimum quantity would fight over one price: keep the first.
+        cr.execute(
+            SQL(
+                """
+                UPDATE service_part_import_row r SET reject = 'duplicate', first_line = d.first_line
+                  FROM (SELECT line, first_value(line) OVER w AS first_line,
+                               row_number() OVER w AS rn
+                          FROM service_part_import_row
+                         WHERE reject IS NULL AND product_id IS NOT NULL
+                        WINDOW w AS (PARTITION BY product_id, min_qty ORDER BY line)) d
+                 WHERE d.line = r.line AND d.rn > 1
+                """
+            )
+        )
+        # New parts: ids drawn from the sequences so rows map to their records.
+        cr.execute(
+            SQL(
+                """
+                UPDATE service_part_import_row
+                   SET is_new = true,
+                       tmpl_id = nextval('product_template_id_seq'),
+                       product_id = nextval('product_product_id_seq')
+                 WHERE reject IS NULL AND product_id IS NULL
+                """
+            )
+        )
+        # Bulk creation of the parts themselves: create() per line would cost
+        # dozens of queries each; the ORM defaults are computed once instead.
+        tmpl_explicit = {
+            "id", "name", "type", "is_storable", "is_spare_part", "categ_id", "tracking",
+            "manufacturer_part_number", "active", "purchase_ok", "sale_ok", "default_code",
+        }  # fmt: skip
+        tmpl_defaults = self._template_defaults(
+            "product.template",
+            tmpl_explicit,
+            {
+                "name": "-",
+                "type": "consu",
+                "is_storable": True,
+                "is_spare_part": True,
+                "categ_id": self.categ_id.id,
+                "purchase_ok": True,
+                "sale_ok": True,
+            },
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO product_template (id, name, type, is_storable, is_spare_part,
+                       categ_id, manufacturer_part_number, active, purchase_ok, sale_ok, tracking,
+                       create_uid, write_uid, create_date, write_date %(extra_cols)s)
+                SELECT tmpl_id, jsonb_build_object('en_US', COALESCE(name, code)), 'consu',
+                       true, true, %(categ)s, oem, true, true, true, 'none',
+                       %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                       %(extra_vals)s
+                  FROM service_part_import_row WHERE is_new
+                """,
+                extra_cols=SQL("").join(SQL(", %s", SQL.identifier(f)) for f, _v in tmpl_defaults),
+                extra_vals=SQL("").join(SQL(", %s", v) for _f, v in tmpl_defaults),
+                categ=self.categ_id.id,
+                uid=uid,
+            )
+        )
+        product_explicit = {
+            "id", "product_tmpl_id", "active", "combination_indices", "default_code", "barcode",
+        }  # fmt: skip
+        product_defaults = self._template_defaults("product.product", product_explicit)
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO product_product (id, product_tmpl_id, active, combination_indices,
+                       create_uid, write_uid, create_date, write_date %(extra_cols)s)
+                SELECT product_id, tmpl_id, true, '', %(uid)s, %(uid)s,
+                       now() at time zone 'UTC', now() at time zone 'UTC' %(extra_vals)s
+                  FROM service_part_import_row WHERE is_new
+                """,
+                extra_cols=SQL("").join(
+                    SQL(", %s", SQL.identifier(f)) for f, _v in product_defaults
+                ),
+                extra_vals=SQL("").join(SQL(", %s", v) for _f, v in product_defaults),
+                uid=uid,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO service_part_crossref (product_id, product_tmpl_id, code, code_type,
+                       partner_id, normalized_code, company_id,
+                       create_uid, write_uid, create_date, write_date)
+                SELECT x.product_id, x.tmpl_id, x.code, x.code_type, x.partner_id, x.ncode,
+                       t.company_id, %(uid)s, %(uid)s,
+                       now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM (
+                      SELECT product_id, tmpl_id, code, 'supplier' AS code_type,
+                             %(supplier)s AS partner_id, ncode
+                        FROM service_part_import_row WHERE reject IS NULL
+                      UNION ALL
+                      SELECT product_id, tmpl_id, oem, 'oem', NULL, noem
+                        FROM service_part_import_row WHERE reject IS NULL AND noem IS NOT NULL
+                      UNION ALL
+                      SELECT product_id, tmpl_id, analog, 'analog', NULL, nanalog
+                        FROM service_part_import_row
+                       WHERE reject IS NULL AND nanalog IS NOT NULL
+                      UNION ALL
+                      SELECT product_id, tmpl_id, barcode, 'barcode', NULL, nbarcode
+                        FROM service_part_import_row
+                       WHERE reject IS NULL AND nbarcode IS NOT NULL
+                  ) x
+                  JOIN product_template t ON t.id = x.tmpl_id
+                ON CONFLICT ON CONSTRAINT service_part_crossref_crossref_unique DO NOTHING
+                """,
+                supplier=supplier,
+                uid=uid,
+            )
+        )
+        crossrefs = cr.rowcount
+        cr.execute(
+            SQL(
+                """
+                UPDATE product_supplierinfo s
+                   SET price = r.price, currency_id = r.currency_id, delay = r.delay,
+                       product_code = r.code, write_uid = %(uid)s,
+                       write_date = now() at time zone 'UTC'
+                  FROM service_part_import_row r
+                 WHERE r.reject IS NULL AND NOT r.is_new
+                   AND s.partner_id = %(supplier)s AND s.product_tmpl_id = r.tmpl_id
+                   AND s.product_id IS NULL AND s.min_qty = r.min_qty
+                   AND s.company_id = %(company)s
+                   AND (s.price, s.currency_id, s.delay, s.product_code)
+                       IS DISTINCT FROM (r.price, r.currency_id, r.delay, r.code)
+                """,
+                supplier=supplier,
+                company=company,
+                uid=uid,
+            )
+        )
+        prices_updated = cr.rowcount
+        seller_explicit = {
+            "partner_id", "product_tmpl_id", "product_id", "product_code", "price",
+            "currency_id", "min_qty", "delay", "company_id", "product_name",
+        }  # fmt: skip
+        seller_defaults = self._template_defaults("product.supplierinfo", seller_explicit)
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO product_supplierinfo (partner_id, product_tmpl_id, product_code,
+                       price, currency_id, min_qty, delay, company_id,
+                       create_uid, write_uid, create_date, write_date %(extra_cols)s)
+                SELECT %(supplier)s, r.tmpl_id, r.code, r.price, r.currency_id, r.min_qty,
+                       r.delay, %(company)s, %(uid)s, %(uid)s,
+                       now() at time zone 'UTC', now() at time zone 'UTC' %(extra_vals)s
+                  FROM service_part_import_row r
+                 WHERE r.reject IS NULL
+                   AND NOT EXISTS (
+                       SELECT 1 FROM product_supplierinfo s
+                        WHERE s.partner_id = %(supplier)s AND s.product_tmpl_id = r.tmpl_id
+                          AND s.product_id IS NULL AND s.min_qty = r.min_qty
+                          AND s.company_id = %(company)s)
+                """,
+                extra_cols=SQL("").join(
+                    SQL(", %s", SQL.identifier(f)) for f, _v in seller_defaults
+                ),
+                extra_vals=SQL("").join(SQL(", %s", v) for _f, v in seller_defaults),
+                supplier=supplier,
+                company=company,
+                uid=uid,
+            )
+        )
+        prices_created = cr.rowcount
+        cr.execute(
+            SQL(
+                """
+                SELECT count(*),
+                       count(*) FILTER (WHERE reject IS NOT NULL),
+                       count(*) FILTER (WHERE is_new),
+                       count(*) FILTER (WHERE reject IS NULL AND NOT is_new)
+                  FROM service_part_import_row
+                """
+            )
+        )
+        lines, rejected, created, matched = cr.fetchone()
+        return {
+            "line_count": lines,
+            "rejected_count": rejected,
+            "part_created_count": created,
+            "part_matched_count": matched,
+            "crossref_created_count": crossrefs,
+            "price_created_count": prices_created,
+            "price_updated_count": prices_updated,
+        }
+
+    def _rejected_report(self):
+        """CSV bytes of the rejected lines with the reason, or None."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT r.line, r.code, r.name, r.raw_price, r.raw_currency, r.reject,
+                       r.first_line
+                  FROM service_part_import_row r
+                 WHERE r.reject IS NOT NULL
+                 ORDER BY r.line
+                """
+            )
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return None
+        reasons = {
+            "empty_code": _("empty supplier code"),
+            "bad_price": _("bad price"),
+            "unknown_currency": _("unknown currency"),
+            "bad_quantity": _("bad minimum quantity or lead time"),
+        }
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([_("Line"), _("Code"), _("Name"), _("Price"), _("Currency"), _("Reason")])
+        for line, code, name, price, currency, reject, first_line in rows:
+            reason = (
+                _("duplicate of line %(line)s", line=first_line)
+                if reject == "duplicate"
+                else reasons[reject]
+            )
+            writer.writerow([line, code or "", name or "", price or "", currency or "", reason])
+        return out.getvalue().encode("utf-8")

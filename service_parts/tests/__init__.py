@@ -1,0 +1,6 @@
+from . import test_catalog
+from . import test_lookup
+from . import test_requirements
+from . import test_import
+from . import test_tour
+from . import test_security

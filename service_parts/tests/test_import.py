@@ -1,0 +1,229 @@
+import base64
+import csv
+import io
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from odoo.addons.queue_job.job import Job
+
+from .common import ServicePartsCase
+
+HEADER = ("Article", "Description", "OEM", "Price", "Currency", "MOQ", "Lead time")
+
+
+def _csv(rows, header=HEADER, delimiter=","):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return base64.b64encode(out.getvalue().encode())
+
+
+@tagged("post_install", "-at_install")
+class TestImport(ServicePartsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.known = cls._part("Known valve", "KN-1")
+        cls._crossref(cls.known, "SUP-KNOWN-1", code_type="supplier", partner=cls.supplier_rub)
+        cls.known_oem = cls._part("Known by OEM", "KN-2")
+        cls._crossref(cls.known_oem, "OEM-2222", partner=cls.manufacturer)
+        cls.rows = [
+            ["SUP-NEW-1", "New nozzle", "OEM-1111", "120,50", "RUB", "", "4"],  # line 2
+            ["SUP-NEW-2", "New sensor", "", "15.2", "EUR", "5", ""],  # line 3
+            ["sup known 1", "Known valve (supplier name)", "", "900", "", "", "2"],  # line 4
+            ["SUP-BYOEM", "Found by OEM", "oem 2222", "300", "RUB", "", ""],  # line 5
+            ["", "No code", "", "10", "RUB", "", ""],  # line 6
+            ["SUP-BADPRICE", "Bad price", "", "12abc", "RUB", "", ""],  # line 7
+            ["SUP-BADCUR", "Bad currency", "", "12", "XYZ", "", ""],  # line 8
+            ["SUP-NEW-1", "Duplicate", "", "99", "RUB", "", ""],  # line 9
+            ["SUP-NEG", "Negative price", "", "-5", "RUB", "", ""],  # line 10
+        ]
+
+    def _import(self, rows=None, file=None, file_name="catalog.csv", **vals):
+        return self.env["service.part.import"].create(
+            dict(
+                {
+                    "partner_id": self.supplier_rub.id,
+                    "file": file or _csv(self.rows if rows is None else rows),
+                    "file_name": file_name,
+                    "col_code": "Article",
+                    "col_name": "Description",
+                    "col_oem": "OEM",
+                    "col_price": "Price",
+                    "col_currency": "Currency",
+                    "col_min_qty": "MOQ",
+                    "col_delay": "Lead time",
+                    "default_currency_id": self.rub.id,
+                },
+                **vals,
+            )
+        )
+
+    def _sellers(self):
+        return self.env["product.supplierinfo"].search([("partner_id", "=", self.supplier_rub.id)])
+
+    def test_import_creates_updates_and_rejects(self):
+        imp = self._import()
+        imp._run_import()
+        self.assertEqual(imp.state, "done")
+        self.assertEqual(imp.line_count, 9)
+        self.assertEqual(imp.part_created_count, 2)
+        self.assertEqual(imp.part_matched_count, 2)
+        self.assertEqual(imp.rejected_count, 5)
+        self.assertEqual(imp.price_created_count, 4)
+
+        new = self.env["product.product"].search([("name", "=", "New nozzle")])
+        self.assertTrue(new.is_spare_part)
+        self.assertEqual(new.manufacturer_part_number, "OEM-1111")
+        self.assertEqual(
+            sorted(new.service_crossref_ids.mapped(lambda c: (c.code_type, c.normalized_code))),
+            [("oem", "OEM1111"), ("supplier", "SUPNEW1")],
+        )
+        seller = new.product_tmpl_id.seller_ids
+        self.assertEqual((seller.price, seller.currency_id, seller.delay), (120.5, self.rub, 4))
+        sensor = self.env["product.product"].search([("name", "=", "New sensor")])
+        seller = sensor.product_tmpl_id.seller_ids
+        self.assertEqual((seller.price, seller.currency_id, seller.min_qty), (15.2, self.eur, 5))
+        # The known part keeps its name and gets the price in the default currency.
+        self.assertEqual(self.known.name, "Known valve")
+        self.assertEqual(self.known.product_tmpl_id.seller_ids.price, 900)
+        self.assertEqual(self.known.product_tmpl_id.seller_ids.currency_id, self.rub)
+        # Found by its OEM number: no new part, the supplier number is added.
+        self.assertIn("SUPBYOEM", self.known_oem.service_crossref_ids.mapped("normalized_code"))
+        # New parts work through the ORM and the lookup at once.
+        self.assertEqual(new.display_name, "New nozzle")
+        results = self.env["product.product"].service_parts_lookup("sup-new-1")
+        self.assertEqual(results[0]["product_id"], new.id)
+        self.assertEqual(results[0]["offer"]["partner_id"], self.supplier_rub.id)
+
+        report = base64.b64decode(imp.report_file).decode()
+        rows = list(csv.reader(io.StringIO(report)))
+        reasons = {int(row[0]): row[5] for row in rows[1:]}
+        self.assertEqual(
+            reasons,
+            {
+                6: "empty supplier code",
+                7: "bad price",
+                8: "unknown currency",
+                9: "duplicate of line 2",
+                10: "bad price",
+            },
+        )
+        self.assertIn("rejected_lines", imp.report_file_name)
+
+    def test_reimport_is_idempotent(self):
+        self._import()._run_import()
+        parts = self.env["product.product"].search_count([])
+        crossrefs = self.env["service.part.crossref"].search_count([])
+        sellers = self._sellers().read(["price", "currency_id", "delay", "min_qty"])
+        again = self._import()
+        again._run_import()
+        self.assertEqual(again.part_created_count, 0)
+        self.assertEqual(again.crossref_created_count, 0)
+        self.assertEqual(again.price_created_count, 0)
+        self.assertEqual(again.price_updated_count, 0)
+        self.assertEqual(self.env["product.product"].search_count([]), parts)
+        self.assertEqual(self.env["service.part.crossref"].search_count([]), crossrefs)
+        self.assertEqual(
+            self._sellers().read(["price", "currency_id", "delay", "min_qty"]), sellers
+        )
+        # A new price updates the existing line, nothing else.
+        rows = [list(row) for row in self.rows]
+        rows[0][3] = "130"
+        changed = self._import(rows)
+        changed._run_import()
+        self.assertEqual(changed.price_updated_count, 1)
+        self.assertEqual(changed.price_created_count, 0)
+        nozzle = self.env["product.product"].search([("name", "=", "New nozzle")])
+        self.assertEqual(nozzle.product_tmpl_id.seller_ids.price, 130)
+
+    def test_query_count_independent_of_lines(self):
+        # Warm the caches (defaults, precision, groups) that a first run fills.
+        self._import([["W-1", "Warm", "", "1", "RUB", "", ""]])._run_import()
+        small = self._import(
+            [["Q-%s" % i, "Part %s" % i, "", "10", "RUB", "", ""] for i in range(5)]
+        )
+        small._run_import()
+        big = self._import(
+            [["Q-%s" % i, "Part %s" % i, "", "10", "RUB", "", ""] for i in range(5, 505)]
+        )
+        big._run_import()
+        self.assertEqual(big.part_created_count, 500)
+        self.assertEqual(big.query_count, small.query_count)
+        self.assertLess(big.query_count, 40)
+
+    def test_xlsx(self):
+        import openpyxl  # noqa: PLC0415
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(HEADER)
+        sheet.append(["X-1", "Spreadsheet part", "OEM-X1", 42.5, "EUR", 2, 6])
+        sheet.append(["X-2", "Bad", None, "n/a", "EUR", None, None])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        imp = self._import(file=base64.b64encode(buffer.getvalue()), file_name="catalog.xlsx")
+        imp._run_import()
+        self.assertEqual((imp.part_created_count, imp.rejected_count), (1, 1))
+        part = self.env["product.product"].search([("name", "=", "Spreadsheet part")])
+        seller = part.product_tmpl_id.seller_ids
+        self.assertEqual(
+            (seller.price, seller.currency_id, seller.min_qty, seller.delay), (42.5, self.eur, 2, 6)
+        )
+
+    def test_mapping_remembered_and_job_queued(self):
+        imp = self._import(
+            [["J-1", "Queued part", "", "10", "RUB", "", ""]], delimiter=",", file_name="a.csv"
+        )
+        imp.with_user(self.service_manager).action_start()
+        self.assertEqual(imp.state, "queued")
+        job_record = self.env["queue.job"].search([("uuid", "=", imp.job_uuid)])
+        self.assertEqual(job_record.method_name, "_run_import_job")
+        self.assertEqual(job_record.state, "pending")
+        self.assertEqual(imp.progress_step, "Waiting")
+        Job.load(self.env, imp.job_uuid).perform()
+        self.assertEqual(imp.state, "done")
+        self.assertEqual(imp.progress, 100)
+        self.assertEqual(imp.part_created_count, 1)
+        mapping = self.env["service.part.import.mapping"].search(
+            [("partner_id", "=", self.supplier_rub.id)]
+        )
+        self.assertEqual((mapping.col_code, mapping.col_price), ("Article", "Price"))
+        # The next import of this supplier's file starts with the mapping.
+        form = Form(self.env["service.part.import"].with_user(self.service_manager))
+        form.partner_id = self.supplier_rub
+        self.assertEqual(form.col_code, "Article")
+        self.assertEqual(form.col_delay, "Lead time")
+
+    def test_columns_detected_from_header(self):
+        form = Form(self.env["service.part.import"])
+        form.partner_id = self.supplier_eur
+        form.file = _csv([], header=["Артикул", "Наименование", "Цена", "Валюта"], delimiter=";")
+        form.delimiter = ";"
+        self.assertEqual(form.header_preview, "Артикул, Наименование, Цена, Валюта")
+        self.assertEqual(
+            (form.col_code, form.col_name, form.col_price, form.col_currency),
+            ("Артикул", "Наименование", "Цена", "Валюта"),
+        )
+
+    def test_bad_files(self):
+        imp = self._import(col_price="Prix")
+        with self.assertRaisesRegex(UserError, "not in the file: Prix"), self.cr.savepoint():
+            imp._run_import()
+        empty = self._import(file=base64.b64encode(b"\n"))
+        with self.assertRaisesRegex(UserError, "The file is empty"), self.cr.savepoint():
+            empty._run_import()
+        header_only = self._import([])
+        with self.assertRaisesRegex(UserError, "no lines below its header"), self.cr.savepoint():
+            header_only._run_import()
+        # In the job, a refusal marks the import failed, nothing half-written.
+        parts = self.env["product.product"].search_count([])
+        imp._run_import_job()
+        self.assertEqual(imp.state, "failed")
+        self.assertIn("Prix", imp.error)
+        self.assertEqual(self.env["product.product"].search_count([]), parts)
+        bad_xlsx = self._import(file=base64.b64encode(b"not a zip"), file_name="x.xlsx")
+        with self.assertRaisesRegex(UserError, "not a readable XLSX"), self.cr.savepoint():
+            bad_xlsx._run_import()

@@ -1,0 +1,51 @@
+"""Helpers shared by the catalog models, the lookup and the bulk import."""
+
+import re
+
+# Letters and digits of any script: "ab-12/c" and "AB 12C" are the same number.
+_NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+
+# Same rule in SQL, for the bulk import (PostgreSQL's [:alnum:] follows the
+# database locale like Python's str.isalnum follows Unicode).
+SQL_NORMALIZE = "upper(regexp_replace({col}, '[^[:alnum:]]+', '', 'g'))"
+
+MAX_QUERY_LENGTH = 10000
+
+
+def normalize_code(code):
+    """Upper-case letters and digits only; '' for nothing usable."""
+    if not code:
+        return ""
+    return _NOT_ALNUM.sub("", code).upper()
+
+
+def fill_product_pair(vals_list, env, product_field, template_field):
+    """Let callers give either the variant or the template: fill the other.
+
+    Catalog rows are edited from the product template form (one2many on the
+    template) and created by RPC clients or the import with the variant.
+    """
+    missing_tmpl = {
+        vals[product_field]
+        for vals in vals_list
+        if vals.get(product_field) and not vals.get(template_field)
+    }
+    missing_product = {
+        vals[template_field]
+        for vals in vals_list
+        if vals.get(template_field) and not vals.get(product_field)
+    }
+    tmpl_of = {}
+    if missing_tmpl:
+        products = env["product.product"].browse(missing_tmpl)
+        tmpl_of = {product.id: product.product_tmpl_id.id for product in products}
+    variant_of = {}
+    if missing_product:
+        templates = env["product.template"].with_context(active_test=False).browse(missing_product)
+        variant_of = {tmpl.id: tmpl.product_variant_ids[:1].id for tmpl in templates}
+    for vals in vals_list:
+        if vals.get(product_field) and not vals.get(template_field):
+            vals[template_field] = tmpl_of[vals[product_field]]
+        elif vals.get(template_field) and not vals.get(product_field):
+            vals[product_field] = variant_of[vals[template_field]]
+    return vals_list

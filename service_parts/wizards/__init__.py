@@ -1,0 +1,1 @@
+from . import service_part_reorder_wizard
