@@ -151,7 +151,7 @@ class StockLot(models.Model):
         if not units:
             return False
         contracts = units._service_active_contracts(date)
-        return next((c for c in contracts.values() if c.cover_labour or c.cover_parts), False)
+        return next((c for c in contracts.values() if c.cover_labour and c.cover_parts), False)
 
     def action_service_warranty_status(self):
         """Show this serial's warranty status in a notification."""

@@ -15,15 +15,16 @@ class ProductTemplate(models.Model):
 
     @api.depends("is_equipment")
     def _compute_service_equipment_count(self):
-        counts = dict(
-            self.env["service.equipment"]._read_group(
-                [("product_id.product_tmpl_id", "in", self.ids)],
-                ["product_tmpl_id"],
-                ["__count"],
-            )
+        counts = self.env["service.equipment"]._read_group(
+            [("product_id.product_tmpl_id", "in", self.ids)], ["product_id"], ["__count"]
         )
+        by_template = {}
+        for product, count in counts:
+            by_template[product.product_tmpl_id] = (
+                by_template.get(product.product_tmpl_id, 0) + count
+            )
         for template in self:
-            template.service_equipment_count = counts.get(template._origin, 0)
+            template.service_equipment_count = by_template.get(template._origin, 0)
 
     @api.onchange("is_equipment")
     def _onchange_is_equipment(self):

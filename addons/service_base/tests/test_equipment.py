@@ -162,3 +162,18 @@ class TestDemoData(ServiceBaseCase):
         boiler = self.env.ref("service_base.product_boiler_vx200_product")
         self.assertTrue(smirnov._service_can_repair(boiler))
         self.assertEqual(len(self.env.ref("service_base.team_moscow").member_ids), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestEquipmentModel(ServiceBaseCase):
+    def test_equipment_model_form_counts_installed_units(self):
+        self.env["service.equipment"].create(
+            {"product_id": self.model.id, "lot_id": self._lot("SB-COUNT-1").id}
+        )
+        self.env["service.equipment"].create(
+            {"product_id": self.model.id, "lot_id": self._lot("SB-COUNT-2").id}
+        )
+        with Form(self.model.product_tmpl_id) as form:
+            self.assertEqual(form.service_equipment_count, 2)
+        action = self.model.product_tmpl_id.action_view_service_equipment()
+        self.assertEqual(self.env["service.equipment"].search_count(action["domain"]), 2)
