@@ -6,7 +6,6 @@ from . import service_deal_document
 from . import account_move
 from . import crm_lead
 from . import sale_order
-from . import service_equipment_contract
 
 # Warranty
 from . import service_warranty_policy

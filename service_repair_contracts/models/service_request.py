@@ -10,7 +10,6 @@ class ServiceRequest(models.Model):
 
     contract_id = fields.Many2one(
         "service.contract",
-        string="Contract",
         compute="_compute_contract_id",
         store=True,
         readonly=False,

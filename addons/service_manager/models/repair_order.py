@@ -5,6 +5,9 @@ from odoo.exceptions import UserError
 class RepairOrder(models.Model):
     _inherit = "repair.order"
 
+    service_labour_hours = fields.Float(
+        string="Labour Hours", help="Hours the technicians spent on this repair."
+    )
     service_qc_check_ids = fields.One2many("service.qc.check", "repair_id", string="Quality Checks")
     service_qc_state = fields.Selection(
         [

@@ -7,7 +7,7 @@ LOW_RATING = 2
 
 
 class ServiceRequest(models.Model):
-    _inherit = "service.request"
+    _inherit = ["service.request", "service.meeting.mixin"]
 
     is_rework = fields.Boolean(
         string="Rework",
@@ -111,9 +111,7 @@ class ServiceRequest(models.Model):
             if previous != request.rework_repair_id:
                 by_repair[previous] |= request
         for previous, requests in by_repair.items():
-            super(ServiceRequest, requests).write(
-                {"is_rework": bool(previous), "rework_repair_id": previous.id}
-            )
+            requests.write({"is_rework": bool(previous), "rework_repair_id": previous.id})
 
     @api.depends("date_closed", "date_deadline", "date_assigned", "date_response_deadline")
     def _compute_resolution_kpis(self):
@@ -169,4 +167,84 @@ class ServiceRequest(models.Model):
                 summary=_("Low rating (%(rate)s/5): call the customer back", rate=int(rate)),
                 note=feedback or False,
                 user_id=responsible.id,
+            )
+
+    service_revenue = fields.Monetary(
+        string="Revenue Invoiced",
+        compute="_compute_service_profitability",
+        help="Untaxed total of the posted customer invoices (less credit notes) of the "
+        "quotations of this request's repairs.",
+    )
+    service_parts_cost = fields.Monetary(
+        string="Parts Cost",
+        compute="_compute_service_profitability",
+        help="Parts consumed by the repairs, valued at the cost of their stock moves.",
+    )
+    service_labour_cost = fields.Monetary(
+        string="Labour Cost",
+        compute="_compute_service_profitability",
+        help="Labour hours of the repairs times the company's labour rate.",
+    )
+    service_margin = fields.Monetary(string="Margin", compute="_compute_service_profitability")
+
+    @api.depends("repair_ids")
+    def _compute_service_profitability(self):
+        """A handful of aggregate queries for the whole batch, whatever its size.
+
+        Costs and revenue are read with sudo: service staff see the figures
+        of the requests they may read, not the journal items behind them.
+        """
+        repairs = (
+            self.env["repair.order"]
+            .sudo()
+            .search_fetch(
+                [("request_id", "in", self.ids)],
+                ["request_id", "sale_order_id", "service_labour_hours", "company_id"],
+            )
+        )
+        request_of_repair = {r.id: r.request_id.id for r in repairs}
+        request_of_order = {r.sale_order_id.id: r.request_id.id for r in repairs if r.sale_order_id}
+        parts = defaultdict(float)
+        layers = (
+            self.env["stock.valuation.layer"]
+            .sudo()
+            ._read_group(
+                [("stock_move_id.repair_id", "in", repairs.ids)], ["stock_move_id"], ["value:sum"]
+            )
+        )
+        for move, value in layers:
+            # consumption layers are negative: a cost is their opposite
+            parts[request_of_repair.get(move.repair_id.id)] -= value
+        labour = defaultdict(float)
+        for repair in repairs:
+            labour[repair.request_id.id] += (
+                repair.service_labour_hours * repair.company_id.service_labour_rate
+            )
+        revenue = defaultdict(float)
+        if request_of_order:
+            lines = (
+                self.env["account.move.line"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("sale_line_ids.order_id", "in", list(request_of_order)),
+                        ("move_id.state", "=", "posted"),
+                        ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+                        ("display_type", "=", "product"),
+                    ],
+                    ["balance", "sale_line_ids"],
+                )
+            )
+            for line in lines:
+                order = line.sale_line_ids.order_id[:1]
+                revenue[request_of_order.get(order.id)] -= line.balance
+        for request in self:
+            request.service_revenue = revenue.get(request.id, 0.0)
+            request.service_parts_cost = parts.get(request.id, 0.0)
+            request.service_labour_cost = labour.get(request.id, 0.0)
+            request.service_margin = (
+                request.service_revenue
+                - request.service_parts_cost
+                - request.service_labour_cost
+                - request.service_center_cost
             )

@@ -156,7 +156,7 @@ class TestRequestKpis(TransactionCase):
         event = (
             self.env["calendar.event"]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "start": fields.Datetime.now() + timedelta(days=1),

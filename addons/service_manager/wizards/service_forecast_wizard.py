@@ -13,7 +13,7 @@ class ServiceForecastWizard(models.TransientModel):
     _name = "service.forecast.wizard"
     _description = "Service Workload Forecast"
 
-    team_id = fields.Many2one("service.team", string="Team")
+    team_id = fields.Many2one("service.team")
     history_weeks = fields.Integer(default=104, required=True)
     horizon = fields.Integer(string="Weeks Ahead", default=12, required=True)
     line_ids = fields.One2many("service.forecast.wizard.line", "wizard_id", string="Forecast")
@@ -137,5 +137,5 @@ class ServiceForecastWizardLine(models.TransientModel):
 
     wizard_id = fields.Many2one("service.forecast.wizard", required=True, ondelete="cascade")
     week_start = fields.Date(string="Week", required=True)
-    request_type = fields.Selection(REQUEST_TYPES, string="Request Type")
+    request_type = fields.Selection(REQUEST_TYPES)
     forecast = fields.Float(string="Forecast Requests", digits=(16, 1))

@@ -1,0 +1,5 @@
+from odoo import models
+
+
+class ServiceWarrantyClaim(models.Model):
+    _inherit = ["service.warranty.claim", "service.meeting.mixin"]
