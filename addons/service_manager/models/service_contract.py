@@ -4,6 +4,7 @@ from odoo import fields, models
 
 
 class ServiceContract(models.Model):
+    _name = "service.contract"
     _inherit = ["service.contract", "service.meeting.mixin"]
 
     service_revenue = fields.Monetary(

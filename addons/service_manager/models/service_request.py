@@ -7,6 +7,7 @@ LOW_RATING = 2
 
 
 class ServiceRequest(models.Model):
+    _name = "service.request"
     _inherit = ["service.request", "service.meeting.mixin"]
 
     is_rework = fields.Boolean(
