@@ -1,2 +1,3 @@
+from . import sale_order_line
 from . import service_contract
 from . import service_request

@@ -50,3 +50,29 @@ class TestRequestUnderContract(ServiceContractCase):
         action = request.action_create_repair()
         repair = self.env["repair.order"].browse(action["res_id"])
         self.assertTrue(repair.under_warranty)
+
+    def test_repair_quotation_follows_the_coverage(self):
+        part = self.env["product.product"].create(
+            {"name": "Burner nozzle", "is_storable": True, "list_price": 1400.0}
+        )
+        labour = self.env["product.product"].create(
+            {"name": "Repair labour, hour", "type": "service", "list_price": 2000.0}
+        )
+        self.contract.write({"cover_labour": True, "cover_parts": False})
+        request = self._request(self.unit)
+        repair = self.env["repair.order"].browse(request.action_create_repair()["res_id"])
+        self.assertFalse(repair.under_warranty, "labour only: not a free repair")
+        repair.move_ids = [
+            (0, 0, {"product_id": part.id, "product_uom_qty": 1, "repair_line_type": "add"})
+        ]
+        repair.action_create_sale_order()
+        order = repair.sale_order_id
+        order.order_line = [(0, 0, {"product_id": labour.id, "product_uom_qty": 2})]
+        prices = {line.product_id: line.price_unit for line in order.order_line}
+        self.assertEqual(prices[part], 1400.0, "parts are not covered: charged")
+        self.assertEqual(prices[labour], 0.0, "labour is covered: free")
+
+        self.contract.cover_parts = True
+        other = self._request(self.unit)
+        repair = self.env["repair.order"].browse(other.action_create_repair()["res_id"])
+        self.assertTrue(repair.under_warranty, "labour and parts covered: a free repair")
