@@ -54,7 +54,7 @@ class ServiceRequest(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # The dashboard's windows ("closed in the last 90 days", "opened in
         # the last 90 days") read a small slice of a large table.
         create_index(self.env.cr, "service_request_create_date_index", self._table, ["create_date"])
