@@ -59,6 +59,7 @@ class ServiceRequest(models.Model):
         # the last 90 days") read a small slice of a large table.
         create_index(self.env.cr, "service_request_create_date_index", self._table, ["create_date"])
         create_index(self.env.cr, "service_request_date_closed_index", self._table, ["date_closed"])
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
