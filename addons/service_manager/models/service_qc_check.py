@@ -30,11 +30,18 @@ class ServiceQcCheck(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         checks = super().create(vals_list)
-        for check in checks:
-            check.line_ids = [
-                (0, 0, {"name": item.name, "mandatory": item.mandatory, "sequence": item.sequence})
+        self.env["service.qc.check.line"].create(
+            [
+                {
+                    "check_id": check.id,
+                    "name": item.name,
+                    "mandatory": item.mandatory,
+                    "sequence": item.sequence,
+                }
+                for check in checks
                 for item in check.template_id.item_ids
             ]
+        )
         return checks
 
     def action_pass(self):
