@@ -456,45 +456,18 @@ class ServiceRequest(models.Model):
 
     def _service_transfer(self, picking_type, source, destination, partner, lot):
         """Create, confirm and validate a one-serial transfer for this request."""
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "partner_id": partner.id,
-                "origin": self.name,
-                "service_request_id": self.id,
-                "company_id": self.company_id.id,
-                "move_ids": [
-                    fields.Command.create(
-                        {
-                            "name": lot.product_id.display_name,
-                            "product_id": lot.product_id.id,
-                            "product_uom_qty": 1,
-                            "product_uom": lot.product_id.uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
+        picking = self.env["stock.picking"]._service_create_unit_transfer(
+            lot.product_id,
+            lot,
+            picking_type,
+            source,
+            destination,
+            partner,
+            self.name,
+            service_request_id=self.id,
+            company_id=self.company_id.id,
         )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": move.id,
-                "picking_id": picking.id,
-                "product_id": lot.product_id.id,
-                "lot_id": lot.id,
-                "quantity": 1,
-                "product_uom_id": lot.product_id.uom_id.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-            }
-        )
-        move.picked = True
+        picking.move_ids.picked = True
         picking.with_context(skip_backorder=True, skip_sms=True).button_validate()
         if picking.state != "done":
             raise UserError(_("Transfer %(picking)s could not be validated.", picking=picking.name))

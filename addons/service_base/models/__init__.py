@@ -7,3 +7,4 @@ from . import service_equipment
 from . import service_skill
 from . import service_team
 from . import stock_lot
+from . import stock_picking

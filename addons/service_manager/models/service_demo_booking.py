@@ -206,42 +206,12 @@ class ServiceDemoBooking(models.Model):
         stock = warehouse.lot_stock_id
         picking_type = warehouse.out_type_id if outgoing else warehouse.in_type_id
         source, dest = (stock, customers) if outgoing else (customers, stock)
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": self.partner_id.id,
-                "location_id": source.id,
-                "location_dest_id": dest.id,
-                "origin": self.name,
-                "move_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": unit.display_name,
-                            "product_id": unit.product_id.id,
-                            "product_uom_qty": 1,
-                            "product_uom": unit.product_id.uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": dest.id,
-                        },
-                    )
-                ],
-            }
+        return self.env["stock.picking"]._service_create_unit_transfer(
+            unit.product_id,
+            unit.lot_id,
+            picking_type,
+            source,
+            dest,
+            self.partner_id,
+            self.name,
         )
-        picking.action_confirm()
-        if unit.lot_id:
-            move = picking.move_ids
-            move.move_line_ids.unlink()
-            self.env["stock.move.line"].create(
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": unit.product_id.id,
-                    "lot_id": unit.lot_id.id,
-                    "quantity": 1,
-                    "location_id": source.id,
-                    "location_dest_id": dest.id,
-                }
-            )
-        return picking
