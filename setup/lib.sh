@@ -111,6 +111,12 @@ site_addons_dir() {
     "$PY" -c "import sysconfig, os; print(os.path.join(sysconfig.get_paths()['purelib'], 'odoo', 'addons'))"
 }
 
+# A free TCP port on 127.0.0.1: several test runs (clones, CI beside a
+# developer's run) each start their own HTTP server for the browser tours.
+free_port() {
+    "$PY" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
+}
+
 write_odoo_config() {
     # $1: path of the config file, $2: database name
     local conf=$1 db=$2
@@ -127,6 +133,7 @@ admin_passwd = admin
 list_db = False
 without_demo = False
 http_interface = 127.0.0.1
+http_port = ${SD_HTTP_PORT:-$(free_port)}
 max_cron_threads = 0
 CONF
 }
