@@ -13,13 +13,18 @@ class StockMove(models.Model):
         return moves
 
     def _service_warranty_deliveries(self):
-        """The done moves of serial-tracked products from the company to a customer."""
+        """The done moves of serial-tracked products from the company to a customer.
+
+        Service transfers of a unit (a demonstration, a loan, a service centre)
+        are no sale: the unit stays the company's, or its owner's.
+        """
         return self.filtered(
             lambda m: (
                 m.state == "done"
                 and m.location_dest_id.usage == "customer"
                 and m.location_id.usage != "customer"
                 and m.product_id.tracking != "none"
+                and not m.picking_id.service_unit_transfer
             )
         )
 

@@ -75,6 +75,30 @@ class TestWarrantyRegistration(WarrantyCase):
         self._receive(lots)
         self.assertFalse(any(lots.mapped("service_warranty_start")))
 
+    def test_service_transfer_of_a_unit_is_no_sale(self):
+        """A demo or loaner unit lent to a customer (a service transfer of a unit)
+        starts no warranty; the unit's later sale does."""
+        lot = self._lots("LENT", 1)
+        self._receive(lot)
+        Picking = self.env["stock.picking"]
+        transfers = [
+            (self.warehouse.out_type_id, self.stock, self.customer_location),
+            (self.warehouse.in_type_id, self.customer_location, self.stock),
+        ]
+        for picking_type, source, destination in transfers:
+            picking = Picking._service_create_unit_transfer(
+                self.model, lot, picking_type, source, destination, self.customer_contact, "Demo"
+            )
+            self.assertTrue(picking.service_unit_transfer)
+            picking.move_ids.picked = True
+            picking.button_validate()
+            self.assertEqual(picking.state, "done")
+            self.assertFalse(lot.service_warranty_start)
+            self.assertFalse(lot.service_warranty_partner_id)
+        self._deliver(lot, self.other_customer)
+        self.assertEqual(lot.service_warranty_start, fields.Date.context_today(lot))
+        self.assertEqual(lot.service_warranty_partner_id, self.other_customer)
+
     def _registration_queries(self, count):
         lots = self._lots(f"QC{count}", count)
         self._receive(lots)

@@ -4,6 +4,14 @@ from odoo import api, fields, models
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    service_unit_transfer = fields.Boolean(
+        string="Service Transfer of a Unit",
+        readonly=True,
+        copy=False,
+        help="The unit moves for service (a demonstration, a loan, a service centre) "
+        "and stays with its owner: the transfer is not a sale.",
+    )
+
     @api.model
     def _service_create_unit_transfer(
         self, product, lot, picking_type, source, destination, partner, origin, **vals
@@ -12,7 +20,8 @@ class StockPicking(models.Model):
         the move line (when given), ready to validate; return the picking.
 
         ``vals`` adds picking values, e.g. a link to the service document that
-        moves the unit.
+        moves the unit. The transfer is marked as a service transfer: whatever
+        its destination, the unit does not change owner (no warranty starts).
         """
         picking = self.create(
             {
@@ -21,6 +30,7 @@ class StockPicking(models.Model):
                 "location_dest_id": destination.id,
                 "partner_id": partner.id,
                 "origin": origin,
+                "service_unit_transfer": True,
                 "move_ids": [
                     fields.Command.create(
                         {
