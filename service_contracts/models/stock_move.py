@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import _, fields, models
 from odoo.tools import SQL
 
 
@@ -10,6 +10,7 @@ class StockMove(models.Model):
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         moves._service_warranty_register()
+        moves._service_warranty_replace_units()
         return moves
 
     def _service_warranty_deliveries(self):
@@ -142,6 +143,34 @@ class StockMove(models.Model):
                 "service_supplier_warranty_end",
             ]
         )
+
+    def _service_warranty_replace_units(self):
+        """The replacement delivered under a warranty claim takes the faulty unit's
+        place: the customer's unit carries the new serial from now on, with its
+        owner, site, contracts and history."""
+        # sudo: the storekeeper validating the replacement may not read claims
+        # or units; only the claim's own unit takes the serial just delivered.
+        for move in self._service_warranty_deliveries().sudo():
+            claim = move.picking_id.service_warranty_claim_id
+            unit = claim.equipment_id
+            lot = move.move_line_ids.lot_id[:1]
+            if (
+                not unit
+                or move.picking_id != claim.replacement_picking_id
+                or not lot
+                or unit.lot_id == lot
+            ):
+                continue
+            old_lot = unit.lot_id
+            unit.lot_id = lot
+            note = _(
+                "Serial number %(old)s replaced by %(new)s under warranty claim %(claim)s.",
+                old=old_lot.name or "-",
+                new=lot.name,
+                claim=claim.name,
+            )
+            unit.message_post(body=note)
+            claim.message_post(body=note)
 
     def _service_warranty_start_date(self, policy):
         """The date the warranty clock starts for what this move delivers."""

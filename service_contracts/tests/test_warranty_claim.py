@@ -164,6 +164,31 @@ class TestWarrantyClaim(WarrantyCase):
         self.assertEqual(self.spare[0].service_warranty_end, faulty.service_warranty_end)
         self.assertEqual(self.spare[0].service_warranty_partner_id, self.customer)
 
+    def test_replacement_serial_takes_over_the_unit(self):
+        faulty, spare = self.sold[1], self.spare[1]
+        unit = self.env["service.equipment"].create(
+            {"product_id": self.model.id, "lot_id": faulty.id, "partner_id": self.customer.id}
+        )
+        claim = self._claim(faulty)
+        self.assertEqual(claim.equipment_id, unit)
+        self._decide(claim, "replace", replacement_lot_id=spare)
+        storekeeper = new_test_user(
+            self.env, login="wc_storekeeper2", groups="stock.group_stock_user"
+        )
+        claim.return_picking_id.with_user(storekeeper).move_ids.picked = True
+        claim.return_picking_id.with_user(storekeeper).button_validate()
+        self.assertEqual(unit.lot_id, faulty, "the unit changes serial when the new one arrives")
+        claim.replacement_picking_id.with_user(storekeeper).move_ids.picked = True
+        claim.replacement_picking_id.with_user(storekeeper).button_validate()
+        self.assertEqual(unit.lot_id, spare)
+        self.assertEqual(unit.partner_id, self.customer)
+        self.assertEqual(claim.lot_id, faulty, "the claim keeps the faulty serial")
+        note = f"Serial number {faulty.name} replaced by {spare.name} under warranty claim"
+        self.assertTrue(unit.message_ids.filtered(lambda m: note in m.body))
+        self.assertEqual(
+            self.env["stock.lot"].service_warranty_status(spare.name)["equipment_id"], unit.id
+        )
+
     def test_replace_restarts_warranty(self):
         self.policy.replacement_warranty = "restart"
         faulty = self.sold[3]
