@@ -1,3 +1,4 @@
 from . import sale_order_line
 from . import service_contract
 from . import service_request
+from . import service_warranty_claim

@@ -1,1 +1,2 @@
 from . import test_request_contract
+from . import test_warranty_claim_repair
