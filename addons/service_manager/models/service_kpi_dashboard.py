@@ -314,15 +314,17 @@ class ServiceKpiDashboard(models.AbstractModel):
 
     @api.model
     def _kpi_satisfaction(self):
+        Request = self.env["service.request"]
         Rating = self.env["rating.rating"]
-        domain = [
-            ("res_model", "=", "service.request"),
-            ("consumed", "=", True),
-            ("rating", ">", 0),
-            ("write_date", ">=", self._since()),
-        ]
+        rated = [("consumed", "=", True), ("rating", ">", 0), ("write_date", ">=", self._since())]
+        # Ratings have no company: only those of the requests this manager may
+        # read count (_search applies the requests' multi-company rule).
+        domain = rated + [("res_model", "=", Request._name), ("res_id", "in", Request._search([]))]
         [(average, count)] = Rating._read_group(domain, [], ["rating:avg", "__count"])
         satisfied = Rating.search_count(domain + [("rating", ">=", 4)])
+        # The records behind the figures: the rated requests, which the client
+        # lists under the same rules.
+        rated_domain = [("rating_ids", "any", rated)]
         section = _("Satisfaction (last 90 days)")
         return [
             self._kpi(
@@ -330,7 +332,11 @@ class ServiceKpiDashboard(models.AbstractModel):
                 _("Satisfied customers (CSAT)"),
                 self._ratio(satisfied, count),
                 section,
-                self._records_action(_("Ratings"), Rating._name, domain),
+                self._records_action(
+                    _("Requests rated 4 or 5"),
+                    Request._name,
+                    [("rating_ids", "any", rated + [("rating", ">=", 4)])],
+                ),
                 unit="%",
                 help_text=_("Share of ratings of 4 or 5 out of 5."),
             ),
@@ -339,7 +345,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 _("Average rating (of 5)"),
                 average if count else None,
                 section,
-                self._records_action(_("Ratings"), Rating._name, domain),
+                self._records_action(_("Rated requests"), Request._name, rated_domain),
                 precision=1,
             ),
         ]

@@ -92,6 +92,36 @@ class TestRequestKpis(TransactionCase):
         happy.rating_apply(5, token=happy._rating_get_access_token())
         self.assertFalse(happy.activity_ids.filtered(lambda a: "Low rating" in (a.summary or "")))
 
+    def test_satisfaction_counts_only_the_current_companies(self):
+        happy = self._request()
+        happy.rating_apply(5, token=happy._rating_get_access_token())
+        other_company = self.env["res.company"].create({"name": "KPI Other Co"})
+        elsewhere = self.env["service.request"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": other_company.id,
+                "description": "Another company's request",
+            }
+        )
+        elsewhere.rating_apply(1, token=elsewhere._rating_get_access_token())
+        self.env.flush_all()
+
+        dashboard = self.env["service.kpi.dashboard"].with_user(self.manager)
+        kpis = {k["key"]: k for k in dashboard.get_kpis()}
+        self.assertEqual(kpis["csat"]["value"], 100.0)
+        self.assertEqual(kpis["rating_avg"]["value"], 5.0)
+        for key in ("csat", "rating_avg"):
+            action = kpis[key]["action"]
+            self.assertEqual(
+                self.env[action["res_model"]].with_user(self.manager).search(action["domain"]),
+                happy,
+            )
+        self.manager.company_ids |= other_company
+        both = dashboard.with_context(allowed_company_ids=(self.env.company | other_company).ids)
+        kpis = {k["key"]: k for k in both.get_kpis()}
+        self.assertEqual(kpis["csat"]["value"], 50.0)
+        self.assertEqual(kpis["rating_avg"]["value"], 3.0)
+
     def test_dashboard_figures_match_hand_counts(self):
         now = fields.Datetime.now()
         on_time = self._request()
