@@ -3,16 +3,23 @@
 Copies a suite template into its own database, clones a demo request and a
 demo repair in bulk SQL into ``--requests`` requests (spread over two years,
 a realistic mix of types, stages, deadlines, ratings-free) and ``--repairs``
-repair orders, then times every KPI of ``service.kpi.dashboard`` (each in a
-fresh ORM cache, as an RPC call would run) and the whole ``get_kpis()`` call,
-with the SQL query count of each. Prints one JSON object:
+repair orders, commits them and lets ``VACUUM ANALYZE`` do what autovacuum
+does on a live table (``--no-vacuum`` measures the freshly loaded table
+instead), then times every KPI of ``service.kpi.dashboard`` (each in a fresh
+ORM cache, as an RPC call would run) and the whole ``get_kpis()`` call, with
+the SQL query count of each and the time of its slowest single query. Prints
+one JSON object, with the load average before and after the measures:
 
-    ~/.cache/service-desk/venv/bin/python bench/bench_kpi.py \\
+    nice -n 10 ~/.cache/service-desk/venv/bin/python bench/bench_kpi.py \\
         --template sd_suite_<hash> --requests 1000000 --repairs 300000
+
+``--keep`` keeps the filled database; ``--reuse`` measures it again without
+filling (e.g. after changing an index).
 """
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -26,12 +33,17 @@ from bench_warranty import odoo_env, psql
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="sd_bench_kpi")
-    parser.add_argument("--template", required=True, help="a suite template database")
+    parser.add_argument("--template", help="a suite template database (unless --reuse)")
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--repairs", type=int, default=300_000)
     parser.add_argument("--samples", type=int, default=20, help="timed runs of each KPI")
-    parser.add_argument("--keep", action="store_true")
-    return parser.parse_args()
+    parser.add_argument("--keep", action="store_true", help="keep the filled database")
+    parser.add_argument("--reuse", action="store_true", help="measure --db as it is, no fill")
+    parser.add_argument("--no-vacuum", action="store_true", help="measure before any VACUUM")
+    args = parser.parse_args()
+    if not args.reuse and not args.template:
+        parser.error("--template is required unless --reuse")
+    return args
 
 
 def clone_rows(cr, table, source_id, count, overrides):
@@ -106,51 +118,83 @@ def fill(env, requests, repairs):
                 "request_id": "NULL",
             },
         )
-    cr.execute("ANALYZE service_request")
-    cr.execute("ANALYZE repair_order")
     env.invalidate_all()
     return round(time.perf_counter() - start, 1)
 
 
+def percentile(values, share):
+    values = sorted(values)
+    return round(values[max(0, math.ceil(len(values) * share) - 1)], 1)
+
+
 def time_call(env, fn, samples):
-    timings, queries = [], 0
-    for _ in range(samples):
-        env.invalidate_all()
-        before = env.cr.sql_log_count
+    """p50/p95 of ``fn()`` and of its slowest single SQL query, and its query count."""
+    cr = env.cr
+    execute = cr.execute
+    slowest = [0.0]
+
+    def timed_execute(query, params=None, log_exceptions=True):
         start = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - start) * 1000)
-        queries = env.cr.sql_log_count - before
-    timings.sort()
+        try:
+            return execute(query, params, log_exceptions)
+        finally:
+            slowest[0] = max(slowest[0], (time.perf_counter() - start) * 1000)
+
+    timings, slowest_queries, queries = [], [], 0
+    cr.execute = timed_execute
+    try:
+        for _ in range(samples):
+            env.invalidate_all()
+            slowest[0] = 0.0
+            before = cr.sql_log_count
+            start = time.perf_counter()
+            fn()
+            timings.append((time.perf_counter() - start) * 1000)
+            slowest_queries.append(slowest[0])
+            queries = cr.sql_log_count - before
+    finally:
+        del cr.execute
     return {
         "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
+        "p95_ms": percentile(timings, 0.95),
         "queries": queries,
+        "slowest_query_p95_ms": percentile(slowest_queries, 0.95),
     }
 
 
 def main():
     args = parse_args()
-    psql(f'DROP DATABASE IF EXISTS "{args.db}"')
-    psql(f'CREATE DATABASE "{args.db}" TEMPLATE "{args.template}"')
+    if not args.reuse:
+        psql(f'DROP DATABASE IF EXISTS "{args.db}"')
+        psql(f'CREATE DATABASE "{args.db}" TEMPLATE "{args.template}"')
     odoo, registry = odoo_env(args.db)
     result = {"requests": args.requests, "repairs": args.repairs, "cpus": os.cpu_count()}
     try:
+        if not args.reuse:
+            with registry.cursor() as cr:
+                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                result["fill_seconds"] = fill(env, args.requests, args.repairs)
+                cr.commit()
+            start = time.perf_counter()
+            vacuum = "ANALYZE" if args.no_vacuum else "VACUUM ANALYZE"
+            psql(f"{vacuum} service_request, repair_order", db=args.db)
+            result["vacuum_seconds"] = round(time.perf_counter() - start, 1)
+        result["vacuumed"] = not args.no_vacuum
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            result["fill_seconds"] = fill(env, args.requests, args.repairs)
             cr.execute("SELECT count(*) FROM service_request")
             result["service_request_rows"] = cr.fetchone()[0]
             cr.execute("SELECT count(*) FROM repair_order")
             result["repair_order_rows"] = cr.fetchone()[0]
             manager = env.ref("base.user_admin")
             dashboard = env["service.kpi.dashboard"].with_user(manager)
-            result["load_average"] = os.getloadavg()[0]
+            result["load_average_before"] = os.getloadavg()
             result["kpis"] = {
                 method: time_call(env, getattr(dashboard, method), args.samples)
                 for method in dashboard._kpi_methods()
             }
             result["dashboard"] = time_call(env, dashboard.get_kpis, args.samples)
+            result["load_average_after"] = os.getloadavg()
             cr.rollback()
     finally:
         registry.delete(args.db)

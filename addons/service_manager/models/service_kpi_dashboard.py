@@ -7,6 +7,7 @@ from odoo.tools import SQL
 from ..tools.forecast import forecast
 
 PERIOD_DAYS = 90
+REPAIR_TYPES = ("repair", "maintenance", "complaint")
 
 
 class ServiceKpiDashboard(models.AbstractModel):
@@ -42,8 +43,8 @@ class ServiceKpiDashboard(models.AbstractModel):
     def _kpi_methods(self):
         return [
             "_kpi_backlog",
-            "_kpi_sla",
-            "_kpi_repairs",
+            "_kpi_new_requests",
+            "_kpi_closed_requests",
             "_kpi_satisfaction",
             "_kpi_warranty",
             "_kpi_parts",
@@ -90,6 +91,29 @@ class ServiceKpiDashboard(models.AbstractModel):
     def _ratio(self, part, whole):
         return 100.0 * part / whole if whole else None
 
+    @api.model
+    def _aggregate(self, model, domain, figures):
+        """Several figures of ``model``'s records matching ``domain`` in one scan.
+
+        ``figures`` maps a name to ``(aggregate, subdomain)``: ``aggregate`` as
+        in ``_read_group`` (``"__count"``, ``"field:avg"``...), ``subdomain``
+        narrowing the records it counts (a SQL ``FILTER``, so one scan serves
+        every figure; the ORM has no filtered aggregates). Record rules and
+        field access apply as in ``_read_group``. Returns ``{name: value}``.
+        """
+        query = model._search(domain)
+        columns = []
+        for aggregate, subdomain in figures.values():
+            column = model._read_group_select(aggregate, query)
+            if subdomain:
+                # The subdomain's condition on the same table alias, without
+                # a second active test (the main domain has it).
+                where = model._where_calc(subdomain, active_test=False).where_clause
+                column = SQL("%s FILTER (WHERE %s)", column, where)
+            columns.append(column)
+        self.env.cr.execute(query.select(*columns))
+        return dict(zip(figures, self.env.cr.fetchone(), strict=True))
+
     # KPIs ----------------------------------------------------------------
 
     @api.model
@@ -127,14 +151,21 @@ class ServiceKpiDashboard(models.AbstractModel):
     def _kpi_quality(self):
         Check = self.env["service.qc.check"]
         domain = [("state", "in", ("passed", "failed"))]
-        groups = dict(Check._read_group(domain, ["state"], ["__count"]))
-        checked = sum(groups.values())
+        counts = self._aggregate(
+            Check,
+            [("state", "in", ("todo", "passed", "failed"))],
+            {
+                "checked": ("__count", domain),
+                "passed": ("__count", [("state", "=", "passed")]),
+                "todo": ("__count", [("state", "=", "todo")]),
+            },
+        )
         section = _("Quality")
         return [
             self._kpi(
                 "qc_pass_rate",
                 _("Quality checks passed"),
-                self._ratio(groups.get("passed", 0), checked),
+                self._ratio(counts["passed"], counts["checked"]),
                 section,
                 self._records_action(_("Quality checks"), Check._name, domain),
                 unit="%",
@@ -143,7 +174,7 @@ class ServiceKpiDashboard(models.AbstractModel):
             self._kpi(
                 "qc_todo",
                 _("Repairs waiting for a quality check"),
-                Check.search_count([("state", "=", "todo")]),
+                counts["todo"],
                 section,
                 self._records_action(
                     _("Repairs waiting for a quality check"), Check._name, [("state", "=", "todo")]
@@ -159,27 +190,17 @@ class ServiceKpiDashboard(models.AbstractModel):
         old_domain = open_domain + [("create_date", "<", now - timedelta(days=7))]
         overdue_domain = open_domain + [("date_deadline", "<", now)]
         complaints_domain = open_domain + [("request_type", "=", "complaint")]
-        # One scan of the open requests for the four counts: the ORM has no
-        # filtered aggregates. _search applies the caller's record rules.
-        query = Request._search(open_domain)
-        table = query.table
-        self.env.cr.execute(
-            query.select(
-                SQL("count(*)"),
-                SQL(
-                    "count(*) FILTER (WHERE %s < %s)",
-                    SQL.identifier(table, "create_date"),
-                    now - timedelta(days=7),
-                ),
-                SQL("count(*) FILTER (WHERE %s < %s)", SQL.identifier(table, "date_deadline"), now),
-                SQL(
-                    "count(*) FILTER (WHERE %s = 'complaint')",
-                    SQL.identifier(table, "request_type"),
-                ),
-            )
-        )
-        counts = dict(
-            zip(("open", "old", "overdue", "complaints"), self.env.cr.fetchone(), strict=True)
+        # One scan of the open requests (an index-only scan of the partial
+        # index service_request_open_kpi_index) for the four counts.
+        counts = self._aggregate(
+            Request,
+            open_domain,
+            {
+                "open": ("__count", []),
+                "old": ("__count", old_domain[-1:]),
+                "overdue": ("__count", overdue_domain[-1:]),
+                "complaints": ("__count", complaints_domain[-1:]),
+            },
         )
         section = _("Backlog")
         return [
@@ -216,87 +237,50 @@ class ServiceKpiDashboard(models.AbstractModel):
         ]
 
     @api.model
-    def _kpi_sla(self):
+    def _kpi_new_requests(self):
+        """Response SLA, first-time fix and rework of the requests of the last 90 days.
+
+        One index-only scan of service_request_create_date_kpi_index.
+        """
         Request = self.env["service.request"]
-        since = self._since()
-        resolution_domain = [
-            ("is_closed", "=", True),
-            ("date_closed", ">=", since),
-            ("date_deadline", "!=", False),
-        ]
+        created_domain = [("create_date", ">=", self._since())]
         response_domain = [
-            ("create_date", ">=", since),
             ("date_response_deadline", "!=", False),
             ("date_assigned", "!=", False),
         ]
-        resolution = dict(Request._read_group(resolution_domain, ["sla_met"], ["__count"]))
-        response = dict(Request._read_group(response_domain, ["response_met"], ["__count"]))
-        section = _("SLA (last 90 days)")
+        repair_domain = [("request_type", "in", REPAIR_TYPES)]
+        counts = self._aggregate(
+            Request,
+            created_domain,
+            {
+                "answered": ("__count", response_domain),
+                "answered_in_time": ("__count", response_domain + [("response_met", "=", True)]),
+                "repairs": ("__count", repair_domain),
+                "rework": ("__count", repair_domain + [("is_rework", "=", True)]),
+            },
+        )
+        rework_rate = self._ratio(counts["rework"], counts["repairs"])
+        repairs_domain = created_domain + repair_domain
         return [
             self._kpi(
                 "sla_response",
                 _("Answered within the SLA"),
-                self._ratio(response.get(True, 0), sum(response.values())),
-                section,
+                self._ratio(counts["answered_in_time"], counts["answered"]),
+                _("SLA (last 90 days)"),
                 self._records_action(
                     _("Requests answered late"),
                     Request._name,
-                    response_domain + [("response_met", "=", False)],
+                    created_domain + response_domain + [("response_met", "=", False)],
                 ),
                 unit="%",
                 help_text=_("A technician assigned before the response deadline."),
             ),
             self._kpi(
-                "sla_resolution",
-                _("Resolved within the SLA"),
-                self._ratio(resolution.get(True, 0), sum(resolution.values())),
-                section,
-                self._records_action(
-                    _("Requests resolved late"),
-                    Request._name,
-                    resolution_domain + [("sla_met", "=", False)],
-                ),
-                unit="%",
-                help_text=_("Closed before their deadline; the link lists those closed late."),
-            ),
-        ]
-
-    @api.model
-    def _kpi_repairs(self):
-        Request = self.env["service.request"]
-        since = self._since()
-        closed_domain = [
-            ("is_closed", "=", True),
-            ("date_closed", ">=", since),
-            ("request_type", "in", ("repair", "maintenance", "complaint")),
-        ]
-        [(mean_hours, closed)] = Request._read_group(
-            closed_domain, [], ["resolution_hours:avg", "__count"]
-        )
-        created_domain = [
-            ("create_date", ">=", since),
-            ("request_type", "in", ("repair", "maintenance", "complaint")),
-        ]
-        rework = dict(Request._read_group(created_domain, ["is_rework"], ["__count"]))
-        total = sum(rework.values())
-        rework_rate = self._ratio(rework.get(True, 0), total)
-        section = _("Repairs (last 90 days)")
-        return [
-            self._kpi(
-                "mttr",
-                _("Mean time to repair (hours)"),
-                mean_hours if closed else None,
-                section,
-                self._records_action(_("Closed repair requests"), Request._name, closed_domain),
-                precision=1,
-                help_text=_("From arrival to closing, averaged over closed repair requests."),
-            ),
-            self._kpi(
                 "first_time_fix",
                 _("First-time fix rate"),
                 None if rework_rate is None else 100.0 - rework_rate,
-                section,
-                self._records_action(_("Repair requests"), Request._name, created_domain),
+                _("Repairs (last 90 days)"),
+                self._records_action(_("Repair requests"), Request._name, repairs_domain),
                 unit="%",
                 help_text=_("Requests that are not a comeback of an earlier repair."),
             ),
@@ -304,11 +288,58 @@ class ServiceKpiDashboard(models.AbstractModel):
                 "rework_rate",
                 _("Rework rate"),
                 rework_rate,
-                section,
+                _("Repairs (last 90 days)"),
                 self._records_action(
-                    _("Rework"), Request._name, created_domain + [("is_rework", "=", True)]
+                    _("Rework"), Request._name, repairs_domain + [("is_rework", "=", True)]
                 ),
                 unit="%",
+            ),
+        ]
+
+    @api.model
+    def _kpi_closed_requests(self):
+        """Resolution SLA and mean time to repair of the requests closed in the last 90 days.
+
+        One index-only scan of service_request_date_closed_kpi_index.
+        """
+        Request = self.env["service.request"]
+        closed_domain = [("is_closed", "=", True), ("date_closed", ">=", self._since())]
+        deadline_domain = [("date_deadline", "!=", False)]
+        repair_domain = [("request_type", "in", REPAIR_TYPES)]
+        figures = self._aggregate(
+            Request,
+            closed_domain,
+            {
+                "with_deadline": ("__count", deadline_domain),
+                "in_time": ("__count", deadline_domain + [("sla_met", "=", True)]),
+                "repairs": ("__count", repair_domain),
+                "mean_hours": ("resolution_hours:avg", repair_domain),
+            },
+        )
+        return [
+            self._kpi(
+                "sla_resolution",
+                _("Resolved within the SLA"),
+                self._ratio(figures["in_time"], figures["with_deadline"]),
+                _("SLA (last 90 days)"),
+                self._records_action(
+                    _("Requests resolved late"),
+                    Request._name,
+                    closed_domain + deadline_domain + [("sla_met", "=", False)],
+                ),
+                unit="%",
+                help_text=_("Closed before their deadline; the link lists those closed late."),
+            ),
+            self._kpi(
+                "mttr",
+                _("Mean time to repair (hours)"),
+                figures["mean_hours"] if figures["repairs"] else None,
+                _("Repairs (last 90 days)"),
+                self._records_action(
+                    _("Closed repair requests"), Request._name, closed_domain + repair_domain
+                ),
+                precision=1,
+                help_text=_("From arrival to closing, averaged over closed repair requests."),
             ),
         ]
 
@@ -320,8 +351,16 @@ class ServiceKpiDashboard(models.AbstractModel):
         # Ratings have no company: only those of the requests this manager may
         # read count (_search applies the requests' multi-company rule).
         domain = rated + [("res_model", "=", Request._name), ("res_id", "in", Request._search([]))]
-        [(average, count)] = Rating._read_group(domain, [], ["rating:avg", "__count"])
-        satisfied = Rating.search_count(domain + [("rating", ">=", 4)])
+        figures = self._aggregate(
+            Rating,
+            domain,
+            {
+                "count": ("__count", []),
+                "average": ("rating:avg", []),
+                "satisfied": ("__count", [("rating", ">=", 4)]),
+            },
+        )
+        count = figures["count"]
         # The records behind the figures: the rated requests, which the client
         # lists under the same rules.
         rated_domain = [("rating_ids", "any", rated)]
@@ -330,7 +369,7 @@ class ServiceKpiDashboard(models.AbstractModel):
             self._kpi(
                 "csat",
                 _("Satisfied customers (CSAT)"),
-                self._ratio(satisfied, count),
+                self._ratio(figures["satisfied"], count),
                 section,
                 self._records_action(
                     _("Requests rated 4 or 5"),
@@ -343,7 +382,7 @@ class ServiceKpiDashboard(models.AbstractModel):
             self._kpi(
                 "rating_avg",
                 _("Average rating (of 5)"),
-                average if count else None,
+                figures["average"] if count else None,
                 section,
                 self._records_action(_("Rated requests"), Request._name, rated_domain),
                 precision=1,
@@ -428,15 +467,22 @@ class ServiceKpiDashboard(models.AbstractModel):
 
     @api.model
     def _kpi_forecast(self):
-        weeks = self.env["service.forecast.wizard"]._weekly_counts(104)
+        """Holt-Winters forecast of the next 4 weeks against the technicians' capacity.
+
+        One query for 104 weeks of history (grouped by week in SQL), one for
+        the number of technicians.
+        """
+        Wizard = self.env["service.forecast.wizard"]
+        weeks = Wizard._weekly_counts(104)
         result = forecast([count for __, count in weeks], horizon=4)
         load = sum(result["forecast"])
-        company = self.env.company
-        technicians = self.env.ref("service_base.group_service_user").users.filtered(
-            lambda u: not u.share and company in u.company_ids
-        )
-        hours = company.service_hours_per_request or 1.0
-        capacity = 4 * len(technicians) * company.service_weekly_hours / hours
+        capacity = 4 * Wizard._capacity_per_week()
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "service.forecast.wizard",
+            "views": [(False, "form")],
+            "target": "current",
+        }
         section = _("Next 4 weeks")
         return [
             self._kpi(
@@ -444,12 +490,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 _("Forecast requests"),
                 load,
                 section,
-                {
-                    "type": "ir.actions.act_window",
-                    "res_model": "service.forecast.wizard",
-                    "views": [(False, "form")],
-                    "target": "current",
-                },
+                action,
                 help_text=_("Holt-Winters forecast from the weekly history of requests."),
             ),
             self._kpi(
@@ -457,12 +498,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 _("Load against capacity"),
                 self._ratio(load, capacity),
                 section,
-                {
-                    "type": "ir.actions.act_window",
-                    "res_model": "service.forecast.wizard",
-                    "views": [(False, "form")],
-                    "target": "current",
-                },
+                action,
                 unit="%",
                 help_text=_("Forecast requests in hours against the technicians' hours."),
             ),

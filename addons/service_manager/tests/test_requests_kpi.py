@@ -180,6 +180,39 @@ class TestRequestKpis(TransactionCase):
         self.assertLess(total, 18)
         self.assertGreater(wizard.capacity_per_week, 0)
 
+    def test_weekly_history_cuts_weeks_at_monday_midnight_local_time(self):
+        wizard_model = (
+            self.env["service.forecast.wizard"].with_user(self.manager).with_context(tz="UTC")
+        )
+        this_week = wizard_model._week_start(fields.Date.context_today(wizard_model))
+        monday = this_week - timedelta(weeks=1)
+        sunday_night = fields.Datetime.to_datetime(monday) - timedelta(hours=1)
+        # 23:00 UTC on Sunday is 02:00 on Monday in Moscow (UTC+3 all year).
+        requests = self._request() | self._request(request_type="consultation")
+        self.env.cr.execute(
+            "UPDATE service_request SET create_date = %s WHERE id IN %s",
+            (sunday_night, tuple(requests.ids)),
+        )
+        requests.invalidate_recordset(["create_date"])
+
+        in_utc = wizard_model._weekly_history(2, by_type=True)
+        self.assertEqual(
+            in_utc, [(monday - timedelta(weeks=1), {"repair": 1, "consultation": 1}), (monday, {})]
+        )
+        moscow = wizard_model.with_context(tz="Europe/Moscow")
+        self.assertEqual(moscow._weekly_counts(2), [(monday - timedelta(weeks=1), 0), (monday, 2)])
+
+    def test_dashboard_figures_are_one_query_each(self):
+        dashboard = self.env["service.kpi.dashboard"].with_user(self.manager)
+        self._request()
+        self.env.flush_all()
+        dashboard.get_kpis()  # warm the caches (record rules, groups)
+        for method in ("_kpi_backlog", "_kpi_new_requests", "_kpi_closed_requests"):
+            with self.assertQueryCount(1):
+                getattr(dashboard, method)()
+        with self.assertQueryCount(1):
+            dashboard.env["service.forecast.wizard"]._weekly_counts(104)
+
     def test_meeting_planned_from_a_request(self):
         request = self._request()
         action = request.with_user(self.manager).action_service_schedule_meeting()
