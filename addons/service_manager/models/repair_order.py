@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -7,6 +9,39 @@ class RepairOrder(models.Model):
 
     service_labour_hours = fields.Float(
         string="Labour Hours", help="Hours the technicians spent on this repair."
+    )
+    service_currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    service_labour_cost = fields.Monetary(
+        string="Labour Cost",
+        compute="_compute_service_labour_cost",
+        store=True,
+        currency_field="service_currency_id",
+        help="Labour hours times the company's labour rate when they were recorded; "
+        "charged to the repair's analytic account once the repair is done.",
+    )
+    service_analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        string="Analytic Account",
+        compute="_compute_service_analytic_account_id",
+        help="Where the repair's parts, labour and invoiced lines are charged: the "
+        "analytic account of its request (its contract's or team's), else of its claim.",
+    )
+    service_revenue = fields.Monetary(
+        string="Revenue Invoiced",
+        compute="_compute_service_profitability",
+        currency_field="service_currency_id",
+        help="Untaxed posted customer invoices (less credit notes) of this repair's quotation.",
+    )
+    service_parts_cost = fields.Monetary(
+        string="Parts Cost",
+        compute="_compute_service_profitability",
+        currency_field="service_currency_id",
+        help="Parts consumed by the repair, valued at the cost of their stock moves.",
+    )
+    service_margin = fields.Monetary(
+        string="Margin",
+        compute="_compute_service_profitability",
+        currency_field="service_currency_id",
     )
     service_qc_check_ids = fields.One2many("service.qc.check", "repair_id", string="Quality Checks")
     service_qc_state = fields.Selection(
@@ -21,6 +56,31 @@ class RepairOrder(models.Model):
         store=True,
     )
 
+    @api.depends("service_labour_hours", "company_id")
+    def _compute_service_labour_cost(self):
+        for repair in self:
+            repair.service_labour_cost = (
+                repair.service_labour_hours * repair.company_id.service_labour_rate
+            )
+
+    @api.depends("request_id.analytic_account_id", "service_warranty_claim_id.analytic_account_id")
+    def _compute_service_analytic_account_id(self):
+        for repair in self:
+            repair.service_analytic_account_id = (
+                repair.request_id.analytic_account_id
+                or repair.service_warranty_claim_id.analytic_account_id
+            )
+
+    @api.depends("sale_order_id", "move_ids", "service_labour_cost")
+    def _compute_service_profitability(self):
+        figures = self._service_figures()
+        for repair in self:
+            repair.service_revenue = figures[repair.id]["revenue"]
+            repair.service_parts_cost = figures[repair.id]["parts"]
+            repair.service_margin = (
+                repair.service_revenue - repair.service_parts_cost - repair.service_labour_cost
+            )
+
     @api.depends("service_qc_check_ids.state")
     def _compute_service_qc_state(self):
         for repair in self:
@@ -30,6 +90,12 @@ class RepairOrder(models.Model):
     def action_repair_start(self):
         result = super().action_repair_start()
         self._service_create_qc_checks()
+        return result
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"state", "service_labour_hours"} & set(vals):
+            self._service_sync_labour_analytic()
         return result
 
     def action_repair_done(self):
@@ -69,3 +135,98 @@ class RepairOrder(models.Model):
             if template:
                 vals_list.append({"repair_id": repair.id, "template_id": template.id})
         return self.env["service.qc.check"].create(vals_list)
+
+    # Cost and revenue ---------------------------------------------------
+
+    def _service_figures(self):
+        """``{repair id: {"revenue": ..., "parts": ...}}`` in two queries for the batch.
+
+        Revenue: posted customer invoices and credit notes (untaxed, company
+        currency) of the quotation lines that bill each repair. Parts: what
+        the valuation layers of the repair's part moves took out of stock.
+        Read with sudo: service staff see the figures of the repairs they may
+        read, not the journal items and layers behind them.
+        """
+        figures = defaultdict(lambda: {"revenue": 0.0, "parts": 0.0})
+        repairs = self.filtered("id")
+        if not repairs:
+            return figures
+        layers = (
+            self.env["stock.valuation.layer"]
+            .sudo()
+            ._read_group(
+                [
+                    ("stock_move_id.repair_id", "in", repairs.ids),
+                    ("stock_move_id.repair_line_type", "!=", False),
+                ],
+                ["stock_move_id"],
+                ["value:sum"],
+            )
+        )
+        for move, value in layers:
+            # consumption layers are negative: a cost is their opposite
+            figures[move.repair_id.id]["parts"] -= value
+        orders = repairs.sudo().sale_order_id
+        if orders:
+            lines = (
+                self.env["account.move.line"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("sale_line_ids.order_id", "in", orders.ids),
+                        ("parent_state", "=", "posted"),
+                        ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+                        ("display_type", "=", "product"),
+                    ],
+                    ["balance", "sale_line_ids"],
+                )
+            )
+            for line in lines:
+                repair = line.sale_line_ids[:1]._service_repair()
+                if repair in repairs:
+                    figures[repair.id]["revenue"] -= line.balance
+        return figures
+
+    def _service_sync_labour_analytic(self):
+        """Charge the labour of done repairs to their analytic account (one
+        line per account, updated when the hours change)."""
+        # sudo: technicians record hours; the analytic line follows them, as
+        # stock_account's analytic lines follow the moves they make.
+        AnalyticLine = self.env["account.analytic.line"].sudo()
+        existing = AnalyticLine.search([("service_repair_id", "in", self.ids)]).grouped(
+            "service_repair_id"
+        )
+        vals_list = []
+        for repair in self:
+            account = repair.service_analytic_account_id
+            distribution = (
+                account._service_add_to_distribution({})
+                if account and repair.state == "done"
+                else {}
+            )
+            vals_list += self.env["account.analytic.account"]._perform_analytic_distribution(
+                distribution,
+                -repair.service_labour_cost,
+                repair.service_labour_hours,
+                existing.get(repair, AnalyticLine),
+                repair,
+            )
+        AnalyticLine.create(vals_list)
+
+    def _prepare_analytic_line_values(self, account_field_values, amount, unit_amount):
+        """Values of a labour analytic line (called by _perform_analytic_distribution)."""
+        self.ensure_one()
+        return {
+            "name": _("Labour: %(repair)s", repair=self.name),
+            "date": (self.service_date_done or fields.Datetime.now()).date(),
+            "amount": amount,
+            "unit_amount": unit_amount,
+            "product_uom_id": self.env.ref("uom.product_uom_hour").id,
+            "partner_id": self.partner_id.id,
+            "user_id": self.user_id.id,
+            "company_id": self.company_id.id,
+            "ref": self.name,
+            "category": "other",
+            "service_repair_id": self.id,
+            **account_field_values,
+        }

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class ServiceContract(models.Model):
@@ -8,7 +8,25 @@ class ServiceContract(models.Model):
     _inherit = ["service.contract", "service.meeting.mixin"]
 
     service_revenue = fields.Monetary(
-        string="Revenue Invoiced", compute="_compute_service_profitability"
+        string="Revenue Invoiced",
+        compute="_compute_service_profitability",
+        help="Untaxed posted invoices (less credit notes) of the contract, plus those of the "
+        "repairs of its requests, in company currency.",
+    )
+    service_parts_cost = fields.Monetary(
+        string="Parts Cost",
+        compute="_compute_service_profitability",
+        help="Parts consumed by the repairs of the contract's requests, at stock move cost.",
+    )
+    service_labour_cost = fields.Monetary(
+        string="Labour Cost",
+        compute="_compute_service_profitability",
+        help="Labour hours of the repairs of the contract's requests times the labour rate.",
+    )
+    service_center_cost = fields.Monetary(
+        string="Service Centre Cost",
+        compute="_compute_service_profitability",
+        help="Posted vendor bills of external service centres for the contract's requests.",
     )
     service_cost = fields.Monetary(
         string="Cost of Service",
@@ -18,6 +36,9 @@ class ServiceContract(models.Model):
     service_margin = fields.Monetary(string="Margin", compute="_compute_service_profitability")
 
     def _compute_service_profitability(self):
+        """Figures in company currency, as the analytic account of the
+        contract receives them. Read with sudo: a manager sees the figures of
+        the contracts he may read, not the journal items behind them."""
         invoiced = dict(
             self.env["account.move"]
             .sudo()
@@ -32,14 +53,57 @@ class ServiceContract(models.Model):
             )
         )
         requests = self.env["service.request"].sudo().search([("contract_id", "in", self.ids)])
-        cost = defaultdict(float)
+        totals = defaultdict(lambda: defaultdict(float))
         for request in requests:
-            cost[request.contract_id.id] += (
-                request.service_parts_cost
-                + request.service_labour_cost
-                + request.service_center_cost
-            )
+            total = totals[request.contract_id.id]
+            total["revenue"] += request.service_revenue
+            total["parts"] += request.service_parts_cost
+            total["labour"] += request.service_labour_cost
+            total["center"] += request.service_center_cost
         for contract in self:
-            contract.service_revenue = invoiced.get(contract, 0.0)
-            contract.service_cost = cost.get(contract.id, 0.0)
+            total = totals[contract.id]
+            contract.service_revenue = invoiced.get(contract, 0.0) + total["revenue"]
+            contract.service_parts_cost = total["parts"]
+            contract.service_labour_cost = total["labour"]
+            contract.service_center_cost = total["center"]
+            contract.service_cost = total["parts"] + total["labour"] + total["center"]
             contract.service_margin = contract.service_revenue - contract.service_cost
+
+    def action_activate(self):
+        result = super().action_activate()
+        self._service_create_analytic_accounts()
+        return result
+
+    def _service_create_analytic_accounts(self):
+        """Give each contract without one its own analytic account, so that its
+        invoices, repairs, parts, labour and service-centre bills meet there."""
+        contracts = self.filtered(lambda c: not c.analytic_account_id)
+        if not contracts:
+            return
+        plan = self.env.ref("service_manager.analytic_plan_service", raise_if_not_found=False)
+        if not plan:
+            return
+        # sudo: a service manager may run contracts without accounting rights;
+        # the account only names the contract.
+        accounts = (
+            self.env["account.analytic.account"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": _(
+                            "%(contract)s – %(customer)s",
+                            contract=contract.name,
+                            customer=contract.commercial_partner_id.name,
+                        ),
+                        "code": contract.name,
+                        "plan_id": plan.id,
+                        "partner_id": contract.commercial_partner_id.id,
+                        "company_id": contract.company_id.id,
+                    }
+                    for contract in contracts
+                ]
+            )
+        )
+        for contract, account in zip(contracts, accounts, strict=True):
+            contract.analytic_account_id = account.id

@@ -220,6 +220,16 @@ class ServiceRequest(models.Model):
                 user_id=responsible.id,
             )
 
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        compute="_compute_analytic_account_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        check_company=True,
+        help="Where the request's repairs, parts, labour and service-centre bills are "
+        "charged: its contract's analytic account, else its team's.",
+    )
     service_revenue = fields.Monetary(
         string="Revenue Invoiced",
         compute="_compute_service_profitability",
@@ -238,61 +248,40 @@ class ServiceRequest(models.Model):
     )
     service_margin = fields.Monetary(string="Margin", compute="_compute_service_profitability")
 
+    @api.depends("contract_id.analytic_account_id", "team_id.analytic_account_id")
+    def _compute_analytic_account_id(self):
+        for request in self:
+            request.analytic_account_id = (
+                request.contract_id.analytic_account_id or request.team_id.analytic_account_id
+            )
+
     @api.depends("repair_ids")
     def _compute_service_profitability(self):
         """A handful of aggregate queries for the whole batch, whatever its size.
 
-        Costs and revenue are read with sudo: service staff see the figures
-        of the requests they may read, not the journal items behind them.
+        Read with sudo: service staff see the figures of the requests they may
+        read, not the journal items behind them.
         """
         repairs = (
             self.env["repair.order"]
             .sudo()
             .search_fetch(
                 [("request_id", "in", self.ids)],
-                ["request_id", "sale_order_id", "service_labour_hours", "company_id"],
+                ["request_id", "sale_order_id", "service_labour_cost"],
             )
         )
-        request_of_repair = {r.id: r.request_id.id for r in repairs}
-        request_of_order = {r.sale_order_id.id: r.request_id.id for r in repairs if r.sale_order_id}
-        parts = defaultdict(float)
-        layers = (
-            self.env["stock.valuation.layer"]
-            .sudo()
-            ._read_group(
-                [("stock_move_id.repair_id", "in", repairs.ids)], ["stock_move_id"], ["value:sum"]
-            )
-        )
-        for move, value in layers:
-            # consumption layers are negative: a cost is their opposite
-            parts[request_of_repair.get(move.repair_id.id)] -= value
-        labour = defaultdict(float)
+        figures = repairs._service_figures()
+        totals = defaultdict(lambda: defaultdict(float))
         for repair in repairs:
-            labour[repair.request_id.id] += (
-                repair.service_labour_hours * repair.company_id.service_labour_rate
-            )
-        revenue = defaultdict(float)
-        if request_of_order:
-            lines = (
-                self.env["account.move.line"]
-                .sudo()
-                .search_fetch(
-                    [
-                        ("sale_line_ids.order_id", "in", list(request_of_order)),
-                        ("move_id.state", "=", "posted"),
-                        ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-                        ("display_type", "=", "product"),
-                    ],
-                    ["balance", "sale_line_ids"],
-                )
-            )
-            for line in lines:
-                order = line.sale_line_ids.order_id[:1]
-                revenue[request_of_order.get(order.id)] -= line.balance
+            total = totals[repair.request_id.id]
+            total["revenue"] += figures[repair.id]["revenue"]
+            total["parts"] += figures[repair.id]["parts"]
+            total["labour"] += repair.service_labour_cost
         for request in self:
-            request.service_revenue = revenue.get(request.id, 0.0)
-            request.service_parts_cost = parts.get(request.id, 0.0)
-            request.service_labour_cost = labour.get(request.id, 0.0)
+            total = totals[request.id]
+            request.service_revenue = total["revenue"]
+            request.service_parts_cost = total["parts"]
+            request.service_labour_cost = total["labour"]
             request.service_margin = (
                 request.service_revenue
                 - request.service_parts_cost

@@ -4,3 +4,4 @@ from . import test_forecast
 from . import test_dashboard
 from . import test_requests_kpi
 from . import test_profitability
+from . import test_analytic
