@@ -705,6 +705,10 @@ class ServiceRequest(models.Model):
                 and all(o.state == "done" for o in r.repair_ids if o.state != "cancel")
             )
         )
+        if not done:
+            # Nothing to close: and a salesperson cancelling a quotation (which
+            # cancels its repairs, often none) may not read request stages.
+            return
         units = done.equipment_id.filtered(lambda u: u.state == "in_repair")
         units.state = "in_use"
         done.action_close()

@@ -8,6 +8,7 @@ from . import repair_order
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import sale_order
 from . import sale_order_line
 from . import service_contract
 from . import service_demo_booking

@@ -5,5 +5,6 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     is_service_competitor = fields.Boolean(
-        string="Competitor", help="A company we meet on deals: lost opportunities name it."
+        string="Competitor",
+        help="A company we meet on deals: lost opportunities and quotations name it.",
     )

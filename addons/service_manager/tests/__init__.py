@@ -5,3 +5,4 @@ from . import test_dashboard
 from . import test_requests_kpi
 from . import test_profitability
 from . import test_analytic
+from . import test_competitors

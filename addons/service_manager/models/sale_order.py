@@ -1,0 +1,40 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    service_competitor_id = fields.Many2one(
+        "res.partner",
+        string="Competitor",
+        domain=[("is_service_competitor", "=", True)],
+        index="btree_not_null",
+        tracking=True,
+        help="Who the customer chose instead, or compared this quotation with.",
+    )
+    service_competitor_price = fields.Monetary(
+        string="Competitor's Price",
+        tracking=True,
+        help="The competitor's price for the same offer, untaxed, if known.",
+    )
+    service_lost_reason_id = fields.Many2one(
+        "crm.lost.reason",
+        string="Lost Reason",
+        index="btree_not_null",
+        tracking=True,
+        help="Why the customer did not accept this quotation.",
+    )
+
+    def action_service_mark_lost(self):
+        """Open the wizard that cancels the quotation as lost, with its reason."""
+        if self.filtered(lambda o: o.state not in ("draft", "sent")):
+            raise UserError(_("Only a quotation that is not confirmed yet can be marked as lost."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Quotation Lost"),
+            "res_model": "service.quotation.lost",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
