@@ -6,3 +6,4 @@ from . import test_requests_kpi
 from . import test_profitability
 from . import test_analytic
 from . import test_competitors
+from . import test_menus

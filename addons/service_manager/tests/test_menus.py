@@ -1,0 +1,61 @@
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+# Each duty of the cockpit and the Service menu entries that serve it (the
+# README's duty map lists the same paths).
+DUTY_MENUS = {
+    "demonstrations": ["menu_service_demo_booking", "menu_service_report_demos"],
+    "meetings": ["menu_service_agenda", "menu_service_activities"],
+    "quality control": ["menu_service_qc_check", "menu_service_config_qc_templates"],
+    "satisfaction": [
+        "menu_service_kpi_dashboard",
+        "menu_service_report_ratings",
+        "menu_service_complaints",
+    ],
+    "cost and revenue": [
+        "menu_service_report_profitability",
+        "menu_service_report_analytic",
+        "service_contracts.menu_service_warranty_cost_report",
+    ],
+    "workload forecast": ["menu_service_forecast"],
+    "competitors": ["menu_service_report_competitors", "menu_service_config_competitors"],
+    "team leadership": [
+        "menu_service_team_performance",
+        "service_base.menu_service_teams_technicians",
+    ],
+}
+
+
+@tagged("post_install", "-at_install")
+class TestDutyMenus(TransactionCase):
+    def test_each_duty_is_reachable_from_the_service_menu(self):
+        manager = new_test_user(
+            self.env,
+            login="sm_menu_manager",
+            groups="service_base.group_service_manager,analytic.group_analytic_accounting",
+        )
+        Menu = self.env["ir.ui.menu"].with_user(manager)
+        visible = Menu._visible_menu_ids()
+        root = self.env.ref("service_base.menu_service_root")
+        for duty, xmlids in DUTY_MENUS.items():
+            for xmlid in xmlids:
+                menu = self.env.ref(xmlid if "." in xmlid else f"service_manager.{xmlid}")
+                with self.subTest(duty=duty, menu=xmlid):
+                    self.assertIn(menu.id, visible, "the service manager sees it")
+                    self.assertTrue(menu.action, "it opens something")
+                    self.assertIn(str(root.id), menu.parent_path.split("/"), "under Service")
+                    # the action opens for the manager
+                    action = menu.action.sudo()
+                    if action._name == "ir.actions.act_window":
+                        self.env[action.res_model].with_user(manager).check_access("read")
+
+    def test_technicians_do_not_see_the_managers_reports(self):
+        technician = new_test_user(
+            self.env, login="sm_menu_tech", groups="service_base.group_service_user"
+        )
+        visible = self.env["ir.ui.menu"].with_user(technician)._visible_menu_ids()
+        for xmlid in (
+            "menu_service_kpi_dashboard",
+            "menu_service_report_profitability",
+            "menu_service_report_competitors",
+        ):
+            self.assertNotIn(self.env.ref(f"service_manager.{xmlid}").id, visible)
