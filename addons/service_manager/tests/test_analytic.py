@@ -71,29 +71,34 @@ class TestContractAnalytic(TransactionCase):
             }
         )
 
-    def _repair(self, request, hours, parts):
-        repair = self.env["repair.order"].create(
-            {
-                "product_id": self.model.id,
-                "partner_id": self.customer.id,
-                "request_id": request.id,
-                "service_labour_hours": hours,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.part.id,
-                            "product_uom_qty": parts,
-                            "repair_line_type": "add",
-                        }
-                    )
-                ],
-            }
+    def _repair(self, request, hours, parts, user=None):
+        repair = (
+            self.env["repair.order"]
+            .with_user(user or self.env.user)
+            .create(
+                {
+                    "product_id": self.model.id,
+                    "partner_id": self.customer.id,
+                    "request_id": request.id,
+                    "service_labour_hours": hours,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.part.id,
+                                "product_uom_qty": parts,
+                                "repair_line_type": "add",
+                            }
+                        )
+                    ],
+                }
+            )
         )
         repair.action_validate()
         repair.action_repair_start()
         repair.move_ids.quantity = parts
         repair.move_ids.picked = True
         repair.action_repair_end()
+        repair = repair.with_user(self.env.user)
         repair.action_create_sale_order()
         repair.sale_order_id.action_confirm()
         repair.sale_order_id._create_invoices().action_post()
@@ -174,6 +179,28 @@ class TestContractAnalytic(TransactionCase):
         self.assertAlmostEqual(total, margin - 750.0)
         self.env.invalidate_all()
         self.assertAlmostEqual(contract.service_margin, margin - 750.0)
+
+    def test_technician_without_accounting_rights_finishes_a_charged_repair(self):
+        technician = new_test_user(
+            self.env, login="sm_analytic_tech", groups="service_base.group_service_user"
+        )
+        self.contract.action_activate()
+        account = self.contract.analytic_account_id
+        request = self.env["service.request"].create(
+            {
+                "partner_id": self.customer.id,
+                "product_id": self.model.id,
+                "request_type": "repair",
+                "description": "Pilot light",
+                "contract_id": self.contract.id,
+            }
+        )
+        repair = self._repair(request, hours=1.0, parts=1, user=technician)
+        self.assertEqual(repair.state, "done")
+        lines = self.env["account.analytic.line"].search([("account_id", "=", account.id)])
+        self.assertEqual(
+            sorted(lines.mapped("amount")), [-1500.0, -800.0, 1400.0], "labour, part, sale"
+        )
 
     def test_requests_without_contract_go_to_their_team(self):
         plan = self.env.ref("service_manager.analytic_plan_service")
