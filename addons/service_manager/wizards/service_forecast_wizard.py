@@ -1,8 +1,6 @@
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-import pytz
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -105,47 +103,49 @@ class ServiceForecastWizard(models.TransientModel):
     def _weekly_history(self, weeks, domain=None, by_type=False):
         """[(week_start, {request_type: count})] over the last ``weeks`` full weeks.
 
-        Weeks run from Monday midnight in the user's time zone, whatever the
-        language (``_read_group``'s weeks follow the language's first day of
-        the week; grouping by day returns seven times as many rows to add up
-        in Python). One query: for each week, an index range count on
-        ``create_date`` (service_request_create_date_kpi_index covers it),
-        which reads the index once and does no per-row date arithmetic.
-        Without ``by_type``, the dict has the one key ``False``.
+        One query, grouped by week in SQL: ``_read_group``'s weeks follow the
+        language's first day of the week, and grouping by day returns seven
+        times as many rows to add up in Python. Weeks run from Monday midnight
+        in the user's time zone, at today's UTC offset: a daylight-saving
+        change moves at most an hour of requests across a week boundary, which
+        a weekly forecast does not notice (converting each row's time zone
+        would cost half the query). One scan, so that the planner chooses: an
+        index-only scan of service_request_create_date_kpi_index on a vacuumed
+        table, a parallel sequential scan on a freshly loaded one (one index
+        range count per week is twice as fast on the first, but fetches every
+        row from the heap on the second: 15 times slower).
+        Without ``by_type``, each dict has the one key ``False``.
         """
         this_week = self._week_start(fields.Date.context_today(self))
-        starts = [this_week - timedelta(weeks=weeks - i) for i in range(weeks + 1)]
-        tz_name = self.env.context.get("tz") or self.env.user.tz
-        tz = pytz.timezone(tz_name) if tz_name in pytz.all_timezones_set else pytz.utc
-        bounds = [
-            tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-            for day in starts
-        ]
+        start = this_week - timedelta(weeks=weeks)
+        offset = fields.Datetime.context_timestamp(self, fields.Datetime.now()).utcoffset()
+        start_utc = datetime.combine(start, time.min) - offset
         Request = self.env["service.request"]
-        query = Request._search(domain or [])
-        create_date = SQL.identifier(query.table, "create_date")
-        query.add_where(SQL("%s >= weeks.start AND %s < weeks.stop", create_date, create_date))
-        group = SQL("FALSE")
-        if by_type:
-            group = query.groupby = SQL.identifier(query.table, "request_type")
-        # A lateral subquery per week: the ORM cannot express it.
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT weeks.index, counts.group_key, counts.count
-                  FROM unnest(%s::timestamp[], %s::timestamp[]) WITH ORDINALITY
-                       AS weeks(start, stop, index)
-                 CROSS JOIN LATERAL (%s) AS counts(group_key, count)
-                """,
-                bounds[:-1],
-                bounds[1:],
-                query.select(group, SQL("count(*)")),
-            )
+        query = Request._search(
+            (domain or [])
+            + [
+                ("create_date", ">=", start_utc),
+                ("create_date", "<", datetime.combine(this_week, time.min) - offset),
+            ]
         )
+        # date_bin: the cheapest bucketing per row (date_trunc on a shifted
+        # time costs a third more); weeks aligned on the first local Monday.
+        week = SQL(
+            "date_bin('7 days', %s, %s)", SQL.identifier(query.table, "create_date"), start_utc
+        )
+        group = SQL("FALSE")
+        query.groupby = week
+        if by_type:
+            group = SQL.identifier(query.table, "request_type")
+            query.groupby = SQL("%s, %s", week, group)
+        self.env.cr.execute(query.select(week, group, SQL("count(*)")))
         counts = defaultdict(dict)
-        for index, key, count in self.env.cr.fetchall():
-            counts[index - 1][key] = count
-        return [(starts[i], counts.get(i, {})) for i in range(weeks)]
+        for week_start, key, count in self.env.cr.fetchall():
+            counts[(week_start + offset).date()][key] = count
+        return [
+            (start + timedelta(weeks=i), counts.get(start + timedelta(weeks=i), {}))
+            for i in range(weeks)
+        ]
 
 
 class ServiceForecastWizardLine(models.TransientModel):
