@@ -49,7 +49,7 @@ class TestCompetitors(TransactionCase):
     def _mark_lost(self, orders, reason, competitor=None, price=0.0):
         action = orders.action_service_mark_lost()
         form = Form(
-            self.env[action["res_model"]].with_user(self.salesman).with_context(action["context"])
+            self.env[action["res_model"]].with_user(self.salesman).with_context(**action["context"])
         )
         form.lost_reason_id = reason
         if competitor:

@@ -7,10 +7,8 @@ class ServiceQuotationLost(models.TransientModel):
     _description = "Quotation Lost"
 
     order_ids = fields.Many2many("sale.order", string="Quotations", required=True)
-    lost_reason_id = fields.Many2one("crm.lost.reason", string="Lost Reason", required=True)
-    competitor_id = fields.Many2one(
-        "res.partner", string="Competitor", domain=[("is_service_competitor", "=", True)]
-    )
+    lost_reason_id = fields.Many2one("crm.lost.reason", required=True)
+    competitor_id = fields.Many2one("res.partner", domain=[("is_service_competitor", "=", True)])
     competitor_price = fields.Monetary(
         string="Competitor's Price", help="Their price for the same offer, untaxed, if known."
     )
