@@ -1,4 +1,5 @@
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 # Each duty of the cockpit and the Service menu entries that serve it (the
 # README's duty map lists the same paths).
@@ -46,7 +47,10 @@ class TestDutyMenus(TransactionCase):
                     # the action opens for the manager
                     action = menu.action.sudo()
                     if action._name == "ir.actions.act_window":
-                        self.env[action.res_model].with_user(manager).check_access("read")
+                        records = self.env[action.res_model].with_user(manager)
+                        records.check_access("read")
+                        domain = safe_eval(action.domain or "[]", action._get_eval_context())
+                        records.search_count(domain)  # a valid domain
 
     def test_technicians_do_not_see_the_managers_reports(self):
         technician = new_test_user(
