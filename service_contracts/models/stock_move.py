@@ -1,3 +1,4 @@
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, fields, models
@@ -112,7 +113,8 @@ class StockMove(models.Model):
                        service_warranty_move_id = todo.move_id,
                        service_supplier_id = receipt.partner_id,
                        service_supplier_warranty_end = CASE WHEN todo.supplier_months > 0 THEN
-                           (COALESCE(receipt.date::date, todo.start_date)
+                           (COALESCE((receipt.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+                                     todo.start_date)
                             + make_interval(months => todo.supplier_months)
                             - interval '1 day')::date END
                   FROM todo
@@ -130,6 +132,7 @@ class StockMove(models.Model):
                  WHERE lot.id = todo.lot_id
                 """,
                 rows=SQL(", ").join(rows),
+                tz=self._service_user_tz(),
             )
         )
         self.env["stock.lot"].invalidate_model(
@@ -171,6 +174,12 @@ class StockMove(models.Model):
             )
             unit.message_post(body=note)
             claim.message_post(body=note)
+
+    def _service_user_tz(self):
+        """The time zone in which dates of this user are read, as
+        ``fields.Date.context_today`` reads them (UTC when unset or unknown)."""
+        tz = self.env.context.get("tz") or self.env.user.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
 
     def _service_warranty_start_date(self, policy):
         """The date the warranty clock starts for what this move delivers."""

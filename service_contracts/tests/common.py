@@ -8,6 +8,10 @@ class WarrantyCommon:
     @classmethod
     def _setup_warranty(cls):
         env = cls.env
+        # One time zone for every user of these tests, as for a company's staff:
+        # the demo zone of the user running them (Brussels) would put his
+        # "today" a day ahead of the test users' (UTC) near midnight UTC.
+        env.user.tz = "UTC"
         cls.company = env.company
         cls.warehouse = env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
