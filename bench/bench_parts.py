@@ -76,8 +76,18 @@ def log(message):
 
 
 def load_average():
-    # The machine is shared: every figure goes with the load it was taken under.
-    return [round(value, 2) for value in os.getloadavg()]
+    """The machine is shared: every figure goes with the load it was taken
+    under: the load averages (1, 5, 15 min) and, where the kernel reports it,
+    the share of the last 10 s in which runnable tasks waited for a CPU
+    (``/proc/pressure/cpu``, "some avg10", in %)."""
+    load = [round(value, 2) for value in os.getloadavg()]
+    try:
+        with open("/proc/pressure/cpu") as pressure:
+            some = pressure.readline().split()
+        load.append(float(dict(item.split("=") for item in some[1:])["avg10"]))
+    except (OSError, ValueError, KeyError, IndexError):
+        pass
+    return load
 
 
 class Bench:
