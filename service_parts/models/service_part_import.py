@@ -432,7 +432,7 @@ class ServicePartImport(models.Model):
                             WHEN trim(r.delay) ~ '^[0-9]{1,5}$' THEN trim(r.delay)::integer
                        END AS delay,
                        NULL::integer AS product_id, NULL::integer AS tmpl_id,
-                       false AS is_new, NULL::varchar AS reject, NULL::integer AS first_line
+                       NULL::integer AS company_id, false AS is_new, NULL::varchar AS reject, NULL::integer AS first_line
                   FROM service_part_import_raw r
                   LEFT JOIN res_currency cur ON cur.name = upper(trim(r.currency))
                 """,
@@ -478,7 +478,8 @@ class ServicePartImport(models.Model):
             SQL(
                 """
                 UPDATE service_part_import_row r
-                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id
+                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id,
+                       company_id = c.company_id
                   FROM service_part_crossref c
                  WHERE r.reject IS NULL AND c.normalized_code = r.ncode
                    AND c.code_type = 'supplier' AND c.partner_id = %(supplier)s
@@ -492,9 +493,10 @@ class ServicePartImport(models.Model):
             SQL(
                 """
                 UPDATE service_part_import_row r
-                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id
+                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id,
+                       company_id = c.company_id
                   FROM (SELECT DISTINCT ON (normalized_code) normalized_code, product_id,
-                               product_tmpl_id
+                               product_tmpl_id, company_id
                           FROM service_part_crossref
                          WHERE code_type = 'oem'
                            AND (company_id IS NULL OR company_id = %(company)s)
@@ -597,25 +599,24 @@ class ServicePartImport(models.Model):
                        partner_id, normalized_code, company_id,
                        create_uid, write_uid, create_date, write_date)
                 SELECT x.product_id, x.tmpl_id, x.code, x.code_type, x.partner_id, x.ncode,
-                       t.company_id, %(uid)s, %(uid)s,
+                       x.company_id, %(uid)s, %(uid)s,
                        now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM (
                       SELECT product_id, tmpl_id, code, 'supplier' AS code_type,
-                             %(supplier)s AS partner_id, ncode
+                             %(supplier)s AS partner_id, ncode, company_id
                         FROM service_part_import_row WHERE reject IS NULL
                       UNION ALL
-                      SELECT product_id, tmpl_id, oem, 'oem', NULL, noem
+                      SELECT product_id, tmpl_id, oem, 'oem', NULL, noem, company_id
                         FROM service_part_import_row WHERE reject IS NULL AND noem IS NOT NULL
                       UNION ALL
-                      SELECT product_id, tmpl_id, analog, 'analog', NULL, nanalog
+                      SELECT product_id, tmpl_id, analog, 'analog', NULL, nanalog, company_id
                         FROM service_part_import_row
                        WHERE reject IS NULL AND nanalog IS NOT NULL
                       UNION ALL
-                      SELECT product_id, tmpl_id, barcode, 'barcode', NULL, nbarcode
+                      SELECT product_id, tmpl_id, barcode, 'barcode', NULL, nbarcode, company_id
                         FROM service_part_import_row
                        WHERE reject IS NULL AND nbarcode IS NOT NULL
                   ) x
-                  JOIN product_template t ON t.id = x.tmpl_id
                 ON CONFLICT ON CONSTRAINT service_part_crossref_crossref_unique DO NOTHING
                 """,
                 supplier=supplier,

@@ -237,6 +237,7 @@ class TestLookup(ServicePartsCase):
         for index in range(8):
             part = self._part("Bulk nozzle %s" % index, "BN-%s" % index)
             self._crossref(part, "QCNT-%s" % index)
+            self._crossref(part, "XQCNT-%s" % index, code_type="analog")
             self._stock(part, index + 1)
             self._seller(part, self.supplier_eur, 10 + index, self.eur)
             parts |= part
@@ -244,25 +245,87 @@ class TestLookup(ServicePartsCase):
             {"product_id": parts[0].id, "substitute_id": parts[1].id}
         )
         Product = self.Product.with_user(self.service_user)
-        # Warm the caches that do not depend on the query (ACLs, rules, rates).
+        # Warm the caches that do not depend on the query (ACLs, rules).
         Product.service_parts_lookup("QCNT-0")
         Product.service_parts_lookup("QCNT-0", equipment_id=self.unit.id)
+        # Exact and prefix matches, then the fragment search (room is left
+        # under the limit): the numbers, the caller's companies, the allowed
+        # parts with their substitutes, the parts, stock, prices, rates.
         self.env.invalidate_all()
-        with self.assertQueryCount(4):
+        with self.assertQueryCount(8):
             one = Product.service_parts_lookup("QCNT-0")
         self.env.invalidate_all()
-        with self.assertQueryCount(4):
+        with self.assertQueryCount(8):
             many = Product.service_parts_lookup("QCNT")
-        self.assertEqual(len(one), 1)
+        self.assertEqual(len(one), 1)  # QCNT0 exactly (its XQCNT0 too, as a fragment)
         self.assertEqual(len(many), 8)
-        # With the customer's unit: one more query (the unit), still constant.
+        self.assertEqual({r["match"]["how"] for r in many}, {"prefix"})
+        # With the customer's unit: the unit and the compatibility, still constant.
         self.env.invalidate_all()
-        with self.assertQueryCount(5):
+        with self.assertQueryCount(10):
             one = Product.service_parts_lookup("QCNT-0", equipment_id=self.unit.id)
         self.env.invalidate_all()
-        with self.assertQueryCount(5):
+        with self.assertQueryCount(10):
             many = Product.service_parts_lookup("QCNT", equipment_id=self.unit.id)
         self.assertEqual((len(one), len(many)), (1, 8))
+
+    def test_fragment_search_only_when_needed(self):
+        parts = self.env["product.product"]
+        for index in range(3):
+            part = self._part("Flue sensor %s" % index, "FS-%s" % index)
+            self._crossref(part, "FLX7-%s" % index)
+            parts |= part
+        inner = self._part("Flue sensor inner", "FS-9")
+        self._crossref(inner, "AFLX7-9", code_type="analog")
+        Product = self.Product.with_user(self.service_user)
+        Product.service_parts_lookup("FLX7")
+        # Room under the limit: the fragment search runs and finds AFLX79.
+        self.env.invalidate_all()
+        with self.assertQueryCount(7):  # no supplier prices: no rates either
+            results = Product.service_parts_lookup("FLX7", limit=20)
+        self.assertEqual(self._ids(results), [*parts.ids, inner.id])
+        self.assertEqual(
+            [r["match"]["how"] for r in results], ["prefix", "prefix", "prefix", "fragment"]
+        )
+        # Prefixes fill the page (twice the limit is fetched): no fragment
+        # search, one query less, and the prefixes come shortest first.
+        self.env.invalidate_all()
+        with self.assertQueryCount(6):
+            results = Product.service_parts_lookup("FLX7", limit=1)
+        self.assertEqual(self._ids(results), parts[:1].ids)
+        # A long number typed in full: searched as a fragment while it is
+        # not found exactly, no longer once it is.
+        self._crossref(inner, "ZFLX70000", code_type="analog")
+        self.env.invalidate_all()
+        with self.assertQueryCount(7):
+            results = Product.service_parts_lookup("FLX7-0000")
+        self.assertEqual(self._ids(results), inner.ids)
+        self._crossref(parts[0], "FLX7-0000", code_type="analog")
+        self.env.invalidate_all()
+        with self.assertQueryCount(6):
+            results = Product.service_parts_lookup("FLX7-0000")
+        self.assertEqual(self._ids(results), parts[:1].ids)
+
+    def test_current_part_compatibility(self):
+        # Found through the chain of a superseded number, the current part
+        # says whether it fits the unit like any other result.
+        results = self.Product.service_parts_lookup("771682455", equipment_id=self.unit.id)
+        by_id = {r["product_id"]: r for r in results}
+        self.assertEqual(by_id[self.electrode.id]["match"]["how"], "supersession")
+        # TB1-0500 is below the electrode's serial range TB1-1000...
+        self.assertFalse(by_id[self.electrode.id]["compatible"])
+        self.env["service.part.compatibility"].create(
+            {
+                "part_product_id": self.electrode.id,
+                "equipment_product_id": self.model.id,
+                "quantity": 4,
+                "serial_to": "TB1-0999",
+            }
+        )
+        results = self.Product.service_parts_lookup("771682455", equipment_id=self.unit.id)
+        by_id = {r["product_id"]: r for r in results}
+        self.assertTrue(by_id[self.electrode.id]["compatible"])
+        self.assertEqual(by_id[self.electrode.id]["compatibility"]["quantity"], 4)
 
     def test_archived_and_foreign_company_parts_hidden(self):
         self.gasket.active = False
