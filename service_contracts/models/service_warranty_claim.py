@@ -429,11 +429,22 @@ class ServiceWarrantyClaim(models.Model):
                     SQL(
                         "SELECT id FROM service_warranty_claim WHERE id IN %s FOR UPDATE NOWAIT",
                         tuple(self.ids),
-                    )
+                    ),
+                    log_exceptions=False,
                 )
         except psycopg2.errors.LockNotAvailable:
             raise UserError(
                 _("Another user is deciding this claim right now. Reload it in a moment.")
+            )
+        except psycopg2.errors.SerializationFailure:
+            # Another user decided (or changed) the claim and committed after
+            # this transaction began: its new state is invisible here, so say so
+            # instead of failing with a database error.
+            raise UserError(
+                _(
+                    "Another user has just changed this claim (its decision may be taken). "
+                    "Reload it to see what changed."
+                )
             )
         # What we read before the lock may be stale: read the state afresh.
         self.invalidate_recordset(["state", "decided_by_id"])

@@ -521,7 +521,9 @@ class ServiceRequest(models.Model):
                    FOR NO KEY UPDATE OF r SKIP LOCKED
                 """,
                 list(self.ids),
-            )
+            ),
+            # a concurrent dispatcher's commit is retried, not a bad query
+            log_exceptions=False,
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
