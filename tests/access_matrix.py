@@ -1,17 +1,25 @@
 """The suite's access matrix: every suite model x every role x every operation.
 
-``render(env)`` builds the role users (inside the caller's transaction) and
-returns the markdown of ``docs/security.md``; ``setup/security-doc`` writes it,
-and ``test_access_matrix`` fails when the checked-in file and the code disagree.
+Two tables: the access rights of each group on every suite model, and what
+each role of ``tests/world.py`` can do to actual records (its customer's,
+another customer's, another company's) through the ORM as that user.
+``RECORD_RIGHTS`` states what they should be; ``test_access_matrix`` checks the
+measured table against it and ``docs/security.md`` against ``render(env)``,
+which ``setup/security-doc`` writes.
 """
 
 import ast
 import pathlib
 
+from odoo.exceptions import AccessError
+
+from . import world as world_module
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OPERATIONS = {"read": "R", "create": "C", "write": "W", "unlink": "D"}
 
-# role -> (label, groups); the "other company" manager differs only by record rules.
+# The roles of the access-rights table: one per group (the portal customers
+# and the other company's manager differ from their group only by record rules).
 ROLES = {
     "public": ("Public (not logged in)", None),
     "portal": ("Portal customer", ["base.group_portal"]),
@@ -91,7 +99,188 @@ def rules(env):
     ]
 
 
-def render(env):
+# ---------------------------------------------------------------------------
+# Record level: what each role does to actual records
+# ---------------------------------------------------------------------------
+
+# What each role's group may do on the records it can see (the policy, stated
+# by hand: the measured matrix must agree). The portal customers have the
+# "portal" rights, the other company's manager the "service_manager" ones.
+RECORD_RIGHTS = {
+    "service.equipment": {"portal": "R", "service_user": "RCW", "service_manager": "RCWD"},
+    "service.request": {"portal": "R", "service_user": "RCW", "service_manager": "RCWD"},
+    "service.warranty.claim": {"portal": "R", "service_user": "RCW", "service_manager": "RCWD"},
+    "service.contract": {
+        "portal": "R",
+        "service_user": "RCW",
+        "service_manager": "RCWD",
+        "accountant": "R",
+    },
+    "service.contract.line": {
+        "portal": "R",
+        "service_user": "RCWD",
+        "service_manager": "RCWD",
+        "accountant": "R",
+    },
+    "service.team": {"service_user": "R", "service_manager": "RCWD"},
+    "service.warranty.policy": {"service_user": "R", "service_manager": "RCWD"},
+    "service.sla.policy": {"portal": "R", "service_user": "R", "service_manager": "RCWD"},
+    "service.dispatch.rule": {"service_user": "R", "service_manager": "RCWD"},
+}
+RIGHTS_ROLE = {"portal_a": "portal", "portal_b": "portal", "other_manager": "service_manager"}
+
+# model -> (records of the world: [(label, record)], harmless write, copy defaults)
+RECORD_LABELS = {
+    "A": "customer A's (company 1)",
+    "B": "customer B's (company 1)",
+    "C2": "company 2's",
+    "co1": "company 1's",
+    "co2": "company 2's",
+}
+
+
+def record_specs(w):
+    by_customer = ("A", "B", "C2")
+    by_company = ("co1", "co2")
+    return {
+        "service.equipment": (
+            list(zip(by_customer, w.units, strict=True)),
+            {"note": "<p>probe</p>"},
+            {"lot_id": False},
+        ),
+        "service.request": (
+            list(zip(by_customer, w.requests, strict=True)),
+            {"subject": "probe"},
+            {},
+        ),
+        "service.warranty.claim": (
+            list(zip(by_customer, w.claims, strict=True)),
+            {"defect_description": "probe"},
+            {},
+        ),
+        "service.contract": (
+            list(zip(by_customer, w.contracts, strict=True)),
+            {"title": "probe"},
+            {},
+        ),
+        "service.contract.line": (
+            list(zip(by_customer, w.contracts.line_ids, strict=True)),
+            {"name": "probe"},
+            {},
+        ),
+        "service.team": (list(zip(by_company, w.teams, strict=True)), {"color": 3}, {}),
+        "service.warranty.policy": (
+            list(zip(by_company, w.warranty_policies, strict=True)),
+            {"months": 13},
+            {},
+        ),
+        "service.sla.policy": (
+            list(zip(by_company, w.sla_policies, strict=True)),
+            {"name": "probe"},
+            {},
+        ),
+        "service.dispatch.rule": (
+            list(zip(by_company, w.dispatch_rules, strict=True)),
+            {"sequence": 11},
+            {},
+        ),
+    }
+
+
+def visible(role, label):
+    """Whether ``role`` should see the world's record ``label`` at all."""
+    if role == "public":
+        return False
+    if role == "portal_a":
+        return label in ("A", "co1")
+    if role == "portal_b":
+        return label in ("B", "co1")
+    if role == "other_manager":
+        return label in ("C2", "co2")
+    return label in ("A", "B", "co1")
+
+
+def expected_record_matrix(w):
+    """{(model, label): {role: "RCWD"-style}} as RECORD_RIGHTS and visibility say."""
+    result = {}
+    for model, (records, __, __) in record_specs(w).items():
+        for label, __ in records:
+            result[(model, label)] = {
+                role: "".join(
+                    letter
+                    if visible(role, label)
+                    and letter in RECORD_RIGHTS[model].get(RIGHTS_ROLE.get(role, role), "")
+                    else "·"
+                    for letter in OPERATIONS.values()
+                )
+                for role in world_module.ROLES
+            }
+    return result
+
+
+class _Undo(Exception):
+    pass
+
+
+def _attempt(env, operation):
+    """Run ``operation`` and undo it: "ok", "denied" (AccessError) or the error's name."""
+    try:
+        with env.cr.savepoint():
+            operation()
+            env.flush_all()
+            raise _Undo
+    except _Undo:
+        return "ok"
+    except AccessError:
+        return "denied"
+    except Exception as error:  # reported in the matrix: the test fails on it
+        return type(error).__name__
+
+
+def _probe(env, user, record, write_vals, copy_defaults):
+    """The letters of what ``user`` may do to ``record``, measured through the ORM."""
+    Model = env[record._name].with_user(user)
+    try:
+        found = bool(Model.search([("id", "=", record.id)]))
+    except AccessError:
+        found = False
+    outcomes = {
+        "read": _attempt(env, lambda: record.with_user(user).read(["display_name"])),
+        "create": _attempt(env, lambda: Model.create(record.sudo().copy_data(copy_defaults)[0])),
+        "write": _attempt(env, lambda: record.with_user(user).write(write_vals)),
+        "unlink": _attempt(env, lambda: record.with_user(user).unlink()),
+    }
+    if found != (outcomes["read"] == "ok"):
+        outcomes["read"] = "search-and-read-disagree"
+    cell = ""
+    for op, letter in OPERATIONS.items():
+        outcome = outcomes[op]
+        cell += letter if outcome == "ok" else "·" if outcome == "denied" else f"!{outcome}!"
+    return cell
+
+
+def record_matrix(env, w):
+    """{(model, label): {role: "RCWD"-style}} measured as each role's user."""
+    # Each user works in the companies of their own user record.
+    context = {k: v for k, v in env.context.items() if k != "allowed_company_ids"}
+    env = env(context=context)
+    result = {}
+    for model, (records, write_vals, copy_defaults) in record_specs(w).items():
+        for label, record in records:
+            result[(model, label)] = {
+                role: _probe(env, user, record.with_env(env), write_vals, copy_defaults)
+                for role, user in w.users.items()
+            }
+    return result
+
+
+def render(env, w=None, records=None):
+    """The markdown of docs/security.md (``w``/``records``: a built world and its
+    measured record matrix, to reuse them)."""
+    if w is None:
+        w = world_module.build_world(env)
+    if records is None:
+        records = record_matrix(env, w)
     lines = [
         "# Security: who may do what",
         "",
@@ -118,4 +307,24 @@ def render(env):
     for model, name, groups, domain in rules(env):
         domain = " ".join(domain.split()).replace("|", "\\|")
         lines.append(f"| `{model}` | {name} | {groups} | `{domain}` |")
+    roles = world_module.ROLES
+    lines += [
+        "",
+        "## What each role does to actual records",
+        "",
+        "Measured through the ORM as each role's user (`tests/world.py`: customers A",
+        "and B of company 1, a customer of company 2), each operation undone after",
+        "it: read, create a copy, write, delete. `tests/test_access_matrix.py` checks",
+        "this table against the policy stated in `tests/access_matrix.py`",
+        "(`RECORD_RIGHTS`) and the portal customers' reads against the portal pages.",
+        "",
+        "| Model | Record | " + " | ".join(label for label, __, __ in roles.values()) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for (model, label), cells in records.items():
+        lines.append(
+            f"| `{model}` | {RECORD_LABELS[label]} | "
+            + " | ".join(f"`{cells[r]}`" for r in roles)
+            + " |"
+        )
     return "\n".join(lines) + "\n"

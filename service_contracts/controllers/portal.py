@@ -9,10 +9,12 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 class ServiceWarrantyPortal(CustomerPortal):
     _CLAIM_MAX_FILES = 5
     _CLAIM_MAX_FILE_SIZE = 10 * 1024 * 1024
+    _CLAIM_MAX_DEFECT = 5000
 
     def _service_claim_evidence_files(self):
         return [
-            (upload.filename, upload.read(), upload.mimetype)
+            # one byte past the limit is enough to refuse the file
+            (upload.filename, upload.read(self._CLAIM_MAX_FILE_SIZE + 1), upload.mimetype)
             for upload in request.httprequest.files.getlist("evidence")
             if upload.filename
         ]
@@ -67,10 +69,19 @@ class ServiceWarrantyPortal(CustomerPortal):
         if request.httprequest.method == "POST":
             files = self._service_claim_evidence_files()
             unit = units.filtered(lambda u: str(u.id) == str(equipment_id))
-            if not unit:
+            # sudo: the counter is not readable by portal users; only a hash
+            # of the user id is written.
+            if not request.env["service.rate.limit"].sudo()._hit("portal_post", request.env.uid):
+                values["error"] = _("You sent too many requests in a minute. Try again shortly.")
+            elif not unit:
                 values["error"] = _("Choose one of your units.")
             elif not (defect_description or "").strip():
                 values["error"] = _("Describe the defect.")
+            elif len(defect_description) > self._CLAIM_MAX_DEFECT:
+                values["error"] = _(
+                    "The description is too long (at most %(max)s characters).",
+                    max=self._CLAIM_MAX_DEFECT,
+                )
             elif len(files) > self._CLAIM_MAX_FILES or any(
                 len(content) > self._CLAIM_MAX_FILE_SIZE for __, content, __ in files
             ):
@@ -81,22 +92,25 @@ class ServiceWarrantyPortal(CustomerPortal):
                 )
             else:
                 try:
-                    # sudo: portal users cannot create claims directly; the unit was
-                    # checked above to be theirs, and the customer is the user.
-                    claim = (
-                        request.env["service.warranty.claim"]
-                        .sudo()
-                        .create(
-                            {
-                                "partner_id": request.env.user.partner_id.id,
-                                "equipment_id": unit.id,
-                                "lot_id": unit.lot_id.id,
-                                "company_id": unit.company_id.id,
-                                "defect_description": defect_description.strip(),
-                                "user_id": False,
-                            }
+                    # A refusal raised after the insert must not leave the claim:
+                    # the page then renders normally and the transaction commits.
+                    with request.env.cr.savepoint():
+                        # sudo: portal users cannot create claims directly; the unit
+                        # was checked above to be theirs, and the customer is the user.
+                        claim = (
+                            request.env["service.warranty.claim"]
+                            .sudo()
+                            .create(
+                                {
+                                    "partner_id": request.env.user.partner_id.id,
+                                    "equipment_id": unit.id,
+                                    "lot_id": unit.lot_id.id,
+                                    "company_id": unit.company_id.id,
+                                    "defect_description": defect_description.strip(),
+                                    "user_id": False,
+                                }
+                            )
                         )
-                    )
                 except UserError as error:
                     values["error"] = error.args[0]
                 else:

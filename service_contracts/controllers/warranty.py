@@ -30,10 +30,13 @@ class ServiceWarrantyCheck(http.Controller):
         An unknown serial gets the same answer as an expired one, so the page
         does not tell whether a serial exists; it is rate-limited per IP.
         """
-        ip = request.httprequest.remote_addr
-        # sudo: the check counter is not readable by the public; only a hash of
-        # the address is written.
-        if not request.env["service.warranty.check"].sudo()._register_and_allow(ip):
+        # sudo: the counter is not readable by the public; only a hash of the
+        # address is written.
+        if (
+            not request.env["service.rate.limit"]
+            .sudo()
+            ._hit("warranty_check", request.httprequest.remote_addr)
+        ):
             return request.render(
                 "service_contracts.warranty_check_page",
                 {

@@ -68,15 +68,15 @@ class TestWarrantyHttp(WarrantyCommon, HttpCase):
         self.assertFalse(self._answer(response))
 
     def test_public_check_rate_limited(self):
-        Check = self.env["service.warranty.check"]
-        for __ in range(Check.RATE_LIMIT):
+        RateLimit = self.env["service.rate.limit"]
+        for __ in range(RateLimit._limit("warranty_check")):
             self.assertEqual(self._check("WEB-00000").status_code, 200)
         response = self._check("WEB-00000")
         self.assertEqual(response.status_code, 429)
         self.assertIn("Too many checks", self._answer(response))
         self.assertNotIn("In warranty until", response.text)
         # Another address is not affected.
-        self.assertTrue(Check.sudo()._register_and_allow("10.1.2.3"))
+        self.assertTrue(RateLimit._hit("warranty_check", "10.1.2.3"))
 
     def test_portal_claims(self):
         self.authenticate("wc_portal", "wc_portal_pw")

@@ -7,7 +7,7 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .service_request_form import MAX_DESCRIPTION, read_attachments
+from .service_request_form import MAX_DESCRIPTION, MAX_SUBJECT, read_attachments
 
 
 class ServiceRequestPortal(CustomerPortal):
@@ -89,12 +89,21 @@ class ServiceRequestPortal(CustomerPortal):
         if request.httprequest.method != "POST":
             return request.render("service_repair.portal_new_service_request", values)
         errors = values["errors"]
+        # sudo: the counter is not readable by portal users; only a hash of
+        # the user id is written.
+        if not request.env["service.rate.limit"].sudo()._hit("portal_post", request.env.uid):
+            errors["form"] = _("You sent too many requests in a minute. Try again shortly.")
+            return request.render("service_repair.portal_new_service_request", values, status=429)
         unit = units.filtered(lambda u: str(u.id) == post.get("equipment_id"))
         if not unit:
             errors["equipment_id"] = _("Choose one of your units.")
         subject = (post.get("subject") or "").strip()
         if not subject:
             errors["subject"] = _("Say in a few words what is wrong.")
+        elif len(subject) > MAX_SUBJECT:
+            errors["subject"] = _(
+                "The subject is too long (at most %(max)s characters).", max=MAX_SUBJECT
+            )
         description = (post.get("description") or "").strip()
         if len(description) > MAX_DESCRIPTION:
             errors["description"] = _(

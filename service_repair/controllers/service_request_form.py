@@ -5,6 +5,9 @@ from odoo.http import request
 from odoo.tools import email_normalize
 
 MAX_DESCRIPTION = 5000
+MAX_NAME = 128
+MAX_SUBJECT = 200
+MAX_EMAIL = 254
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_SIZE = 5 * 1024 * 1024
 
@@ -46,12 +49,25 @@ class ServiceRequestForm(http.Controller):
         website=True,
     )
     def service_request_submit(self, **post):
+        form = "service_repair.service_request_public_form"
+        # sudo: the counter is not readable by the public; only a hash of the
+        # address is written.
+        if (
+            not request.env["service.rate.limit"]
+            .sudo()
+            ._hit("request_form", request.httprequest.remote_addr)
+        ):
+            message = _("Too many requests from your address. Try again in a minute.")
+            return request.render(form, {"errors": {"form": message}, "post": post}, status=429)
         errors = {}
         name = (post.get("name") or "").strip()
-        email = email_normalize(post.get("email") or "")
+        email = (post.get("email") or "").strip()
+        email = len(email) <= MAX_EMAIL and email_normalize(email)
         description = (post.get("description") or "").strip()
         if not name:
             errors["name"] = _("Please give your name.")
+        elif len(name) > MAX_NAME:
+            errors["name"] = _("The name is too long (at most %(max)s characters).", max=MAX_NAME)
         if not email:
             errors["email"] = _("Please give a valid email address.")
         if not description:
@@ -64,11 +80,7 @@ class ServiceRequestForm(http.Controller):
         if file_error:
             errors["attachments"] = file_error
         if errors:
-            return request.render(
-                "service_repair.service_request_public_form",
-                {"errors": errors, "post": post},
-                status=400,
-            )
+            return request.render(form, {"errors": errors, "post": post}, status=400)
         service_request = self._create_request(name, email, description, post, files)
         return request.render(
             "service_repair.service_request_public_thanks", {"service_request": service_request}
@@ -116,7 +128,7 @@ class ServiceRequestForm(http.Controller):
                 "equipment_id": unit.id,
                 "team_id": unit.team_id.id,
                 "company_id": company.id,
-                "subject": (post.get("subject") or "").strip()[:200] or _("Web request"),
+                "subject": (post.get("subject") or "").strip()[:MAX_SUBJECT] or _("Web request"),
                 "description": f"<p>{body}</p>",
                 "channel": "web",
                 "request_type": "repair",

@@ -1,6 +1,7 @@
 from ast import literal_eval
 
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class ServiceTeam(models.Model):
@@ -18,6 +19,23 @@ class ServiceTeam(models.Model):
         )
         for team in self:
             team.open_request_count = counts.get(team, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_by_dispatch_rules(self):
+        rules = (
+            self.env["service.dispatch.rule"]
+            .with_context(active_test=False)
+            .search([("team_id", "in", self.ids)])
+        )
+        if rules:
+            raise UserError(
+                _(
+                    "Team %(team)s is used by the dispatch rules %(rules)s: "
+                    "give them another team or delete them first.",
+                    team=rules.team_id[:1].display_name,
+                    rules=", ".join(rules.mapped("name")),
+                )
+            )
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()

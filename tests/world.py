@@ -1,0 +1,186 @@
+"""A small world for the suite's security tests: two customers, two companies.
+
+Customer A and customer B buy from company 1; company 2 has a customer of its
+own. Each has a unit, a request, a warranty claim and an active contract; each
+company has its team, warranty policy, SLA policy and dispatch rule. One user
+per role of the access matrix; every user's password is its login.
+
+``build_world(env)`` creates it all inside the caller's transaction (a test's
+class set-up, or the shell of ``setup/security-doc`` that rolls back).
+"""
+
+from types import SimpleNamespace
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+# role -> (label, groups, company): company 2 only for the other company's manager.
+ROLES = {
+    "public": ("Public (not logged in)", None, 1),
+    "portal_a": ("Portal customer A", "base.group_portal", 1),
+    "portal_b": ("Portal customer B", "base.group_portal", 1),
+    "internal": ("Internal user without service rights", "base.group_user", 1),
+    "service_user": ("Service user", "service_base.group_service_user", 1),
+    "service_manager": ("Service manager", "service_base.group_service_manager", 1),
+    "accountant": ("Accountant (invoicing)", "account.group_account_invoice", 1),
+    "stock_user": ("Stock user", "stock.group_stock_user", 1),
+    "other_manager": (
+        "Service manager of another company",
+        "service_base.group_service_manager",
+        2,
+    ),
+}
+
+
+def login(role):
+    return f"sec_{role}"
+
+
+def build_world(env):
+    w = SimpleNamespace()
+    w.company1 = env.ref("base.main_company")
+    w.company2 = env["res.company"].create({"name": "Security Test Company 2"})
+    # Multi-company rules and fields must see both companies while we build.
+    env = env(context=dict(env.context, allowed_company_ids=[w.company1.id, w.company2.id]))
+    w.env = env
+    Partner = env["res.partner"]
+    w.customer_a = Partner.create({"name": "Security Customer A", "is_company": True})
+    w.contact_a = Partner.create(
+        {"name": "Alice of A", "parent_id": w.customer_a.id, "email": "alice.a@example.com"}
+    )
+    w.customer_b = Partner.create({"name": "Security Customer B", "is_company": True})
+    w.contact_b = Partner.create(
+        {"name": "Bob of B", "parent_id": w.customer_b.id, "email": "bob.b@example.com"}
+    )
+    w.customer_c = Partner.create(
+        {"name": "Security Customer C2", "is_company": True, "company_id": w.company2.id}
+    )
+    w.users = {"public": env.ref("base.public_user")}
+    for role, (label, groups, company) in ROLES.items():
+        if groups is None:
+            continue
+        company = w.company1 if company == 1 else w.company2
+        extra = {}
+        if role == "portal_a":
+            extra["partner_id"] = w.contact_a.id
+        elif role == "portal_b":
+            extra["partner_id"] = w.contact_b.id
+        w.users[role] = new_test_user(
+            env,
+            login=login(role),
+            groups=groups,
+            name=f"Security {label}",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+            context={"no_reset_password": True, "mail_create_nosubscribe": True},
+            **extra,
+        )
+    w.model = env["product.product"].create(
+        {
+            "name": "Security Boiler SB-1",
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+            "is_equipment": True,
+            "list_price": 900.0,
+        }
+    )
+    w.service_product = env["product.product"].create(
+        {"name": "Security Maintenance Plan", "type": "service", "list_price": 50.0}
+    )
+    w.lots = env["stock.lot"].create(
+        [
+            {"name": "SEC-A-0001", "product_id": w.model.id, "company_id": w.company1.id},
+            {"name": "SEC-B-0001", "product_id": w.model.id, "company_id": w.company1.id},
+            {"name": "SEC-C-0001", "product_id": w.model.id, "company_id": w.company2.id},
+        ]
+    )
+    owners = [(w.contact_a, w.company1), (w.customer_b, w.company1), (w.customer_c, w.company2)]
+    w.teams = env["service.team"].create(
+        [
+            {"name": "Security Team 1", "company_id": w.company1.id},
+            {"name": "Security Team 2", "company_id": w.company2.id},
+        ]
+    )
+    w.units = env["service.equipment"].create(
+        [
+            {
+                "product_id": w.model.id,
+                "lot_id": lot.id,
+                "partner_id": partner.id,
+                "company_id": company.id,
+            }
+            for lot, (partner, company) in zip(w.lots, owners, strict=True)
+        ]
+    )
+    w.requests = env["service.request"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "equipment_id": unit.id,
+                "company_id": company.id,
+                "subject": f"Security request of {partner.commercial_partner_id.name}",
+                "description": "<p>It leaks.</p>",
+            }
+            for unit, (partner, company) in zip(w.units, owners, strict=True)
+        ]
+    )
+    w.claims = env["service.warranty.claim"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "lot_id": unit.lot_id.id,
+                "equipment_id": unit.id,
+                "company_id": company.id,
+                "defect_description": f"Claim of {partner.commercial_partner_id.name}",
+            }
+            for unit, (partner, company) in zip(w.units, owners, strict=True)
+        ]
+    )
+    w.contracts = env["service.contract"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "currency_id": company.currency_id.id,
+                "title": f"Security contract of {partner.commercial_partner_id.name}",
+                "line_ids": [
+                    Command.create(
+                        {"equipment_id": unit.id, "name": "Covered unit", "price_unit": 10.0}
+                    )
+                ],
+            }
+            for unit, (partner, company) in zip(w.units, owners, strict=True)
+        ]
+    )
+    w.contracts.action_activate()
+    w.warranty_policies = env["service.warranty.policy"].create(
+        [
+            {"name": "Security policy 1", "product_id": w.model.id, "company_id": w.company1.id},
+            {"name": "Security policy 2", "product_id": w.model.id, "company_id": w.company2.id},
+        ]
+    )
+    w.sla_policies = env["service.sla.policy"].create(
+        [
+            {
+                "name": f"Security SLA {index}",
+                "calendar_id": company.resource_calendar_id.id,
+                "company_id": company.id,
+            }
+            for index, company in enumerate(w.company1 | w.company2, start=1)
+        ]
+    )
+    # Their own teams: a team used by a rule cannot be deleted.
+    rule_teams = env["service.team"].create(
+        [
+            {"name": "Security Rule Team 1", "company_id": w.company1.id},
+            {"name": "Security Rule Team 2", "company_id": w.company2.id},
+        ]
+    )
+    w.dispatch_rules = env["service.dispatch.rule"].create(
+        [
+            {"name": f"Security rule {index}", "team_id": team.id, "company_id": team.company_id.id}
+            for index, team in enumerate(rule_teams, start=1)
+        ]
+    )
+    return w
