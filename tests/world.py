@@ -60,11 +60,12 @@ def build_world(env):
         if groups is None:
             continue
         company = w.company1 if company == 1 else w.company2
-        extra = {}
+        # new_test_user gives every user the same e-mail unless told otherwise
+        extra = {"email": f"{login(role)}@example.com"}
         if role == "portal_a":
-            extra["partner_id"] = w.contact_a.id
+            extra = {"partner_id": w.contact_a.id, "email": w.contact_a.email}
         elif role == "portal_b":
-            extra["partner_id"] = w.contact_b.id
+            extra = {"partner_id": w.contact_b.id, "email": w.contact_b.email}
         w.users[role] = new_test_user(
             env,
             login=login(role),
