@@ -1,6 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+# Beyond these a line is a typing error (and its amounts overflow).
+MAX_QUANTITY = 1_000_000
+MAX_PRICE = 1_000_000_000_000
+
 
 class ServiceContractLine(models.Model):
     _name = "service.contract.line"
@@ -67,6 +71,20 @@ class ServiceContractLine(models.Model):
     def _compute_price_subtotal(self):
         for line in self:
             line.price_subtotal = line.quantity * line.price_unit
+
+    @api.constrains("quantity", "price_unit")
+    def _check_amounts(self):
+        for line in self:
+            if not 0 <= line.quantity <= MAX_QUANTITY or abs(line.price_unit) > MAX_PRICE:
+                raise ValidationError(
+                    _(
+                        "Contract line %(line)s: the quantity must be 0 to %(max_qty)s "
+                        "and the unit price at most %(max_price)s either way.",
+                        line=line.name or "",
+                        max_qty=MAX_QUANTITY,
+                        max_price=MAX_PRICE,
+                    )
+                )
 
     @api.constrains("product_id", "equipment_id", "contract_id")
     def _check_something_covered(self):

@@ -422,6 +422,8 @@ class ServiceWarrantyClaim(models.Model):
     # ------------------------------------------------------------------ decisions
 
     def _lock_for_decision(self):
+        if not self.ids:
+            return
         try:
             with self.env.cr.savepoint(flush=False):
                 # SELECT ... FOR UPDATE NOWAIT has no ORM equivalent.

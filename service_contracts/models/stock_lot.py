@@ -1,7 +1,11 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
+
+from odoo.addons.service_base.tools import rpc_date, rpc_text
+
+_lt = LazyTranslate(__name__)
 
 
 class StockLot(models.Model):
@@ -72,15 +76,14 @@ class StockLot(models.Model):
         RPC client or the public page treats it like an expired warranty.
         The lookup is exact (btree index on the serial name).
         """
-        if date:
-            date = fields.Date.to_date(date)
-        else:
+        date = rpc_date(self.env, date, _lt("Date"))
+        if not date:
             # The caller's timezone from the context (UTC without one): reading
             # the user's preferences for it would double the cost of a lookup.
             date = fields.Date.context_today(
                 self.with_context(tz=self.env.context.get("tz") or "UTC")
             )
-        serial = (serial or "").strip()
+        serial = rpc_text(self.env, serial, _lt("Serial number")).strip()
         result = {
             "serial": serial,
             "equipment_id": False,

@@ -5,9 +5,13 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
+
+from odoo.addons.service_base.tools import rpc_date, rpc_number, rpc_record
 
 from ..tools import MAX_QUERY_LENGTH, normalize_code
+
+_lt = LazyTranslate(__name__)
 
 RANK_EXACT, RANK_PREFIX, RANK_FRAGMENT, RANK_NAME = 0, 1, 2, 3
 RANK_LABELS = {
@@ -18,6 +22,8 @@ RANK_LABELS = {
 }
 # Trigrams need three characters: below that a fragment search would scan.
 MIN_FRAGMENT = 3
+# More parts than this on one document is a typing error, not an order.
+MAX_QUANTITY = 1_000_000_000
 # From this length, a number found exactly is not also searched as a fragment.
 FULL_NUMBER = 8
 _WORDS = re.compile(r"\w{2,}", re.UNICODE)
@@ -118,9 +124,14 @@ class ProductProduct(models.Model):
         code = normalize_code(raw)
         if not code:
             return []
-        limit = max(1, min(int(limit or 20), 200))
-        if need_date:
-            need_date = fields.Date.to_date(need_date)
+        limit = max(1, min(int(rpc_number(self.env, limit, _lt("Limit"), default=20)), 200))
+        quantity = rpc_number(
+            self.env, quantity, _lt("Quantity"), minimum=0, maximum=MAX_QUANTITY, default=1.0
+        )
+        need_date = rpc_date(self.env, need_date, _lt("Need date"))
+        equipment_id = rpc_record(
+            self.env, "service.equipment", equipment_id, _lt("Customer's unit"), must_exist=False
+        ).id
         for model in ("service.part.crossref", "stock.quant", "product.supplierinfo"):
             self.env[model].check_access("read")
         self.env.flush_all()
@@ -777,7 +788,9 @@ class ProductProduct(models.Model):
     def service_parts_add_to_repair(self, repair_id, quantity=1.0):
         """Add this part to a repair order's parts; returns a short summary."""
         self.ensure_one()
-        repair = self.env["repair.order"].browse(int(repair_id)).exists()
+        repair = rpc_record(
+            self.env, "repair.order", repair_id, _lt("Repair order"), must_exist=False
+        )
         if not repair:
             raise UserError(_("The repair order no longer exists."))
         if repair.state not in ("draft", "confirmed", "under_repair"):
@@ -816,14 +829,15 @@ class ProductProduct(models.Model):
         self.ensure_one()
         quantity = self._service_parts_check_quantity(quantity)
         Order = self.env["sale.order"]
+        order = rpc_record(self.env, "sale.order", order_id, _lt("Quotation"), must_exist=False)
+        partner = rpc_record(self.env, "res.partner", partner_id, _lt("Customer"))
         if order_id:
-            order = Order.browse(int(order_id)).exists()
             if not order or order.state not in ("draft", "sent"):
                 raise UserError(_("Choose a quotation that is still a draft."))
         else:
-            if not partner_id:
+            if not partner:
                 raise UserError(_("Choose the customer (or their unit) to quote the part to."))
-            order = Order.create({"partner_id": int(partner_id)})
+            order = Order.create({"partner_id": partner.id})
         order.write(
             {"order_line": [Command.create({"product_id": self.id, "product_uom_qty": quantity})]}
         )
@@ -833,7 +847,7 @@ class ProductProduct(models.Model):
         """Add this part to a draft RFQ of its best supplier (reused if one is open)."""
         self.ensure_one()
         quantity = self._service_parts_check_quantity(quantity)
-        need_date = need_date and fields.Date.to_date(need_date)
+        need_date = rpc_date(self.env, need_date, _lt("Need date"))
         offer = self._service_parts_offers(self, {self.id: quantity}, need_date).get(self.id)
         if not offer:
             raise UserError(
@@ -864,6 +878,8 @@ class ProductProduct(models.Model):
             quantity = float(quantity)
         except (TypeError, ValueError):
             quantity = 0.0
-        if quantity <= 0:
+        if not math.isfinite(quantity) or quantity <= 0:
             raise UserError(_("The quantity must be positive."))
+        if quantity > MAX_QUANTITY:
+            raise UserError(_("The quantity is too large (at most %(max)s).", max=MAX_QUANTITY))
         return quantity

@@ -2,7 +2,10 @@ import math
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+# Ten years: longer periods are typing errors (and overflow the date arithmetic).
+MAX_DAYS = 3650
 
 
 class ServicePartReorderWizard(models.TransientModel):
@@ -40,8 +43,17 @@ class ServicePartReorderWizard(models.TransientModel):
     @api.constrains("history_days", "safety_days", "cover_days")
     def _check_days(self):
         for wizard in self:
-            if wizard.history_days <= 0 or wizard.safety_days < 0 or wizard.cover_days < 0:
-                raise UserError(_("The history must be positive, the other periods not negative."))
+            if (
+                not 0 < wizard.history_days <= MAX_DAYS
+                or not 0 <= wizard.safety_days <= MAX_DAYS
+                or not 0 <= wizard.cover_days <= MAX_DAYS
+            ):
+                raise ValidationError(
+                    _(
+                        "The history must be 1 to %(max)s days, the other periods 0 to %(max)s.",
+                        max=MAX_DAYS,
+                    )
+                )
 
     def action_compute(self):
         """Fill the proposals from the parts repairs consumed in the warehouse."""

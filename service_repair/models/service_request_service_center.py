@@ -1,5 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
+
+from odoo.addons.service_base.tools import rpc_date, rpc_record, rpc_text
+
+_lt = LazyTranslate(__name__)
 
 
 class ServiceRequest(models.Model):
@@ -107,11 +112,9 @@ class ServiceRequest(models.Model):
         Returns the transfer.
         """
         self.ensure_one()
-        partner = (
-            partner
-            if isinstance(partner, models.BaseModel)
-            else self.env["res.partner"].browse(partner)
-        )
+        partner = rpc_record(self.env, "res.partner", partner, _lt("Service centre"))
+        tracking_ref = rpc_text(self.env, tracking_ref, _lt("Tracking reference"), 200)
+        date_expected_return = rpc_date(self.env, date_expected_return, _lt("Expected return"))
         self._check_can_send(partner, date_expected_return)
         unit = self.equipment_id
         source = self._unit_location(unit.lot_id)
@@ -213,7 +216,11 @@ class ServiceRequest(models.Model):
         unit = self.equipment_id
         sent_lot = self.service_center_out_picking_id.move_line_ids.lot_id[:1] or unit.lot_id
         if serial:
-            received = serial.name if isinstance(serial, models.BaseModel) else serial.strip()
+            received = (
+                serial.name
+                if isinstance(serial, models.BaseModel)
+                else rpc_text(self.env, serial, _lt("Serial number"), 200).strip()
+            )
             if received != sent_lot.name:
                 raise UserError(
                     _(
@@ -336,11 +343,7 @@ class ServiceRequest(models.Model):
         """Lend the loaner unit ``loaner`` to this request's customer, with a
         delivery from the company's stock. Returns the transfer."""
         self.ensure_one()
-        loaner = (
-            loaner
-            if isinstance(loaner, models.BaseModel)
-            else self.env["service.equipment"].browse(loaner)
-        )
+        loaner = rpc_record(self.env, "service.equipment", loaner, _lt("Loaner unit"))
         if not self.partner_id:
             raise UserError(_("Set the customer before lending a unit."))
         if self.loaner_state == "lent":

@@ -1,5 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
+
+from odoo.addons.service_base.tools import rpc_text
+
+_lt = LazyTranslate(__name__)
 
 
 class ServiceQcCheck(models.Model):
@@ -67,8 +72,10 @@ class ServiceQcCheck(models.Model):
 
     def action_fail(self, reason=None):
         """Fail the check: the repair goes back to its technician with the reason."""
-        reason = reason or self.env.context.get("qc_failure_reason")
-        if not reason or not reason.strip():
+        reason = rpc_text(
+            self.env, reason or self.env.context.get("qc_failure_reason"), _lt("Reason")
+        )
+        if not reason.strip():
             raise UserError(_("Say why the check failed: the technician needs the reason."))
         for check in self:
             check._check_checker()

@@ -1,0 +1,1 @@
+from .rpc_values import rpc_date, rpc_number, rpc_record, rpc_text

@@ -1,0 +1,114 @@
+"""Checks of the values RPC clients pass to the suite's public methods.
+
+The web client sends what a form holds; an RPC client may send anything. These
+turn a value into what the method needs or refuse it with a ``UserError`` in
+the caller's language, instead of a ``TypeError`` deep inside the method.
+
+``label`` names the parameter in the message: pass a lazy translation
+(``LazyTranslate(__name__)("Quantity")``) so that a valid value costs nothing.
+"""
+
+import math
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+MAX_ID = 2**31 - 1
+
+
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def rpc_record(env, model, value, label, must_exist=True):
+    """The record of ``model`` that ``value`` designates (a record, an id or
+    a string of digits), or an empty recordset for an empty value; it must
+    exist (else an empty recordset when ``must_exist`` is False). Access
+    rights and record rules apply when it is read."""
+    if isinstance(value, models.BaseModel):
+        if value._name != model or len(value) > 1:
+            raise UserError(
+                env._("%(label)s: expected one record, got %(value)s.", label=label, value=value)
+            )
+        return value
+    if value is None or value is False or value == "":
+        return env[model]
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise UserError(
+            env._("%(label)s: %(value)s is not a record id.", label=label, value=_shown(value))
+        )
+    record = env[model].browse(value)
+    if must_exist and not record.exists():
+        raise UserError(
+            env._("%(label)s: record %(value)s does not exist.", label=label, value=value)
+        )
+    return record
+
+
+def rpc_number(env, value, label, minimum=None, maximum=None, default=None):
+    """``value`` as a finite float within [minimum, maximum]; ``default`` for
+    an empty value when one is given."""
+    if default is not None and (value is None or value is False or value == ""):
+        return default
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise UserError(
+            env._("%(label)s: %(value)s is not a number.", label=label, value=_shown(value))
+        )
+    if minimum is not None and number < minimum or maximum is not None and number > maximum:
+        raise UserError(
+            env._(
+                "%(label)s must be between %(minimum)s and %(maximum)s.",
+                label=label,
+                minimum=minimum if minimum is not None else "-∞",
+                maximum=maximum if maximum is not None else "∞",
+            )
+        )
+    return number
+
+
+def rpc_date(env, value, label):
+    """``value`` (a date or an ISO date string) as a date; False for an empty value."""
+    if not value:
+        return False
+    try:
+        date = fields.Date.to_date(value) if isinstance(value, str) else value
+        if isinstance(date, str) or not hasattr(date, "year"):
+            raise ValueError
+        return fields.Date.to_date(date)
+    except (TypeError, ValueError):
+        raise UserError(
+            env._(
+                "%(label)s: %(value)s is not a date (expected YYYY-MM-DD).",
+                label=label,
+                value=_shown(value),
+            )
+        ) from None
+
+
+def rpc_text(env, value, label, max_length=None):
+    """``value`` as a string (empty for an empty value), at most ``max_length`` long."""
+    if value is None or value is False:
+        return ""
+    if not isinstance(value, str):
+        raise UserError(
+            env._("%(label)s: %(value)s is not a text.", label=label, value=_shown(value))
+        )
+    if max_length and len(value) > max_length:
+        raise UserError(
+            env._(
+                "%(label)s is too long (%(length)s characters, at most %(max)s).",
+                label=label,
+                length=len(value),
+                max=max_length,
+            )
+        )
+    return value
