@@ -426,12 +426,12 @@ class TestBadInput(TransactionCase):
     # catalog import ---------------------------------------------------------
 
     @settings(
-        max_examples=20,
+        max_examples=12,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(
-        content=st.binary(max_size=2000)
+        content=st.binary(max_size=300)
         | st.lists(
             st.lists(st.sampled_from(TEXT[:8]) | st.text(max_size=30), max_size=6), max_size=8
         ).map(

@@ -215,7 +215,18 @@ class ServicePartImport(models.Model):
             raise UserError(
                 _("The file is not encoded in %(encoding)s.", encoding=self.encoding)
             ) from error
-        yield from csv.reader(io.StringIO(text), delimiter=self.delimiter or ",")
+        # newline="": the csv module itself handles \r, \n and \r\n inside quotes
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter or ",")
+        try:
+            yield from reader
+        except csv.Error as error:
+            raise UserError(
+                _(
+                    "The file is not a readable CSV file (line %(line)s): %(error)s",
+                    line=reader.line_num,
+                    error=str(error),
+                )
+            ) from error
 
     def _read_header(self):
         rows = self._iter_file_rows()
