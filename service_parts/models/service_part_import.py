@@ -215,6 +215,9 @@ class ServicePartImport(models.Model):
             raise UserError(
                 _("The file is not encoded in %(encoding)s.", encoding=self.encoding)
             ) from error
+        if "\x00" in text:
+            # PostgreSQL takes no NUL in text: refuse the file before the COPY does.
+            raise UserError(_("The file contains NUL characters: it is not a CSV text file."))
         # newline="": the csv module itself handles \r, \n and \r\n inside quotes
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter or ",")
         try:
