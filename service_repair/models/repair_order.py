@@ -68,5 +68,8 @@ class RepairOrder(models.Model):
             vals.setdefault("service_date_done", fields.Datetime.now())
         res = super().write(vals)
         if vals.get("state") in ("done", "cancel"):
-            self.request_id._close_when_repairs_done()
+            # sudo: repairs are also ended or cancelled by users without Service
+            # rights (Odoo's Repairs and Sales users); closing the requests of
+            # finished repairs is bookkeeping that returns nothing to them.
+            self.sudo().request_id._close_when_repairs_done()
         return res

@@ -2,7 +2,7 @@ import re
 import subprocess
 import tempfile
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ServiceRepairCase
 
@@ -60,6 +60,21 @@ class TestRepairForms(ServiceRepairCase):
         self.assertEqual(self.request.stage_id, self.env.ref("service_repair.stage_done"))
         self.assertEqual(self.unit.state, "in_use")
         self.assertEqual(self.unit.repair_count, 2)
+
+    def test_repairs_user_without_service_rights(self):
+        # Odoo's own Repairs users are inventory users without Service rights.
+        stock_user = new_test_user(self.env, login="sr_stock_user", groups="stock.group_stock_user")
+        repair = self._repair().with_user(stock_user)
+        self._finish(repair)
+        self.assertEqual(repair.state, "done")
+        self.assertTrue(self.request.is_closed, "the request closes with its repair")
+        alone = (
+            self.env["repair.order"]
+            .with_user(stock_user)
+            .create({"product_id": self.part.id, "partner_id": self.customer.id})
+        )
+        alone.action_repair_cancel()
+        self.assertEqual(alone.state, "cancel")
 
     def test_acts_render_with_their_content(self):
         repair = self._repair()

@@ -57,6 +57,21 @@ class TestQualityControl(TransactionCase):
         self.repair.action_repair_end()
         self.assertEqual(self.repair.state, "done")
 
+    def test_repairs_user_without_service_rights_gets_the_checklist(self):
+        # Odoo's own Repairs users are inventory users; the checklist still applies.
+        stock_user = new_test_user(self.env, login="sm_qc_stock", groups="stock.group_stock_user")
+        repair = self.repair.with_user(stock_user)
+        repair.action_repair_start()
+        self.assertEqual(self.repair.service_qc_check_ids.template_id, self.template)
+        self.assertEqual(repair.service_qc_state, "todo")
+        with self.assertRaisesRegex(UserError, "quality check .* has not passed"):
+            repair.action_repair_end()
+        # a repair no checklist applies to ends as in Odoo
+        other = self.other_repair.with_user(stock_user)
+        other.action_repair_start()
+        other.action_repair_end()
+        self.assertEqual(other.state, "done")
+
     def test_mandatory_items_must_pass(self):
         self.repair.action_repair_start()
         check = self.repair.service_qc_check_ids

@@ -1,0 +1,72 @@
+import { registry } from "@web/core/registry";
+import {
+    clickViewHeaderButton,
+    goBack,
+    openMenu,
+} from "@service_base/../tests/tours/service_tour_utils";
+
+/**
+ * The service manager's morning: dispatch the waiting requests from the
+ * dispatch board, then the KPI dashboard and a click through one figure to
+ * its records; the tour ends on the dashboard (its screenshot). Runs on a
+ * desktop and on a phone.
+ */
+registry.category("web_tour.tours").add("service_manager_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openMenu(
+            "service_base.menu_service_root",
+            "service_repair.menu_service_repair_root",
+            "service_repair.menu_service_dispatch_board"
+        ),
+        {
+            isActive: ["desktop"],
+            content: "Unfold the requests nobody is assigned to",
+            trigger: ".o_kanban_view .o_kanban_group.o_column_folded:contains('None')",
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "Load the requests nobody is assigned to",
+            trigger: ".o_kanban_view .o_kanban_group:contains('None') .o_kanban_load_more button",
+            run: "click",
+        },
+        {
+            content: "The new request waits for a technician",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Tour: boiler leaks')",
+        },
+        ...clickViewHeaderButton("action_dispatch_queue", "Dispatch the waiting requests"),
+        {
+            content: "The requests are assigned: close the message",
+            trigger: ".o_notification:contains('assigned') .o_notification_close",
+            run: "click",
+        },
+        {
+            content: "The request is now in the technician's column",
+            trigger: ".o_kanban_group:contains('Tour Technician') .o_kanban_record:contains('Tour: boiler leaks')",
+        },
+        ...openMenu(
+            "service_base.menu_service_root",
+            "service_manager.menu_service_manager_root",
+            "service_manager.menu_service_kpi_dashboard"
+        ),
+        {
+            content: "The dashboard counts the open complaints",
+            trigger: ".o_service_dashboard .o_service_kpi_complaints_open .o_service_kpi_value:not(:empty)",
+        },
+        {
+            content: "Click through to them",
+            trigger: ".o_service_dashboard .o_service_kpi_complaints_open",
+            run: "click",
+        },
+        {
+            content: "The complaint is among them",
+            trigger: ".o_data_row:contains('Tour: boiler leaks'), .o_kanban_record:contains('Tour: boiler leaks')",
+        },
+        ...goBack("Back to the dashboard"),
+        {
+            content: "The dashboard again",
+            trigger: ".o_service_dashboard .o_service_kpi_backlog_open .o_service_kpi_value",
+        },
+    ],
+});

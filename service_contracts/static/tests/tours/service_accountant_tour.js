@@ -1,0 +1,52 @@
+import { registry } from "@web/core/registry";
+import {
+    clickHeaderButton,
+    clickStatButton,
+    fieldShows,
+    goBack,
+    openMenu,
+    statusIs,
+} from "@service_base/../tests/tours/service_tour_utils";
+
+/**
+ * The accountant posts a contract's draft invoice and follows its link to the
+ * service contract; the tour ends back on the posted invoice (its
+ * screenshot). Runs on a desktop and on a phone.
+ */
+registry.category("web_tour.tours").add("service_accountant_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openMenu(
+            "account.menu_finance",
+            "account.menu_finance_receivables",
+            "account.menu_action_move_out_invoice_type"
+        ),
+        {
+            content: "Open the contract's invoice",
+            trigger: ".o_data_row .o_data_cell:contains('Tour Contract Customer'), .o_kanban_record:contains('Tour Contract Customer')",
+            run: "click",
+        },
+        {
+            content: "The draft invoice of the contract's customer",
+            trigger: fieldShows("partner_id", "Tour Contract Customer"),
+        },
+        ...clickHeaderButton("action_post", "Confirm the invoice"),
+        {
+            trigger: statusIs("Posted"),
+        },
+        ...clickStatButton("action_view_service_contract", "Open the contract"),
+        {
+            content: "The contract of the invoice",
+            trigger: fieldShows("partner_id", "Tour Contract Customer"),
+        },
+        {
+            content: "The contract lists its invoice",
+            trigger: ".o_form_view .o-form-buttonbox button[name=action_view_invoices], .o_form_view .o-form-buttonbox .o_button_more",
+        },
+        ...goBack("Back to the invoice"),
+        {
+            content: "The posted invoice",
+            trigger: statusIs("Posted"),
+        },
+    ],
+});

@@ -1,0 +1,39 @@
+import { registry } from "@web/core/registry";
+import { openMenu } from "@service_base/../tests/tours/service_tour_utils";
+
+/**
+ * The warehouse looks a part up by its OEM number from the Inventory app:
+ * the part, its stock, its substitute and the best supplier offer. The tour
+ * ends on the results (its screenshot). Runs on a desktop and on a phone.
+ */
+registry.category("web_tour.tours").add("service_parts_warehouse_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openMenu(
+            "stock.menu_stock_root",
+            "stock.menu_stock_inventory_control",
+            "service_parts.menu_service_parts_lookup_stock"
+        ),
+        {
+            content: "Type the OEM number as printed on the old part",
+            trigger: "input.o_service_parts_query",
+            run: "edit tour oem 77-12",
+        },
+        {
+            content: "The part is found by its OEM number",
+            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5'):contains('TOUR-OEM-7712')",
+        },
+        {
+            content: "Five are free in stock",
+            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5') td.text-success:contains('5')",
+        },
+        {
+            content: "The substitute is offered",
+            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5'):contains('Tour Impeller IM-5S')",
+        },
+        {
+            content: "So is the best supplier offer",
+            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5'):contains('Tour Pump Parts GmbH')",
+        },
+    ],
+});
