@@ -36,12 +36,10 @@ registry.category("web_tour.tours").add("service_accountant_tour", {
         },
         ...clickStatButton("action_view_service_contract", "Open the contract"),
         {
+            // date_start: a field of contracts that invoices do not have, so
+            // the step waits for the contract, not the invoice still showing
             content: "The contract of the invoice",
-            trigger: fieldShows("partner_id", "Tour Contract Customer"),
-        },
-        {
-            content: "The contract lists its invoice",
-            trigger: ".o_form_view .o-form-buttonbox button[name=action_view_invoices], .o_form_view .o-form-buttonbox .o_button_more",
+            trigger: ".o_form_view:has(.o_field_widget[name=date_start]) .o_field_widget[name=partner_id]:contains('Tour Contract Customer')",
         },
         ...goBack("Back to the invoice"),
         {
