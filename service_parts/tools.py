@@ -10,6 +10,9 @@ _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 SQL_NORMALIZE = "upper(regexp_replace({col}, '[^[:alnum:]]+', '', 'g'))"
 
 MAX_QUERY_LENGTH = 10000
+# Longer than this is a broken cell, not a part number (and would not fit the
+# unique index of the numbers).
+MAX_CODE_LENGTH = 100
 
 
 def normalize_code(code):

@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -97,4 +98,6 @@ class AccountMove(models.Model):
 
     def action_view_service_contract(self):
         self.ensure_one()
+        if not self.service_contract_id:
+            raise UserError(_("This invoice does not come from a service contract."))
         return self.service_contract_id._get_formview_action()

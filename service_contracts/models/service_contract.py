@@ -401,6 +401,8 @@ class ServiceContract(models.Model):
 
     def action_view_previous(self):
         self.ensure_one()
+        if not self.previous_contract_id:
+            raise UserError(_("This contract is not the renewal of another one."))
         return self.previous_contract_id._get_formview_action()
 
     def action_view_renewals(self):

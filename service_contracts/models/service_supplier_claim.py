@@ -1,5 +1,5 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ServiceSupplierClaim(models.Model):
@@ -61,6 +61,11 @@ class ServiceSupplierClaim(models.Model):
             "Amounts of a supplier claim cannot be negative.",
         ),
     ]
+
+    @api.constrains("expected_amount", "recovered_amount")
+    def _check_amounts(self):
+        if any(claim.expected_amount < 0 or claim.recovered_amount < 0 for claim in self):
+            raise ValidationError(_("The amounts of a supplier claim cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -157,13 +162,12 @@ class ServiceSupplierClaim(models.Model):
 
     def action_mark_credited(self):
         """The supplier credited: recover the posted credit note's amount (or the expected one)."""
+        self._check_unsettled()
+        # sudo: only the state and amount of the claims' own credit notes are read.
+        if self.vendor_refund_id.sudo().filtered(lambda refund: refund.state != "posted"):
+            raise UserError(_("Post the vendor credit note first."))
         for claim in self:
-            if claim.state not in ("draft", "sent"):
-                raise UserError(_("Supplier claim %(ref)s is already settled.", ref=claim.name))
-            # sudo: only the state and amount of the claim's own credit note are read.
             refund = claim.vendor_refund_id.sudo()
-            if refund and refund.state != "posted":
-                raise UserError(_("Post the vendor credit note first."))
             claim.write(
                 {
                     "state": "credited",
@@ -173,10 +177,14 @@ class ServiceSupplierClaim(models.Model):
 
     def action_mark_replaced(self):
         """The supplier sent a replacement: the unit's cost is recovered."""
+        self._check_unsettled()
         for claim in self:
-            if claim.state not in ("draft", "sent"):
-                raise UserError(_("Supplier claim %(ref)s is already settled.", ref=claim.name))
             claim.write({"state": "replaced", "recovered_amount": claim.expected_amount})
+
+    def _check_unsettled(self):
+        settled = self.filtered(lambda claim: claim.state not in ("draft", "sent"))
+        if settled:
+            raise UserError(_("Supplier claim %(ref)s is already settled.", ref=settled[0].name))
 
     def action_cancel(self):
         self.write({"state": "cancelled", "recovered_amount": 0.0})

@@ -1,7 +1,7 @@
 import psycopg2
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 
@@ -267,6 +267,11 @@ class ServiceWarrantyClaim(models.Model):
             claim.access_url = f"/my/claims/{claim.id}"
         return res
 
+    @api.constrains("refund_amount")
+    def _check_refund_amount(self):
+        if any(claim.refund_amount < 0 for claim in self):
+            raise ValidationError(_("The refund amount cannot be negative."))
+
     @api.onchange("equipment_id")
     def _onchange_equipment_id(self):
         if self.equipment_id:
@@ -358,17 +363,20 @@ class ServiceWarrantyClaim(models.Model):
         first, so one of them wins and the other gets a message.
         """
         self._lock_for_decision()
-        for claim in self:
-            if not claim.decision:
-                raise UserError(_("Choose a decision for claim %(claim)s.", claim=claim.name))
-            getattr(claim, f"_decide_{claim.decision}")()
-            claim.write(
-                {
-                    "state": "rejected" if claim.decision == "reject" else "decided",
-                    "decision_date": fields.Datetime.now(),
-                    "decided_by_id": self.env.user.id,
-                }
-            )
+        undecided = self.filtered(lambda claim: not claim.decision)
+        if undecided:
+            raise UserError(_("Choose a decision for claim %(claim)s.", claim=undecided[0].name))
+        # A claim refused half-way must not leave the documents of the ones before.
+        with self.env.cr.savepoint():
+            for claim in self:
+                getattr(claim, f"_decide_{claim.decision}")()
+                claim.write(
+                    {
+                        "state": "rejected" if claim.decision == "reject" else "decided",
+                        "decision_date": fields.Datetime.now(),
+                        "decided_by_id": self.env.user.id,
+                    }
+                )
         return True
 
     def action_resolve(self):

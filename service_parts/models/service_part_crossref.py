@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import create_index
 
-from ..tools import fill_product_pair, normalize_code
+from ..tools import MAX_CODE_LENGTH, fill_product_pair, normalize_code
 
 CODE_TYPES = [
     ("oem", "OEM"),
@@ -85,6 +85,15 @@ class ServicePartCrossref(models.Model):
                     )
                 )
 
+    @api.model
+    def _check_code_length(self, codes):
+        # Before the insert: the unique index refuses long numbers with a
+        # database error, not a sentence.
+        if any(isinstance(code, str) and len(code) > MAX_CODE_LENGTH for code in codes):
+            raise ValidationError(
+                _("A part number has at most %(max)s characters.", max=MAX_CODE_LENGTH)
+            )
+
     def _check_unique_keys(self, keys):
         """Refuse duplicates before the database does, with a readable message.
 
@@ -129,6 +138,7 @@ class ServicePartCrossref(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_code_length([vals.get("code") for vals in vals_list])
         fill_product_pair(vals_list, self.env, "product_id", "product_tmpl_id")
         self._check_unique_keys(
             [
@@ -145,6 +155,7 @@ class ServicePartCrossref(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_code_length([vals.get("code")])
         if {"product_id", "code_type", "partner_id", "code"} & set(vals):
             self._check_unique_keys(
                 [

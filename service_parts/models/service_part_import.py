@@ -10,7 +10,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import SQL_NORMALIZE
+from ..tools import MAX_CODE_LENGTH, SQL_NORMALIZE
 from .service_part_import_mapping import IMPORT_COLUMNS
 
 _logger = logging.getLogger(__name__)
@@ -18,7 +18,8 @@ _logger = logging.getLogger(__name__)
 CHUNK = 50000
 # Column order of the staging table; the first is the line number.
 STAGING_COLUMNS = [fname[4:] for fname, _label, _names in IMPORT_COLUMNS]
-NUMBER_RE = r"^[0-9]+([.,][0-9]+)?$"
+# Up to a trillion: more digits than that is a broken cell, not a price.
+NUMBER_RE = r"^[0-9]{1,12}([.,][0-9]+)?$"
 
 
 def _norm(column):
@@ -464,13 +465,18 @@ class ServicePartImport(models.Model):
                 """
                 UPDATE service_part_import_row SET reject = CASE
                     WHEN ncode = '' THEN 'empty_code'
+                    WHEN greatest(length(code), length(oem), length(analog), length(barcode))
+                         > %(max_code)s THEN 'long_code'
                     WHEN price IS NULL THEN 'bad_price'
                     WHEN currency_id IS NULL THEN 'unknown_currency'
                     WHEN min_qty IS NULL OR delay IS NULL THEN 'bad_quantity'
                 END
                 WHERE ncode = '' OR price IS NULL OR currency_id IS NULL
                    OR min_qty IS NULL OR delay IS NULL
-                """
+                   OR greatest(length(code), length(oem), length(analog), length(barcode))
+                      > %(max_code)s
+                """,
+                max_code=MAX_CODE_LENGTH,
             )
         )
         # The same supplier code with the same minimum quantity twice: keep the first.
@@ -732,6 +738,7 @@ class ServicePartImport(models.Model):
             return None
         reasons = {
             "empty_code": _("empty supplier code"),
+            "long_code": _("a number longer than %(max)s characters", max=MAX_CODE_LENGTH),
             "bad_price": _("bad price"),
             "unknown_currency": _("unknown currency"),
             "bad_quantity": _("bad minimum quantity or lead time"),

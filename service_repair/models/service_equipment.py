@@ -35,8 +35,11 @@ class ServiceEquipment(models.Model):
         for unit in self:
             unit.repair_count = counts.get(unit, 0)
 
-    def action_view_service_requests(self, exclude=None):
+    def action_view_service_requests(self):
         """Open the unit's requests (its service history), newest first."""
+        return self._action_view_service_requests()
+
+    def _action_view_service_requests(self, exclude=None):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "service_repair.service_request_action_history"

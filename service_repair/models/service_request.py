@@ -22,6 +22,7 @@ SERIAL_AFTER_KEYWORD = re.compile(
 SERIAL_LIKE = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9\-/]{3,}[A-Za-z0-9]\b")
 
 PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent")]
+MAIL_TEXT_PARTS = ("subject", "body", "email_from", "message_id", "to", "cc", "from")
 CHANNELS = [
     ("email", "Email"),
     ("phone", "Phone"),
@@ -266,21 +267,26 @@ class ServiceRequest(models.Model):
     @api.constrains("equipment_id", "partner_id")
     def _check_equipment_owner(self):
         for request in self:
-            unit = request.equipment_id
-            if (
-                unit
-                and request.partner_id
-                and unit.commercial_partner_id
-                and unit.commercial_partner_id != request.partner_id.commercial_partner_id
-            ):
-                raise ValidationError(
-                    _(
-                        "Unit %(unit)s belongs to %(owner)s, not to %(customer)s.",
-                        unit=unit.display_name,
-                        owner=unit.commercial_partner_id.display_name,
-                        customer=request.partner_id.commercial_partner_id.display_name,
-                    )
-                )
+            error = self._equipment_owner_error(request.equipment_id, request.partner_id)
+            if error:
+                raise ValidationError(error)
+
+    @api.model
+    def _equipment_owner_error(self, unit, partner):
+        """Why ``unit`` cannot be the unit of a request of ``partner``, or None."""
+        if (
+            unit
+            and partner
+            and unit.commercial_partner_id
+            and unit.commercial_partner_id != partner.commercial_partner_id
+        ):
+            return _(
+                "Unit %(unit)s belongs to %(owner)s, not to %(customer)s.",
+                unit=unit.display_name,
+                owner=unit.commercial_partner_id.display_name,
+                customer=partner.commercial_partner_id.display_name,
+            )
+        return None
 
     @api.constrains("equipment_id", "lot_id")
     def _check_lot_equipment(self):
@@ -370,7 +376,7 @@ class ServiceRequest(models.Model):
         self.ensure_one()
         if not self.equipment_id:
             raise UserError(_("This request has no unit: there is no history to show."))
-        return self.equipment_id.action_view_service_requests(exclude=self)
+        return self.equipment_id._action_view_service_requests(exclude=self)
 
     def action_view_equipment(self):
         """Open the unit's own form: its whole record (requests, repairs, deliveries,
@@ -389,12 +395,15 @@ class ServiceRequest(models.Model):
         """Close the requests in their team's first closing stage (consultations answered
         on the spot, requests fully handled)."""
         stages = self.env["service.request.stage"].search([("is_closed", "=", True)])
-        for request in self.filtered(lambda r: not r.is_closed):
-            stage = stages.filtered(lambda s, r=request: not s.team_ids or r.team_id in s.team_ids)[
-                :1
-            ]
-            if not stage:
-                raise UserError(_("No closing stage is configured for service requests."))
+        plan = {
+            request: stages.filtered(
+                lambda s, r=request: not s.team_ids or r.team_id in s.team_ids
+            )[:1]
+            for request in self.filtered(lambda r: not r.is_closed)
+        }
+        if not all(plan.values()):
+            raise UserError(_("No closing stage is configured for service requests."))
+        for request, stage in plan.items():
             request.stage_id = stage
 
     # ------------------------------------------------------------------
@@ -723,6 +732,14 @@ class ServiceRequest(models.Model):
     def message_new(self, msg_dict, custom_values=None):
         """Open a request from an incoming email: customer by sender, unit by a
         serial number written in the subject or body."""
+        if not isinstance(msg_dict, dict) or not isinstance(custom_values or {}, dict):
+            raise UserError(_("An incoming email is a dictionary of its parts."))
+        # The mail gateway gives text (or False) for these: keep only that.
+        msg_dict = {
+            key: value
+            for key, value in msg_dict.items()
+            if key not in MAIL_TEXT_PARTS or isinstance(value, str) or value in (None, False)
+        }
         values = dict(custom_values or {})
         values.setdefault("channel", "email")
         # the reference is a sequence, not the subject (mail.thread's default)

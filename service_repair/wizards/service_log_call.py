@@ -43,6 +43,12 @@ class ServiceLogCall(models.TransientModel):
         self.ensure_one()
         if self.close_now and not self.resolution:
             raise UserError(_("Write the answer given before closing the request."))
+        # Checked before the request exists, not by its constraint after.
+        error = self.env["service.request"]._equipment_owner_error(
+            self.equipment_id, self.partner_id
+        )
+        if error:
+            raise UserError(error)
         request = self.env["service.request"].create(
             {
                 "partner_id": self.partner_id.id,

@@ -43,10 +43,13 @@ class StockLot(models.Model):
             )
         Equipment = self.env["service.equipment"]
         units = Equipment.create([Equipment._prepare_vals_from_lot(lot) for lot in self])
-        return self.action_view_service_equipment(units)
+        return self._action_view_service_equipment(units)
 
-    def action_view_service_equipment(self, units=None):
-        units = units if units is not None else self.service_equipment_ids
+    def action_view_service_equipment(self):
+        """Open the units registered with these serials."""
+        return self._action_view_service_equipment(self.service_equipment_ids)
+
+    def _action_view_service_equipment(self, units):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "service_base.service_equipment_action"
         )

@@ -128,17 +128,20 @@ class ServiceDemoBooking(models.Model):
 
     def action_confirm(self):
         """Book the unit: a calendar meeting with the customer and the presenter."""
+        if self.filtered(lambda booking: booking.state != "draft"):
+            raise UserError(_("Only a draft demonstration can be booked."))
+        # The meeting is logged on the opportunity: a user who may not write
+        # there is refused before any meeting exists.
+        self.lead_id.check_access("write")
         for booking in self:
-            if booking.state != "draft":
-                raise UserError(_("Only a draft demonstration can be booked."))
             booking.event_id = self.env["calendar.event"].create(booking._prepare_event_vals())
         self.state = "confirmed"
 
     def action_send_out(self):
         """The unit leaves for the customer's premises (a delivery of its serial)."""
+        if self.filtered(lambda booking: booking.state != "confirmed"):
+            raise UserError(_("Only a booked demonstration can send its unit out."))
         for booking in self:
-            if booking.state != "confirmed":
-                raise UserError(_("Only a booked demonstration can send its unit out."))
             if booking.off_site:
                 booking.picking_out_id = booking._create_unit_picking(outgoing=True)
             booking.equipment_id.state = "on_loan"
@@ -146,11 +149,13 @@ class ServiceDemoBooking(models.Model):
 
     def action_done(self):
         """Record the outcome; the unit comes back and the opportunity hears of it."""
+        if self.filtered(lambda booking: booking.state not in ("confirmed", "out")):
+            raise UserError(_("Only a booked demonstration can be completed."))
+        if self.filtered(lambda booking: not booking.outcome):
+            raise UserError(_("Record the outcome of the demonstration first."))
+        # The outcome is posted on the opportunity: checked before the unit moves.
+        self.lead_id.check_access("write")
         for booking in self:
-            if booking.state not in ("confirmed", "out"):
-                raise UserError(_("Only a booked demonstration can be completed."))
-            if not booking.outcome:
-                raise UserError(_("Record the outcome of the demonstration first."))
             if booking.picking_out_id:
                 booking.picking_in_id = booking._create_unit_picking(outgoing=False)
             if booking.equipment_id.state == "on_loan":

@@ -2,7 +2,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import UserError
+from odoo.tools import SQL, LazyTranslate
+
+from odoo.addons.service_base.tools import rpc_number, rpc_text
+
+_lt = LazyTranslate(__name__)
 
 LOW_RATING = 2
 
@@ -190,14 +195,20 @@ class ServiceRequest(models.Model):
         subtype_xmlid=None,
         notify_delay_send=False,
     ):
-        rating = super().rating_apply(
-            rate,
-            token=token,
-            rating=rating,
-            feedback=feedback,
-            subtype_xmlid=subtype_xmlid,
-            notify_delay_send=notify_delay_send,
-        )
+        rate = rpc_number(self.env, rate, _lt("Rating"), minimum=0, maximum=5)
+        feedback = rpc_text(self.env, feedback, _lt("Feedback"))
+        try:
+            rating = super().rating_apply(
+                rate,
+                token=token,
+                rating=rating,
+                feedback=feedback,
+                subtype_xmlid=subtype_xmlid,
+                notify_delay_send=notify_delay_send,
+            )
+        except ValueError as error:
+            # rating.mixin answers an unknown token with a (translated) ValueError.
+            raise UserError(str(error)) from error
         if rate <= LOW_RATING:
             self._service_follow_low_rating(rate, feedback)
         return rating

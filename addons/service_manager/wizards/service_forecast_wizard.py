@@ -9,6 +9,9 @@ from odoo.addons.service_base.models.service_team import REQUEST_TYPES
 
 from ..tools.forecast import forecast
 
+# Ten years: further back the calendar arithmetic leaves the dates Python knows.
+MAX_HISTORY_WEEKS = 520
+
 
 class ServiceForecastWizard(models.TransientModel):
     _name = "service.forecast.wizard"
@@ -36,9 +39,12 @@ class ServiceForecastWizard(models.TransientModel):
     def action_compute(self):
         """Forecast the weekly requests of each type for the coming weeks."""
         for wizard in self:
-            if wizard.history_weeks < 4 or not 1 <= wizard.horizon <= 52:
+            if not 4 <= wizard.history_weeks <= MAX_HISTORY_WEEKS or not 1 <= wizard.horizon <= 52:
                 raise UserError(
-                    _("Use at least 4 weeks of history and a horizon of 1 to 52 weeks.")
+                    _(
+                        "Use 4 to %(max)s weeks of history and a horizon of 1 to 52 weeks.",
+                        max=MAX_HISTORY_WEEKS,
+                    )
                 )
             domain = [("team_id", "=", wizard.team_id.id)] if wizard.team_id else []
             history = self._weekly_history(wizard.history_weeks, domain, by_type=True)
