@@ -192,7 +192,7 @@ def bench_status(env, lots, samples, rng):
         "queries_per_call": max(queries),
         "sql_lookup_p50_ms": round(statistics.median(sql_timings), 3),
         "sql_lookup_p95_ms": round(sql_timings[int(len(sql_timings) * 0.95) - 1], 3),
-        "lookup_uses_btree": "stock_lot_name_service_btree_index" in plan,
+        "lookup_uses_index": "stock_lot_name_service_hash_index" in plan,
     }
 
 

@@ -10,14 +10,16 @@ exception, and a refused call leaves the business tables as they were.
 """
 
 import base64
+import hashlib
 import inspect
 import re
+from datetime import date, timedelta
 
 import psycopg2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from odoo import api, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import _as_validation_error
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -69,6 +71,9 @@ DATES = ["", "2026-13-45", "31.12.2026", "0000-00-00", "9999-12-31", -5, [], {},
 JUNK = TEXT + NOT_IDS + QUANTITIES + DATES
 
 junk = st.sampled_from(JUNK) | st.text(max_size=200) | st.integers() | st.floats()
+# 100 kB that does not compress: PostgreSQL compresses long index entries, so
+# "x" * 100_000 fits an index where a real long value does not.
+NOISE = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(1600)).upper()
 
 
 class _Undo(Exception):
@@ -509,6 +514,311 @@ class TestBadInput(TransactionCase):
                 [{"contract_id": contract.id, "name": "x", "quantity": 1e6, "price_unit": price}],
             )
             self.assertEqual(kind, "error", price)
+
+    # actions on records in each state ---------------------------------------
+
+    def _samples(self):
+        """Records of every model with public actions, in several states."""
+        w, env = self.world, self.env
+        warehouse = env["stock.warehouse"].search([("company_id", "=", w.company1.id)], limit=1)
+        centre = env["res.partner"].create(
+            {"name": "Sweep Service Centre", "is_service_center": True, "is_company": True}
+        )
+        vendor = env["res.partner"].create({"name": "Sweep Parts Vendor", "is_company": True})
+        lots = env["stock.lot"].create(
+            [
+                {"name": f"SWEEP-{i}", "product_id": w.model.id, "company_id": w.company1.id}
+                for i in range(3)
+            ]
+        )
+        loaner, demo_unit, __ = env["service.equipment"].create(
+            [
+                {"product_id": w.model.id, "lot_id": lots[0].id, "is_loaner": True},
+                {"product_id": w.model.id, "lot_id": lots[1].id, "is_demo": True},
+                {"product_id": w.model.id, "lot_id": lots[2].id, "partner_id": w.contact_a.id},
+            ]
+        )
+        for lot in lots[:2]:
+            env["stock.quant"]._update_available_quantity(
+                w.model, warehouse.lot_stock_id, 1, lot_id=lot
+            )
+        # B's unit is at the service centre, so that it can come back.
+        w.requests[1].action_send_to_service_center(centre)
+        repair = env["repair.order"].create(
+            {
+                "product_id": w.model.id,
+                "lot_id": w.lots[0].id,
+                "partner_id": w.contact_a.id,
+                "request_id": w.requests[0].id,
+            }
+        )
+        done_repair = repair.copy({"lot_id": lots[2].id, "request_id": False})
+        done_repair.state = "done"
+        template = env["service.qc.template"].create(
+            {"name": "Sweep checklist", "item_ids": [Command.create({"name": "Leak test"})]}
+        )
+        qc_check = env["service.qc.check"].create(
+            {"repair_id": repair.id, "template_id": template.id}
+        )
+        quotations = env["sale.order"].create([{"partner_id": w.customer_a.id}] * 2)
+        quotations[1].action_cancel()
+        lead = env["crm.lead"].create(
+            {"name": "Sweep deal", "partner_id": w.customer_a.id, "type": "opportunity"}
+        )
+        now = fields.Datetime.now()
+        bookings = env["service.demo.booking"].create(
+            [
+                {
+                    "equipment_id": demo_unit.id,
+                    "partner_id": w.customer_a.id,
+                    "lead_id": lead.id,
+                    "date_start": now + timedelta(days=day),
+                    "date_stop": now + timedelta(days=day, hours=2),
+                }
+                for day in (1, 2, 3)
+            ]
+        )
+        bookings[2].action_confirm()
+        contracts = env["service.contract"].create(
+            [
+                {"partner_id": w.customer_a.id, "title": "Sweep draft, no lines"},
+                {"partner_id": w.customer_a.id, "title": "Sweep to cancel"},
+            ]
+        )
+        contracts[1].action_cancel()
+        claims = env["service.warranty.claim"].create(
+            [
+                {
+                    "partner_id": w.contact_a.id,
+                    "lot_id": w.lots[0].id,
+                    "defect_description": f"Sweep claim {decision}",
+                    "decision": decision,
+                }
+                for decision in ("repair", "refund", "replace", False)
+            ]
+        )
+        claims.action_start_inspection()
+        supplier_claims = env["service.supplier.claim"].create(
+            [
+                {"claim_id": w.claims[0].id, "supplier_id": vendor.id, "lot_id": w.lots[0].id}
+                for __ in range(3)
+            ]
+        )
+        supplier_claims[2].action_mark_replaced()
+        part_import = env["service.part.import"].create(
+            {
+                "partner_id": vendor.id,
+                "file": base64.b64encode(b"code,name,price\nSW-1,Sweep part,10\n"),
+                "file_name": "sweep.csv",
+                "col_code": "code",
+                "col_name": "name",
+                "col_price": "price",
+            }
+        )
+        request_a, request_b = w.requests[:2]
+        return {
+            "service.request": w.requests[:2],
+            "service.equipment": w.units[:2] | loaner | demo_unit,
+            "service.warranty.claim": w.claims[:2] | claims,
+            "service.contract": w.contracts[:2] | contracts,
+            "service.supplier.claim": supplier_claims,
+            "service.team": w.teams[:1],
+            "service.dispatch.rule": w.dispatch_rules[:1],
+            "service.qc.check": qc_check,
+            "service.demo.booking": bookings,
+            "service.part.import": part_import,
+            "stock.lot": w.lots[:2] | lots,
+            "repair.order": repair | done_repair,
+            "sale.order": quotations,
+            "crm.lead": lead,
+            "res.partner": w.customer_a,
+            "product.template": w.model.product_tmpl_id,
+            "account.move": env["account.move"].create(
+                {"move_type": "out_invoice", "partner_id": w.customer_a.id}
+            ),
+            # Wizards, as their forms leave them.
+            "service.center.transfer": env["service.center.transfer"].create(
+                [
+                    {"request_id": request_a.id, "direction": "send"},
+                    {
+                        "request_id": request_a.id,
+                        "direction": "send",
+                        "partner_id": centre.id,
+                        "date_expected_return": date(2000, 1, 1),
+                    },
+                    {"request_id": request_b.id, "direction": "receive", "serial": "NOPE"},
+                ]
+            ),
+            "service.loaner.lend": env["service.loaner.lend"].create(
+                [
+                    {"request_id": request_a.id, "loaner_id": loaner.id},
+                    {"request_id": request_a.id, "loaner_id": demo_unit.id},
+                ]
+            ),
+            "service.log.call": env["service.log.call"].create(
+                [
+                    {"partner_id": w.contact_a.id, "subject": "Sweep call", "close_now": True},
+                    {
+                        "partner_id": w.contact_a.id,
+                        "subject": "B's unit",
+                        "equipment_id": w.units[1].id,
+                        "close_now": False,
+                    },
+                ]
+            ),
+            "service.qc.fail.wizard": env["service.qc.fail.wizard"].create(
+                {"check_id": qc_check.id, "reason": " "}
+            ),
+            "service.forecast.wizard": env["service.forecast.wizard"].create({}),
+            "service.part.reorder.wizard": env["service.part.reorder.wizard"].create({}),
+        }
+
+    def test_actions_on_records_in_each_state(self):
+        """Every public method without arguments, wizards included, on each
+        sample record and on several records of one state together: a refusal
+        of a later record must not leave the earlier ones changed, and a
+        missing relation is a sentence, not ensure_one's ValueError."""
+        samples = self._samples()
+        self.env.flush_all()
+        seen = 0
+        for name in sorted(self.env.registry):
+            Model = self.env.registry[name]
+            if Model._abstract or name not in samples:
+                continue
+            records = samples[name]
+            variants = [record.ids for record in records]
+            if len(records) > 1:
+                variants.append(records.ids)
+            if "state" in records._fields:
+                for state in set(records.mapped("state")):
+                    same = records.filtered(lambda r, s=state: r.state == s)
+                    if 1 < len(same) < len(records):
+                        variants.append(same.ids)
+            for attr in sorted(dir(Model)):
+                func = getattr(Model, attr, None)
+                if (
+                    attr.startswith("_")
+                    or not callable(func)
+                    or getattr(func, "_api", None)
+                    or not (getattr(func, "__module__", "") or "").startswith(
+                        "odoo.addons.service_"
+                    )
+                    or attr in ("create", "write", "unlink", "copy", "read", "search", "init")
+                ):
+                    continue
+                params = list(inspect.signature(func).parameters.values())[1:]
+                if any(p.default is inspect.Parameter.empty for p in params):
+                    continue
+                for ids in variants:
+                    seen += 1
+                    with self.subTest(model=name, method=attr, ids=ids):
+                        try:
+                            self._call(name, attr, ids=ids)
+                        except AssertionError as error:
+                            if len(ids) == 1 or "Expected singleton" not in str(error):
+                                raise
+        self.assertGreater(seen, 250)
+
+    # arguments of the mail gateway and of ratings ---------------------------
+
+    def test_rating_and_mail_gateway_junk(self):
+        request = self.own["service.request"]
+        for rate in [*QUANTITIES, *TEXT[:4], True, 6, -0.5]:
+            kind, __ = self._call(
+                "service.request", "rating_apply", [rate], {"feedback": "x"}, ids=request.ids
+            )
+            self.assertEqual(kind, "error", rate)
+        # A valid rate without a rating to apply it to: refused in words.
+        kind, __ = self._call("service.request", "rating_apply", [4], ids=request.ids)
+        self.assertEqual(kind, "error")
+        for feedback in NOT_IDS[2:]:
+            self._call(
+                "service.request", "rating_apply", [4], {"feedback": feedback}, ids=request.ids
+            )
+        for msg_dict in [*NOT_IDS, *TEXT[:3]]:
+            self._call("service.request", "message_new", [msg_dict])
+        for part in [*NOT_IDS, {"a": 1}]:
+            self._call(
+                "service.request",
+                "message_new",
+                [{"subject": part, "body": part, "email_from": part}],
+            )
+        kind, result = self._call(
+            "service.request",
+            "message_new",
+            [{"subject": "Boiler leaks", "body": "<p>S/N SEC-A-0001</p>", "email_from": "a@b.c"}],
+        )
+        self.assertEqual(kind, "ok")
+
+    # values the business refuses --------------------------------------------
+
+    def test_refused_values(self):
+        w = self.world
+        supplier_claim = self.env["service.supplier.claim"].create(
+            {
+                "claim_id": w.claims[0].id,
+                "supplier_id": w.customer_b.id,
+                "lot_id": w.lots[0].id,
+            }
+        )
+        self.env.flush_all()  # what the harness compares against is in the tables
+        for model, ids, vals in (
+            ("service.supplier.claim", supplier_claim.ids, {"expected_amount": -50.0}),
+            ("service.supplier.claim", supplier_claim.ids, {"recovered_amount": -1.0}),
+            ("service.warranty.claim", w.claims[:1].ids, {"refund_amount": -10.0}),
+        ):
+            kind, __ = self._call(model, "write", [vals], ids=ids)
+            self.assertEqual(kind, "error", vals)
+        # A part number longer than a btree entry: a sentence, not a database error.
+        for code in (NOISE, NOISE[:101]):
+            kind, __ = self._call(
+                "service.part.crossref",
+                "create",
+                [{"product_id": self.part.id, "code": code, "code_type": "supplier"}],
+            )
+            self.assertEqual(kind, "error")
+        # Forecast history far enough back to leave the calendar.
+        kind, __ = self._call(
+            "service.forecast.wizard", "create", [{"history_weeks": 128_249, "horizon": 12}]
+        )
+        self.assertEqual(kind, "error")
+        # Accepted: a serial longer than a btree entry (the warranty lookup's
+        # index is a hash, which takes any length).
+        kind, __ = self._call(
+            "stock.lot",
+            "create",
+            [{"name": NOISE, "product_id": w.model.id, "company_id": w.company1.id}],
+        )
+        self.assertEqual(kind, "ok")
+
+    def test_catalog_import_long_numbers_and_prices(self):
+        """Lines with numbers too long for the indexes or absurd prices are
+        rejected one by one; the rest of the file is imported."""
+        header = "code,name,price,oem\n"
+        lines = [
+            f"{NOISE},Long code,5,",
+            f"LN-2,Long OEM,5,{NOISE}",
+            "LN-3,Huge price," + "9" * 400 + ",",
+            "LN-4,Good part,7.5,OEM-LN-4",
+        ]
+        env = self._env()
+        imp = env["service.part.import"].create(
+            {
+                "partner_id": self.world.customer_b.id,
+                "file": base64.b64encode(("\n".join([header.strip(), *lines]) + "\n").encode()),
+                "file_name": "long.csv",
+                "col_code": "code",
+                "col_name": "name",
+                "col_price": "price",
+                "col_oem": "oem",
+            }
+        )
+        imp.action_start()
+        self.assertEqual(imp._run_import_job(), "done", imp.error)
+        self.assertEqual((imp.line_count, imp.rejected_count), (4, 3))
+        Crossref = self.env["service.part.crossref"]
+        self.assertTrue(Crossref.search([("normalized_code", "=", "OEMLN4")]))
+        self.assertFalse(Crossref.search([("normalized_code", "=like", NOISE[:50] + "%")]))
 
 
 def _short(value):

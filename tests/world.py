@@ -12,7 +12,7 @@ class set-up, or the shell of ``setup/security-doc`` that rolls back).
 from types import SimpleNamespace
 
 from odoo import Command
-from odoo.tests import new_test_user
+from odoo.models import BaseModel
 
 # role -> (label, groups, company): company 2 only for the other company's manager.
 ROLES = {
@@ -37,6 +37,7 @@ def login(role):
 
 
 def build_world(env):
+    caller_env = env
     w = SimpleNamespace()
     w.company1 = env.ref("base.main_company")
     w.company2 = env["res.company"].create({"name": "Security Test Company 2"})
@@ -60,21 +61,27 @@ def build_world(env):
         if groups is None:
             continue
         company = w.company1 if company == 1 else w.company2
-        # new_test_user gives every user the same e-mail unless told otherwise
-        extra = {"email": f"{login(role)}@example.com"}
+        extra = {}
         if role == "portal_a":
-            extra = {"partner_id": w.contact_a.id, "email": w.contact_a.email}
+            extra["partner_id"] = w.contact_a.id
         elif role == "portal_b":
-            extra = {"partner_id": w.contact_b.id, "email": w.contact_b.email}
-        w.users[role] = new_test_user(
-            env,
-            login=login(role),
-            groups=groups,
-            name=f"Security {label}",
-            company_id=company.id,
-            company_ids=[Command.set(company.ids)],
-            context={"no_reset_password": True, "mail_create_nosubscribe": True},
-            **extra,
+            extra["partner_id"] = w.contact_b.id
+        # Not odoo.tests.new_test_user: setup/security-doc runs outside test mode.
+        w.users[role] = (
+            env["res.users"]
+            .with_context(no_reset_password=True, mail_create_nosubscribe=True)
+            .create(
+                {
+                    "name": f"Security {label}",
+                    "login": login(role),
+                    "password": login(role),
+                    "email": f"{login(role)}@example.com",
+                    "groups_id": [Command.set([env.ref(groups).id])],
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    **extra,
+                }
+            )
         )
     w.model = env["product.product"].create(
         {
@@ -184,4 +191,10 @@ def build_world(env):
             for index, team in enumerate(rule_teams, start=1)
         ]
     )
+    # Hand the records back in the caller's environment (its companies).
+    for name, value in vars(w).items():
+        if isinstance(value, BaseModel):
+            setattr(w, name, value.with_env(caller_env))
+    w.users = {role: user.with_env(caller_env) for role, user in w.users.items()}
+    w.env = caller_env
     return w

@@ -99,9 +99,9 @@ class TestWarrantyStatus(WarrantyCase):
         with self.assertQueryCount(7):
             self.env["stock.lot"].service_warranty_status("STAT-00000")
 
-    def test_lot_name_has_btree_index(self):
+    def test_lot_name_has_hash_index(self):
         self.env.cr.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'stock_lot' AND indexdef ILIKE '%%btree (name)%%'"
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'stock_lot' AND indexdef ILIKE '%%hash (name)%%'"
         )
         self.assertTrue(self.env.cr.fetchall())
 
