@@ -750,6 +750,33 @@ class TestBadInput(TransactionCase):
         )
         self.assertEqual(kind, "ok")
 
+    # NUL characters --------------------------------------------------------
+
+    def test_nul_characters_in_arguments(self):
+        """PostgreSQL refuses NUL in text; an argument carrying one is an
+        answer or a refusal in words, not psycopg2's ValueError."""
+        request, nul = self.own["service.request"], "SEC\x00-A"
+        kind, result = self._call("stock.lot", "service_warranty_status", [nul], {"date": ""})
+        self.assertEqual((kind, result["source"]), ("ok", "unknown"))
+        kind, result = self._call("product.product", "service_parts_lookup", ["BI-\x00GASKET"])
+        __, without = self._call("product.product", "service_parts_lookup", ["BI-GASKET"])
+        self.assertEqual((kind, result), ("ok", without))
+        self._call(
+            "service.request",
+            "action_receive_from_service_center",
+            [],
+            {"serial": nul},
+            ids=request.ids,
+        )
+        self._call(
+            "service.request",
+            "action_send_to_service_center",
+            [False],
+            {"tracking_ref": nul},
+            ids=request.ids,
+        )
+        self._call("service.request", "rating_apply", [4], {"feedback": nul}, ids=request.ids)
+
     # values the business refuses --------------------------------------------
 
     def test_refused_values(self):

@@ -112,6 +112,8 @@ class ProductProduct(models.Model):
         """
         if not query or not isinstance(query, str):
             return []
+        # PostgreSQL refuses NUL in text: psycopg2 would raise a ValueError.
+        query = query.replace("\x00", "")
         if len(query) > MAX_QUERY_LENGTH:
             raise UserError(
                 _(

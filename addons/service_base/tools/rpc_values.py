@@ -95,7 +95,11 @@ def rpc_date(env, value, label):
 
 
 def rpc_text(env, value, label, max_length=None):
-    """``value`` as a string (empty for an empty value), at most ``max_length`` long."""
+    """``value`` as a string (empty for an empty value), at most ``max_length`` long.
+
+    NUL characters are dropped: PostgreSQL refuses them in any text, and
+    psycopg2 would answer with a ValueError before any query runs.
+    """
     if value is None or value is False:
         return ""
     if not isinstance(value, str):
@@ -111,4 +115,4 @@ def rpc_text(env, value, label, max_length=None):
                 max=max_length,
             )
         )
-    return value
+    return value.replace("\x00", "")
