@@ -314,6 +314,17 @@ class TestLifecycle(TransactionCase):
         check.with_user(self.manager).action_pass()
         self.assertEqual(repair.service_qc_state, "passed")
 
+    def _do_repair(self, repair, work_done, hours):
+        """The technician starts the repair, records his work and hours, the
+        check is passed and he ends it."""
+        repair.with_user(self.tech).action_repair_start()
+        with Form(repair.with_user(self.tech)) as form:
+            form.service_work_done = work_done
+            form.service_labour_hours = hours
+        self._pass_quality_check(repair)
+        repair.with_user(self.tech).action_repair_end()
+        self.assertEqual(repair.state, "done")
+
     # ------------------------------------------------------------------ the story
 
     def test_lifecycle(self):
@@ -584,13 +595,7 @@ class TestLifecycle(TransactionCase):
         )
         self.parts_rfq = rfq
 
-        repair.with_user(self.tech).action_repair_start()
-        with Form(repair.with_user(self.tech)) as form:
-            form.service_work_done = "<p>Replaced the ignition electrode; the burner lights.</p>"
-            form.service_labour_hours = 1.5
-        self._pass_quality_check(repair)
-        repair.with_user(self.tech).action_repair_end()
-        self.assertEqual(repair.state, "done")
+        self._do_repair(repair, "<p>Replaced the ignition electrode; the burner lights.</p>", 1.5)
         self.assertTrue(self.request.is_closed, "the request closes with its last repair")
         self.assertEqual(self.unit1.state, "in_use")
 
@@ -722,13 +727,7 @@ class TestLifecycle(TransactionCase):
             self.sensor.with_user(self.tech).service_parts_add_to_repair(repair.id, 1)
             self._repair_confirm(repair, self.tech)
             self.assertEqual(repair.move_ids.state, "assigned", "the sensor is in stock")
-            repair.with_user(self.tech).action_repair_start()
-            with Form(repair.with_user(self.tech)) as form:
-                form.service_work_done = "<p>Replaced the pressure sensor.</p>"
-                form.service_labour_hours = 2
-            self._pass_quality_check(repair)
-            repair.with_user(self.tech).action_repair_end()
-            self.assertEqual(repair.state, "done")
+            self._do_repair(repair, "<p>Replaced the pressure sensor.</p>", 2)
             claim.with_user(self.tech).action_close()
 
             # The manager quotes the parts and the labour; the customer pays.

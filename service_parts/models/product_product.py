@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, LazyTranslate
 
-from odoo.addons.service_base.tools import rpc_date, rpc_number, rpc_record
+from odoo.addons.service_base.tools import rpc_date, rpc_number, rpc_record, rpc_text
 
 from ..tools import MAX_QUERY_LENGTH, normalize_code
 
@@ -112,17 +112,7 @@ class ProductProduct(models.Model):
         """
         if not query or not isinstance(query, str):
             return []
-        # PostgreSQL refuses NUL in text: psycopg2 would raise a ValueError.
-        query = query.replace("\x00", "")
-        if len(query) > MAX_QUERY_LENGTH:
-            raise UserError(
-                _(
-                    "The search text is too long (%(length)s characters, at most %(max)s).",
-                    length=len(query),
-                    max=MAX_QUERY_LENGTH,
-                )
-            )
-        raw = query.strip()
+        raw = rpc_text(self.env, query, _lt("Search text"), max_length=MAX_QUERY_LENGTH).strip()
         code = normalize_code(raw)
         if not code:
             return []

@@ -195,28 +195,16 @@ class RepairOrder(models.Model):
     def _service_sync_labour_analytic(self):
         """Charge the labour of done repairs to their analytic account (one
         line per account, updated when the hours change)."""
-        # sudo: technicians record hours; the analytic line follows them, as
-        # stock_account's analytic lines follow the moves they make.
-        AnalyticLine = self.env["account.analytic.line"].sudo()
-        existing = AnalyticLine.search([("service_repair_id", "in", self.ids)]).grouped(
-            "service_repair_id"
-        )
-        vals_list = []
-        for repair in self:
-            account = repair.service_analytic_account_id
-            distribution = (
-                account._service_add_to_distribution({})
-                if account and repair.state == "done"
-                else {}
-            )
-            vals_list += self.env["account.analytic.account"]._perform_analytic_distribution(
-                distribution,
-                -repair.service_labour_cost,
+        no_account = self.env["account.analytic.account"]
+        self.env["account.analytic.line"]._service_sync_labour(
+            self,
+            "service_repair_id",
+            lambda repair: (
+                repair.service_analytic_account_id if repair.state == "done" else no_account,
+                repair.service_labour_cost,
                 repair.service_labour_hours,
-                existing.get(repair, AnalyticLine),
-                repair,
-            )
-        AnalyticLine.create(vals_list)
+            ),
+        )
 
     def _prepare_analytic_line_values(self, account_field_values, amount, unit_amount):
         """Values of a labour analytic line (called by _perform_analytic_distribution)."""

@@ -127,22 +127,11 @@ class ServiceWarrantyClaim(models.Model):
 
     def _service_sync_labour_analytic(self):
         """Charge the labour recorded on the claim to its analytic account."""
-        # sudo: the analytic line follows the labour recorded by service staff.
-        AnalyticLine = self.env["account.analytic.line"].sudo()
-        existing = AnalyticLine.search([("service_claim_id", "in", self.ids)]).grouped(
-            "service_claim_id"
+        self.env["account.analytic.line"]._service_sync_labour(
+            self,
+            "service_claim_id",
+            lambda claim: (claim.analytic_account_id, claim.labour_cost, 0.0),
         )
-        vals_list = []
-        for claim in self:
-            account = claim.analytic_account_id
-            vals_list += self.env["account.analytic.account"]._perform_analytic_distribution(
-                account._service_add_to_distribution({}) if account else {},
-                -claim.labour_cost,
-                0.0,
-                existing.get(claim, AnalyticLine),
-                claim,
-            )
-        AnalyticLine.create(vals_list)
 
     def _prepare_analytic_line_values(self, account_field_values, amount, unit_amount):
         """Values of a labour analytic line (called by _perform_analytic_distribution)."""

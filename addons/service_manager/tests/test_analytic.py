@@ -5,6 +5,8 @@ from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from odoo.addons.service_contracts.tests.common import WarrantyCommon
 
+from .common import CostCommon
+
 
 def analytic_report(env, account):
     """What the accountant's Analytic Report shows for ``account``: the sum of
@@ -16,7 +18,7 @@ def analytic_report(env, account):
 
 
 @tagged("post_install", "-at_install")
-class TestContractAnalytic(TransactionCase):
+class TestContractAnalytic(CostCommon, TransactionCase):
     """A contract's analytic account receives its invoices, its requests' repairs
     (parts, labour, invoiced lines) and service-centre bills: the accountant's
     analytic report and the cockpit's margin are the same hand-computed figure."""
@@ -24,26 +26,7 @@ class TestContractAnalytic(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.manager = new_test_user(
-            cls.env, login="sm_analytic_manager", groups="service_base.group_service_manager"
-        )
-        cls.env.company.service_labour_rate = 1500.0
-        category = cls.env["product.category"].create(
-            {"name": "Analytic parts", "property_cost_method": "standard"}
-        )
-        cls.part = cls.env["product.product"].create(
-            {
-                "name": "Analytic Valve",
-                "is_storable": True,
-                "categ_id": category.id,
-                "standard_price": 800.0,
-                "list_price": 1400.0,
-                "taxes_id": [Command.clear()],
-            }
-        )
-        cls.env["stock.quant"]._update_available_quantity(
-            cls.part, cls.env.ref("stock.warehouse0").lot_stock_id, 10
-        )
+        cls._setup_costs("Analytic")
         cls.plan_product = cls.env["product.product"].create(
             {
                 "name": "Boiler care, monthly",

@@ -1,30 +1,14 @@
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, tagged
+
+from .common import CostCommon
 
 
 @tagged("post_install", "-at_install")
-class TestProfitability(TransactionCase):
+class TestProfitability(CostCommon, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.manager = new_test_user(
-            cls.env, login="sm_profit_manager", groups="service_base.group_service_manager"
-        )
-        cls.env.company.service_labour_rate = 1500.0
-        category = cls.env["product.category"].create(
-            {"name": "Valued parts", "property_cost_method": "standard"}
-        )
-        cls.part = cls.env["product.product"].create(
-            {
-                "name": "Profit Valve",
-                "is_storable": True,
-                "categ_id": category.id,
-                "standard_price": 800.0,
-                "list_price": 1400.0,
-                "taxes_id": [(5, 0, 0)],
-            }
-        )
-        stock = cls.env.ref("stock.warehouse0").lot_stock_id
-        cls.env["stock.quant"]._update_available_quantity(cls.part, stock, 10)
+        cls._setup_costs("Profit")
         cls.customer = cls.env["res.partner"].create({"name": "Profit Customer"})
         model = cls.env["product.product"].create({"name": "Profit Boiler", "type": "consu"})
         cls.request = cls.env["service.request"].create(
