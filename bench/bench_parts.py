@@ -108,6 +108,10 @@ class Bench:
             existing = cr.fetchone()[0]
         if existing >= args.parts:
             log("database already holds %s bench parts" % existing)
+            with self.registry.cursor() as cr:
+                # The lookup's SQL functions as this code has them (what a
+                # module update would recreate).
+                self.env(cr)["product.product"].init()
             self.vacuum()  # what an interrupted run may have left
             return {"reused": True, "parts": existing}
         with self.registry.cursor() as cr:

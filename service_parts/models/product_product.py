@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, LazyTranslate
+from odoo.tools import SQL, LazyTranslate, file_open
 
 from odoo.addons.service_base.tools import rpc_date, rpc_number, rpc_record, rpc_text
 
@@ -29,12 +29,44 @@ FULL_NUMBER = 8
 _WORDS = re.compile(r"\w{2,}", re.UNICODE)
 
 
+def _upper_bound(code):
+    """The smallest text above every text that starts with ``code`` (in the
+    byte order of text_pattern_ops, which is the code point order): its last
+    character incremented, past the surrogates."""
+    point = ord(code[-1]) + 1
+    if 0xD800 <= point <= 0xDFFF:
+        point = 0xE000
+    return code[:-1] + chr(min(point, 0x10FFFF))
+
+
+def _no_stock():
+    return {"on_hand": 0.0, "free": 0.0, "incoming": 0.0, "warehouses": []}
+
+
+def _hit_dict(row):
+    product_id, crossref_id, rank, code, code_type, partner, _normalized = row
+    return {
+        "product_id": product_id,
+        "crossref_id": crossref_id,
+        "rank": rank,
+        "code": code,
+        "code_type": code_type,
+        "partner": partner,
+    }
+
+
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
     service_crossref_ids = fields.One2many(
         "service.part.crossref", "product_id", string="Cross-references"
     )
+
+    def init(self):
+        super().init()
+        # The lookup's SQL functions (see the file).
+        with file_open("service_parts/data/service_parts_lookup.sql") as sql_file:
+            self.env.cr.execute(sql_file.read())
 
     # ------------------------------------------------------------------
     # Standard search: any cross-reference number finds the part
@@ -107,8 +139,12 @@ class ProductProduct(models.Model):
 
         An empty query or one without letters or digits returns ``[]``; a
         query longer than 10,000 characters is refused. The number of SQL
-        queries does not depend on the number of results (6 to 11, each
-        small and keyed by the parts found).
+        queries does not depend on the number of results: two (the caller's
+        companies for the record rules, then the whole lookup in one
+        statement through the SQL functions of
+        data/service_parts_lookup.sql), one more with a unit, one more when
+        words search names, one more when record rules hide some of the
+        first parts.
         """
         if not query or not isinstance(query, str):
             return []
@@ -129,48 +165,55 @@ class ProductProduct(models.Model):
         self.env.flush_all()
         equipment = self._service_parts_equipment(equipment_id) if equipment_id else None
 
-        candidates = self._service_parts_candidates(code, raw, limit * 2, details=True)
+        # Twice the limit: record rules may hide some, a part superseded by
+        # another found too counts once.
+        candidates, details, allowed = self._service_parts_lookup_data(
+            code, raw, limit * 2, limit, equipment
+        )
         found = {c["product_id"] for c in candidates}
         # Name words, not pieces of a number: "032A-17F3" must not scan names.
         words = [w for w in _WORDS.findall(raw) if sum(ch.isalpha() for ch in w) >= 3]
         if words and len(found) < limit and (not found or len(words) > 1):
             name_domain = [("is_spare_part", "=", True), ("id", "not in", list(found))]
             name_domain += [("name", "ilike", word) for word in words]
-            for product_id in self._search(name_domain, limit=limit - len(found)):
-                candidates.append({"product_id": product_id, "rank": RANK_NAME})
-        if not candidates:
-            return []
-        catalog = self._service_parts_catalog([c["product_id"] for c in candidates])
-        allowed, products = catalog["allowed"], catalog["products"]
-        ranked, seen = [], set()
-        for candidate in candidates:
-            pid = candidate["product_id"]
-            if pid not in allowed:
-                continue
-            current = products[pid]["chain"][-1:]
-            for target in [pid, *current]:
-                if target in seen or target not in products:
-                    continue
-                seen.add(target)
-                ranked.append((target, candidate, target != pid and pid))
-        ranked = ranked[: limit * 2]
-        compat = {}
-        if equipment is not None:
-            compat = self._service_parts_compatibility([r[0] for r in ranked], equipment)
-            # Stable: within a rank, the parts that fit the unit come first.
-            ranked.sort(key=lambda r: (r[1]["rank"], 0 if r[0] in compat else 1))
-        else:
-            ranked.sort(key=lambda r: r[1]["rank"])
-        ranked = ranked[:limit]
-        # Stock and offers only for what is shown: the parts and their substitutes.
-        shown = {pid for pid, _candidate, _via in ranked}
-        for pid in list(shown):
-            shown.update(s["product_id"] for s in products[pid]["substitutes"])
-        shown &= set(products)
-        availability = self._service_parts_availability(shown)
-        offers, currency, company_rate = self._service_parts_prices(
-            {pid: products[pid]["tmpl_id"] for pid, _candidate, _via in ranked}
+            named = list(self._search(name_domain, limit=limit - len(found)))
+            candidates += [{"product_id": pid, "rank": RANK_NAME} for pid in named]
+            allowed.update(named)
+        compat = details["compat"]
+        # Stable: within a rank, the parts that fit the unit come first.
+        pending = sorted(
+            (c for c in candidates if c["product_id"] in allowed),
+            key=lambda c: (c["rank"], c["product_id"] not in compat),
         )
+        # The details came for the first parts; fetch those of the next ones
+        # while the list is short of the limit (record rules hid some).
+        detailed = set(details["products"]) | details["asked"]
+        while True:
+            products = details["products"]
+            ranked, seen, todo = [], set(), []
+            for index, candidate in enumerate(pending):
+                pid = candidate["product_id"]
+                if pid not in detailed:
+                    todo = [
+                        c["product_id"] for c in pending[index:] if c["product_id"] not in detailed
+                    ]
+                    break
+                if pid not in products:
+                    continue
+                for target in [pid, *products[pid]["chain"][-1:]]:
+                    if target in seen or target not in products:
+                        continue
+                    seen.add(target)
+                    ranked.append((target, candidate, target != pid and pid))
+            if not todo or len(ranked) >= limit:
+                break
+            details = self._service_parts_details(todo[:limit], equipment, details)
+            detailed.update(todo[:limit])
+        if equipment is not None:
+            ranked.sort(key=lambda r: (r[1]["rank"], 0 if r[0] in compat else 1))
+        ranked = ranked[:limit]
+        availability, offers = details["availability"], details["offers"]
+        currency, company_rate = details["currency"], details["company_rate"]
         labels = dict(
             self.env["service.part.crossref"]._fields["code_type"]._description_selection(self.env)
         )
@@ -197,7 +240,7 @@ class ProductProduct(models.Model):
                     },
                     "compatible": None if equipment is None else bool(fit),
                     "compatibility": fit or {},
-                    "availability": availability[pid],
+                    "availability": availability.get(pid) or _no_stock(),
                     "superseded_by": [
                         {"product_id": cid, "display_name": products[cid]["display_name"]}
                         for cid in info["chain"]
@@ -206,7 +249,7 @@ class ProductProduct(models.Model):
                     "substitutes": [
                         dict(
                             sub,
-                            availability=availability[sub["product_id"]],
+                            availability=availability.get(sub["product_id"]) or _no_stock(),
                             display_name=products[sub["product_id"]]["display_name"],
                         )
                         for sub in info["substitutes"]
@@ -246,267 +289,157 @@ class ProductProduct(models.Model):
         return {"model_id": model_id, "categ_ids": categ_ids, "serial": serial or ""}
 
     @api.model
-    def _service_parts_catalog(self, product_ids):
-        """What the lookup needs to rank the candidates ``product_ids``:
-        ``allowed`` (those the caller may read) and ``products``, {id: name,
-        code, UoM, template, supersession ``chain``, ``substitutes``} for the
-        allowed ones and the parts their substitutes and chains lead to.
+    def _service_parts_sql_args(self, equipment):
+        """The arguments of service_parts_lookup_details after the part ids."""
+        equipment = equipment or {}
+        return SQL(
+            "%s::integer[], %s, %s, %s::date, %s::integer, %s::integer[], %s",
+            self.env.companies.ids,
+            self.env.company.id,
+            self.env.lang or "en_US",
+            fields.Date.today(),
+            equipment.get("model_id"),
+            equipment.get("categ_ids") or [],
+            equipment.get("serial") or "",
+        )
 
-        Plain SQL because the ORM would spend one round trip per model and
-        per relation and read whole records. Two small statements keyed by
-        the ids, each planned in a fraction of a millisecond (one statement
-        joining all the details took about 5 ms to plan for 0.3 ms of
-        execution at a million parts): the first resolves which candidates
-        the caller may read (``_search``'s subquery, with its record rules)
-        and their substitutes and supersession chains, the second reads the
-        parts. Rows other than the candidates are company-bound and filtered
-        here exactly like their multi-company rules do.
-        """
-        cr = self.env.cr
+    @api.model
+    def _service_parts_lookup_data(self, code, raw, limit, show, equipment):
+        """The numbers matching ``code`` and what the lookup shows of the
+        first ``show`` parts, in one statement: (hits as
+        ``_service_parts_candidates`` with ``details``, details as
+        ``_service_parts_details`` with the fit of every hit, the set of the
+        parts hit that the caller may read).
+
+        The SQL functions of data/service_parts_lookup.sql do the work with
+        plans PostgreSQL keeps per connection; the caller's record rules on
+        products are the ORM's own query, applied to their result in the same
+        statement."""
+        self._service_parts_flush()
         # The multi-company rule on products is "company_id parent_of
         # company_ids": expanding it reads the companies' parent_path, and the
         # ORM would then fetch all ~120 columns of res.company (2 ms and more
         # of work per call). Read that one column first; sudo() as the rule
         # itself does, for the caller's own companies, and nothing is returned.
         self.env.companies.sudo().fetch(["parent_path"])
-        allowed_query = self._search([("id", "in", product_ids)])
-        companies = self.env.companies.ids
-        cr.execute(
+        allowed = self._search([])
+        allowed.add_where(SQL("%s = ANY(lookup.part_ids)", SQL.identifier(allowed.table, "id")))
+        self.env.cr.execute(
             SQL(
                 """
-                WITH RECURSIVE allowed AS (%(allowed)s),
-                chain(origin, product_id, depth, path) AS (
-                    SELECT s.product_id, s.substitute_id, 1, ARRAY[s.product_id, s.substitute_id]
-                      FROM service_part_substitute s
-                     WHERE s.is_supersession AND s.product_id IN (SELECT id FROM allowed)
-                       AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))
-                    UNION ALL
-                    SELECT c.origin, s.substitute_id, c.depth + 1, c.path || s.substitute_id
-                      FROM service_part_substitute s JOIN chain c ON s.product_id = c.product_id
-                     WHERE s.is_supersession AND NOT s.substitute_id = ANY(c.path)
-                       AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))
-                )
-                SELECT 'allowed', id, NULL::integer, NULL::varchar, false, NULL::varchar, 0
-                  FROM allowed
-                UNION ALL
-                SELECT 'chain', origin, product_id, NULL, false, NULL, depth FROM chain
-                UNION ALL
-                SELECT 'sub', s.product_id, s.substitute_id, s.direction, s.is_supersession,
-                       s.note, s.sequence
-                  FROM service_part_substitute s
-                 WHERE s.product_id IN (SELECT id FROM allowed)
-                   AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))
-                UNION ALL
-                SELECT 'sub', s.substitute_id, s.product_id, s.direction, s.is_supersession,
-                       s.note, s.sequence
-                  FROM service_part_substitute s
-                 WHERE s.direction = 'two_way' AND s.substitute_id IN (SELECT id FROM allowed)
-                   AND (s.company_id IS NULL OR s.company_id = ANY(%(companies)s))
+                SELECT lookup.hits, lookup.compat, lookup.details, lookup.shown_ids, ARRAY(%s)
+                  FROM service_parts_lookup_data(%s, %s, %s, %s, %s, %s, %s, %s) AS lookup
                 """,
-                allowed=allowed_query.select(),
-                companies=companies,
+                allowed.select(),
+                code,
+                raw,
+                _upper_bound(code),
+                limit,
+                show,
+                len(code) >= MIN_FRAGMENT,
+                FULL_NUMBER,
+                self._service_parts_sql_args(equipment),
             )
         )
-        allowed, chains, subs = set(), {}, {}
-        for kind, owner, other, direction, supersession, note, order in cr.fetchall():
-            if kind == "allowed":
-                allowed.add(owner)
-            elif kind == "chain":
-                chains.setdefault(owner, []).append((order, other))
-            else:
-                subs.setdefault(owner, []).append(
-                    (
-                        order,
-                        {
-                            "product_id": other,
-                            "direction": direction,
-                            "is_supersession": supersession,
-                            "note": note or "",
-                        },
-                    )
-                )
-        involved = set(allowed)
-        for chain in chains.values():
-            involved.update(pid for _depth, pid in chain)
-        for rows in subs.values():
-            involved.update(sub["product_id"] for _seq, sub in rows)
-        if not involved:
-            return {"allowed": set(), "products": {}}
-        lang = self.env.lang or "en_US"
-        cr.execute(
+        hits, compat, details, shown, allowed_ids = self.env.cr.fetchone()
+        details = self._service_parts_details_maps(details)
+        details["compat"].update(self._service_parts_compat_map(compat))
+        details["asked"] = set(shown)
+        return [_hit_dict(row) for row in hits], details, set(allowed_ids)
+
+    @api.model
+    def _service_parts_details(self, product_ids, equipment, merge_into=None):
+        """What the lookup shows of the parts ``product_ids`` (readable by the
+        caller) and of the parts their substitutes and supersession chains
+        lead to: {``products``: {id: name, code, UoM, template, ``chain``,
+        ``substitutes``}, ``compat``: {id: fit with the unit}, ``availability``:
+        {id: stock}, ``offers``: {id: supplier prices}, ``currency``,
+        ``company_rate``}, added to ``merge_into`` when given."""
+        self._service_parts_flush()
+        self.env.cr.execute(
             SQL(
-                """
-                SELECT p.id, p.product_tmpl_id, p.default_code,
-                       COALESCE(t.name->>%(lang)s, t.name->>'en_US'),
-                       COALESCE(u.name->>%(lang)s, u.name->>'en_US')
-                  FROM product_product p
-                  JOIN product_template t ON t.id = p.product_tmpl_id
-                  LEFT JOIN uom_uom u ON u.id = t.uom_id
-                 WHERE p.id = ANY(%(ids)s) AND p.active
-                   AND (t.company_id IS NULL OR t.company_id = ANY(%(companies)s))
-                """,
-                lang=lang,
-                ids=list(involved),
-                companies=companies,
+                "SELECT service_parts_lookup_details(%s::integer[], %s)",
+                list(product_ids),
+                self._service_parts_sql_args(equipment),
             )
         )
+        details = self._service_parts_details_maps(self.env.cr.fetchone()[0])
+        if merge_into is None:
+            return details
+        for key in ("products", "compat", "availability", "offers"):
+            merge_into[key].update(details[key])
+        if details["currency"]:
+            merge_into["currency"] = details["currency"]
+            merge_into["company_rate"] = details["company_rate"]
+        return merge_into
+
+    @api.model
+    def _service_parts_flush(self):
+        self.env["service.part.crossref"].flush_model(
+            ["normalized_code", "product_id", "code", "code_type", "partner_id"]
+        )
+        self.flush_model(["default_code"])
+
+    @api.model
+    def _service_parts_compat_map(self, rows):
+        return {
+            pid: {"quantity": float(qty), "position": position, "note": note}
+            for pid, qty, position, note in rows
+        }
+
+    @api.model
+    def _service_parts_details_maps(self, details):
+        """The row arrays of service_parts_lookup_details as dicts by part."""
+        chains, subs = {}, {}
+        for origin, product_id, _depth in details["chains"]:
+            chains.setdefault(origin, []).append(product_id)
+        for owner, other, direction, supersession, note, _sequence in details["subs"]:
+            subs.setdefault(owner, []).append(
+                {
+                    "product_id": other,
+                    "direction": direction,
+                    "is_supersession": supersession,
+                    "note": note,
+                }
+            )
         products = {
             pid: {
                 "tmpl_id": tmpl_id,
                 "display_name": "[%s] %s" % (default_code, name) if default_code else name,
                 "code": default_code or "",
                 "uom": uom or "",
-                "chain": [pid_ for _depth, pid_ in sorted(chains.get(pid, []))],
-                "substitutes": [sub for _seq, sub in sorted(subs.get(pid, []), key=lambda r: r[0])],
+                "chain": chains.get(pid, []),
+                "substitutes": subs.get(pid, []),
             }
-            for pid, tmpl_id, default_code, name, uom in cr.fetchall()
+            for pid, tmpl_id, default_code, name, uom in details["products"] or []
         }
-        return {"allowed": allowed & set(products), "products": products}
-
-    @api.model
-    def _service_parts_compatibility(self, product_ids, equipment):
-        """{product id: quantity per unit, position, note} of the parts among
-        ``product_ids`` that fit the unit (its model or one of the model's
-        categories, within the serial range); the model's own row first."""
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT ON (cp.part_product_id) cp.part_product_id, cp.quantity,
-                       COALESCE(cp.position, ''), COALESCE(cp.note, '')
-                  FROM service_part_compatibility cp
-                 WHERE cp.part_product_id = ANY(%(ids)s)
-                   AND (cp.company_id IS NULL OR cp.company_id = ANY(%(companies)s))
-                   AND (cp.equipment_product_id = %(model)s
-                        OR cp.equipment_categ_id = ANY(%(categs)s))
-                   AND (cp.serial_from IS NULL OR cp.serial_from <= %(serial)s)
-                   AND (cp.serial_to IS NULL OR cp.serial_to >= %(serial)s OR %(serial)s = '')
-                 ORDER BY cp.part_product_id, cp.equipment_product_id IS NULL, cp.id
-                """,
-                ids=list(product_ids),
-                companies=self.env.companies.ids,
-                model=equipment["model_id"],
-                categs=equipment["categ_ids"] or [0],
-                serial=equipment["serial"],
-            )
-        )
-        return {
-            pid: {"quantity": qty, "position": position, "note": note}
-            for pid, qty, position, note in self.env.cr.fetchall()
-        }
-
-    @api.model
-    def _service_parts_availability(self, product_ids):
-        """{product id: on hand, free and incoming in total and per warehouse}.
-
-        One grouped statement over the quants in internal locations and the
-        moves coming into them from outside, both read through their
-        ``product_id`` index."""
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT s.product_id, l.warehouse_id, wh.name,
-                       SUM(s.on_hand), SUM(s.free), SUM(s.incoming)
-                  FROM (
-                      SELECT q.product_id, q.location_id, q.quantity AS on_hand,
-                             q.quantity - q.reserved_quantity AS free, 0 AS incoming
-                        FROM stock_quant q
-                       WHERE q.product_id = ANY(%(ids)s) AND q.company_id = ANY(%(companies)s)
-                      UNION ALL
-                      SELECT m.product_id, m.location_dest_id, 0, 0, m.product_qty
-                        FROM stock_move m
-                        JOIN stock_location src ON src.id = m.location_id
-                       WHERE m.product_id = ANY(%(ids)s)
-                         AND m.state IN ('waiting', 'confirmed', 'partially_available', 'assigned')
-                         AND src.usage NOT IN ('internal', 'transit')
-                         AND m.company_id = ANY(%(companies)s)
-                  ) s
-                  JOIN stock_location l ON l.id = s.location_id AND l.usage = 'internal'
-                  LEFT JOIN stock_warehouse wh ON wh.id = l.warehouse_id
-                 GROUP BY s.product_id, l.warehouse_id, wh.name
-                 ORDER BY wh.name
-                """,
-                ids=list(product_ids),
-                companies=self.env.companies.ids,
-            )
-        )
-        result = {
-            pid: {"on_hand": 0.0, "free": 0.0, "incoming": 0.0, "warehouses": []}
-            for pid in product_ids
-        }
-        for pid, warehouse_id, warehouse, on_hand, free, incoming in self.env.cr.fetchall():
-            availability = result[pid]
-            availability["on_hand"] += on_hand
-            availability["free"] += free
-            availability["incoming"] += incoming
-            availability["warehouses"].append(
+        compat = self._service_parts_compat_map(details["compat"])
+        availability = {}
+        for pid, warehouse_id, warehouse, on_hand, free, incoming in details["stock"]:
+            stock = availability.setdefault(pid, _no_stock())
+            stock["on_hand"] += on_hand
+            stock["free"] += free
+            stock["incoming"] += incoming
+            stock["warehouses"].append(
                 {
                     "warehouse_id": warehouse_id,
                     "warehouse": warehouse,
-                    "on_hand": on_hand,
-                    "free": free,
-                    "incoming": incoming,
+                    "on_hand": float(on_hand),
+                    "free": float(free),
+                    "incoming": float(incoming),
                 }
             )
-        return result
-
-    @api.model
-    def _service_parts_prices(self, templates):
-        """The valid supplier prices of the parts ``templates`` ({product id:
-        template id}) with the rate of their currency, for
-        ``_service_parts_best_offer``: ({product id: [price dicts]}, company
-        currency name, company currency rate). Two small statements: the
-        prices, then the rates of the few currencies they use."""
-        cr = self.env.cr
-        company = self.env.company.id
-        today = fields.Date.today()
-        by_tmpl = {}
-        for pid, tmpl_id in templates.items():
-            by_tmpl.setdefault(tmpl_id, []).append(pid)
-        if not by_tmpl:
-            return {}, None, 1.0
-        cr.execute(
-            SQL(
-                """
-                SELECT si.product_tmpl_id, si.product_id, si.id, si.partner_id, rp.complete_name,
-                       si.price, COALESCE(si.discount, 0), si.currency_id, cur.name,
-                       si.min_qty, si.delay, si.sequence, COALESCE(si.product_code, '')
-                  FROM product_supplierinfo si
-                  JOIN res_partner rp ON rp.id = si.partner_id
-                  JOIN res_currency cur ON cur.id = si.currency_id
-                 WHERE si.product_tmpl_id = ANY(%(tmpl_ids)s)
-                   AND (si.company_id IS NULL OR si.company_id = %(company)s)
-                   AND (si.date_start IS NULL OR si.date_start <= %(today)s)
-                   AND (si.date_end IS NULL OR si.date_end >= %(today)s)
-                """,
-                tmpl_ids=list(by_tmpl),
-                company=company,
-                today=today,
-            )
-        )
-        rows = cr.fetchall()
-        if not rows:
-            return {}, None, 1.0
-        cr.execute(
-            SQL(
-                """
-                SELECT cur.id, cur.name, cur.id = co.currency_id, %(rate)s
-                  FROM res_currency cur
-                  JOIN res_company co ON co.id = %(company)s
-                 WHERE cur.id = ANY(%(currencies)s) OR cur.id = co.currency_id
-                """,
-                rate=self._service_parts_rate_sql(SQL("cur.id"), company, today),
-                company=company,
-                currencies=list({row[7] for row in rows}),
-            )
-        )
         rates, currency, company_rate = {}, None, 1.0
-        for currency_id, name, is_company_currency, rate in cr.fetchall():
+        for currency_id, name, is_company_currency, rate in details["rates"]:
             rates[currency_id] = rate
             if is_company_currency:
                 currency, company_rate = name, rate
+        by_tmpl = {}
+        for pid, info in products.items():
+            by_tmpl.setdefault(info["tmpl_id"], []).append(pid)
         offers = {}
         for (tmpl_id, variant_id, seller_id, partner_id, partner, price, discount, currency_id,
-             currency_name, min_qty, delay, sequence, product_code) in rows:  # fmt: skip
+             currency_name, min_qty, delay, sequence, product_code) in details["prices"]:  # fmt: skip
             offer = {
                 "id": seller_id,
                 "partner_id": partner_id,
@@ -520,34 +453,17 @@ class ProductProduct(models.Model):
                 "sequence": sequence,
                 "product_code": product_code,
             }
-            for pid in by_tmpl[tmpl_id]:
+            for pid in by_tmpl.get(tmpl_id, []):
                 if not variant_id or variant_id == pid:
                     offers.setdefault(pid, []).append(offer)
-        return offers, currency, company_rate
-
-    @api.model
-    def _service_parts_rate_sql(self, currency_sql, company_id, today):
-        # Same rule as res.currency._get_rates: the latest rate of the root
-        # company (or a shared one) up to the date, else the first, else 1.
-        root = SQL(
-            "(SELECT split_part(parent_path, '/', 1)::integer FROM res_company WHERE id = %s)",
-            company_id,
-        )
-        return SQL(
-            """COALESCE(
-                (SELECT r.rate FROM res_currency_rate r
-                  WHERE r.currency_id = %(cur)s AND r.name <= %(today)s
-                    AND (r.company_id IS NULL OR r.company_id = %(root)s)
-                  ORDER BY r.company_id, r.name DESC LIMIT 1),
-                (SELECT r.rate FROM res_currency_rate r
-                  WHERE r.currency_id = %(cur)s
-                    AND (r.company_id IS NULL OR r.company_id = %(root)s)
-                  ORDER BY r.company_id, r.name ASC LIMIT 1),
-                1.0)""",
-            cur=currency_sql,
-            today=today,
-            root=root,
-        )
+        return {
+            "products": products,
+            "compat": compat,
+            "availability": availability,
+            "offers": offers,
+            "currency": currency,
+            "company_rate": company_rate,
+        }
 
     @api.model
     def _service_parts_best_offer(self, offers, qty, need_date, company_rate, currency, today):
@@ -598,121 +514,37 @@ class ProductProduct(models.Model):
 
     @api.model
     def _service_parts_candidates(self, code, raw, limit, fragments=True, details=False):
-        """Candidates from the numbers, best rank first: a list of
-        ``(product id, crossref id, rank)``, or of dicts with the matched
-        number, its type and partner when ``details`` is set.
+        """Candidates from the numbers, best rank first (then the shortest
+        number): a list of ``(product id, crossref id, rank)``, or of dicts
+        with the matched number, its type and partner when ``details`` is set.
+        No record rules: the callers apply them.
 
-        Two steps: exact numbers and prefixes through the btree first; only
-        when they leave room under ``limit`` the fragment search through the
-        trigram index, which is the expensive one (a 4-character fragment
-        matches thousands of numbers) and whose results would rank below
-        every exact and prefix match anyway.
-
-        Plain SQL: the ORM cannot say "LIMIT per branch, keep the best branch
-        per part", and it would wrap ``normalized_code`` in ``unaccent``/
-        ``ILIKE``, which neither the btree (text_pattern_ops) nor the trigram
-        index serve. ``code`` holds only letters and digits, so it has no LIKE
-        wildcard to escape.
+        Two steps in one statement (service_parts_lookup_hits): exact numbers
+        and prefixes through the btree first; only when they leave room under
+        ``limit`` the fragment search through the trigram index, which is the
+        expensive one (a 4-character fragment matches thousands of numbers)
+        and whose results would rank below every exact and prefix match
+        anyway. Plain SQL: the ORM cannot say "LIMIT per branch, keep the best
+        branch per part", and it would wrap ``normalized_code`` in
+        ``unaccent``/``ILIKE``, which neither index serves. ``code`` holds
+        only letters and digits.
         """
-        self.env["service.part.crossref"].flush_model(
-            ["normalized_code", "product_id", "code", "code_type", "partner_id"]
+        self._service_parts_flush()
+        self.env.cr.execute(
+            SQL(
+                "SELECT service_parts_lookup_hits(%s, %s, %s, %s, %s, %s)",
+                code,
+                raw,
+                _upper_bound(code),
+                limit,
+                fragments and len(code) >= MIN_FRAGMENT,
+                FULL_NUMBER,
+            )
         )
-        self.flush_model(["default_code"])
-        rows = self._service_parts_number_hits(code, raw, limit)
-        found = {row[0] for row in rows}
-        # A long number found exactly is what the user typed in full: its
-        # fragments would only be noise (and cost a large trigram scan).
-        typed_in_full = len(code) >= FULL_NUMBER and any(
-            row[2] == RANK_EXACT and row[1] for row in rows
-        )
-        if fragments and len(code) >= MIN_FRAGMENT and len(found) < limit and not typed_in_full:
-            rows += self._service_parts_fragment_hits(code, limit, found)
-        # Best rank, then the shortest number (closest to what was typed).
-        rows.sort(key=lambda row: (row[2], len(row[6]) if row[6] else math.inf, row[0]))
-        rows = rows[:limit]
+        rows = self.env.cr.fetchone()[0]
         if not details:
-            return [row[:3] for row in rows]
-        return [
-            {
-                "product_id": product_id,
-                "crossref_id": crossref_id,
-                "rank": rank,
-                "code": number,
-                "code_type": code_type,
-                "partner": partner,
-            }
-            for product_id, crossref_id, rank, number, code_type, partner, _norm in rows
-        ]
-
-    @api.model
-    def _service_parts_number_hits(self, code, raw, limit):
-        """Exact and prefix matches, one row per part (its best match):
-        ``(product id, crossref id, rank, code, code type, partner, normalized code)``."""
-        # Prefixes in the btree's order: the planner walks the index and
-        # stops at the limit, whatever its estimate of the matches.
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT ON (hit.product_id) hit.product_id, hit.crossref_id, hit.rank,
-                       c.code, c.code_type, rp.complete_name, c.normalized_code
-                  FROM (
-                    (SELECT product_id, id AS crossref_id, %(exact)s AS rank
-                       FROM service_part_crossref WHERE normalized_code = %(code)s LIMIT %(limit)s)
-                    UNION ALL
-                    (SELECT id, NULL::integer, %(exact)s FROM product_product
-                      WHERE default_code = %(raw)s LIMIT %(limit)s)
-                    UNION ALL
-                    (SELECT product_id, id, %(prefix)s FROM service_part_crossref
-                      WHERE normalized_code LIKE %(pattern)s AND normalized_code <> %(code)s
-                      ORDER BY normalized_code USING ~<~ LIMIT %(limit)s)
-                  ) AS hit
-                  LEFT JOIN service_part_crossref c ON c.id = hit.crossref_id
-                  LEFT JOIN res_partner rp ON rp.id = c.partner_id
-                 ORDER BY hit.product_id, hit.rank, hit.crossref_id
-                """,
-                exact=RANK_EXACT,
-                prefix=RANK_PREFIX,
-                code=code,
-                raw=raw,
-                pattern=code + "%",
-                limit=limit,
-            )
-        )
-        return self.env.cr.fetchall()
-
-    @api.model
-    def _service_parts_fragment_hits(self, code, limit, exclude):
-        """Numbers containing ``code`` elsewhere than at their start, for
-        parts not in ``exclude``; rows as ``_service_parts_number_hits``."""
-        # MATERIALIZED: the CTE is planned for all its rows and run only as
-        # far as the LIMIT outside asks. With the LIMIT beside the condition,
-        # the planner bets that a sequential scan meets the first matches
-        # early, and reads the whole table when they are rare or stored
-        # together (300 ms and more at 3,000,000 numbers, against 1-3 ms
-        # through the trigram index).
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH hit AS MATERIALIZED (
-                    SELECT product_id, id, code, code_type, partner_id, normalized_code
-                      FROM service_part_crossref
-                     WHERE normalized_code LIKE %(fragment)s AND normalized_code NOT LIKE %(prefix)s
-                       AND product_id <> ALL(%(exclude)s)
-                )
-                SELECT DISTINCT ON (f.product_id) f.product_id, f.id, %(rank)s, f.code, f.code_type,
-                       rp.complete_name, f.normalized_code
-                  FROM (SELECT * FROM hit LIMIT %(limit)s) AS f
-                  LEFT JOIN res_partner rp ON rp.id = f.partner_id
-                 ORDER BY f.product_id, f.id
-                """,
-                fragment="%" + code + "%",
-                prefix=code + "%",
-                exclude=list(exclude),
-                rank=RANK_FRAGMENT,
-                limit=limit,
-            )
-        )
-        return self.env.cr.fetchall()
+            return [tuple(row[:3]) for row in rows]
+        return [_hit_dict(row) for row in rows]
 
     @api.model
     def _service_parts_offers(self, products, quantities, need_date=False):

@@ -248,26 +248,33 @@ class TestLookup(ServicePartsCase):
         # Warm the caches that do not depend on the query (ACLs, rules).
         Product.service_parts_lookup("QCNT-0")
         Product.service_parts_lookup("QCNT-0", equipment_id=self.unit.id)
-        # Exact and prefix matches, then the fragment search (room is left
-        # under the limit): the numbers, the caller's companies, the allowed
-        # parts with their substitutes, the parts, stock, prices, rates.
+        # The caller's companies (for the record rules), then one statement:
+        # exact and prefix matches, the fragment search (room is left under
+        # the limit), the parts allowed, their substitutes, stock, prices, rates.
         self.env.invalidate_all()
-        with self.assertQueryCount(8):
+        with self.assertQueryCount(2):
             one = Product.service_parts_lookup("QCNT-0")
         self.env.invalidate_all()
-        with self.assertQueryCount(8):
+        with self.assertQueryCount(2):
             many = Product.service_parts_lookup("QCNT")
         self.assertEqual(len(one), 1)  # QCNT0 exactly (its XQCNT0 too, as a fragment)
         self.assertEqual(len(many), 8)
         self.assertEqual({r["match"]["how"] for r in many}, {"prefix"})
-        # With the customer's unit: the unit and the compatibility, still constant.
+        # With the customer's unit: the unit, still constant.
         self.env.invalidate_all()
-        with self.assertQueryCount(10):
+        with self.assertQueryCount(3):
             one = Product.service_parts_lookup("QCNT-0", equipment_id=self.unit.id)
         self.env.invalidate_all()
-        with self.assertQueryCount(10):
+        with self.assertQueryCount(3):
             many = Product.service_parts_lookup("QCNT", equipment_id=self.unit.id)
         self.assertEqual((len(one), len(many)), (1, 8))
+
+    def _lookup_queries(self, Product, query, **kwargs):
+        """(results, queries) of a lookup in a fresh cache."""
+        self.env.invalidate_all()
+        count = self.env.cr.sql_log_count
+        results = Product.service_parts_lookup(query, **kwargs)
+        return results, self.env.cr.sql_log_count - count
 
     def test_fragment_search_only_when_needed(self):
         parts = self.env["product.product"]
@@ -280,31 +287,59 @@ class TestLookup(ServicePartsCase):
         Product = self.Product.with_user(self.service_user)
         Product.service_parts_lookup("FLX7")
         # Room under the limit: the fragment search runs and finds AFLX79.
-        self.env.invalidate_all()
-        with self.assertQueryCount(7):  # no supplier prices: no rates either
-            results = Product.service_parts_lookup("FLX7", limit=20)
+        results, queries = self._lookup_queries(Product, "FLX7", limit=20)
+        self.assertEqual(queries, 2)  # the caller's companies, the lookup
         self.assertEqual(self._ids(results), [*parts.ids, inner.id])
         self.assertEqual(
             [r["match"]["how"] for r in results], ["prefix", "prefix", "prefix", "fragment"]
         )
-        # Prefixes fill the page (twice the limit is fetched): no fragment
-        # search, one query less, and the prefixes come shortest first.
-        self.env.invalidate_all()
-        with self.assertQueryCount(6):
-            results = Product.service_parts_lookup("FLX7", limit=1)
+        # Prefixes fill the page (twice the limit is fetched): the prefixes
+        # come shortest first (and the fragment search is skipped).
+        results, queries = self._lookup_queries(Product, "FLX7", limit=1)
+        self.assertEqual(queries, 2)
         self.assertEqual(self._ids(results), parts[:1].ids)
         # A long number typed in full: searched as a fragment while it is
         # not found exactly, no longer once it is.
         self._crossref(inner, "ZFLX70000", code_type="analog")
-        self.env.invalidate_all()
-        with self.assertQueryCount(7):
-            results = Product.service_parts_lookup("FLX7-0000")
+        results, _queries = self._lookup_queries(Product, "FLX7-0000")
         self.assertEqual(self._ids(results), inner.ids)
         self._crossref(parts[0], "FLX7-0000", code_type="analog")
-        self.env.invalidate_all()
-        with self.assertQueryCount(6):
-            results = Product.service_parts_lookup("FLX7-0000")
+        results, _queries = self._lookup_queries(Product, "FLX7-0000")
         self.assertEqual(self._ids(results), parts[:1].ids)
+
+    def test_hidden_parts_make_room_for_the_next(self):
+        # The details come with the numbers for the first parts only; when
+        # record rules hide some of them, the next parts take their places,
+        # with their own stock and offers (one more statement).
+        other_company = self.env["res.company"].create({"name": "Hidden Parts Co"})
+        parts = self.env["product.product"]
+        for index in range(6):
+            if index < 2:
+                part = self._part("Hidden part %s" % index, "HP-%s" % index,
+                                  company_id=other_company.id)  # fmt: skip
+            else:
+                part = self._part("Hidden part %s" % index, "HP-%s" % index)
+                self._stock(part, index + 1)
+                self._seller(part, self.supplier_eur, 10 + index, self.eur)
+            self._crossref(part, "HDNP-%s" % index)
+            parts |= part
+        Product = self.Product.with_user(self.service_user)
+        Product.service_parts_lookup("HDNP", limit=3)
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):
+            results = Product.service_parts_lookup("HDNP", limit=3)
+        self.assertEqual(self._ids(results), parts[2:5].ids)
+        self.assertEqual([r["availability"]["on_hand"] for r in results], [3.0, 4.0, 5.0])
+        self.assertEqual([r["offer"]["price"] for r in results], [12.0, 13.0, 14.0])
+        # With both companies allowed they all show, and no statement is
+        # added (Odoo checks the allowed companies: one query more).
+        manager = self.Product.with_context(
+            allowed_company_ids=[self.env.company.id, other_company.id]
+        )
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):
+            results = manager.service_parts_lookup("HDNP", limit=3)
+        self.assertEqual(self._ids(results), parts[:3].ids)
 
     def test_current_part_compatibility(self):
         # Found through the chain of a superseded number, the current part

@@ -1,0 +1,331 @@
+-- The parts lookup's statements (product.product.service_parts_lookup).
+--
+-- PL/pgSQL keeps the plan of each statement for the life of the connection:
+-- the lookup's dozen statements are planned once per database connection
+-- instead of on every keystroke (planning cost about as much as running
+-- them), and the whole lookup is one round trip instead of eight. The
+-- statements are written so that their generic plans are the good ones: no
+-- LIKE 'prefix%' on a parameter (a btree cannot serve it without the
+-- constant), explicit ranges instead; ids as arrays.
+--
+-- Record rules are not applied here: the caller filters the candidates with
+-- the ORM's own query for the user (see service_parts_lookup). Rows other
+-- than the candidates are bound to the caller's companies here, the way their
+-- multi-company rules bind them.
+--
+-- (Re)created by product.product.init() on every install and update of
+-- service_parts.
+
+DROP FUNCTION IF EXISTS service_parts_lookup_data;
+DROP FUNCTION IF EXISTS service_parts_lookup_details;
+DROP FUNCTION IF EXISTS service_parts_lookup_compat;
+DROP FUNCTION IF EXISTS service_parts_lookup_hits;
+
+-- Numbers matching the normalized ``p_code`` (``p_raw``: the text as typed,
+-- for the internal reference), best first: exact > prefix > fragment, then the
+-- shortest number. One row per part: [product id, crossref id, rank, code, code
+-- type, partner, normalized code]. ``p_upper``: the smallest text above every
+-- text starting with p_code (its last character incremented): the prefix
+-- range. Fragments only when ``p_fragments`` and the exact numbers and
+-- prefixes leave room, and not when a long number (``p_full`` characters and
+-- more) was found exactly: the user typed it in full.
+CREATE FUNCTION service_parts_lookup_hits(
+    p_code text, p_raw text, p_upper text, p_limit integer, p_fragments boolean, p_full integer
+) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    hits jsonb;
+    fragment_hits jsonb;
+    found_ids integer[];
+    typed_in_full boolean;
+BEGIN
+    -- Exact numbers and internal references, then prefixes in the btree's
+    -- order: the index walk stops at the limit whatever the estimates.
+    SELECT COALESCE(jsonb_agg(jsonb_build_array(h.product_id, h.crossref_id, h.rank, c.code,
+                                                c.code_type, rp.complete_name, c.normalized_code)),
+                    '[]'::jsonb),
+           COALESCE(array_agg(h.product_id), '{}'),
+           bool_or(h.rank = 0 AND h.crossref_id IS NOT NULL AND length(p_code) >= p_full)
+      INTO hits, found_ids, typed_in_full
+      FROM (
+        SELECT DISTINCT ON (u.product_id) u.product_id, u.crossref_id, u.rank
+          FROM (
+            (SELECT x.product_id, x.id AS crossref_id, 0 AS rank
+               FROM service_part_crossref x WHERE x.normalized_code = p_code LIMIT p_limit)
+            UNION ALL
+            (SELECT p.id, NULL::integer, 0 FROM product_product p
+              WHERE p.default_code = p_raw LIMIT p_limit)
+            UNION ALL
+            (SELECT x.product_id, x.id, 1 FROM service_part_crossref x
+              WHERE x.normalized_code ~>=~ p_code AND x.normalized_code ~<~ p_upper
+                AND x.normalized_code <> p_code
+              ORDER BY x.normalized_code USING ~<~ LIMIT p_limit)
+          ) u
+         ORDER BY u.product_id, u.rank, u.crossref_id
+      ) h
+      LEFT JOIN service_part_crossref c ON c.id = h.crossref_id
+      LEFT JOIN res_partner rp ON rp.id = c.partner_id;
+
+    IF p_fragments AND cardinality(found_ids) < p_limit AND NOT COALESCE(typed_in_full, false) THEN
+        -- MATERIALIZED: planned for all its rows (through the trigram index)
+        -- and run only as far as the LIMIT asks; with the LIMIT beside the
+        -- condition the planner bets on a sequential scan meeting matches
+        -- early, and reads the whole table when they are rare.
+        WITH hit AS MATERIALIZED (
+            SELECT x.product_id, x.id, x.code, x.code_type, x.partner_id, x.normalized_code
+              FROM service_part_crossref x
+             WHERE x.normalized_code LIKE '%' || p_code || '%'
+               AND left(x.normalized_code, length(p_code)) <> p_code
+               AND x.product_id <> ALL(found_ids)
+        )
+        SELECT jsonb_agg(jsonb_build_array(f.product_id, f.id, 2, f.code, f.code_type,
+                                           rp.complete_name, f.normalized_code))
+          INTO fragment_hits
+          FROM (SELECT DISTINCT ON (l.product_id) l.*
+                  FROM (SELECT * FROM hit LIMIT p_limit - cardinality(found_ids)) l
+                 ORDER BY l.product_id, l.id) f
+          LEFT JOIN res_partner rp ON rp.id = f.partner_id;
+        hits := hits || COALESCE(fragment_hits, '[]'::jsonb);
+    END IF;
+
+    -- Best rank, then the shortest number (closest to what was typed).
+    RETURN COALESCE(
+        (SELECT jsonb_agg(r.value ORDER BY (r.value->>2)::integer,
+                                          length(r.value->>6) NULLS LAST,
+                                          (r.value->>0)::integer)
+           FROM (SELECT value FROM jsonb_array_elements(hits)
+                  ORDER BY (value->>2)::integer, length(value->>6) NULLS LAST,
+                           (value->>0)::integer
+                  LIMIT p_limit) r),
+        '[]'::jsonb);
+END;
+$$;
+
+-- Fit of the parts ``p_ids`` with a unit (model ``p_model``, its categories
+-- ``p_categs`` up to the root, serial ``p_serial``): the model's own row first,
+-- else its categories', within the serial range: [part, quantity per unit,
+-- position, note] for the parts that fit.
+CREATE FUNCTION service_parts_lookup_compat(
+    p_ids integer[], p_companies integer[], p_model integer, p_categs integer[], p_serial text
+) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+        SELECT COALESCE(jsonb_agg(jsonb_build_array(f.part_product_id, f.quantity, f.position,
+                                                    f.note)), '[]'::jsonb)
+          FROM (
+            SELECT DISTINCT ON (cp.part_product_id) cp.part_product_id, cp.quantity::float8,
+                   COALESCE(cp.position, '') AS position, COALESCE(cp.note, '') AS note
+              FROM service_part_compatibility cp
+             WHERE cp.part_product_id = ANY(p_ids)
+               AND (cp.company_id IS NULL OR cp.company_id = ANY(p_companies))
+               AND (cp.equipment_product_id = p_model OR cp.equipment_categ_id = ANY(p_categs))
+               AND (cp.serial_from IS NULL OR cp.serial_from <= p_serial)
+               AND (cp.serial_to IS NULL OR cp.serial_to >= p_serial OR p_serial = '')
+             ORDER BY cp.part_product_id, cp.equipment_product_id IS NULL, cp.id
+          ) f
+    );
+END;
+$$;
+
+-- What the lookup shows of the parts ``p_ids``: their supersession chains and
+-- substitutes, then of them and the parts these lead to: name, code and UoM,
+-- fit with a unit (``p_model`` with its categories ``p_categs`` and serial
+-- ``p_serial``; none when p_model is null), stock per warehouse, valid
+-- supplier prices and the rates of their currencies, as one jsonb object of
+-- row arrays (see the keys below).
+CREATE FUNCTION service_parts_lookup_details(
+    p_ids integer[], p_companies integer[], p_company integer, p_lang text, p_today date,
+    p_model integer, p_categs integer[], p_serial text
+) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    chains jsonb;
+    subs jsonb;
+    involved integer[];
+    products jsonb;
+    templates integer[];
+    compat jsonb;
+    stock jsonb;
+    prices jsonb;
+    currencies integer[];
+    rates jsonb;
+    root integer;
+BEGIN
+    -- Supersession chains A -> B -> C, cycles cut: [origin, part, depth].
+    WITH RECURSIVE chain(origin, product_id, depth, path) AS (
+        SELECT s.product_id, s.substitute_id, 1, ARRAY[s.product_id, s.substitute_id]
+          FROM service_part_substitute s
+         WHERE s.is_supersession AND s.product_id = ANY(p_ids)
+           AND (s.company_id IS NULL OR s.company_id = ANY(p_companies))
+        UNION ALL
+        SELECT c.origin, s.substitute_id, c.depth + 1, c.path || s.substitute_id
+          FROM service_part_substitute s JOIN chain c ON s.product_id = c.product_id
+         WHERE s.is_supersession AND NOT s.substitute_id = ANY(c.path)
+           AND (s.company_id IS NULL OR s.company_id = ANY(p_companies))
+    )
+    SELECT jsonb_agg(jsonb_build_array(origin, product_id, depth) ORDER BY origin, depth)
+      INTO chains FROM chain;
+
+    -- Substitutes both ways: [part, substitute, direction, supersession, note, sequence].
+    SELECT jsonb_agg(jsonb_build_array(u.owner, u.other, u.direction, u.is_supersession,
+                                       COALESCE(u.note, ''), u.sequence)
+                     ORDER BY u.owner, u.sequence, u.id)
+      INTO subs
+      FROM (
+        SELECT s.id, s.product_id AS owner, s.substitute_id AS other, s.direction,
+               s.is_supersession, s.note, s.sequence
+          FROM service_part_substitute s
+         WHERE s.product_id = ANY(p_ids)
+           AND (s.company_id IS NULL OR s.company_id = ANY(p_companies))
+        UNION ALL
+        SELECT s.id, s.substitute_id, s.product_id, s.direction, s.is_supersession, s.note,
+               s.sequence
+          FROM service_part_substitute s
+         WHERE s.direction = 'two_way' AND s.substitute_id = ANY(p_ids)
+           AND (s.company_id IS NULL OR s.company_id = ANY(p_companies))
+      ) u;
+
+    SELECT array_agg(DISTINCT i) INTO involved
+      FROM (
+        SELECT unnest(p_ids) AS i
+        UNION ALL SELECT (e->>1)::integer FROM jsonb_array_elements(COALESCE(chains, '[]')) e
+        UNION ALL SELECT (e->>1)::integer FROM jsonb_array_elements(COALESCE(subs, '[]')) e
+      ) a;
+
+    -- Active parts of the caller's companies (or shared): [id, template,
+    -- internal reference, name, UoM].
+    SELECT jsonb_agg(jsonb_build_array(p.id, p.product_tmpl_id, p.default_code,
+                                       COALESCE(t.name->>p_lang, t.name->>'en_US'),
+                                       COALESCE(u.name->>p_lang, u.name->>'en_US'))),
+           array_agg(p.id), array_agg(DISTINCT p.product_tmpl_id)
+      INTO products, involved, templates
+      FROM product_product p
+      JOIN product_template t ON t.id = p.product_tmpl_id
+      LEFT JOIN uom_uom u ON u.id = t.uom_id
+     WHERE p.id = ANY(involved) AND p.active
+       AND (t.company_id IS NULL OR t.company_id = ANY(p_companies));
+
+    IF involved IS NULL THEN
+        RETURN jsonb_build_object('chains', '[]'::jsonb, 'subs', '[]'::jsonb,
+                                  'products', '[]'::jsonb, 'compat', '[]'::jsonb,
+                                  'stock', '[]'::jsonb, 'prices', '[]'::jsonb,
+                                  'rates', '[]'::jsonb);
+    END IF;
+
+    IF p_model IS NOT NULL THEN
+        compat := service_parts_lookup_compat(involved, p_companies, p_model, p_categs, p_serial);
+    END IF;
+
+    -- Stock per warehouse: quants in internal locations, and moves coming
+    -- into them from outside: [part, warehouse id, warehouse, on hand, free,
+    -- incoming]. MATERIALIZED: summed per part and location first, in one
+    -- pass over each product_id index; else the planner, which expects one
+    -- internal location, probes both indexes once per location.
+    WITH s AS MATERIALIZED (
+        SELECT q.product_id, q.location_id, SUM(q.quantity)::float8 AS on_hand,
+               SUM(q.quantity - q.reserved_quantity)::float8 AS free, 0::float8 AS incoming
+          FROM stock_quant q
+         WHERE q.product_id = ANY(involved) AND q.company_id = ANY(p_companies)
+         GROUP BY q.product_id, q.location_id
+        UNION ALL
+        SELECT m.product_id, m.location_dest_id, 0, 0, SUM(m.product_qty)::float8
+          FROM stock_move m
+          JOIN stock_location src ON src.id = m.location_id
+         WHERE m.product_id = ANY(involved)
+           AND m.state IN ('waiting', 'confirmed', 'partially_available', 'assigned')
+           AND src.usage NOT IN ('internal', 'transit')
+           AND m.company_id = ANY(p_companies)
+         GROUP BY m.product_id, m.location_dest_id
+    )
+    SELECT jsonb_agg(jsonb_build_array(w.product_id, w.warehouse_id, w.warehouse, w.on_hand,
+                                       w.free, w.incoming) ORDER BY w.warehouse, w.product_id)
+      INTO stock
+      FROM (
+        SELECT s.product_id, l.warehouse_id, wh.name AS warehouse, SUM(s.on_hand) AS on_hand,
+               SUM(s.free) AS free, SUM(s.incoming) AS incoming
+          FROM s
+          JOIN stock_location l ON l.id = s.location_id AND l.usage = 'internal'
+          LEFT JOIN stock_warehouse wh ON wh.id = l.warehouse_id
+         GROUP BY s.product_id, l.warehouse_id, wh.name
+      ) w;
+
+    -- Valid supplier prices of the company: [template, variant, id, partner
+    -- id, partner, price, discount, currency id, currency, min qty, delay,
+    -- sequence, supplier's code].
+    SELECT jsonb_agg(jsonb_build_array(si.product_tmpl_id, si.product_id, si.id, si.partner_id,
+                                       rp.complete_name, si.price::float8,
+                                       COALESCE(si.discount, 0)::float8, si.currency_id,
+                                       cur.name, si.min_qty::float8, si.delay, si.sequence,
+                                       COALESCE(si.product_code, ''))),
+           array_agg(DISTINCT si.currency_id)
+      INTO prices, currencies
+      FROM product_supplierinfo si
+      JOIN res_partner rp ON rp.id = si.partner_id
+      JOIN res_currency cur ON cur.id = si.currency_id
+     WHERE si.product_tmpl_id = ANY(templates)
+       AND (si.company_id IS NULL OR si.company_id = p_company)
+       AND (si.date_start IS NULL OR si.date_start <= p_today)
+       AND (si.date_end IS NULL OR si.date_end >= p_today);
+
+    -- Rates as res.currency._get_rates reads them: the latest rate of the
+    -- root company (or a shared one) up to the day, else the first, else 1:
+    -- [currency id, name, is the company's currency, rate].
+    IF prices IS NOT NULL THEN
+        SELECT split_part(co.parent_path, '/', 1)::integer INTO root
+          FROM res_company co WHERE co.id = p_company;
+        SELECT jsonb_agg(jsonb_build_array(cur.id, cur.name, cur.id = co.currency_id, COALESCE(
+                   (SELECT r.rate FROM res_currency_rate r
+                     WHERE r.currency_id = cur.id AND r.name <= p_today
+                       AND (r.company_id IS NULL OR r.company_id = root)
+                     ORDER BY r.company_id, r.name DESC LIMIT 1),
+                   (SELECT r.rate FROM res_currency_rate r
+                     WHERE r.currency_id = cur.id
+                       AND (r.company_id IS NULL OR r.company_id = root)
+                     ORDER BY r.company_id, r.name ASC LIMIT 1),
+                   1.0)::float8))
+          INTO rates
+          FROM res_currency cur
+          JOIN res_company co ON co.id = p_company
+         WHERE cur.id = ANY(currencies) OR cur.id = co.currency_id;
+    END IF;
+
+    RETURN jsonb_build_object('chains', COALESCE(chains, '[]'), 'subs', COALESCE(subs, '[]'),
+                              'products', products, 'compat', COALESCE(compat, '[]'),
+                              'stock', COALESCE(stock, '[]'), 'prices', COALESCE(prices, '[]'),
+                              'rates', COALESCE(rates, '[]'));
+END;
+$$;
+
+-- The whole lookup by number: the hits (``p_limit``), their fit with the unit,
+-- and the details of the first ``p_show`` of them by rank, those that fit the
+-- unit first (the caller asks service_parts_lookup_details for more when its
+-- record rules hide some of these). ``part_ids``: the parts hit, for the
+-- caller's record rules; ``shown_ids``: those whose details were read.
+CREATE FUNCTION service_parts_lookup_data(
+    p_code text, p_raw text, p_upper text, p_limit integer, p_show integer,
+    p_fragments boolean, p_full integer, p_companies integer[], p_company integer,
+    p_lang text, p_today date, p_model integer, p_categs integer[], p_serial text
+) RETURNS TABLE (part_ids integer[], shown_ids integer[], hits jsonb, compat jsonb, details jsonb)
+-- One row: planned as a thousand, the record rules' subquery over it would
+-- cost enough to start JIT compilation (10 ms).
+LANGUAGE plpgsql STABLE ROWS 1 AS $$
+DECLARE
+    fit_ids integer[] := '{}';
+BEGIN
+    hits := service_parts_lookup_hits(p_code, p_raw, p_upper, p_limit, p_fragments, p_full);
+    SELECT COALESCE(array_agg((e.value->>0)::integer), '{}') INTO part_ids
+      FROM jsonb_array_elements(hits) e;
+    compat := '[]'::jsonb;
+    IF p_model IS NOT NULL THEN
+        compat := service_parts_lookup_compat(part_ids, p_companies, p_model, p_categs, p_serial);
+        SELECT COALESCE(array_agg((c.value->>0)::integer), '{}') INTO fit_ids
+          FROM jsonb_array_elements(compat) c;
+    END IF;
+    SELECT COALESCE(array_agg(s.pid), '{}') INTO shown_ids
+      FROM (SELECT (e.value->>0)::integer AS pid
+              FROM jsonb_array_elements(hits) WITH ORDINALITY AS e(value, n)
+             ORDER BY (e.value->>2)::integer, NOT (e.value->>0)::integer = ANY(fit_ids), e.n
+             LIMIT p_show) s;
+    details := service_parts_lookup_details(shown_ids, p_companies, p_company, p_lang, p_today,
+                                            p_model, p_categs, p_serial);
+    RETURN NEXT;
+END;
+$$;
