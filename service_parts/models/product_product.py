@@ -63,10 +63,11 @@ class ProductProduct(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # The lookup's SQL functions (see the file).
         with file_open("service_parts/data/service_parts_lookup.sql") as sql_file:
             self.env.cr.execute(sql_file.read())
+        return result
 
     # ------------------------------------------------------------------
     # Standard search: any cross-reference number finds the part
