@@ -1,12 +1,21 @@
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, LazyTranslate, format_date
+
+from odoo.addons.service_base.tools import rpc_date
 
 from ..tools.forecast import forecast
 
+_lt = LazyTranslate(__name__)
+
 PERIOD_DAYS = 90
+# Beyond these the period is a typing error (and the year 9999 has no next day).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 REPAIR_TYPES = ("repair", "maintenance", "complaint")
 
 
@@ -25,10 +34,27 @@ class ServiceKpiDashboard(models.AbstractModel):
     def get_kpis(self, date_from=False, date_to=False):
         """List of KPI dicts: ``{key, label, value, display, unit, help, section, action}``.
 
+        The figures of a period (requests created or closed, ratings, claims,
+        parts) cover the days ``date_from`` to ``date_to`` included, in the
+        user's time zone: by default the last 90 days up to today. The
+        backlog and the forecast are today's whatever the period.
+
         Only service managers may read it: the figures span every team.
         """
         if not self.env.user.has_group("service_base.group_service_manager"):
             raise AccessError(_("Only service managers can open the service dashboard."))
+        today = fields.Date.context_today(self)
+        date_to = rpc_date(self.env, date_to, _lt("Period end")) or today
+        date_from = rpc_date(self.env, date_from, _lt("Period start")) or date_to - timedelta(
+            days=PERIOD_DAYS - 1
+        )
+        if date_from > date_to:
+            raise UserError(_("The period starts after it ends."))
+        if date_from < FIRST_DAY or date_to > LAST_DAY:
+            raise UserError(_("The period must lie between the years 1900 and 2999."))
+        self = self.with_context(
+            service_kpi_period=(fields.Date.to_string(date_from), fields.Date.to_string(date_to))
+        )
         kpis = []
         for method in self._kpi_methods():
             try:
@@ -54,8 +80,71 @@ class ServiceKpiDashboard(models.AbstractModel):
         ]
 
     @api.model
-    def _since(self):
-        return fields.Datetime.now() - timedelta(days=PERIOD_DAYS)
+    def get_periods(self):
+        """The periods the dashboard offers, in the user's time zone: a list
+        of ``{key, label, date_from, date_to}``, the default (last 90 days)
+        first."""
+        today = fields.Date.context_today(self)
+        month = today.replace(day=1)
+        quarter = month.replace(month=3 * ((today.month - 1) // 3) + 1)
+        year = today.replace(month=1, day=1)
+        periods = [
+            ("last_90", _("Last 90 days"), today - timedelta(days=PERIOD_DAYS - 1), today),
+            ("last_30", _("Last 30 days"), today - timedelta(days=29), today),
+            ("this_month", _("This month"), month, today),
+            ("last_month", _("Last month"), month - relativedelta(months=1), month - timedelta(1)),
+            ("this_quarter", _("This quarter"), quarter, today),
+            (
+                "last_quarter",
+                _("Last quarter"),
+                quarter - relativedelta(months=3),
+                quarter - timedelta(1),
+            ),
+            ("this_year", _("This year"), year, today),
+            ("last_year", _("Last year"), year - relativedelta(years=1), year - timedelta(1)),
+        ]
+        return [
+            {
+                "key": key,
+                "label": label,
+                "date_from": fields.Date.to_string(start),
+                "date_to": fields.Date.to_string(end),
+                "display": "%s – %s" % (format_date(self.env, start), format_date(self.env, end)),
+            }
+            for key, label, start, end in periods
+        ]
+
+    @api.model
+    def _period_days(self):
+        """(first day, last day) of the period, dates."""
+        period = self.env.context.get("service_kpi_period")
+        if not period:
+            today = fields.Date.context_today(self)
+            return today - timedelta(days=PERIOD_DAYS - 1), today
+        return fields.Date.to_date(period[0]), fields.Date.to_date(period[1])
+
+    @api.model
+    def _period_date_domain(self, field_name):
+        """The records whose date ``field_name`` falls in the period."""
+        first, last = self._period_days()
+        return [(field_name, ">=", first), (field_name, "<=", last)]
+
+    @api.model
+    def _period_datetime_domain(self, field_name):
+        """The records whose datetime ``field_name`` falls in the period's
+        days in the user's time zone (from its first midnight to the midnight
+        after its last day, in UTC as stored)."""
+        first, last = self._period_days()
+        try:
+            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        except pytz.UnknownTimeZoneError:  # as fields.Date.context_today does
+            tz = pytz.UTC
+
+        def utc(day):
+            local = tz.localize(datetime.combine(day, time.min))
+            return local.astimezone(pytz.UTC).replace(tzinfo=None)
+
+        return [(field_name, ">=", utc(first)), (field_name, "<", utc(last + timedelta(1)))]
 
     @api.model
     def _kpi(self, key, label, value, section, action, unit="", help_text="", precision=0):
@@ -202,7 +291,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 "complaints": ("__count", complaints_domain[-1:]),
             },
         )
-        section = _("Backlog")
+        section = _("Backlog today")
         return [
             self._kpi(
                 "backlog_open",
@@ -238,12 +327,12 @@ class ServiceKpiDashboard(models.AbstractModel):
 
     @api.model
     def _kpi_new_requests(self):
-        """Response SLA, first-time fix and rework of the requests of the last 90 days.
+        """Response SLA, first-time fix and rework of the requests created in the period.
 
         One index-only scan of service_request_create_date_kpi_index.
         """
         Request = self.env["service.request"]
-        created_domain = [("create_date", ">=", self._since())]
+        created_domain = self._period_datetime_domain("create_date")
         response_domain = [
             ("date_response_deadline", "!=", False),
             ("date_assigned", "!=", False),
@@ -266,7 +355,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 "sla_response",
                 _("Answered within the SLA"),
                 self._ratio(counts["answered_in_time"], counts["answered"]),
-                _("SLA (last 90 days)"),
+                _("SLA"),
                 self._records_action(
                     _("Requests answered late"),
                     Request._name,
@@ -279,7 +368,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 "first_time_fix",
                 _("First-time fix rate"),
                 None if rework_rate is None else 100.0 - rework_rate,
-                _("Repairs (last 90 days)"),
+                _("Repairs"),
                 self._records_action(_("Repair requests"), Request._name, repairs_domain),
                 unit="%",
                 help_text=_("Requests that are not a comeback of an earlier repair."),
@@ -288,7 +377,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 "rework_rate",
                 _("Rework rate"),
                 rework_rate,
-                _("Repairs (last 90 days)"),
+                _("Repairs"),
                 self._records_action(
                     _("Rework"), Request._name, repairs_domain + [("is_rework", "=", True)]
                 ),
@@ -298,12 +387,12 @@ class ServiceKpiDashboard(models.AbstractModel):
 
     @api.model
     def _kpi_closed_requests(self):
-        """Resolution SLA and mean time to repair of the requests closed in the last 90 days.
+        """Resolution SLA and mean time to repair of the requests closed in the period.
 
         One index-only scan of service_request_date_closed_kpi_index.
         """
         Request = self.env["service.request"]
-        closed_domain = [("is_closed", "=", True), ("date_closed", ">=", self._since())]
+        closed_domain = [("is_closed", "=", True), *self._period_datetime_domain("date_closed")]
         deadline_domain = [("date_deadline", "!=", False)]
         repair_domain = [("request_type", "in", REPAIR_TYPES)]
         figures = self._aggregate(
@@ -321,7 +410,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 "sla_resolution",
                 _("Resolved within the SLA"),
                 self._ratio(figures["in_time"], figures["with_deadline"]),
-                _("SLA (last 90 days)"),
+                _("SLA"),
                 self._records_action(
                     _("Requests resolved late"),
                     Request._name,
@@ -334,7 +423,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 "mttr",
                 _("Mean time to repair (hours)"),
                 figures["mean_hours"] if figures["repairs"] else None,
-                _("Repairs (last 90 days)"),
+                _("Repairs"),
                 self._records_action(
                     _("Closed repair requests"), Request._name, closed_domain + repair_domain
                 ),
@@ -347,7 +436,11 @@ class ServiceKpiDashboard(models.AbstractModel):
     def _kpi_satisfaction(self):
         Request = self.env["service.request"]
         Rating = self.env["rating.rating"]
-        rated = [("consumed", "=", True), ("rating", ">", 0), ("write_date", ">=", self._since())]
+        rated = [
+            ("consumed", "=", True),
+            ("rating", ">", 0),
+            *self._period_datetime_domain("write_date"),
+        ]
         # Ratings have no company: only those of the requests this manager may
         # read count (_search applies the requests' multi-company rule).
         domain = rated + [("res_model", "=", Request._name), ("res_id", "in", Request._search([]))]
@@ -364,7 +457,7 @@ class ServiceKpiDashboard(models.AbstractModel):
         # The records behind the figures: the rated requests, which the client
         # lists under the same rules.
         rated_domain = [("rating_ids", "any", rated)]
-        section = _("Satisfaction (last 90 days)")
+        section = _("Satisfaction")
         return [
             self._kpi(
                 "csat",
@@ -393,21 +486,20 @@ class ServiceKpiDashboard(models.AbstractModel):
     def _kpi_warranty(self):
         Claim = self.env["service.warranty.claim"]
         SupplierClaim = self.env["service.supplier.claim"]
-        since = fields.Date.context_today(self) - timedelta(days=PERIOD_DAYS)
-        claim_domain = [("claim_date", ">=", since)]
+        claim_domain = self._period_date_domain("claim_date")
         [(count, cost)] = Claim._read_group(claim_domain, [], ["__count", "cost_total:sum"])
-        recovered_domain = [("create_date", ">=", self._since())]
+        recovered_domain = self._period_datetime_domain("create_date")
         [(recovered,)] = SupplierClaim._read_group(recovered_domain, [], ["recovered_amount:sum"])
         invoiced_domain = [
             ("move_id.move_type", "=", "out_invoice"),
             ("move_id.state", "=", "posted"),
             ("display_type", "=", "product"),
-            ("date", ">=", since),
+            *self._period_date_domain("date"),
         ]
         [(revenue,)] = self.env["account.move.line"]._read_group(
             invoiced_domain, [], ["price_subtotal:sum"]
         )
-        section = _("Warranty (last 90 days)")
+        section = _("Warranty")
         return [
             self._kpi(
                 "warranty_claims",
@@ -444,11 +536,11 @@ class ServiceKpiDashboard(models.AbstractModel):
             ("repair_id", "!=", False),
             ("repair_line_type", "=", "add"),
             ("state", "!=", "cancel"),
-            ("create_date", ">=", self._since()),
+            *self._period_datetime_domain("create_date"),
         ]
         groups = dict(Move._read_group(domain, ["state"], ["__count"]))
         served = groups.get("done", 0) + groups.get("assigned", 0)
-        section = _("Parts (last 90 days)")
+        section = _("Parts")
         return [
             self._kpi(
                 "parts_fill_rate",

@@ -92,4 +92,9 @@ class TestDashboardTour(HttpCase):
         partner = self.env["res.partner"].create({"name": "Dashboard Tour Customer"})
         lead = self.env["crm.lead"].create({"name": "Tour deal", "type": "opportunity"})
         _done_booking(self.env, unit, partner, lead, datetime(2031, 2, 1, 10))
+        # The only repair request: the period selector decides whether it counts.
+        self.env["service.request"].search([]).write({"active": False})
+        self.env["service.request"].create(
+            {"partner_id": partner.id, "request_type": "repair", "description": "Tour repair"}
+        )
         self.start_tour("/odoo", "service_dashboard_tour", login="admin", timeout=120)

@@ -1,6 +1,9 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -232,3 +235,75 @@ class TestRequestKpis(TransactionCase):
         self.assertIn(self.customer, event.partner_ids)
         self.assertEqual(request.service_meeting_count, 1)
         self.assertEqual(self.env["calendar.event"].search(action["domain"]), event)
+
+    def _set_dates(self, request, created, closed=None):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE service_request SET create_date = %s, date_closed = %s WHERE id = %s",
+            (created, closed, request.id),
+        )
+        request.invalidate_recordset(["create_date", "date_closed"])
+
+    def test_period_of_the_figures(self):
+        # Requests created and closed at the edges of March 2026 in Moscow
+        # time (UTC+3): the period's days are the user's.
+        self.manager.tz = "Europe/Moscow"
+        done = {"stage_id": self.done_stage.id}
+        before = self._request()
+        before.write(done)
+        first = self._request()
+        first.write(done)
+        last = self._request()
+        last.write(done)
+        after = self._request()
+        after.write(done)
+        self._set_dates(before, "2026-02-28 20:59:59", "2026-02-28 20:59:59")  # 23:59 Feb 28
+        self._set_dates(first, "2026-02-28 21:00:00", "2026-03-01 09:00:00")  # 00:00 Mar 1
+        self._set_dates(last, "2026-03-31 20:59:59", "2026-03-31 20:59:59")  # 23:59 Mar 31
+        self._set_dates(after, "2026-03-31 21:00:00", "2026-04-02 09:00:00")  # 00:00 Apr 1
+        dashboard = self.env["service.kpi.dashboard"].with_user(self.manager)
+
+        def requests_behind(key, **period):
+            kpi = {k["key"]: k for k in dashboard.get_kpis(**period)}[key]
+            action = kpi["action"]
+            return self.env[action["res_model"]].with_user(self.manager).search(action["domain"])
+
+        march = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+        self.assertEqual(requests_behind("first_time_fix", **march), first | last)
+        self.assertEqual(requests_behind("mttr", **march), first | last)
+        self.assertEqual(
+            requests_behind("first_time_fix", date_from="2026-03-31", date_to="2026-04-01"),
+            last | after,
+        )
+        one_day = {"date_from": "2026-02-28", "date_to": "2026-02-28"}
+        self.assertEqual(requests_behind("mttr", **one_day), before)
+        # By default: the last 90 days up to today, none of these.
+        self.assertFalse(requests_behind("first_time_fix") & (before | first | last | after))
+        # Bad periods: a translated refusal, never a wrong figure.
+        for bad in (
+            {"date_from": "2026-04-01", "date_to": "2026-03-01"},
+            {"date_from": "0001-01-01", "date_to": "2026-03-01"},
+            {"date_from": "2026-01-01", "date_to": "9999-12-31"},
+            {"date_from": "March", "date_to": "2026-03-01"},
+        ):
+            with self.subTest(**bad), self.assertRaises(UserError):
+                dashboard.get_kpis(**bad)
+        # A time zone the client made up: the days are UTC's (as for Odoo's
+        # today), Feb 28 21:00 UTC is on Feb 28.
+        kpis = {k["key"]: k for k in dashboard.with_context(tz="Mars/Olympus").get_kpis(**march)}
+        action = kpis["first_time_fix"]["action"]
+        self.assertEqual(self.env["service.request"].search(action["domain"]), last | after)
+
+    def test_periods_offered(self):
+        dashboard = self.env["service.kpi.dashboard"].with_user(self.manager)
+        with freeze_time("2026-05-20 12:00:00"):
+            periods = {p["key"]: (p["date_from"], p["date_to"]) for p in dashboard.get_periods()}
+        self.assertEqual(periods["last_90"], ("2026-02-20", "2026-05-20"))
+        self.assertEqual(periods["last_30"], ("2026-04-21", "2026-05-20"))
+        self.assertEqual(periods["this_month"], ("2026-05-01", "2026-05-20"))
+        self.assertEqual(periods["last_month"], ("2026-04-01", "2026-04-30"))
+        self.assertEqual(periods["this_quarter"], ("2026-04-01", "2026-05-20"))
+        self.assertEqual(periods["last_quarter"], ("2026-01-01", "2026-03-31"))
+        self.assertEqual(periods["this_year"], ("2026-01-01", "2026-05-20"))
+        self.assertEqual(periods["last_year"], ("2025-01-01", "2025-12-31"))
+        self.assertEqual(list(periods)[0], "last_90")

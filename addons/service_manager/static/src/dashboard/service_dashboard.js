@@ -15,13 +15,21 @@ export class ServiceDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({ sections: [], loading: true });
-        onWillStart(() => this.load());
+        this.state = useState({ sections: [], loading: true, periods: [], period: null });
+        onWillStart(async () => {
+            this.state.periods = await this.orm.call("service.kpi.dashboard", "get_periods", []);
+            this.state.period = this.state.periods[0];
+            await this.load();
+        });
     }
 
     async load() {
         this.state.loading = true;
-        const kpis = await this.orm.call("service.kpi.dashboard", "get_kpis", []);
+        const { date_from, date_to } = this.state.period;
+        const kpis = await this.orm.call("service.kpi.dashboard", "get_kpis", [], {
+            date_from,
+            date_to,
+        });
         const sections = [];
         for (const kpi of kpis) {
             let section = sections.find((s) => s.name === kpi.section);
@@ -33,6 +41,11 @@ export class ServiceDashboard extends Component {
         }
         this.state.sections = sections;
         this.state.loading = false;
+    }
+
+    selectPeriod(ev) {
+        this.state.period = this.state.periods.find((p) => p.key === ev.target.value);
+        return this.load();
     }
 
     get title() {

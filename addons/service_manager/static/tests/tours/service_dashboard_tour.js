@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { goBack } from "@service_base/../tests/tours/service_tour_utils";
 
 registry.category("web_tour.tours").add("service_dashboard_tour", {
     url: "/odoo",
@@ -32,6 +33,40 @@ registry.category("web_tour.tours").add("service_dashboard_tour", {
         {
             content: "The held demonstration is listed",
             trigger: ".o_list_view .o_data_cell:contains('Dashboard Tour Customer')",
+        },
+        ...goBack("Back to the dashboard"),
+        {
+            content: "The repairs of the last 90 days: today's request counts",
+            trigger: ".o_service_kpi_first_time_fix .o_service_kpi_value:contains('100')",
+            run: "click",
+        },
+        {
+            content: "Today's repair request is behind the figure",
+            trigger: ".o_list_view .o_data_cell:contains('Dashboard Tour Customer')",
+        },
+        ...goBack("Back to the dashboard"),
+        {
+            content: "Show last year's figures",
+            trigger: "select.o_service_dashboard_period",
+            run: "select last_year",
+        },
+        {
+            content: "The dates of last year are shown",
+            trigger: `.o_service_dashboard_dates:contains('${new Date().getFullYear() - 1}')`,
+        },
+        {
+            content: "Click through last year's repairs",
+            trigger: ".o_service_kpi_first_time_fix",
+            run: "click",
+        },
+        {
+            content: "Last year's repair requests are listed",
+            trigger: ".o_list_view, .o_view_nocontent",
+        },
+        {
+            content: "Today's request is not among them",
+            trigger:
+                ".o_action_manager:not(:has(.o_service_dashboard)):not(:has(.o_data_cell:contains('Dashboard Tour Customer')))",
         },
     ],
 });
