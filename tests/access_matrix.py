@@ -126,6 +126,25 @@ RECORD_RIGHTS = {
     "service.warranty.policy": {"service_user": "R", "service_manager": "RCWD"},
     "service.sla.policy": {"portal": "R", "service_user": "R", "service_manager": "RCWD"},
     "service.dispatch.rule": {"service_user": "R", "service_manager": "RCWD"},
+    # The parts catalog: everyone inside reads it (the warehouse, the
+    # accountant), the service staff keeps it.
+    **{
+        model: {
+            "internal": "R",
+            "service_user": "RCWD",
+            "service_manager": "RCWD",
+            "accountant": "R",
+            "stock_user": "R",
+        }
+        for model in (
+            "service.part.crossref",
+            "service.part.compatibility",
+            "service.part.substitute",
+        )
+    },
+    "service.supplier.claim": {"service_user": "RCW", "service_manager": "RCWD"},
+    "service.qc.check": {"service_user": "RCW", "service_manager": "RCWD"},
+    "service.demo.booking": {"service_user": "RCW", "service_manager": "RCWD"},
 }
 RIGHTS_ROLE = {"portal_a": "portal", "portal_b": "portal", "other_manager": "service_manager"}
 
@@ -184,6 +203,43 @@ def record_specs(w):
             {"sequence": 11},
             {},
         ),
+        "service.part.crossref": (
+            list(zip(by_company, w.crossrefs, strict=True)),
+            {"note": "probe"},
+            {"code": "SEC-COPY"},
+        ),
+        "service.part.compatibility": (
+            list(zip(by_company, w.compatibilities, strict=True)),
+            {"note": "probe"},
+            {},
+        ),
+        "service.part.substitute": (
+            list(zip(by_company, w.substitutes, strict=True)),
+            {"note": "probe"},
+            # The copy replaces the part by its company's spare one (the
+            # same pair twice is refused).
+            lambda record: {
+                "substitute_id": w.parts.filtered(lambda p: p.company_id == record.company_id)[
+                    -1
+                ].id
+            },
+        ),
+        "service.supplier.claim": (
+            list(zip(by_company, w.supplier_claims, strict=True)),
+            {"note": "probe"},
+            {},
+        ),
+        "service.qc.check": (
+            list(zip(by_company, w.qc_checks, strict=True)),
+            {"failure_reason": "probe"},
+            {},
+        ),
+        "service.demo.booking": (
+            list(zip(by_company, w.demo_bookings, strict=True)),
+            {"location": "probe"},
+            # Another day: the unit is already booked at the original's time.
+            {"date_start": "2031-03-04 09:00:00", "date_stop": "2031-03-04 11:00:00"},
+        ),
     }
 
 
@@ -240,13 +296,14 @@ def _attempt(env, operation):
 def _probe(env, user, record, write_vals, copy_defaults):
     """The letters of what ``user`` may do to ``record``, measured through the ORM."""
     Model = env[record._name].with_user(user)
+    defaults = copy_defaults(record) if callable(copy_defaults) else copy_defaults
     try:
         found = bool(Model.search([("id", "=", record.id)]))
     except AccessError:
         found = False
     outcomes = {
         "read": _attempt(env, lambda: record.with_user(user).read(["display_name"])),
-        "create": _attempt(env, lambda: Model.create(record.sudo().copy_data(copy_defaults)[0])),
+        "create": _attempt(env, lambda: Model.create(record.sudo().copy_data(defaults)[0])),
         "write": _attempt(env, lambda: record.with_user(user).write(write_vals)),
         "unlink": _attempt(env, lambda: record.with_user(user).unlink()),
     }

@@ -7,6 +7,10 @@ quantities, reversed dates, empty, 100 kB, RTL, SQL and HTML text — the answer
 is a result of the promised shape or a ``UserError`` (``ValidationError``,
 ``AccessError`` and ``MissingError`` are ones) in Russian, never another
 exception, and a refused call leaves the business tables as they were.
+
+The generated sweeps are derandomized: every run tries the same examples
+(seeded from each test's source), so a failure in CI fails again on any
+machine; a finding of a randomized run is pinned as a fixed test.
 """
 
 import base64
@@ -201,6 +205,7 @@ class TestBadInput(TransactionCase):
     @settings(
         max_examples=30,
         deadline=None,
+        derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(query=junk, equipment=junk, limit=junk, quantity=junk, need_date=junk)
@@ -273,6 +278,7 @@ class TestBadInput(TransactionCase):
     @settings(
         max_examples=30,
         deadline=None,
+        derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(serial=junk, date=junk)
@@ -433,6 +439,7 @@ class TestBadInput(TransactionCase):
     @settings(
         max_examples=12,
         deadline=None,
+        derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(

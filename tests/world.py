@@ -2,8 +2,10 @@
 
 Customer A and customer B buy from company 1; company 2 has a customer of its
 own. Each has a unit, a request, a warranty claim and an active contract; each
-company has its team, warranty policy, SLA policy and dispatch rule. One user
-per role of the access matrix; every user's password is its login.
+company has its team, warranty policy, SLA policy and dispatch rule, a spare
+part with a number, a fit and a substitute, a claim to a supplier, a repair
+with its quality check and a demo unit with a booking. One user per role of
+the access matrix; every user's password is its login.
 
 ``build_world(env)`` creates it all inside the caller's transaction (a test's
 class set-up, or the shell of ``setup/security-doc`` that rolls back).
@@ -189,6 +191,104 @@ def build_world(env):
         [
             {"name": f"Security rule {index}", "team_id": team.id, "company_id": team.company_id.id}
             for index, team in enumerate(rule_teams, start=1)
+        ]
+    )
+    # Each company's spare part (and a substitute, and a spare for the copies
+    # the matrix makes) with an OEM number and a fit with the model.
+    w.parts = env["product.product"].create(
+        [
+            {
+                "name": f"Security Part {index}",
+                "default_code": f"SEC-PART-{index}",
+                "type": "consu",
+                "is_spare_part": True,
+                "company_id": company.id,
+            }
+            for index, company in enumerate((w.company1, w.company2) * 3, start=1)
+        ]
+    )
+    w.crossrefs = env["service.part.crossref"].create(
+        [
+            {"product_id": part.id, "code": f"SEC-OEM-{part.id}", "code_type": "oem"}
+            for part in w.parts[:2]
+        ]
+    )
+    w.compatibilities = env["service.part.compatibility"].create(
+        [{"part_product_id": part.id, "equipment_product_id": w.model.id} for part in w.parts[:2]]
+    )
+    w.substitutes = env["service.part.substitute"].create(
+        [
+            {"product_id": part.id, "substitute_id": substitute.id}
+            for part, substitute in zip(w.parts[:2], w.parts[2:4], strict=True)
+        ]
+    )
+    supplier = Partner.create({"name": "Security Supplier", "is_company": True})
+    w.supplier_claims = env["service.supplier.claim"].create(
+        [
+            {
+                "claim_id": claim.id,
+                "company_id": claim.company_id.id,
+                "supplier_id": supplier.id,
+                "lot_id": claim.lot_id.id,
+            }
+            for claim in w.claims[0] | w.claims[2]
+        ]
+    )
+    # A repair of each company's unit, waiting for its quality check.
+    # A company created here has no warehouse yet, hence no repair type.
+    if not env["stock.warehouse"].search([("company_id", "=", w.company2.id)]):
+        env["stock.warehouse"].create(
+            {"name": "Security Warehouse 2", "code": "SEC2", "company_id": w.company2.id}
+        )
+    repair_types = {
+        company: env["stock.picking.type"].search(
+            [("code", "=", "repair_operation"), ("company_id", "=", company.id)], limit=1
+        )
+        for company in w.company1 | w.company2
+    }
+    repairs = env["repair.order"].create(
+        [
+            {
+                "product_id": w.model.id,
+                "lot_id": unit.lot_id.id,
+                "partner_id": unit.partner_id.id,
+                "company_id": unit.company_id.id,
+                "picking_type_id": repair_types[unit.company_id].id,
+            }
+            for unit in w.units[0] | w.units[2]
+        ]
+    )
+    template = env["service.qc.template"].create({"name": "Security QC", "company_id": False})
+    w.qc_checks = env["service.qc.check"].create(
+        [{"repair_id": repair.id, "template_id": template.id} for repair in repairs]
+    )
+    demo_lots = env["stock.lot"].create(
+        [
+            {"name": f"SEC-DEMO-{index}", "product_id": w.model.id, "company_id": company.id}
+            for index, company in enumerate(w.company1 | w.company2, start=1)
+        ]
+    )
+    demo_units = env["service.equipment"].create(
+        [
+            {
+                "product_id": w.model.id,
+                "lot_id": lot.id,
+                "company_id": lot.company_id.id,
+                "is_demo": True,
+            }
+            for lot in demo_lots
+        ]
+    )
+    w.demo_bookings = env["service.demo.booking"].create(
+        [
+            {
+                "equipment_id": unit.id,
+                "company_id": unit.company_id.id,
+                "partner_id": partner.id,
+                "date_start": "2031-03-03 09:00:00",
+                "date_stop": "2031-03-03 11:00:00",
+            }
+            for unit, partner in zip(demo_units, (w.customer_a, w.customer_c), strict=True)
         ]
     )
     # Hand the records back in the caller's environment (its companies).

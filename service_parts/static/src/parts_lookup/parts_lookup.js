@@ -2,6 +2,7 @@ import { Component, onWillStart, useRef, useState, onMounted } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { RecordSelector } from "@web/core/record_selectors/record_selector";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
 
@@ -32,10 +33,18 @@ export class PartsLookup extends Component {
             loading: false,
             searched: false,
             error: "",
+            // What the user may add the part to (the buttons of the others are hidden).
+            can: { repair: false, quotation: false, rfq: false },
         });
         this.searchSeq = 0;
         this.debouncedSearch = useDebounced(() => this.search(), 150);
         onWillStart(async () => {
+            const [repair, quotation, rfq] = await Promise.all([
+                user.checkAccessRight("repair.order", "write"),
+                user.checkAccessRight("sale.order", "create"),
+                user.checkAccessRight("purchase.order", "create"),
+            ]);
+            Object.assign(this.state.can, { repair, quotation, rfq });
             if (this.state.query) {
                 await this.search();
             }

@@ -35,5 +35,10 @@ registry.category("web_tour.tours").add("service_parts_warehouse_tour", {
             content: "So is the best supplier offer",
             trigger: ".o_service_parts_result:contains('Tour Impeller IM-5'):contains('Tour Pump Parts GmbH')",
         },
+        {
+            content: "The storekeeper may add it to a repair order, not to a quotation or an RFQ",
+            trigger:
+                ".o_service_parts_result:contains('Tour Impeller IM-5'):has(.o_service_parts_add_repair):not(:has(.o_service_parts_add_quotation)):not(:has(.o_service_parts_add_rfq))",
+        },
     ],
 });
