@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, LazyTranslate, format_date
 
 from odoo.addons.service_base.tools import rpc_date
@@ -35,9 +36,10 @@ class ServiceKpiDashboard(models.AbstractModel):
         """List of KPI dicts: ``{key, label, value, display, unit, help, section, action}``.
 
         The figures of a period (requests created or closed, ratings, claims,
-        parts) cover the days ``date_from`` to ``date_to`` included, in the
-        user's time zone: by default the last 90 days up to today. The
-        backlog and the forecast are today's whatever the period.
+        parts, demonstrations held, quality checks done) cover the days
+        ``date_from`` to ``date_to`` included, in the user's time zone: by
+        default the last 90 days up to today. The backlog, the repairs waiting
+        for their check and the forecast are today's whatever the period.
 
         Only service managers may read it: the figures span every team.
         """
@@ -208,7 +210,7 @@ class ServiceKpiDashboard(models.AbstractModel):
     @api.model
     def _kpi_demonstrations(self):
         Booking = self.env["service.demo.booking"]
-        domain = [("state", "=", "done")]
+        domain = [("state", "=", "done"), *self._period_datetime_domain("date_start")]
         groups = dict(Booking._read_group(domain, ["lead_won"], ["__count"]))
         done = sum(groups.values())
         won = groups.get(True, 0)
@@ -239,14 +241,19 @@ class ServiceKpiDashboard(models.AbstractModel):
     @api.model
     def _kpi_quality(self):
         Check = self.env["service.qc.check"]
-        domain = [("state", "in", ("passed", "failed"))]
+        # Checks done in the period; those waiting are today's.
+        domain = [
+            ("state", "in", ("passed", "failed")),
+            *self._period_datetime_domain("date_checked"),
+        ]
+        todo_domain = [("state", "=", "todo")]
         counts = self._aggregate(
             Check,
-            [("state", "in", ("todo", "passed", "failed"))],
+            expression.OR([domain, todo_domain]),
             {
                 "checked": ("__count", domain),
-                "passed": ("__count", [("state", "=", "passed")]),
-                "todo": ("__count", [("state", "=", "todo")]),
+                "passed": ("__count", domain + [("state", "=", "passed")]),
+                "todo": ("__count", todo_domain),
             },
         )
         section = _("Quality")

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
@@ -46,10 +46,10 @@ class TestDashboard(TransactionCase):
         cls.lead_won = Lead.create({"name": "Won deal", "type": "opportunity"})
         cls.lead_open = Lead.create({"name": "Open deal", "type": "opportunity"})
 
-    def _kpis(self):
+    def _kpis(self, **period):
         return {
             k["key"]: k
-            for k in self.env["service.kpi.dashboard"].with_user(self.manager).get_kpis()
+            for k in self.env["service.kpi.dashboard"].with_user(self.manager).get_kpis(**period)
         }
 
     def test_demo_and_quality_figures_match_hand_counts(self):
@@ -58,7 +58,12 @@ class TestDashboard(TransactionCase):
         self.lead_won.stage_id = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         self.env.flush_all()
 
-        kpis = self._kpis()
+        # The demonstrations of January 2031 (those of the default period: none).
+        self.assertEqual(self._kpis()["demos_done"]["value"], 0)
+        kpis = self._kpis(date_from="2031-01-01", date_to="2031-01-31")
+        self.assertEqual(
+            self._kpis(date_from="2031-01-02", date_to="2031-01-31")["demos_done"]["value"], 2
+        )
         self.assertEqual(kpis["demos_done"]["value"], 3)
         self.assertAlmostEqual(kpis["demos_won_rate"]["value"], 100 / 3)
         self.assertEqual(kpis["demos_won_rate"]["display"], "33 %")
@@ -91,7 +96,9 @@ class TestDashboardTour(HttpCase):
         )
         partner = self.env["res.partner"].create({"name": "Dashboard Tour Customer"})
         lead = self.env["crm.lead"].create({"name": "Tour deal", "type": "opportunity"})
-        _done_booking(self.env, unit, partner, lead, datetime(2031, 2, 1, 10))
+        # Held the day before yesterday: in the dashboard's default period.
+        held = datetime.combine(date.today() - timedelta(days=2), time(10))
+        _done_booking(self.env, unit, partner, lead, held)
         # The only repair request: the period selector decides whether it counts.
         self.env["service.request"].search([]).write({"active": False})
         self.env["service.request"].create(

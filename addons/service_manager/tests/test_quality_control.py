@@ -113,3 +113,26 @@ class TestQualityControl(TransactionCase):
         self.assertEqual(self.other_repair.service_qc_state, "none")
         self.other_repair.action_repair_end()
         self.assertEqual(self.other_repair.state, "done")
+
+    def test_dashboard_counts_the_checks_of_the_period(self):
+        self.env["service.qc.check"].search([("repair_id", "not in", self.repair.ids)]).unlink()
+        self.repair.action_repair_start()
+        check = self.repair.service_qc_check_ids
+        check.line_ids[0].result = "pass"
+        check.with_user(self.inspector).action_pass()
+        waiting = self.env["service.qc.check"].create(
+            {"repair_id": self.other_repair.id, "template_id": self.template.id}
+        )
+        manager = new_test_user(
+            self.env, login="sm_qc_manager", groups="service_base.group_service_manager"
+        )
+        dashboard = self.env["service.kpi.dashboard"].with_user(manager)
+
+        def figures(**period):
+            kpis = {k["key"]: k for k in dashboard.get_kpis(**period)}
+            return kpis["qc_pass_rate"]["value"], kpis["qc_todo"]["value"]
+
+        self.assertEqual(figures(), (100.0, 1))
+        # Last year: no check done then; the waiting one waits today all the same.
+        self.assertEqual(figures(date_from="2025-01-01", date_to="2025-12-31"), (None, 1))
+        self.assertEqual(waiting.state, "todo")
