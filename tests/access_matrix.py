@@ -148,7 +148,7 @@ RECORD_RIGHTS = {
 }
 RIGHTS_ROLE = {"portal_a": "portal", "portal_b": "portal", "other_manager": "service_manager"}
 
-# model -> (records of the world: [(label, record)], harmless write, copy defaults)
+# The labels of the world's records in the tables.
 RECORD_LABELS = {
     "A": "customer A's (company 1)",
     "B": "customer B's (company 1)",
@@ -159,85 +159,39 @@ RECORD_LABELS = {
 
 
 def record_specs(w):
-    by_customer = ("A", "B", "C2")
-    by_company = ("co1", "co2")
+    """model -> ([(label, record)], harmless write values, copy defaults or a
+    function of the record giving them)."""
+
+    def customers(records, write, copy=None):
+        return list(zip(("A", "B", "C2"), records, strict=True)), write, copy or {}
+
+    def companies(records, write, copy=None):
+        return list(zip(("co1", "co2"), records, strict=True)), write, copy or {}
+
+    def spare_substitute(record):
+        # The copy swaps in its company's spare part: the same pair twice is refused.
+        spares = w.parts.filtered(lambda part: part.company_id == record.company_id)
+        return {"substitute_id": spares[-1].id}
+
     return {
-        "service.equipment": (
-            list(zip(by_customer, w.units, strict=True)),
-            {"note": "<p>probe</p>"},
-            {"lot_id": False},
-        ),
-        "service.request": (
-            list(zip(by_customer, w.requests, strict=True)),
-            {"subject": "probe"},
-            {},
-        ),
-        "service.warranty.claim": (
-            list(zip(by_customer, w.claims, strict=True)),
-            {"defect_description": "probe"},
-            {},
-        ),
-        "service.contract": (
-            list(zip(by_customer, w.contracts, strict=True)),
-            {"title": "probe"},
-            {},
-        ),
-        "service.contract.line": (
-            list(zip(by_customer, w.contracts.line_ids, strict=True)),
-            {"name": "probe"},
-            {},
-        ),
-        "service.team": (list(zip(by_company, w.teams, strict=True)), {"color": 3}, {}),
-        "service.warranty.policy": (
-            list(zip(by_company, w.warranty_policies, strict=True)),
-            {"months": 13},
-            {},
-        ),
-        "service.sla.policy": (
-            list(zip(by_company, w.sla_policies, strict=True)),
-            {"name": "probe"},
-            {},
-        ),
-        "service.dispatch.rule": (
-            list(zip(by_company, w.dispatch_rules, strict=True)),
-            {"sequence": 11},
-            {},
-        ),
-        "service.part.crossref": (
-            list(zip(by_company, w.crossrefs, strict=True)),
-            {"note": "probe"},
-            {"code": "SEC-COPY"},
-        ),
-        "service.part.compatibility": (
-            list(zip(by_company, w.compatibilities, strict=True)),
-            {"note": "probe"},
-            {},
-        ),
-        "service.part.substitute": (
-            list(zip(by_company, w.substitutes, strict=True)),
-            {"note": "probe"},
-            # The copy replaces the part by its company's spare one (the
-            # same pair twice is refused).
-            lambda record: {
-                "substitute_id": w.parts.filtered(lambda p: p.company_id == record.company_id)[
-                    -1
-                ].id
-            },
-        ),
-        "service.supplier.claim": (
-            list(zip(by_company, w.supplier_claims, strict=True)),
-            {"note": "probe"},
-            {},
-        ),
-        "service.qc.check": (
-            list(zip(by_company, w.qc_checks, strict=True)),
-            {"failure_reason": "probe"},
-            {},
-        ),
-        "service.demo.booking": (
-            list(zip(by_company, w.demo_bookings, strict=True)),
+        "service.equipment": customers(w.units, {"note": "<p>probe</p>"}, {"lot_id": False}),
+        "service.request": customers(w.requests, {"subject": "probe"}),
+        "service.warranty.claim": customers(w.claims, {"defect_description": "probe"}),
+        "service.contract": customers(w.contracts, {"title": "probe"}),
+        "service.contract.line": customers(w.contracts.line_ids, {"name": "probe"}),
+        "service.team": companies(w.teams, {"color": 3}),
+        "service.warranty.policy": companies(w.warranty_policies, {"months": 13}),
+        "service.sla.policy": companies(w.sla_policies, {"name": "probe"}),
+        "service.dispatch.rule": companies(w.dispatch_rules, {"sequence": 11}),
+        "service.part.crossref": companies(w.crossrefs, {"note": "probe"}, {"code": "SEC-COPY"}),
+        "service.part.compatibility": companies(w.compatibilities, {"note": "probe"}),
+        "service.part.substitute": companies(w.substitutes, {"note": "probe"}, spare_substitute),
+        "service.supplier.claim": companies(w.supplier_claims, {"note": "probe"}),
+        "service.qc.check": companies(w.qc_checks, {"failure_reason": "probe"}),
+        # The copy on another day: the unit is booked at the original's time.
+        "service.demo.booking": companies(
+            w.demo_bookings,
             {"location": "probe"},
-            # Another day: the unit is already booked at the original's time.
             {"date_start": "2031-03-04 09:00:00", "date_stop": "2031-03-04 11:00:00"},
         ),
     }
