@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -204,6 +204,32 @@ class TestRequestKpis(TransactionCase):
         )
         moscow = wizard_model.with_context(tz="Europe/Moscow")
         self.assertEqual(moscow._weekly_counts(2), [(monday - timedelta(weeks=1), 0), (monday, 2)])
+
+    def test_weekly_history_follows_daylight_saving_time(self):
+        # Berlin: UTC+2 in summer, UTC+1 in winter. Today is in winter; a
+        # request at 00:30 on a summer Monday (22:30 UTC on Sunday) belongs
+        # to that Monday's week, one at 23:30 on the Sunday before to the
+        # week before, whatever today's offset.
+        wizard_model = (
+            self.env["service.forecast.wizard"]
+            .with_user(self.manager)
+            .with_context(tz="Europe/Berlin")
+        )
+        monday_night, sunday_night = self._request(), self._request()
+        self._set_dates(monday_night, "2026-07-05 22:30:00")
+        self._set_dates(sunday_night, "2026-07-05 21:30:00")
+        with freeze_time("2026-11-27 12:00:00"):
+            weeks = dict(wizard_model._weekly_counts(30))
+        self.assertEqual(weeks[date(2026, 7, 6)], 1)
+        self.assertEqual(weeks[date(2026, 6, 29)], 1)
+        # And in winter, across the change of October 25th: 23:30 UTC on
+        # Sunday, November 1st, is 00:30 on Monday in Berlin.
+        winter = self._request()
+        self._set_dates(winter, "2026-11-01 23:30:00")
+        with freeze_time("2026-11-27 12:00:00"):
+            weeks = dict(wizard_model._weekly_counts(30))
+        self.assertEqual(weeks[date(2026, 11, 2)], 1)
+        self.assertEqual(sum(weeks.values()), 3)
 
     def test_dashboard_figures_are_one_query_each(self):
         dashboard = self.env["service.kpi.dashboard"].with_user(self.manager)
