@@ -10,7 +10,7 @@ from .access_matrix import (
     record_specs,
     render,
 )
-from .world import ROLES, build_world, login
+from .world import PORTAL_PAGES, ROLES, build_world, login
 
 
 @tagged("post_install", "-at_install", "service_suite")
@@ -54,12 +54,7 @@ class TestAccessMatrix(TransactionCase):
 class TestAccessMatrixPortalPages(HttpCase):
     """The portal customers' row of the matrix, through the portal pages."""
 
-    PAGES = {
-        "service.equipment": "/my/equipment/{id}",
-        "service.request": "/my/service-requests/{id}",
-        "service.warranty.claim": "/my/claims/{id}",
-        "service.contract": "/my/contracts/{id}",
-    }
+    PAGES = PORTAL_PAGES
     LISTS = {
         "service.equipment": "/my/equipment",
         "service.request": "/my/service-requests",

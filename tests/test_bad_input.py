@@ -388,24 +388,31 @@ class TestBadInput(TransactionCase):
 
     # wizards ----------------------------------------------------------------
 
-    def _wizard(self, model, method, values):
-        """Create the wizard and run it in one call chain, as the client does."""
+    def _undone(self, what, operation):
+        """Run ``operation(env)`` and undo it: a refusal must be a translated
+        UserError, anything else a failure, and nothing may stay written."""
         env = self._env()
         before = self._signature()
         try:
             with self.env.cr.savepoint():
                 try:
-                    wizard = env[model].create(values)
-                    getattr(wizard, method)()
+                    operation(env)
                     env.flush_all()
                 except UserError as error:
-                    self._assert_translated(error, model)
+                    self._assert_translated(error, what)
                 except Exception as error:  # reported as a failure
-                    self.fail(f"{model}.{method}({_short(values)}) raised {error!r}"[:400])
+                    self.fail(f"{what} raised {error!r}"[:400])
                 raise _Undo
         except _Undo:
             pass
         self.assertEqual(self._signature(), before)
+
+    def _wizard(self, model, method, values):
+        """Create the wizard and run it in one call chain, as the client does."""
+        self._undone(
+            f"{model}.{method}({_short(values)})",
+            lambda env: getattr(env[model].create(values), method)(),
+        )
 
     def test_wizards_junk(self):
         request = self.own["service.request"]
@@ -455,33 +462,25 @@ class TestBadInput(TransactionCase):
         delimiter=st.sampled_from([",", ";", "\t", "x"]),
     )
     def test_catalog_import_junk(self, content, file_name, delimiter):
-        env = self._env()
-        before = self._signature()
-        try:
-            with self.env.cr.savepoint():
-                try:
-                    imp = env["service.part.import"].create(
-                        {
-                            "partner_id": self.world.customer_b.id,
-                            "file": base64.b64encode(content),
-                            "file_name": file_name,
-                            "delimiter": delimiter,
-                            "col_code": "Code",
-                            "col_name": "Name",
-                            "col_price": "Price",
-                        }
-                    )
-                    imp.action_start()
-                    state = imp._run_import_job()
-                    self.assertIn(state, ("done", "failed"))
-                    if state == "failed":
-                        self.assertTrue(re.search("[а-яА-Я]", imp.error or ""), imp.error)
-                except UserError as error:
-                    self._assert_translated(error, "service.part.import")
-                raise _Undo
-        except _Undo:
-            pass
-        self.assertEqual(self._signature(), before)
+        def run_import(env):
+            imp = env["service.part.import"].create(
+                {
+                    "partner_id": self.world.customer_b.id,
+                    "file": base64.b64encode(content),
+                    "file_name": file_name,
+                    "delimiter": delimiter,
+                    "col_code": "Code",
+                    "col_name": "Name",
+                    "col_price": "Price",
+                }
+            )
+            imp.action_start()
+            state = imp._run_import_job()
+            self.assertIn(state, ("done", "failed"))
+            if state == "failed":
+                self.assertTrue(re.search("[а-яА-Я]", imp.error or ""), imp.error)
+
+        self._undone("service.part.import", run_import)
 
     def test_rpc_create_and_write_junk(self):
         """Direct create/write of our documents with junk field values.

@@ -14,7 +14,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .world import build_world, login
+from .world import PORTAL_PAGES, build_world, login
 
 EVIL = (
     '<script>alert("xss-1")</script><img src="x" onerror="alert(\'xss-2\')">'
@@ -39,12 +39,7 @@ Content-Type: text/html; charset="utf-8"
 
 @tagged("post_install", "-at_install", "service_suite")
 class TestPortalSecurity(HttpCase):
-    DETAIL = {
-        "service.equipment": "/my/equipment/{id}",
-        "service.request": "/my/service-requests/{id}",
-        "service.warranty.claim": "/my/claims/{id}",
-        "service.contract": "/my/contracts/{id}",
-    }
+    DETAIL = PORTAL_PAGES
 
     @classmethod
     def setUpClass(cls):

@@ -34,6 +34,15 @@ ROLES = {
 }
 
 
+# The portal page of each customer document the world has.
+PORTAL_PAGES = {
+    "service.equipment": "/my/equipment/{id}",
+    "service.request": "/my/service-requests/{id}",
+    "service.warranty.claim": "/my/claims/{id}",
+    "service.contract": "/my/contracts/{id}",
+}
+
+
 def login(role):
     return f"sec_{role}"
 

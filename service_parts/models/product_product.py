@@ -315,8 +315,7 @@ class ProductProduct(models.Model):
         The SQL functions of data/service_parts_lookup.sql do the work with
         plans PostgreSQL keeps per connection; the caller's record rules on
         products are the ORM's own query, applied to their result in the same
-        statement."""
-        self._service_parts_flush()
+        statement. It reads the database as it is: the caller flushes."""
         # The multi-company rule on products is "company_id parent_of
         # company_ids": expanding it reads the companies' parent_path, and the
         # ORM would then fetch all ~120 columns of res.company (2 ms and more
@@ -355,8 +354,8 @@ class ProductProduct(models.Model):
         lead to: {``products``: {id: name, code, UoM, template, ``chain``,
         ``substitutes``}, ``compat``: {id: fit with the unit}, ``availability``:
         {id: stock}, ``offers``: {id: supplier prices}, ``currency``,
-        ``company_rate``}, added to ``merge_into`` when given."""
-        self._service_parts_flush()
+        ``company_rate``}, added to ``merge_into`` when given. The caller
+        flushes."""
         self.env.cr.execute(
             SQL(
                 "SELECT service_parts_lookup_details(%s::integer[], %s)",
@@ -373,13 +372,6 @@ class ProductProduct(models.Model):
             merge_into["currency"] = details["currency"]
             merge_into["company_rate"] = details["company_rate"]
         return merge_into
-
-    @api.model
-    def _service_parts_flush(self):
-        self.env["service.part.crossref"].flush_model(
-            ["normalized_code", "product_id", "code", "code_type", "partner_id"]
-        )
-        self.flush_model(["default_code"])
 
     @api.model
     def _service_parts_compat_map(self, rows):
@@ -530,7 +522,10 @@ class ProductProduct(models.Model):
         ``unaccent``/``ILIKE``, which neither index serves. ``code`` holds
         only letters and digits.
         """
-        self._service_parts_flush()
+        self.env["service.part.crossref"].flush_model(
+            ["normalized_code", "product_id", "code", "code_type", "partner_id"]
+        )
+        self.flush_model(["default_code"])
         self.env.cr.execute(
             SQL(
                 "SELECT service_parts_lookup_hits(%s, %s, %s, %s, %s, %s)",

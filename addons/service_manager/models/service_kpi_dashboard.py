@@ -1,16 +1,15 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL, LazyTranslate, format_date
+from odoo.tools import SQL, LazyTranslate, date_utils, format_date
 
 from odoo.addons.service_base.tools import rpc_date
 
-from ..tools.forecast import forecast
+from ..tools import forecast, local_midnights_utc
 
 _lt = LazyTranslate(__name__)
 
@@ -87,23 +86,25 @@ class ServiceKpiDashboard(models.AbstractModel):
         of ``{key, label, date_from, date_to}``, the default (last 90 days)
         first."""
         today = fields.Date.context_today(self)
-        month = today.replace(day=1)
-        quarter = month.replace(month=3 * ((today.month - 1) // 3) + 1)
-        year = today.replace(month=1, day=1)
+        last_year = today - relativedelta(years=1)
         periods = [
             ("last_90", _("Last 90 days"), today - timedelta(days=PERIOD_DAYS - 1), today),
             ("last_30", _("Last 30 days"), today - timedelta(days=29), today),
-            ("this_month", _("This month"), month, today),
-            ("last_month", _("Last month"), month - relativedelta(months=1), month - timedelta(1)),
-            ("this_quarter", _("This quarter"), quarter, today),
+            ("this_month", _("This month"), date_utils.start_of(today, "month"), today),
+            ("last_month", _("Last month"), *date_utils.get_month(today - relativedelta(months=1))),
+            ("this_quarter", _("This quarter"), date_utils.get_quarter(today)[0], today),
             (
                 "last_quarter",
                 _("Last quarter"),
-                quarter - relativedelta(months=3),
-                quarter - timedelta(1),
+                *date_utils.get_quarter(today - relativedelta(months=3)),
             ),
-            ("this_year", _("This year"), year, today),
-            ("last_year", _("Last year"), year - relativedelta(years=1), year - timedelta(1)),
+            ("this_year", _("This year"), date_utils.start_of(today, "year"), today),
+            (
+                "last_year",
+                _("Last year"),
+                date_utils.start_of(last_year, "year"),
+                date_utils.end_of(last_year, "year"),
+            ),
         ]
         return [
             {
@@ -137,16 +138,8 @@ class ServiceKpiDashboard(models.AbstractModel):
         days in the user's time zone (from its first midnight to the midnight
         after its last day, in UTC as stored)."""
         first, last = self._period_days()
-        try:
-            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-        except pytz.UnknownTimeZoneError:  # as fields.Date.context_today does
-            tz = pytz.UTC
-
-        def utc(day):
-            local = tz.localize(datetime.combine(day, time.min))
-            return local.astimezone(pytz.UTC).replace(tzinfo=None)
-
-        return [(field_name, ">=", utc(first)), (field_name, "<", utc(last + timedelta(1)))]
+        start, end = local_midnights_utc(self.env, [first, last + timedelta(1)])
+        return [(field_name, ">=", start), (field_name, "<", end)]
 
     @api.model
     def _kpi(self, key, label, value, section, action, unit="", help_text="", precision=0):

@@ -1,1 +1,2 @@
+from .dates import local_midnights_utc, user_tz
 from .forecast import backtest, forecast, holt_winters

@@ -1,15 +1,13 @@
 from collections import defaultdict
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, date_utils
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
 
-from ..tools.forecast import forecast
+from ..tools import forecast, local_midnights_utc
 
 # Ten years: further back the calendar arithmetic leaves the dates Python knows.
 MAX_HISTORY_WEEKS = 520
@@ -98,7 +96,7 @@ class ServiceForecastWizard(models.TransientModel):
 
     @api.model
     def _week_start(self, day):
-        return day - timedelta(days=day.weekday())
+        return date_utils.start_of(day, "week")
 
     @api.model
     def _weekly_counts(self, weeks, domain=None):
@@ -128,15 +126,8 @@ class ServiceForecastWizard(models.TransientModel):
         """
         this_week = self._week_start(fields.Date.context_today(self))
         starts = [this_week - timedelta(weeks=weeks - i) for i in range(weeks + 1)]
-        try:
-            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-        except pytz.UnknownTimeZoneError:  # as fields.Date.context_today does
-            tz = pytz.UTC
         # Monday midnight of each week and of this one, local, in UTC as stored.
-        bounds = [
-            tz.localize(datetime.combine(day, time.min)).astimezone(pytz.UTC).replace(tzinfo=None)
-            for day in starts
-        ]
+        bounds = local_midnights_utc(self.env, starts)
         Request = self.env["service.request"]
         query = Request._search(
             (domain or []) + [("create_date", ">=", bounds[0]), ("create_date", "<", bounds[-1])]
