@@ -1,1 +1,2 @@
 from .rpc_values import rpc_date, rpc_number, rpc_record, rpc_text
+from .guarded import action_records

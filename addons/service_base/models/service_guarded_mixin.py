@@ -1,0 +1,77 @@
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+from ..tools.guarded import ACTION
+
+
+class ServiceGuardedMixin(models.AbstractModel):
+    """Fields that only the model's actions may set.
+
+    A state, a decision, who decided or checked, a computed fact, an amount
+    that feeds the accounts: the action that sets it checks the rule first,
+    so a plain ``create`` or ``write`` from a client (a form, RPC, an import)
+    must not set it around the action. Readonly in a view protects nothing
+    over RPC. A model returns those fields' names from
+    ``_service_guarded_fields()`` (addons extending it add theirs through
+    ``super()``); its actions write them through ``action_records(self)``
+    (``service_base.tools``). Superuser mode (data
+    files, upgrades, the suite's own ``sudo()`` after its checks) and writes
+    that leave the value as it is pass; a new record may take the field's
+    default or leave it empty.
+    """
+
+    _name = "service.guarded.mixin"
+    _description = "Fields Set by Actions Only"
+
+    def _service_guarded_fields(self):
+        return set()
+
+    def _service_guarded_free(self):
+        return self.env.su or self.env.context.get("service_guarded_action") is ACTION
+
+    def _service_guarded_refuse(self, names):
+        labels = ", ".join(
+            sorted(self._fields[name]._description_string(self.env) for name in names)
+        )
+        raise UserError(
+            _(
+                "%(fields)s of %(model)s can only be set by its actions (the buttons that "
+                "check the rules), not written directly.",
+                fields=labels,
+                model=self.env["ir.model"]._get(self._name).name,
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._service_guarded_free():
+            guarded = {name for vals in vals_list for name in vals} & self._service_guarded_fields()
+            if guarded:
+                defaults = self.default_get(list(guarded))
+                refused = {
+                    name
+                    for vals in vals_list
+                    for name in guarded & set(vals)
+                    if vals[name] and vals[name] != defaults.get(name)
+                }
+                if refused:
+                    self._service_guarded_refuse(refused)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._service_guarded_free():
+            guarded = set(vals) & self._service_guarded_fields()
+            refused = set()
+            for name in guarded:
+                field = self._fields[name]
+                if field.type in ("one2many", "many2many"):
+                    refused.add(name)
+                    continue
+                for record in self:
+                    new = field.convert_to_record(field.convert_to_cache(vals[name], record), record)
+                    if new != record[name]:
+                        refused.add(name)
+                        break
+            if refused:
+                self._service_guarded_refuse(refused)
+        return super().write(vals)
