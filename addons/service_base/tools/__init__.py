@@ -1,2 +1,5 @@
+from .csv_cells import csv_cell, csv_row
+from .rpc_values import check_unicode
+from .uploads import upload_limit, upload_size
 from .rpc_values import rpc_date, rpc_number, rpc_record, rpc_text
 from .guarded import action_records

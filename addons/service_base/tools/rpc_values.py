@@ -98,7 +98,10 @@ def rpc_text(env, value, label, max_length=None):
     """``value`` as a string (empty for an empty value), at most ``max_length`` long.
 
     NUL characters are dropped: PostgreSQL refuses them in any text, and
-    psycopg2 would answer with a ValueError before any query runs.
+    psycopg2 would answer with a ValueError before any query runs. Text that
+    is not valid Unicode (a lone UTF-16 surrogate such as ``"\\ud800"``, which
+    JSON lets a client send) is refused: it cannot be encoded for the
+    database, nor for the answer.
     """
     if value is None or value is False:
         return ""
@@ -106,6 +109,7 @@ def rpc_text(env, value, label, max_length=None):
         raise UserError(
             env._("%(label)s: %(value)s is not a text.", label=label, value=_shown(value))
         )
+    check_unicode(env, value, label)
     if max_length and len(value) > max_length:
         raise UserError(
             env._(
@@ -116,3 +120,22 @@ def rpc_text(env, value, label, max_length=None):
             )
         )
     return value.replace("\x00", "")
+
+
+def check_unicode(env, value, label):
+    """Refuse a text that is not valid Unicode (lone UTF-16 surrogates) with
+    a ``UserError``; the message does not echo the text (an answer carrying
+    the surrogate could not be encoded either)."""
+    if value.isascii():
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise UserError(
+            env._(
+                "%(label)s is not valid Unicode text (a lone surrogate character at position "
+                "%(position)s): send the text in UTF-8.",
+                label=label,
+                position=error.start + 1,
+            )
+        ) from None
