@@ -74,6 +74,9 @@ class ProductProduct(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _search_display_name(self, operator, value):
+        if isinstance(value, str):
+            # Before the query: psycopg2 cannot send a lone surrogate.
+            value = rpc_text(self.env, value, _lt("Search text"))
         domain = super()._search_display_name(operator, value)
         if operator in ("ilike", "=ilike", "like", "=") and isinstance(value, str):
             code = normalize_code(value)
@@ -87,6 +90,9 @@ class ProductProduct(models.Model):
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
+        if isinstance(name, str):
+            # Before product's own searches: psycopg2 cannot send a lone surrogate.
+            name = rpc_text(self.env, name, _lt("Search text"))
         result = super().name_search(name, args, operator, limit)
         if (
             not name

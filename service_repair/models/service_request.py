@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
+from odoo.addons.service_base.tools import rpc_text
 
 _logger = logging.getLogger(__name__)
 
@@ -740,6 +741,10 @@ class ServiceRequest(models.Model):
             for key, value in msg_dict.items()
             if key not in MAIL_TEXT_PARTS or isinstance(value, str) or value in (None, False)
         }
+        for key in MAIL_TEXT_PARTS:
+            if msg_dict.get(key):
+                # Lone surrogates refused, NUL dropped: neither fits a text column.
+                msg_dict[key] = rpc_text(self.env, msg_dict[key], _("Email %(part)s", part=key))
         values = dict(custom_values or {})
         values.setdefault("channel", "email")
         # the reference is a sequence, not the subject (mail.thread's default)
