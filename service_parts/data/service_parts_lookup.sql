@@ -12,9 +12,10 @@
 -- serve it without the constant), explicit ranges instead; ids as arrays.
 --
 -- Record rules are not applied here: the caller filters the candidates with
--- the ORM's own query for the user (see service_parts_lookup). Rows other
--- than the candidates are bound to the caller's companies here, the way their
--- multi-company rules bind them.
+-- the ORM's own query for the user (see service_parts_lookup). Other rows
+-- (the numbers that matched included: another company's supplier codes on a
+-- shared part are its own) are bound to the caller's companies
+-- ``p_companies`` here, the way their multi-company rules bind them.
 --
 -- (Re)created by product.product.init() on every install and update of
 -- service_parts.
@@ -24,8 +25,9 @@ DROP FUNCTION IF EXISTS service_parts_lookup_details;
 DROP FUNCTION IF EXISTS service_parts_lookup_compat;
 DROP FUNCTION IF EXISTS service_parts_lookup_hits;
 
--- Numbers matching the normalized ``p_code`` (``p_raw``: the text as typed,
--- for the internal reference), best first: exact > prefix > fragment, then the
+-- Numbers of the companies ``p_companies`` (or shared) matching the
+-- normalized ``p_code`` (``p_raw``: the text as typed, for the internal
+-- reference), best first: exact > prefix > fragment, then the
 -- shortest number. One row per part: [product id, crossref id, rank, code, code
 -- type, partner, normalized code]. ``p_upper``: the smallest text above every
 -- text starting with p_code (its last character incremented): the prefix
@@ -33,7 +35,8 @@ DROP FUNCTION IF EXISTS service_parts_lookup_hits;
 -- prefixes leave room, and not when a long number (``p_full`` characters and
 -- more) was found exactly: the user typed it in full.
 CREATE FUNCTION service_parts_lookup_hits(
-    p_code text, p_raw text, p_upper text, p_limit integer, p_fragments boolean, p_full integer
+    p_code text, p_raw text, p_upper text, p_limit integer, p_fragments boolean, p_full integer,
+    p_companies integer[]
 ) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
     hits jsonb;
@@ -53,7 +56,10 @@ BEGIN
         SELECT DISTINCT ON (u.product_id) u.product_id, u.crossref_id, u.rank
           FROM (
             (SELECT x.product_id, x.id AS crossref_id, 0 AS rank
-               FROM service_part_crossref x WHERE x.normalized_code = p_code LIMIT p_limit)
+               FROM service_part_crossref x
+              WHERE x.normalized_code = p_code
+                AND (x.company_id IS NULL OR x.company_id = ANY(p_companies))
+              LIMIT p_limit)
             UNION ALL
             (SELECT p.id, NULL::integer, 0 FROM product_product p
               WHERE p.default_code = p_raw LIMIT p_limit)
@@ -61,6 +67,7 @@ BEGIN
             (SELECT x.product_id, x.id, 1 FROM service_part_crossref x
               WHERE x.normalized_code ~>=~ p_code AND x.normalized_code ~<~ p_upper
                 AND x.normalized_code <> p_code
+                AND (x.company_id IS NULL OR x.company_id = ANY(p_companies))
               ORDER BY x.normalized_code USING ~<~ LIMIT p_limit)
           ) u
          ORDER BY u.product_id, u.rank, u.crossref_id
@@ -79,6 +86,7 @@ BEGIN
              WHERE x.normalized_code LIKE '%' || p_code || '%'
                AND left(x.normalized_code, length(p_code)) <> p_code
                AND x.product_id <> ALL(found_ids)
+               AND (x.company_id IS NULL OR x.company_id = ANY(p_companies))
         )
         SELECT jsonb_agg(jsonb_build_array(f.product_id, f.id, 2, f.code, f.code_type,
                                            rp.complete_name, f.normalized_code))
@@ -313,7 +321,8 @@ LANGUAGE plpgsql STABLE ROWS 1 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
     fit_ids integer[] := '{}';
 BEGIN
-    hits := service_parts_lookup_hits(p_code, p_raw, p_upper, p_limit, p_fragments, p_full);
+    hits := service_parts_lookup_hits(p_code, p_raw, p_upper, p_limit, p_fragments, p_full,
+                                      p_companies);
     SELECT COALESCE(array_agg((e.value->>0)::integer), '{}') INTO part_ids
       FROM jsonb_array_elements(hits) e;
     compat := '[]'::jsonb;

@@ -516,7 +516,8 @@ class ProductProduct(models.Model):
         """Candidates from the numbers, best rank first (then the shortest
         number): a list of ``(product id, crossref id, rank)``, or of dicts
         with the matched number, its type and partner when ``details`` is set.
-        No record rules: the callers apply them.
+        Only numbers of the caller's companies (or shared) match; the record
+        rules on the parts are the callers' to apply.
 
         Two steps in one statement (service_parts_lookup_hits): exact numbers
         and prefixes through the btree first; only when they leave room under
@@ -534,13 +535,14 @@ class ProductProduct(models.Model):
         self.flush_model(["default_code"])
         self.env.cr.execute(
             SQL(
-                "SELECT service_parts_lookup_hits(%s, %s, %s, %s, %s, %s)",
+                "SELECT service_parts_lookup_hits(%s, %s, %s, %s, %s, %s, %s::integer[])",
                 code,
                 raw,
                 _upper_bound(code),
                 limit,
                 fragments and len(code) >= MIN_FRAGMENT,
                 FULL_NUMBER,
+                self.env.companies.ids,
             )
         )
         rows = self.env.cr.fetchone()[0]

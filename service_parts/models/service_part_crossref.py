@@ -47,13 +47,24 @@ class ServicePartCrossref(models.Model):
         index="trigram",
         help="Upper-case letters and digits of the code: the lookup searches this.",
     )
-    company_id = fields.Many2one(related="product_tmpl_id.company_id", store=True, index=True)
+    # The part's company; on a part shared by every company, the company whose
+    # number this is (another company's import must not show its supplier's
+    # codes to everyone), or none: a number every company sees.
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+    )
     note = fields.Char()
 
     _sql_constraints = [
         (
             "crossref_unique",
-            "UNIQUE NULLS NOT DISTINCT (product_id, code_type, partner_id, normalized_code)",
+            "UNIQUE NULLS NOT DISTINCT (product_id, code_type, partner_id, normalized_code,"
+            " company_id)",
             "This number is already recorded for the part with the same type and partner.",
         ),
     ]
@@ -73,6 +84,24 @@ class ServicePartCrossref(models.Model):
     def _compute_normalized_code(self):
         for crossref in self:
             crossref.normalized_code = normalize_code(crossref.code)
+
+    @api.depends("product_tmpl_id.company_id")
+    def _compute_company_id(self):
+        for crossref in self:
+            crossref.company_id = crossref.product_tmpl_id.company_id or crossref.company_id
+
+    @api.constrains("company_id", "product_tmpl_id")
+    def _check_company_of_part(self):
+        for crossref in self:
+            part_company = crossref.product_tmpl_id.company_id
+            if part_company and crossref.company_id != part_company:
+                raise ValidationError(
+                    _(
+                        "The number %(code)s belongs to the company of its part, %(company)s.",
+                        code=crossref.code,
+                        company=part_company.display_name,
+                    )
+                )
 
     @api.constrains("code")
     def _check_code(self):

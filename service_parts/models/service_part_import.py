@@ -10,6 +10,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.service_base.tools import csv_row
+
 from ..tools import MAX_CODE_LENGTH, SQL_NORMALIZE
 from .service_part_import_mapping import IMPORT_COLUMNS
 
@@ -177,11 +179,25 @@ class ServicePartImport(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._run_import()
-        except (UserError, ValidationError, ValueError, psycopg2.Error) as error:
+        except (UserError, ValidationError) as error:
             _logger.warning("Catalog import %s failed: %s", self.id, error)
-            self.write({"state": "failed", "error": str(error)})
-            self.message_post(body=_("Import failed: %(error)s", error=str(error)))
+            self._mark_failed(error.args[0])
+        except Exception as error:
+            # Not a refusal of ours (a database error, a bug): the user gets a
+            # sentence on the import, the log keeps the traceback.
+            _logger.exception("Catalog import %s failed", self.id)
+            self._mark_failed(
+                _(
+                    "The import stopped on an unexpected error (%(error)s). Nothing was "
+                    "imported; the server log has the details.",
+                    error=f"{type(error).__name__}: {error}"[:500],
+                )
+            )
         return self.state
+
+    def _mark_failed(self, reason):
+        self.write({"state": "failed", "error": reason})
+        self.message_post(body=_("Import failed: %(error)s", error=reason))
 
     # ------------------------------------------------------------------
     # Parsing
@@ -198,16 +214,7 @@ class ServicePartImport(models.Model):
         """Yield the rows of the file (lists of cells), the header first."""
         data = self._raw_file()
         if self._is_xlsx():
-            try:
-                import openpyxl  # noqa: PLC0415 - only needed for spreadsheets
-
-                book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            except Exception as error:
-                raise UserError(
-                    _("The file is not a readable XLSX workbook: %(error)s", error=str(error))
-                ) from error
-            for row in book.active.iter_rows(values_only=True):
-                yield ["" if cell is None else str(cell) for cell in row]
+            yield from self._iter_xlsx_rows(data)
             return
         encoding = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
         try:
@@ -231,6 +238,43 @@ class ServicePartImport(models.Model):
                     error=str(error),
                 )
             ) from error
+
+    def _iter_xlsx_rows(self, data):
+        """The rows of the first worksheet. openpyxl reads a workbook lazily, so
+        a damaged one fails while its rows are read (a truncated part: zlib or
+        zip errors; broken XML: ParseError), or has no worksheet at all: every
+        failure is a UserError, whenever it comes."""
+        import openpyxl  # noqa: PLC0415 - only needed for spreadsheets
+
+        line, book = 0, None
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            if not book.worksheets:
+                raise UserError(_("The workbook has no worksheet."))
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                line += 1
+                yield ["" if cell is None else str(cell) for cell in row]
+        except UserError:
+            raise
+        except Exception as error:
+            # Whatever openpyxl, zipfile, zlib or the XML parser raise on a
+            # damaged file: all of them mean "not a workbook we can read".
+            _logger.info("Catalog import %s: unreadable workbook", self.id, exc_info=True)
+            detail = str(error) or type(error).__name__
+            if not line:
+                raise UserError(
+                    _("The file is not a readable XLSX workbook: %(error)s", error=detail)
+                ) from error
+            raise UserError(
+                _(
+                    "The workbook is damaged after line %(line)s: %(error)s",
+                    line=line,
+                    error=detail,
+                )
+            ) from error
+        finally:
+            if book is not None:
+                book.close()
 
     def _read_header(self):
         rows = self._iter_file_rows()
@@ -447,7 +491,7 @@ class ServicePartImport(models.Model):
                             WHEN trim(r.delay) ~ '^[0-9]{1,5}$' THEN trim(r.delay)::integer
                        END AS delay,
                        NULL::integer AS product_id, NULL::integer AS tmpl_id,
-                       NULL::integer AS company_id, false AS is_new, NULL::varchar AS reject, NULL::integer AS first_line
+                       false AS is_new, NULL::varchar AS reject, NULL::integer AS first_line
                   FROM service_part_import_raw r
                   LEFT JOIN res_currency cur ON cur.name = upper(trim(r.currency))
                 """,
@@ -498,8 +542,7 @@ class ServicePartImport(models.Model):
             SQL(
                 """
                 UPDATE service_part_import_row r
-                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id,
-                       company_id = c.company_id
+                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id
                   FROM service_part_crossref c
                  WHERE r.reject IS NULL AND c.normalized_code = r.ncode
                    AND c.code_type = 'supplier' AND c.partner_id = %(supplier)s
@@ -513,10 +556,9 @@ class ServicePartImport(models.Model):
             SQL(
                 """
                 UPDATE service_part_import_row r
-                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id,
-                       company_id = c.company_id
+                   SET product_id = c.product_id, tmpl_id = c.product_tmpl_id
                   FROM (SELECT DISTINCT ON (normalized_code) normalized_code, product_id,
-                               product_tmpl_id, company_id
+                               product_tmpl_id
                           FROM service_part_crossref
                          WHERE code_type = 'oem'
                            AND (company_id IS NULL OR company_id = %(company)s)
@@ -557,9 +599,12 @@ class ServicePartImport(models.Model):
         )
         # Bulk creation of the parts themselves: create() per line would cost
         # dozens of queries each; the ORM defaults are computed once instead.
+        # They are the importing company's parts, like its prices and numbers:
+        # a supplier's catalog is what one company buys, not everyone's.
         tmpl_explicit = {
             "id", "name", "type", "is_storable", "is_spare_part", "categ_id", "tracking",
             "manufacturer_part_number", "active", "purchase_ok", "sale_ok", "default_code",
+            "company_id",
         }  # fmt: skip
         tmpl_defaults = self._template_defaults(
             "product.template",
@@ -579,9 +624,9 @@ class ServicePartImport(models.Model):
                 """
                 INSERT INTO product_template (id, name, type, is_storable, is_spare_part,
                        categ_id, manufacturer_part_number, active, purchase_ok, sale_ok, tracking,
-                       create_uid, write_uid, create_date, write_date %(extra_cols)s)
+                       company_id, create_uid, write_uid, create_date, write_date %(extra_cols)s)
                 SELECT tmpl_id, jsonb_build_object('en_US', COALESCE(name, code)), 'consu',
-                       true, true, %(categ)s, oem, true, true, true, 'none',
+                       true, true, %(categ)s, oem, true, true, true, 'none', %(company)s,
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                        %(extra_vals)s
                   FROM service_part_import_row WHERE is_new
@@ -589,6 +634,7 @@ class ServicePartImport(models.Model):
                 extra_cols=SQL("").join(SQL(", %s", SQL.identifier(f)) for f, _v in tmpl_defaults),
                 extra_vals=SQL("").join(SQL(", %s", v) for _f, v in tmpl_defaults),
                 categ=self.categ_id.id,
+                company=company,
                 uid=uid,
             )
         )
@@ -619,27 +665,36 @@ class ServicePartImport(models.Model):
                        partner_id, normalized_code, company_id,
                        create_uid, write_uid, create_date, write_date)
                 SELECT x.product_id, x.tmpl_id, x.code, x.code_type, x.partner_id, x.ncode,
-                       x.company_id, %(uid)s, %(uid)s,
+                       %(company)s, %(uid)s, %(uid)s,
                        now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM (
                       SELECT product_id, tmpl_id, code, 'supplier' AS code_type,
-                             %(supplier)s AS partner_id, ncode, company_id
+                             %(supplier)s AS partner_id, ncode, is_new
                         FROM service_part_import_row WHERE reject IS NULL
                       UNION ALL
-                      SELECT product_id, tmpl_id, oem, 'oem', NULL, noem, company_id
+                      SELECT product_id, tmpl_id, oem, 'oem', NULL, noem, is_new
                         FROM service_part_import_row WHERE reject IS NULL AND noem IS NOT NULL
                       UNION ALL
-                      SELECT product_id, tmpl_id, analog, 'analog', NULL, nanalog, company_id
+                      SELECT product_id, tmpl_id, analog, 'analog', NULL, nanalog, is_new
                         FROM service_part_import_row
                        WHERE reject IS NULL AND nanalog IS NOT NULL
                       UNION ALL
-                      SELECT product_id, tmpl_id, barcode, 'barcode', NULL, nbarcode, company_id
+                      SELECT product_id, tmpl_id, barcode, 'barcode', NULL, nbarcode, is_new
                         FROM service_part_import_row
                        WHERE reject IS NULL AND nbarcode IS NOT NULL
                   ) x
+                 -- The company's own numbers, also on a shared part, unless
+                 -- the part already has it for every company.
+                 WHERE x.is_new OR NOT EXISTS (
+                       SELECT 1 FROM service_part_crossref c
+                        WHERE c.normalized_code = x.ncode AND c.product_id = x.product_id
+                          AND c.code_type = x.code_type
+                          AND c.partner_id IS NOT DISTINCT FROM x.partner_id
+                          AND c.company_id IS NULL)
                 ON CONFLICT ON CONSTRAINT service_part_crossref_crossref_unique DO NOTHING
                 """,
                 supplier=supplier,
+                company=company,
                 uid=uid,
             )
         )
@@ -752,5 +807,8 @@ class ServicePartImport(models.Model):
                 if reject == "duplicate"
                 else reasons[reject]
             )
-            writer.writerow([line, code or "", name or "", price or "", currency or "", reason])
+            # The supplier's cells as written, but never as formulas (csv_cells).
+            writer.writerow(
+                csv_row([line, code or "", name or "", price or "", currency or "", reason])
+            )
         return out.getvalue().encode("utf-8")

