@@ -9,10 +9,15 @@ customers (descriptions, emails, chatter) must reach no browser alive.
 """
 
 import re
+from unittest.mock import patch
+
+from werkzeug.datastructures import FileStorage
 
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
+
+from odoo.addons.service_contracts.controllers.portal import ServiceWarrantyPortal
 
 from .world import PORTAL_PAGES, build_world, login
 
@@ -348,6 +353,71 @@ class TestPortalSecurity(HttpCase):
         refused = self.url_open("/my/service-requests/new", data={**form, "subject": "second"})
         self.assertEqual(refused.status_code, 429)
         self.assertFalse(self.Request.search([("subject", "=", "second")]))
+
+    def test_upload_limits_checked_before_reading(self):
+        """The claim and request forms refuse the rate, the number of files
+        and their sizes before reading any upload into memory; a body larger
+        than the whole form may need is refused before Odoo parses it."""
+        self._login("portal_a")
+        unit_a = self.records["service.equipment"][0]
+        claims = self.env["service.warranty.claim"].sudo()
+        count = claims.search_count([])
+        reads = []
+        read = FileStorage.__getattr__
+
+        def reading(storage, name):
+            if name == "read":
+                reads.append(storage.filename)
+            return read(storage, name)
+
+        def post_claim(files, text="Cracked housing"):
+            token = self._csrf("/my/claims/new")
+            return self.url_open(
+                "/my/claims/new",
+                data={"csrf_token": token, "equipment_id": unit_a.id, "defect_description": text},
+                files=[("evidence", (name, data, "image/png")) for name, data in files],
+            )
+
+        big = b"x" * (ServiceWarrantyPortal._CLAIM_MAX_FILE_SIZE + 1)
+        with patch.object(FileStorage, "__getattr__", reading):
+            for files in ([(f"p{i}.png", b"png") for i in range(6)], [("big.png", big)]):
+                with self.subTest(files=len(files)):
+                    page = post_claim(files)
+                    self.assertIn("Attach at most 5 files", page.text)
+                    self.assertEqual(reads, [])
+            # Past the rate limit, nothing is read either.
+            self.env["service.rate.limit"].sudo().search([]).unlink()
+            self.env["ir.config_parameter"].sudo().set_param(
+                "service_base.rate_limit.portal_post", 1
+            )
+            self.assertEqual(post_claim([("a.png", b"png")]).status_code, 200)
+            self.assertEqual(reads, ["a.png"])
+            page = post_claim([("b.png", b"png")], "Second claim")
+            self.assertIn("too many requests", page.text)
+            self.assertEqual(reads, ["a.png"])
+            self.env["ir.config_parameter"].sudo().set_param(
+                "service_base.rate_limit.portal_post", 0
+            )
+            # The request forms: too many and too large files.
+            token = self._csrf("/my/service-requests/new")
+            for files in ([(f"r{i}.png", b"png") for i in range(4)], [("big.png", big)]):
+                page = self.url_open(
+                    "/my/service-requests/new",
+                    data={"csrf_token": token, "equipment_id": unit_a.id, "subject": "Leak"},
+                    files=[("attachments", file) for file in files],
+                )
+                self.assertRegex(page.text, "At most 3 files|larger than 5 MB")
+            self.assertEqual(reads, ["a.png"])
+        self.assertEqual(claims.search_count([]), count + 1)
+        # A body larger than five files of the limit: refused unparsed.
+        with (
+            patch.object(ServiceWarrantyPortal, "_CLAIM_MAX_FILE_SIZE", 1000),
+            mute_logger("odoo.http"),
+        ):
+            page = post_claim([("huge.png", b"x" * 400_000)])
+        self.assertEqual(page.status_code, 413)
+        self.assertIn("larger than this page accepts", page.text)
+        self.assertEqual(claims.search_count([]), count + 1)
 
     # sanitising ------------------------------------------------------------
 

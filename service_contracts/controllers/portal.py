@@ -4,6 +4,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.service_base.tools import upload_limit, upload_size
 
 
 class ServiceWarrantyPortal(CustomerPortal):
@@ -11,12 +12,23 @@ class ServiceWarrantyPortal(CustomerPortal):
     _CLAIM_MAX_FILE_SIZE = 10 * 1024 * 1024
     _CLAIM_MAX_DEFECT = 5000
 
-    def _service_claim_evidence_files(self):
+    def _service_claim_request_limit(self):
+        # The largest body the claim form accepts: a larger one is refused
+        # before Odoo parses it (see service_base.tools.uploads).
+        return upload_limit(self._CLAIM_MAX_FILES, self._CLAIM_MAX_FILE_SIZE)
+
+    def _service_claim_evidence_uploads(self):
+        """The files sent, not read yet."""
+        return [
+            upload for upload in request.httprequest.files.getlist("evidence") if upload.filename
+        ]
+
+    def _service_claim_evidence_files(self, uploads):
+        """(name, content, mimetype) of uploads already checked against the limits."""
         return [
             # one byte past the limit is enough to refuse the file
             (upload.filename, upload.read(self._CLAIM_MAX_FILE_SIZE + 1), upload.mimetype)
-            for upload in request.httprequest.files.getlist("evidence")
-            if upload.filename
+            for upload in uploads
         ]
 
     def _prepare_home_portal_values(self, counters):
@@ -60,14 +72,23 @@ class ServiceWarrantyPortal(CustomerPortal):
         )
         return request.render("service_contracts.portal_my_claim", values)
 
-    @http.route(["/my/claims/new"], type="http", auth="user", website=True, methods=["GET", "POST"])
+    @http.route(
+        ["/my/claims/new"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+        max_content_length=_service_claim_request_limit,
+    )
     def portal_new_claim(self, equipment_id=None, defect_description="", **kwargs):
         # The record rule limits a portal user to the units of their own company.
         units = request.env["service.equipment"].search([("lot_id", "!=", False)])
         values = self._prepare_portal_layout_values()
         values.update({"units": units, "page_name": "service_claim_new", "error": False})
         if request.httprequest.method == "POST":
-            files = self._service_claim_evidence_files()
+            # The limits first (the rate, the number and the sizes of the
+            # files, from their spooled streams); the files are read last.
+            uploads = self._service_claim_evidence_uploads()
             unit = units.filtered(lambda u: str(u.id) == str(equipment_id))
             # sudo: the counter is not readable by portal users; only a hash
             # of the user id is written.
@@ -82,8 +103,8 @@ class ServiceWarrantyPortal(CustomerPortal):
                     "The description is too long (at most %(max)s characters).",
                     max=self._CLAIM_MAX_DEFECT,
                 )
-            elif len(files) > self._CLAIM_MAX_FILES or any(
-                len(content) > self._CLAIM_MAX_FILE_SIZE for __, content, __ in files
+            elif len(uploads) > self._CLAIM_MAX_FILES or any(
+                upload_size(upload) > self._CLAIM_MAX_FILE_SIZE for upload in uploads
             ):
                 values["error"] = _(
                     "Attach at most %(count)s files of at most %(size)s MB each.",
@@ -91,6 +112,7 @@ class ServiceWarrantyPortal(CustomerPortal):
                     size=self._CLAIM_MAX_FILE_SIZE // (1024 * 1024),
                 )
             else:
+                files = self._service_claim_evidence_files(uploads)
                 try:
                     # A refusal raised after the insert must not leave the claim:
                     # the page then renders normally and the transaction commits.

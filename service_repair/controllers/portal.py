@@ -7,7 +7,12 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .service_request_form import MAX_DESCRIPTION, MAX_SUBJECT, read_attachments
+from .service_request_form import (
+    MAX_DESCRIPTION,
+    MAX_SUBJECT,
+    read_attachments,
+    request_upload_limit,
+)
 
 
 class ServiceRequestPortal(CustomerPortal):
@@ -79,7 +84,12 @@ class ServiceRequestPortal(CustomerPortal):
         return request.render("service_repair.portal_my_service_request", values)
 
     @http.route(
-        "/my/service-requests/new", type="http", auth="user", methods=["GET", "POST"], website=True
+        "/my/service-requests/new",
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+        website=True,
+        max_content_length=request_upload_limit,
     )
     def portal_new_service_request(self, **post):
         # the portal rule on units shows the customer only their own units

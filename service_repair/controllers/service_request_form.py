@@ -4,6 +4,8 @@ from odoo import _, http
 from odoo.http import request
 from odoo.tools import email_normalize
 
+from odoo.addons.service_base.tools import upload_limit, upload_size
+
 MAX_DESCRIPTION = 5000
 MAX_NAME = 128
 MAX_SUBJECT = 200
@@ -12,22 +14,26 @@ MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_SIZE = 5 * 1024 * 1024
 
 
+def request_upload_limit(controller):
+    # The largest body the request forms accept: a larger one is refused
+    # before Odoo parses it (see service_base.tools.uploads).
+    return upload_limit(MAX_ATTACHMENTS, MAX_ATTACHMENT_SIZE)
+
+
 def read_attachments(uploads):
-    """Read uploaded files within the limits: ([(name, bytes)], error or None)."""
+    """Read uploaded files within the limits: ([(name, bytes)], error or None).
+    The number and the sizes are checked before any file is read."""
     uploads = [upload for upload in uploads if upload and upload.filename]
     if len(uploads) > MAX_ATTACHMENTS:
         return [], _("At most %(count)s files can be attached.", count=MAX_ATTACHMENTS)
-    files = []
     for upload in uploads:
-        data = upload.read(MAX_ATTACHMENT_SIZE + 1)
-        if len(data) > MAX_ATTACHMENT_SIZE:
+        if upload_size(upload) > MAX_ATTACHMENT_SIZE:
             return [], _(
                 "File %(name)s is larger than %(size)s MB.",
                 name=upload.filename,
                 size=MAX_ATTACHMENT_SIZE // (1024 * 1024),
             )
-        files.append((upload.filename, data))
-    return files, None
+    return [(upload.filename, upload.read(MAX_ATTACHMENT_SIZE)) for upload in uploads], None
 
 
 class ServiceRequestForm(http.Controller):
@@ -47,6 +53,7 @@ class ServiceRequestForm(http.Controller):
         sitemap=False,
         csrf=True,
         website=True,
+        max_content_length=request_upload_limit,
     )
     def service_request_submit(self, **post):
         form = "service_repair.service_request_public_form"
