@@ -563,6 +563,17 @@ class TestBadInput(TransactionCase):
 
             with self.subTest(what=what):
                 self._undone(f"service.part.import ({what})", run_import)
+        # A file that is no base64 at all, on create, write and upload.
+        values = {"partner_id": self.world.customer_b.id, "file_name": "c.csv"}
+        for value in ("abc", "a", "Zm9vY"):
+            kind, __ = self._call("service.part.import", "create", [dict(values, file=value)])
+            self.assertEqual(kind, "error", value)
+            self._undone(
+                "service.part.import upload",
+                lambda env, value=value: (
+                    env["service.part.import"].new(dict(values, file=value))._onchange_file()
+                ),
+            )
 
     def test_catalog_import_formula_cells(self):
         """The rejected-lines CSV neutralises every cell a spreadsheet would

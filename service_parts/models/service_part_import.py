@@ -1,4 +1,5 @@
 import base64
+import binascii
 import csv
 import io
 import logging
@@ -150,6 +151,16 @@ class ServicePartImport(models.Model):
             if not self[fname] or self[fname] not in header:
                 self[fname] = next((lowered[n] for n in names if n in lowered), False)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_file_encoding(vals.get("file"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_file_encoding(vals.get("file"))
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -205,10 +216,25 @@ class ServicePartImport(models.Model):
     def _is_xlsx(self):
         return (self.file_name or "").lower().endswith((".xlsx", ".xlsm"))
 
+    @api.model
+    def _check_file_encoding(self, value):
+        # A binary field travels base64-encoded: what is not would stop in
+        # ir.attachment with binascii's error instead of a sentence.
+        if value and isinstance(value, (str, bytes)):
+            self._decode_file(value)
+
+    def _decode_file(self, value):
+        try:
+            return base64.b64decode(value)
+        except (binascii.Error, ValueError) as error:
+            raise UserError(
+                _("The catalog file did not arrive whole (it is not base64 data): upload it again.")
+            ) from error
+
     def _raw_file(self):
         if not self.file:
             raise UserError(_("Upload the catalog file first."))
-        return base64.b64decode(self.with_context(bin_size=False).file)
+        return self._decode_file(self.with_context(bin_size=False).file)
 
     def _iter_file_rows(self):
         """Yield the rows of the file (lists of cells), the header first."""
