@@ -68,7 +68,9 @@ class ServiceGuardedMixin(models.AbstractModel):
                     refused.add(name)
                     continue
                 for record in self:
-                    new = field.convert_to_record(field.convert_to_cache(vals[name], record), record)
+                    new = field.convert_to_record(
+                        field.convert_to_cache(vals[name], record), record
+                    )
                     if new != record[name]:
                         refused.add(name)
                         break
