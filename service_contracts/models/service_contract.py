@@ -7,6 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.service_base.tools import lock_for_update
+
 _logger = logging.getLogger(__name__)
 
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
@@ -313,8 +315,13 @@ class ServiceContract(models.Model):
         return True
 
     def action_renew(self):
-        """Create the contract of the next term (a draft, linked to this one) and open it."""
+        """Create the contract of the next term (a draft, linked to this one) and open it.
+
+        One renewal per contract, also when two users renew it at once: the
+        second one is told which contract renews it.
+        """
         self.ensure_one()
+        lock_for_update(self)
         if self.state not in ("active", "expired"):
             raise UserError(_("Only an active or expired contract can be renewed."))
         if not self.date_end:

@@ -1,6 +1,8 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.service_base.tools import lock_for_update
+
 
 class ServiceSupplierClaim(models.Model):
     _name = "service.supplier.claim"
@@ -76,7 +78,11 @@ class ServiceSupplierClaim(models.Model):
 
     @api.model
     def _create_from_claim(self, claim):
-        """The supplier claim for customer claim ``claim``, with the return to the vendor."""
+        """The supplier claim for customer claim ``claim``, with the return to the vendor.
+
+        One per claim (cancelled ones aside), also when two users claim back at once.
+        """
+        lock_for_update(claim)
         lot = claim.lot_id
         today = fields.Date.context_today(self)
         if not lot.service_supplier_id:
@@ -128,8 +134,12 @@ class ServiceSupplierClaim(models.Model):
         self.write({"state": "sent"})
 
     def action_create_vendor_refund(self):
-        """The vendor credit note the supplier is expected to issue, in draft."""
+        """The vendor credit note the supplier is expected to issue, in draft.
+
+        One per supplier claim, also when two users create it at once.
+        """
         self.ensure_one()
+        lock_for_update(self)
         if self.vendor_refund_id:
             raise UserError(_("This supplier claim already has a vendor credit note."))
         if self.expected_amount <= 0:

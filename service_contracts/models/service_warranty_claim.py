@@ -4,6 +4,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.service_base.tools import lock_for_update
+
 
 class ServiceWarrantyClaim(models.Model):
     _name = "service.warranty.claim"
@@ -392,8 +394,9 @@ class ServiceWarrantyClaim(models.Model):
         self.write({"state": "closed"})
 
     def action_offer_paid_repair(self):
-        """Post-warranty service: open a repair the customer pays for."""
+        """Post-warranty service: open a repair the customer pays for (one per claim)."""
         self.ensure_one()
+        lock_for_update(self)
         if self.paid_repair_id:
             raise UserError(_("A paid repair is already open for this claim."))
         if self.in_warranty and self.state != "rejected":
@@ -489,9 +492,27 @@ class ServiceWarrantyClaim(models.Model):
                     product=self.product_id.display_name,
                 )
             )
+        # Two claims decided at once must not both promise the one spare serial.
+        lock_for_update(replacement)
         if replacement.product_qty < 1:
             raise UserError(
                 _("Replacement serial %(serial)s is not in stock.", serial=replacement.name)
+            )
+        promised = self.search(
+            [
+                ("id", "!=", self.id),
+                ("replacement_lot_id", "=", replacement.id),
+                ("replacement_picking_id.state", "not in", ("done", "cancel")),
+            ],
+            limit=1,
+        )
+        if promised:
+            raise UserError(
+                _(
+                    "Serial %(serial)s is already promised as the replacement in claim %(claim)s.",
+                    serial=replacement.name,
+                    claim=promised.name,
+                )
             )
         warehouse = self._warehouse()
         customer_location = self.partner_id.property_stock_customer
@@ -510,6 +531,8 @@ class ServiceWarrantyClaim(models.Model):
             raise UserError(_("Set the origin invoice line to refund."))
         if self.refund_amount <= 0:
             raise UserError(_("The refund amount must be positive."))
+        # Refunds of one line by two claims decided at once must not exceed it.
+        lock_for_update(line)
         invoiced = line.price_unit * (1 - (line.discount or 0.0) / 100.0) * line.quantity
         already = sum(
             self.search(

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
+from odoo.addons.service_base.tools import lock_for_update
 
 _logger = logging.getLogger(__name__)
 
@@ -660,8 +661,23 @@ class ServiceRequest(models.Model):
     # ------------------------------------------------------------------
 
     def action_create_repair(self):
-        """Create a repair order prefilled from this request and open it."""
+        """Create a repair order prefilled from this request and open it.
+
+        One repair in progress per request, also when two users click at once:
+        another one can follow once it is done or cancelled.
+        """
         self.ensure_one()
+        lock_for_update(self)
+        open_repair = self.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))[:1]
+        if open_repair:
+            raise UserError(
+                _(
+                    "Request %(request)s already has repair %(repair)s in progress: "
+                    "open it from the Repairs tab.",
+                    request=self.name,
+                    repair=open_repair.name,
+                )
+            )
         if not self.product_id:
             raise UserError(
                 _("Set the unit or the equipment model of %(request)s first.", request=self.name)

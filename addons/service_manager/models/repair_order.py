@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.service_base.tools import lock_for_update
+
 
 class RepairOrder(models.Model):
     _inherit = "repair.order"
@@ -131,6 +133,8 @@ class RepairOrder(models.Model):
         # templates and checks of these repairs are read, nothing is returned
         # to such a user but the checks created on their repairs.
         repairs = self.sudo()
+        # one open check per repair, also when two users open it at once
+        lock_for_update(repairs)
         Template = repairs.env["service.qc.template"]
         vals_list = []
         for repair in repairs:

@@ -1,6 +1,7 @@
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 
 class ServiceDemoBooking(models.Model):
@@ -72,6 +73,23 @@ class ServiceDemoBooking(models.Model):
     note = fields.Html()
     lead_won = fields.Boolean(related="lead_id.stage_id.is_won", string="Won", store=True)
 
+    # Two bookings saved at once cannot see each other (each transaction has
+    # its snapshot), so only the database can refuse the second one: an
+    # exclusion constraint, as Odoo's hr_work_entry does for validated work
+    # entries. The unit's id as a one-value range makes the equality a GiST
+    # operator, so that no btree_gist extension is needed; reversed dates are
+    # left out for _check_dates to refuse with its message.
+    _sql_constraints = [
+        (
+            "unit_slot_excl",
+            "EXCLUDE USING gist ("
+            "int4range(equipment_id, equipment_id, '[]') WITH =, "
+            "tsrange(date_start, date_stop, '[)') WITH &&"
+            ") WHERE (state != 'cancelled' AND date_stop > date_start)",
+            "A demo unit cannot be booked twice for overlapping times.",
+        ),
+    ]
+
     @api.constrains("date_start", "date_stop")
     def _check_dates(self):
         for booking in self:
@@ -83,34 +101,50 @@ class ServiceDemoBooking(models.Model):
         active = self.filtered(lambda b: b.state != "cancelled")
         if not active:
             return
-        # Lock the units so that two bookings saved at once cannot both pass.
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM service_equipment WHERE id IN %s FOR UPDATE",
-                tuple(active.equipment_id.ids),
-            )
-        )
-        for booking in active:
+        slots = [(b.equipment_id.id, b.date_start, b.date_stop, b.id) for b in active]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                active.flush_recordset(["equipment_id", "date_start", "date_stop", "state"])
+        except psycopg2.errors.ExclusionViolation:
+            raise self._slot_taken_error(slots, concurrent=True) from None
+        error = self._slot_taken_error(slots)
+        if error:
+            raise error
+
+    def _slot_taken_error(self, slots, concurrent=False):
+        """The refusal of ``slots`` (``(unit id, start, stop, booking id)``):
+        the booking one of them clashes with, or, when this transaction cannot
+        see it and ``concurrent``, the booking another user has just saved."""
+        for unit_id, start, stop, booking_id in slots:
             clash = self.search(
                 [
-                    ("id", "!=", booking.id),
-                    ("equipment_id", "=", booking.equipment_id.id),
+                    ("id", "!=", booking_id),
+                    ("equipment_id", "=", unit_id),
                     ("state", "!=", "cancelled"),
-                    ("date_start", "<", booking.date_stop),
-                    ("date_stop", ">", booking.date_start),
+                    ("date_start", "<", stop),
+                    ("date_stop", ">", start),
                 ],
                 limit=1,
             )
             if clash:
-                raise ValidationError(
+                return ValidationError(
                     _(
                         "%(unit)s is already booked for %(booking)s from %(start)s to %(stop)s.",
-                        unit=booking.equipment_id.display_name,
+                        unit=clash.equipment_id.display_name,
                         booking=clash.name,
                         start=fields.Datetime.to_string(clash.date_start),
                         stop=fields.Datetime.to_string(clash.date_stop),
                     )
                 )
+        if not concurrent:
+            return None
+        return ValidationError(
+            _(
+                "%(unit)s has just been booked by another user for an overlapping time; "
+                "reload the bookings to see it.",
+                unit=self.env["service.equipment"].browse(slots[0][0]).display_name,
+            )
+        )
 
     @api.onchange("lead_id")
     def _onchange_lead_id(self):
@@ -124,7 +158,21 @@ class ServiceDemoBooking(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("service.demo.booking") or _(
                     "New"
                 )
-        return super().create(vals_list)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return super().create(vals_list)
+        except psycopg2.errors.ExclusionViolation:
+            slots = [
+                (
+                    vals.get("equipment_id"),
+                    fields.Datetime.to_datetime(vals.get("date_start")),
+                    fields.Datetime.to_datetime(vals.get("date_stop")),
+                    False,
+                )
+                for vals in vals_list
+                if vals.get("state", "draft") != "cancelled"
+            ]
+            raise self._slot_taken_error(slots, concurrent=True) from None
 
     def action_confirm(self):
         """Book the unit: a calendar meeting with the customer and the presenter."""
