@@ -163,7 +163,7 @@ class TestConcurrentDispatch(CommittedCase):
         orders = [ids, ids[::-1], ids[1::2] + ids[::2], ids[::2] + ids[1::2]][:dispatchers]
 
         def dispatch(order, env):
-            return env["service.request"].browse(order).action_dispatch().ids
+            return env["service.request"].browse(order).action_dispatch()
 
         results, errors, attempts = self._race([partial(dispatch, o) for o in orders])
         self.assertEqual(errors, [None] * dispatchers, "no dispatcher fails")

@@ -355,6 +355,7 @@ class ServiceWarrantyClaim(models.Model):
             if claim.state != "new":
                 raise UserError(_("Only a new claim can go to inspection."))
         self.write({"state": "inspection"})
+        return True
 
     def action_decide(self):
         """Apply the chosen decision and create its documents.
@@ -384,12 +385,14 @@ class ServiceWarrantyClaim(models.Model):
             if claim.state != "decided":
                 raise UserError(_("Only a decided claim can be resolved."))
         self.write({"state": "resolved"})
+        return True
 
     def action_close(self):
         for claim in self:
             if claim.state not in ("resolved", "rejected"):
                 raise UserError(_("Only a resolved or rejected claim can be closed."))
         self.write({"state": "closed"})
+        return True
 
     def action_offer_paid_repair(self):
         """Post-warranty service: open a repair the customer pays for."""

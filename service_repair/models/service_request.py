@@ -405,6 +405,7 @@ class ServiceRequest(models.Model):
             raise UserError(_("No closing stage is configured for service requests."))
         for request, stage in plan.items():
             request.stage_id = stage
+        return True
 
     # ------------------------------------------------------------------
     # Dispatch
@@ -416,8 +417,12 @@ class ServiceRequest(models.Model):
 
         Requests locked by a concurrent dispatcher are skipped (they are being
         assigned there); the number of SQL queries does not depend on the number
-        of requests. Returns the requests this call assigned.
+        of requests. Returns the ids of the requests this call dispatched.
         """
+        return self._dispatch().ids
+
+    def _dispatch(self):
+        """``action_dispatch``, returning the requests it dispatched."""
         requests = self._lock_for_dispatch()
         if not requests:
             return requests
@@ -494,7 +499,7 @@ class ServiceRequest(models.Model):
         """Dispatch the selected requests, or every open unassigned one when none
         is selected; tell the user how many were assigned."""
         requests = self or self.search([("user_id", "=", False), ("is_closed", "=", False)])
-        dispatched = requests.action_dispatch()
+        dispatched = requests._dispatch()
         assigned = dispatched.filtered("user_id")
         return {
             "type": "ir.actions.client",
@@ -647,7 +652,7 @@ class ServiceRequest(models.Model):
         )
         try:
             with self.env.cr.savepoint():
-                requests.action_dispatch()
+                requests._dispatch()
         except psycopg2.errors.SerializationFailure:
             # As ir_cron does for its jobs: another transaction changed these
             # rows after ours began; the next run sees its result.

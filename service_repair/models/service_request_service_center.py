@@ -109,7 +109,7 @@ class ServiceRequest(models.Model):
         Creates and validates a transfer of the unit's serial to the "At
         service centres" location, records the carrier's tracking reference
         and the expected return date; the unit becomes ``at_service_center``.
-        Returns the transfer.
+        Returns the id of the transfer (``stock.picking``).
         """
         self.ensure_one()
         partner = rpc_record(self.env, "res.partner", partner, _lt("Service centre"))
@@ -150,7 +150,7 @@ class ServiceRequest(models.Model):
                 date=date_expected_return or "-",
             )
         )
-        return picking
+        return picking.id
 
     def _check_can_send(self, partner, date_expected_return):
         unit = self.equipment_id
@@ -203,7 +203,7 @@ class ServiceRequest(models.Model):
         ``serial`` (a serial number or ``stock.lot``) is what arrived: it must
         be the serial that was sent. Validates a return transfer to the
         warehouse; the unit goes back to ``in_repair`` while repairs are open,
-        else ``in_use``. Returns the transfer.
+        else ``in_use``. Returns the id of the transfer (``stock.picking``).
         """
         self.ensure_one()
         if self.service_center_state != "sent" or not self.service_center_out_picking_id:
@@ -256,7 +256,7 @@ class ServiceRequest(models.Model):
                 picking=picking.name,
             )
         )
-        return picking
+        return picking.id
 
     def action_open_send_to_service_center(self):
         self.ensure_one()
@@ -341,7 +341,8 @@ class ServiceRequest(models.Model):
 
     def action_lend_loaner(self, loaner):
         """Lend the loaner unit ``loaner`` to this request's customer, with a
-        delivery from the company's stock. Returns the transfer."""
+        delivery from the company's stock. Returns the id of the transfer
+        (``stock.picking``)."""
         self.ensure_one()
         loaner = rpc_record(self.env, "service.equipment", loaner, _lt("Loaner unit"))
         if not self.partner_id:
@@ -390,10 +391,11 @@ class ServiceRequest(models.Model):
                 picking=picking.name,
             )
         )
-        return picking
+        return picking.id
 
     def action_return_loaner(self):
-        """Take the lent loaner unit back into stock. Returns the transfer."""
+        """Take the lent loaner unit back into stock. Returns the id of the
+        transfer (``stock.picking``)."""
         self.ensure_one()
         if self.loaner_state != "lent":
             raise UserError(_("No loaner unit is lent on request %(request)s.", request=self.name))
@@ -415,7 +417,7 @@ class ServiceRequest(models.Model):
                 picking=picking.name,
             )
         )
-        return picking
+        return picking.id
 
     def action_open_lend_loaner(self):
         self.ensure_one()
