@@ -428,7 +428,11 @@ class ServiceWarrantyClaim(models.Model):
         return self._open_record(self.supplier_claim_ids)
 
     def action_print_act(self):
-        return self.env.ref("service_contracts.action_report_warranty_claim").report_action(self)
+        """The printed claim act of these claims (an ``ir.actions.report``)."""
+        report = self.env.ref("service_contracts.action_report_warranty_claim")
+        # data={} rather than Odoo's None, which XML-RPC cannot marshal; the
+        # web client treats both as "no options".
+        return report.report_action(self, data={})
 
     # ------------------------------------------------------------------ decisions
 
