@@ -733,7 +733,10 @@ class ServiceRequest(models.Model):
     # Mail gateway
     # ------------------------------------------------------------------
 
+    # The mail gateway's hook, answering with the new record: not an RPC method
+    # (mail reaches it through message_process, which answers with the id).
     @api.model
+    @api.private
     def message_new(self, msg_dict, custom_values=None):
         """Open a request from an incoming email: customer by sender, unit by a
         serial number written in the subject or body."""
