@@ -164,7 +164,7 @@ class TestConcurrentDispatch(CommittedCase):
         orders = [ids, ids[::-1], ids[1::2] + ids[::2], ids[::2] + ids[1::2]][:dispatchers]
 
         def dispatch(order, env):
-            return env["service.request"].browse(order).action_dispatch().ids
+            return env["service.request"].browse(order).action_dispatch()
 
         results, errors, attempts = self._race([partial(dispatch, o) for o in orders])
         self.assertEqual(errors, [None] * dispatchers, "no dispatcher fails")
@@ -1329,7 +1329,7 @@ class TestConcurrentUnits(OneDocumentCase):
 
     def _lend(self, user_id, request_id, env):
         request = self._as(env, user_id, env["service.request"].browse(request_id))
-        return request.action_lend_loaner(self.ids["loaner"]).id
+        return request.action_lend_loaner(self.ids["loaner"])
 
     @mute_logger("odoo.service.model")
     def test_loaner_lent_twice_at_once(self):
@@ -1346,7 +1346,7 @@ class TestConcurrentUnits(OneDocumentCase):
 
     def _send(self, user_id, request_id, env):
         request = self._as(env, user_id, env["service.request"].browse(request_id))
-        return request.action_send_to_service_center(self.ids["center"]).id
+        return request.action_send_to_service_center(self.ids["center"])
 
     @mute_logger("odoo.service.model")
     def test_unit_sent_twice_at_once(self):

@@ -132,6 +132,7 @@ class ServiceSupplierClaim(models.Model):
             if claim.state != "draft":
                 raise UserError(_("Only a draft supplier claim can be sent."))
         self.write({"state": "sent"})
+        return True
 
     def action_create_vendor_refund(self):
         """The vendor credit note the supplier is expected to issue, in draft.
@@ -184,12 +185,14 @@ class ServiceSupplierClaim(models.Model):
                     "recovered_amount": refund.amount_untaxed if refund else claim.expected_amount,
                 }
             )
+        return True
 
     def action_mark_replaced(self):
         """The supplier sent a replacement: the unit's cost is recovered."""
         self._check_unsettled()
         for claim in self:
             claim.write({"state": "replaced", "recovered_amount": claim.expected_amount})
+        return True
 
     def _check_unsettled(self):
         settled = self.filtered(lambda claim: claim.state not in ("draft", "sent"))
@@ -198,3 +201,4 @@ class ServiceSupplierClaim(models.Model):
 
     def action_cancel(self):
         self.write({"state": "cancelled", "recovered_amount": 0.0})
+        return True

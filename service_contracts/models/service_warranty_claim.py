@@ -357,6 +357,7 @@ class ServiceWarrantyClaim(models.Model):
             if claim.state != "new":
                 raise UserError(_("Only a new claim can go to inspection."))
         self.write({"state": "inspection"})
+        return True
 
     def action_decide(self):
         """Apply the chosen decision and create its documents.
@@ -386,12 +387,14 @@ class ServiceWarrantyClaim(models.Model):
             if claim.state != "decided":
                 raise UserError(_("Only a decided claim can be resolved."))
         self.write({"state": "resolved"})
+        return True
 
     def action_close(self):
         for claim in self:
             if claim.state not in ("resolved", "rejected"):
                 raise UserError(_("Only a resolved or rejected claim can be closed."))
         self.write({"state": "closed"})
+        return True
 
     def action_offer_paid_repair(self):
         """Post-warranty service: open a repair the customer pays for (one per claim)."""
@@ -428,7 +431,11 @@ class ServiceWarrantyClaim(models.Model):
         return self._open_record(self.supplier_claim_ids)
 
     def action_print_act(self):
-        return self.env.ref("service_contracts.action_report_warranty_claim").report_action(self)
+        """The printed claim act of these claims (an ``ir.actions.report``)."""
+        report = self.env.ref("service_contracts.action_report_warranty_claim")
+        # data={} rather than Odoo's None, which XML-RPC cannot marshal; the
+        # web client treats both as "no options".
+        return report.report_action(self, data={})
 
     # ------------------------------------------------------------------ decisions
 

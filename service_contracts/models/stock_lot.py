@@ -130,7 +130,7 @@ class StockLot(models.Model):
         result.update(
             equipment_id=unit.id or False,
             product=[product.id, product_name],
-            partner=partner and [partner.id, partner.complete_name],
+            partner=[partner.id, partner.complete_name] if partner else False,
             warranty_start=start and fields.Date.to_string(start),
             warranty_end=end and fields.Date.to_string(end),
             in_warranty=in_warranty,

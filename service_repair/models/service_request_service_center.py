@@ -109,8 +109,9 @@ class ServiceRequest(models.Model):
         Creates and validates a transfer of the unit's serial to the "At
         service centres" location, records the carrier's tracking reference
         and the expected return date; the unit becomes ``at_service_center``.
-        Returns the transfer. The unit is sent once, also when two users send
-        it at once (from this request or another one of the unit).
+        Returns the id of the transfer (``stock.picking``). The unit is sent
+        once, also when two users send it at once (from this request or
+        another one of the unit).
         """
         self.ensure_one()
         partner = rpc_record(self.env, "res.partner", partner, _lt("Service centre"))
@@ -153,7 +154,7 @@ class ServiceRequest(models.Model):
                 date=date_expected_return or "-",
             )
         )
-        return picking
+        return picking.id
 
     def _check_can_send(self, partner, date_expected_return):
         unit = self.equipment_id
@@ -206,7 +207,7 @@ class ServiceRequest(models.Model):
         ``serial`` (a serial number or ``stock.lot``) is what arrived: it must
         be the serial that was sent. Validates a return transfer to the
         warehouse; the unit goes back to ``in_repair`` while repairs are open,
-        else ``in_use``. Returns the transfer.
+        else ``in_use``. Returns the id of the transfer (``stock.picking``).
         """
         self.ensure_one()
         lock_for_update(self)
@@ -260,7 +261,7 @@ class ServiceRequest(models.Model):
                 picking=picking.name,
             )
         )
-        return picking
+        return picking.id
 
     def action_open_send_to_service_center(self):
         self.ensure_one()
@@ -345,8 +346,9 @@ class ServiceRequest(models.Model):
 
     def action_lend_loaner(self, loaner):
         """Lend the loaner unit ``loaner`` to this request's customer, with a
-        delivery from the company's stock. Returns the transfer. A loaner is
-        lent once, also when two users lend it at once."""
+        delivery from the company's stock. Returns the id of the transfer
+        (``stock.picking``). A loaner is lent once, also when two users lend
+        it at once."""
         self.ensure_one()
         loaner = rpc_record(self.env, "service.equipment", loaner, _lt("Loaner unit"))
         lock_for_update(self)
@@ -397,10 +399,11 @@ class ServiceRequest(models.Model):
                 picking=picking.name,
             )
         )
-        return picking
+        return picking.id
 
     def action_return_loaner(self):
-        """Take the lent loaner unit back into stock. Returns the transfer."""
+        """Take the lent loaner unit back into stock. Returns the id of the
+        transfer (``stock.picking``)."""
         self.ensure_one()
         lock_for_update(self)
         if self.loaner_state != "lent":
@@ -423,7 +426,7 @@ class ServiceRequest(models.Model):
                 picking=picking.name,
             )
         )
-        return picking
+        return picking.id
 
     def action_open_lend_loaner(self):
         self.ensure_one()

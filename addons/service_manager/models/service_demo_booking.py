@@ -184,6 +184,7 @@ class ServiceDemoBooking(models.Model):
         for booking in self:
             booking.event_id = self.env["calendar.event"].create(booking._prepare_event_vals())
         self.state = "confirmed"
+        return True
 
     def action_send_out(self):
         """The unit leaves for the customer's premises (a delivery of its serial)."""
@@ -194,6 +195,7 @@ class ServiceDemoBooking(models.Model):
                 booking.picking_out_id = booking._create_unit_picking(outgoing=True)
             booking.equipment_id.state = "on_loan"
         self.state = "out"
+        return True
 
     def action_done(self):
         """Record the outcome; the unit comes back and the opportunity hears of it."""
@@ -220,6 +222,7 @@ class ServiceDemoBooking(models.Model):
                     )
                 )
         self.state = "done"
+        return True
 
     def action_cancel(self):
         if self.filtered(lambda b: b.state in ("out", "done")):
@@ -228,9 +231,11 @@ class ServiceDemoBooking(models.Model):
             )
         self.event_id.unlink()
         self.state = "cancelled"
+        return True
 
     def action_draft(self):
         self.filtered(lambda b: b.state == "cancelled").state = "draft"
+        return True
 
     def _prepare_event_vals(self):
         self.ensure_one()

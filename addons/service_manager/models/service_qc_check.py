@@ -69,6 +69,7 @@ class ServiceQcCheck(models.Model):
                 "failure_reason": False,
             }
         )
+        return True
 
     def action_fail(self, reason=None):
         """Fail the check: the repair goes back to its technician with the reason."""
@@ -99,10 +100,12 @@ class ServiceQcCheck(models.Model):
                     note=reason,
                     user_id=repair.user_id.id,
                 )
+        return True
 
     def action_reset(self):
         self.write({"state": "todo", "checked_by_id": False, "date_checked": False})
         self.line_ids.write({"result": False})
+        return True
 
     def _check_checker(self):
         self.ensure_one()

@@ -186,6 +186,9 @@ class ServiceRequest(models.Model):
                 and request.date_assigned <= request.date_response_deadline
             )
 
+    # The rating page's hook, answering with the rating record: not an RPC
+    # method (customers rate through /rate/<token>).
+    @api.private
     def rating_apply(
         self,
         rate,
