@@ -2,11 +2,24 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.service_base.tools import action_records
+
+# What the form lets change in each state (the rest is the booking's record).
+EDITABLE_UNTIL = {
+    "equipment_id": ("draft",),
+    "off_site": ("draft",),
+    "date_start": ("draft", "confirmed"),
+    "date_stop": ("draft", "confirmed"),
+    "partner_id": ("draft", "confirmed", "out", "cancelled"),
+    "lead_id": ("draft", "confirmed", "out", "cancelled"),
+    "outcome": ("draft", "confirmed", "out", "cancelled"),
+}
+
 
 class ServiceDemoBooking(models.Model):
     _name = "service.demo.booking"
     _description = "Demonstration Booking"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.guarded.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -26,7 +39,12 @@ class ServiceDemoBooking(models.Model):
         tracking=True,
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
     )
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", index=True, check_company=True, tracking=True
@@ -36,6 +54,7 @@ class ServiceDemoBooking(models.Model):
         string="Presenter",
         default=lambda self: self.env.user,
         domain=[("share", "=", False)],
+        check_company=True,
         tracking=True,
     )
     date_start = fields.Datetime(string="Start", required=True, tracking=True)
@@ -46,8 +65,16 @@ class ServiceDemoBooking(models.Model):
     )
     location = fields.Char(string="Place")
     event_id = fields.Many2one("calendar.event", string="Meeting", readonly=True, copy=False)
-    picking_out_id = fields.Many2one("stock.picking", string="Delivery to Customer", copy=False)
-    picking_in_id = fields.Many2one("stock.picking", string="Return", copy=False)
+    picking_out_id = fields.Many2one(
+        "stock.picking",
+        string="Delivery to Customer",
+        readonly=True,
+        copy=False,
+        check_company=True,
+    )
+    picking_in_id = fields.Many2one(
+        "stock.picking", string="Return", readonly=True, copy=False, check_company=True
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -72,11 +99,51 @@ class ServiceDemoBooking(models.Model):
     note = fields.Html()
     lead_won = fields.Boolean(related="lead_id.stage_id.is_won", string="Won", store=True)
 
+    def _service_guarded_fields(self):
+        guarded = super()._service_guarded_fields() | {
+            "state",
+            "event_id",
+            "picking_out_id",
+            "picking_in_id",
+            "lead_won",
+        }
+        states = set(self.mapped("state"))
+        return guarded | {name for name, open_in in EDITABLE_UNTIL.items() if states - set(open_in)}
+
+    def _service_guarded_refuse(self, names):
+        locked = set(names) & set(EDITABLE_UNTIL)
+        if locked == set(names):
+            for booking in self:
+                frozen = {name for name in locked if booking.state not in EDITABLE_UNTIL[name]}
+                if frozen:
+                    raise UserError(
+                        _(
+                            "%(fields)s of %(booking)s can no longer be changed: the "
+                            "demonstration is %(state)s.",
+                            fields=", ".join(
+                                sorted(
+                                    self._fields[name]._description_string(self.env)
+                                    for name in frozen
+                                )
+                            ),
+                            booking=booking.name,
+                            state=dict(self._fields["state"]._description_selection(self.env))[
+                                booking.state
+                            ],
+                        )
+                    )
+        return super()._service_guarded_refuse(names)
+
     @api.constrains("date_start", "date_stop")
     def _check_dates(self):
         for booking in self:
             if booking.date_stop <= booking.date_start:
                 raise ValidationError(_("A demonstration must end after it starts."))
+
+    @api.constrains("state", "outcome")
+    def _check_outcome(self):
+        if self.filtered(lambda booking: booking.state == "done" and not booking.outcome):
+            raise ValidationError(_("A demonstration that took place has its outcome."))
 
     @api.constrains("equipment_id", "date_start", "date_stop", "state")
     def _check_unit_free(self):
@@ -134,8 +201,10 @@ class ServiceDemoBooking(models.Model):
         # there is refused before any meeting exists.
         self.lead_id.check_access("write")
         for booking in self:
-            booking.event_id = self.env["calendar.event"].create(booking._prepare_event_vals())
-        self.state = "confirmed"
+            action_records(booking).event_id = self.env["calendar.event"].create(
+                booking._prepare_event_vals()
+            )
+        action_records(self).state = "confirmed"
 
     def action_send_out(self):
         """The unit leaves for the customer's premises (a delivery of its serial)."""
@@ -143,9 +212,9 @@ class ServiceDemoBooking(models.Model):
             raise UserError(_("Only a booked demonstration can send its unit out."))
         for booking in self:
             if booking.off_site:
-                booking.picking_out_id = booking._create_unit_picking(outgoing=True)
-            booking.equipment_id.state = "on_loan"
-        self.state = "out"
+                action_records(booking).picking_out_id = booking._create_unit_picking(outgoing=True)
+            action_records(booking.equipment_id).state = "on_loan"
+        action_records(self).state = "out"
 
     def action_done(self):
         """Record the outcome; the unit comes back and the opportunity hears of it."""
@@ -157,9 +226,9 @@ class ServiceDemoBooking(models.Model):
         self.lead_id.check_access("write")
         for booking in self:
             if booking.picking_out_id:
-                booking.picking_in_id = booking._create_unit_picking(outgoing=False)
+                action_records(booking).picking_in_id = booking._create_unit_picking(outgoing=False)
             if booking.equipment_id.state == "on_loan":
-                booking.equipment_id.state = "in_use"
+                action_records(booking.equipment_id).state = "in_use"
             if booking.lead_id:
                 booking.lead_id.message_post(
                     body=_(
@@ -171,7 +240,7 @@ class ServiceDemoBooking(models.Model):
                         )[booking.outcome],
                     )
                 )
-        self.state = "done"
+        action_records(self).state = "done"
 
     def action_cancel(self):
         if self.filtered(lambda b: b.state in ("out", "done")):
@@ -179,10 +248,10 @@ class ServiceDemoBooking(models.Model):
                 _("A demonstration whose unit is out or that is done cannot be cancelled.")
             )
         self.event_id.unlink()
-        self.state = "cancelled"
+        action_records(self).state = "cancelled"
 
     def action_draft(self):
-        self.filtered(lambda b: b.state == "cancelled").state = "draft"
+        action_records(self.filtered(lambda b: b.state == "cancelled")).state = "draft"
 
     def _prepare_event_vals(self):
         self.ensure_one()
