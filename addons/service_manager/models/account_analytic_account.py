@@ -27,10 +27,11 @@ class AccountAnalyticAccount(models.Model):
         The suite charges labour to a document's analytic account with sudo
         (service staff keep no analytic items), so who sets the account decides
         where the money goes: an account of another company never; an account
-        of the Service plan, or one of ``sources`` (what the document's contract
-        or team gives it, chosen by those who keep them), for anyone who may
-        change the document; any other account only for users who may write
-        analytic items themselves.
+        of the Service plan, or one of ``sources`` (what the document's own
+        documents give it: a request's contract's or team's), for anyone who
+        may change the document; any other account only for users who may
+        write analytic items themselves. Checked when the account is set on a
+        document, and again before the labour is charged.
         """
         account = self.sudo()
         if not account or self.env.su:

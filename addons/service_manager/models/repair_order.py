@@ -245,13 +245,18 @@ class RepairOrder(models.Model):
         return figures
 
     def _service_analytic_sources(self):
-        """The analytic accounts that the repair's own documents give it: its
-        request's contract's and team's (chosen by those who keep them)."""
+        """The analytic accounts the repair's documents give it: its request's
+        (or the request's contract's and team's), its claim's. Each was checked
+        when it was set on them, against who set it."""
         self.ensure_one()
-        request = self.request_id.sudo()
-        return (request.contract_id.analytic_account_id | request.team_id.analytic_account_id).sudo(
-            False
-        )
+        # sudo: the accounts are read only to compare them with the one charged.
+        request, claim = self.sudo().request_id, self.sudo().service_warranty_claim_id
+        return (
+            request.analytic_account_id
+            | request.contract_id.analytic_account_id
+            | request.team_id.analytic_account_id
+            | claim.analytic_account_id
+        ).sudo(False)
 
     def _service_sync_labour_analytic(self):
         """Charge the labour of done repairs to their analytic account (one

@@ -162,8 +162,8 @@ class ServiceWarrantyClaim(models.Model):
         return result
 
     def _service_analytic_sources(self):
-        """A claim's account is the service's (Warranty Claims by default)."""
-        return self.env["account.analytic.account"]
+        """The claim's own account, checked when it was set, against who set it."""
+        return self.analytic_account_id
 
     def _service_sync_labour_analytic(self):
         """Charge the labour recorded on the claim to its analytic account."""

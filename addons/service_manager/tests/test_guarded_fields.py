@@ -460,6 +460,67 @@ class TestGuardedLabourCharges(RpcMixin, WarrantyCommon, TransactionCase):
         )
         self.assertEqual(request.analytic_account_id, self.marketing)
 
+    def test_a_closed_claims_labour_stays_where_it_was_charged(self):
+        self.claim.labour_cost = 300
+        self.claim.sudo().state = "closed"
+        for vals in ({"labour_cost": 0}, {"analytic_account_id": False}):
+            self._refused(
+                UserError,
+                "can only be set by its actions",
+                self.service_manager,
+                "service.warranty.claim",
+                "write",
+                self.claim.ids,
+                vals,
+            )
+        self.assertEqual(self._labour_lines().amount, -300.0)
+
+    def test_repair_labour_goes_where_who_may_charge_it_said(self):
+        """A technician cannot route a repair's labour through its request's
+        account; a manager who keeps analytic items may, and the technician's
+        repair is then charged there."""
+        self.env.company.service_labour_rate = 1000.0
+        request = (
+            self.env["service.request"]
+            .with_user(self.service_user)
+            .create({"partner_id": self.customer_contact.id, "description": "Leak"})
+        )
+        self._refused(
+            UserError,
+            "not an analytic account of the service",
+            self.service_user,
+            "service.request",
+            "write",
+            request.ids,
+            {"analytic_account_id": self.marketing.id},
+        )
+        self._rpc(
+            self.service_manager,
+            "service.request",
+            "write",
+            request.ids,
+            {"analytic_account_id": self.marketing.id},
+        )
+        product = self.env["product.product"].create({"name": "GF Pump", "type": "consu"})
+        repair = (
+            self.env["repair.order"]
+            .with_user(self.service_user)
+            .create(
+                {
+                    "product_id": product.id,
+                    "partner_id": self.customer_contact.id,
+                    "request_id": request.id,
+                    "service_labour_hours": 2.0,
+                }
+            )
+        )
+        repair.action_validate()
+        repair.action_repair_start()
+        self._rpc(self.service_user, "repair.order", "action_repair_end", repair.ids)
+        line = self.env["account.analytic.line"].search([("service_repair_id", "=", repair.id)])
+        column = self.marketing.plan_id._column_name()
+        self.assertEqual((line[column], line.amount), (self.marketing, -2000.0))
+
 
 @tagged("post_install", "-at_install")
 class TestGuardedDemoBooking(RpcMixin, TransactionCase):
@@ -563,3 +624,39 @@ class TestGuardedDemoBooking(RpcMixin, TransactionCase):
         )
         with self.assertRaisesRegex(ValidationError, "outcome"), self.env.cr.savepoint():
             self.booking.sudo().outcome = False
+
+
+@tagged("post_install", "-at_install")
+class TestGuardedLostReason(RpcMixin, TransactionCase):
+    def test_a_quotation_is_lost_through_mark_as_lost(self):
+        salesman = new_test_user(
+            self.env, login="sm_gf_sales", groups="sales_team.group_sale_salesman"
+        )
+        reason = self.env["crm.lost.reason"].create({"name": "GF Too late"})
+        customer = self.env["res.partner"].create({"name": "GF Quoted Customer"})
+        quotation = self.env["sale.order"].with_user(salesman).create({"partner_id": customer.id})
+        # A quotation still open is not "lost" in the competitors' report.
+        self._refused(
+            UserError,
+            "can only be set by its actions",
+            salesman,
+            "sale.order",
+            "write",
+            quotation.ids,
+            {"service_lost_reason_id": reason.id},
+        )
+        wizard = self._rpc(
+            salesman,
+            "service.quotation.lost",
+            "create",
+            None,
+            {"order_ids": [Command.set(quotation.ids)], "lost_reason_id": reason.id},
+        )
+        self._rpc(salesman, "service.quotation.lost", "action_mark_lost", [wizard])
+        self.assertEqual((quotation.state, quotation.service_lost_reason_id), ("cancel", reason))
+        # Lost, its reason may be corrected.
+        other = self.env["crm.lost.reason"].create({"name": "GF Too expensive"})
+        self._rpc(
+            salesman, "sale.order", "write", quotation.ids, {"service_lost_reason_id": other.id}
+        )
+        self.assertEqual(quotation.service_lost_reason_id, other)
