@@ -4,8 +4,9 @@ from odoo.tools import SQL
 
 from odoo.addons.service_base.tools import action_records
 
-# What the form lets change in each state (the rest is the booking's record).
-EDITABLE_UNTIL = {
+# The states in which the form lets each field change (after them, the
+# booking keeps it as its record).
+EDITABLE_IN = {
     "equipment_id": ("draft",),
     "off_site": ("draft",),
     "date_start": ("draft", "confirmed"),
@@ -108,13 +109,13 @@ class ServiceDemoBooking(models.Model):
             "lead_won",
         }
         states = set(self.mapped("state"))
-        return guarded | {name for name, open_in in EDITABLE_UNTIL.items() if states - set(open_in)}
+        return guarded | {name for name, open_in in EDITABLE_IN.items() if states - set(open_in)}
 
     def _service_guarded_refuse(self, names):
-        locked = set(names) & set(EDITABLE_UNTIL)
+        locked = set(names) & set(EDITABLE_IN)
         if locked == set(names):
             for booking in self:
-                frozen = {name for name in locked if booking.state not in EDITABLE_UNTIL[name]}
+                frozen = {name for name in locked if booking.state not in EDITABLE_IN[name]}
                 if frozen:
                     raise UserError(
                         _(
