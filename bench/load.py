@@ -452,9 +452,7 @@ def percentile(sorted_values, fraction):
 
 def dispatch_ids(client, ids):
     """service.request.action_dispatch(ids): the ids of the requests it assigned."""
-    # it returns a recordset, which JSON-RPC sends as its repr
-    answer = client.execute("service.request", "action_dispatch", ids)
-    return [int(i) for i in re.findall(r"\d+", answer)]
+    return client.execute("service.request", "action_dispatch", ids)
 
 
 def drain(port, db, first_id, dispatched, batch=500):

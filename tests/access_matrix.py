@@ -11,6 +11,7 @@ which ``setup/security-doc`` writes.
 import ast
 import pathlib
 
+from odoo import Command
 from odoo.exceptions import AccessError
 
 from . import world as world_module
@@ -159,8 +160,8 @@ RECORD_LABELS = {
 
 
 def record_specs(w):
-    """model -> ([(label, record)], harmless write values, copy defaults or a
-    function of the record giving them)."""
+    """model -> ([(label, record)], harmless write values, copy defaults), the
+    last two each a dict or a function of the record giving one."""
 
     def customers(records, write, copy=None):
         return list(zip(("A", "B", "C2"), records, strict=True)), write, copy or {}
@@ -187,7 +188,13 @@ def record_specs(w):
         "service.part.compatibility": companies(w.compatibilities, {"note": "probe"}),
         "service.part.substitute": companies(w.substitutes, {"note": "probe"}, spare_substitute),
         "service.supplier.claim": companies(w.supplier_claims, {"note": "probe"}),
-        "service.qc.check": companies(w.qc_checks, {"failure_reason": "probe"}),
+        # A check's own fields are its actions' (guarded): a user answers its items.
+        "service.qc.check": companies(
+            w.qc_checks,
+            lambda record: {
+                "line_ids": [Command.update(record.line_ids[:1].id, {"note": "probe"})]
+            },
+        ),
         # The copy on another day: the unit is booked at the original's time.
         "service.demo.booking": companies(
             w.demo_bookings,
@@ -251,6 +258,7 @@ def _probe(env, user, record, write_vals, copy_defaults):
     """The letters of what ``user`` may do to ``record``, measured through the ORM."""
     Model = env[record._name].with_user(user)
     defaults = copy_defaults(record) if callable(copy_defaults) else copy_defaults
+    vals = write_vals(record) if callable(write_vals) else write_vals
     try:
         found = bool(Model.search([("id", "=", record.id)]))
     except AccessError:
@@ -258,7 +266,7 @@ def _probe(env, user, record, write_vals, copy_defaults):
     outcomes = {
         "read": _attempt(env, lambda: record.with_user(user).read(["display_name"])),
         "create": _attempt(env, lambda: Model.create(record.sudo().copy_data(defaults)[0])),
-        "write": _attempt(env, lambda: record.with_user(user).write(write_vals)),
+        "write": _attempt(env, lambda: record.with_user(user).write(vals)),
         "unlink": _attempt(env, lambda: record.with_user(user).unlink()),
     }
     if found != (outcomes["read"] == "ok"):

@@ -9,6 +9,7 @@ failure is retried there, and must never surface to the caller.
 """
 
 import threading
+from datetime import datetime
 from functools import partial
 
 from dateutil.relativedelta import relativedelta
@@ -163,7 +164,7 @@ class TestConcurrentDispatch(CommittedCase):
         orders = [ids, ids[::-1], ids[1::2] + ids[::2], ids[::2] + ids[1::2]][:dispatchers]
 
         def dispatch(order, env):
-            return env["service.request"].browse(order).action_dispatch().ids
+            return env["service.request"].browse(order).action_dispatch()
 
         results, errors, attempts = self._race([partial(dispatch, o) for o in orders])
         self.assertEqual(errors, [None] * dispatchers, "no dispatcher fails")
@@ -569,3 +570,801 @@ class TestConcurrentClaimDecision(CommittedCase):
         # a clear message, in the user's language
         self.assertRegex(str(loser), "[а-яА-Я]{5,}.*рекламаци")
         self._check_decided_once(self.deciders[winners[0]])
+
+
+class OneDocumentCase(CommittedCase):
+    """Parallel calls of an action that creates the one document of a record.
+
+    The callers are the demo service manager and technician, in Russian, as
+    they would click at once (or an RPC client would retry a slow call).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager_id = cls.env.ref("service_base.user_service_manager_orlova").id
+        cls.technician_id = cls.env.ref("service_base.user_technician_smirnov").id
+        cls.admin_id = cls.env.ref("base.user_admin").id
+
+    @staticmethod
+    def _as(env, user_id, records):
+        return records.with_env(env).with_user(user_id).with_context(lang="ru_RU")
+
+    def _one_wins(self, funcs, pattern):
+        """Race ``funcs``: exactly one succeeds, each other one is refused with
+        a Russian message matching ``pattern``. Returns the winner's result."""
+        results, errors, __ = self._race(funcs)
+        winners = [index for index, error in enumerate(errors) if error is None]
+        self.assertEqual(len(winners), 1, f"exactly one call wins; errors: {errors}")
+        for error in errors:
+            if error is not None:
+                # a ValidationError is a UserError too; never a database error
+                self.assertIsInstance(error, UserError)
+                self.assertRegex(str(error), pattern)
+        return results[winners[0]]
+
+    def _count(self, model, domain):
+        return self._committed(lambda env: env[model].search_count(domain))
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentRenewal(OneDocumentCase):
+    """Two managers renewing one contract at once: one renewal."""
+
+    def setUp(self):
+        super().setUp()
+        today = fields.Date.context_today(self.env["service.contract"])
+
+        def setup(env):
+            partner = env["res.partner"].create({"name": "Concurrency Renewal Customer"})
+            product = env["product.product"].create(
+                {"name": "Concurrency Renewal Plan", "type": "service"}
+            )
+            contract = env["service.contract"].create(
+                {
+                    "partner_id": partner.id,
+                    "date_start": today - relativedelta(months=11),
+                    "date_end": today + relativedelta(months=1, days=-1),
+                    "line_ids": [(0, 0, {"product_id": product.id, "price_unit": 100.0})],
+                }
+            )
+            contract.action_activate()
+            return partner.id, product.id, contract.id
+
+        self.partner_id, self.product_id, self.contract_id = self._committed(setup)
+
+        def cleanup(env):
+            contracts = (
+                env["service.contract"]
+                .with_context(active_test=False)
+                .search([("partner_id", "=", self.partner_id)])
+            )
+            accounts = contracts.analytic_account_id
+            contracts.write({"state": "draft"})
+            contracts.unlink()
+            accounts.unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _renew(self, user_id, env):
+        return self._as(
+            env, user_id, env["service.contract"].browse(self.contract_id)
+        ).action_renew()
+
+    @mute_logger("odoo.service.model")
+    def test_renewed_twice_at_once(self):
+        action = self._one_wins(
+            [partial(self._renew, self.manager_id)] * 2, "уже продлён договором"
+        )
+        renewals = self._committed(
+            lambda env: (
+                env["service.contract"]
+                .search([("previous_contract_id", "=", self.contract_id)])
+                .ids
+            )
+        )
+        self.assertEqual(renewals, [action["res_id"]], "one renewal")
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentSalesContract(OneDocumentCase):
+    """One order made into a service contract twice at once: one contract."""
+
+    def setUp(self):
+        super().setUp()
+
+        def setup(env):
+            partner = env["res.partner"].create({"name": "Concurrency Order Customer"})
+            product = env["product.product"].create(
+                {"name": "Concurrency Order Plan", "type": "service", "list_price": 90.0}
+            )
+            order = env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                }
+            )
+            return partner.id, product.id, order.id
+
+        self.partner_id, self.product_id, self.order_id = self._committed(setup)
+
+        def cleanup(env):
+            env["service.contract"].search([("partner_id", "=", self.partner_id)]).unlink()
+            env["sale.order"].browse(self.order_id).unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _make_contract(self, env):
+        order = env["sale.order"].browse(self.order_id)
+        return order.with_context(lang="ru_RU").action_create_service_contract()
+
+    @mute_logger("odoo.service.model")
+    def test_contract_made_twice_at_once(self):
+        self._one_wins([self._make_contract] * 2, "уже есть договор на обслуживание")
+        domain = [("sale_order_id", "=", self.order_id)]
+        self.assertEqual(self._count("service.contract", domain), 1, "one contract")
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentContractInvoice(OneDocumentCase):
+    """The "Create Invoices" button of one contract clicked twice at once."""
+
+    def setUp(self):
+        super().setUp()
+        today = fields.Date.context_today(self.env["service.contract"])
+
+        def setup(env):
+            partner = env["res.partner"].create({"name": "Concurrency Button Customer"})
+            product = env["product.product"].create(
+                {"name": "Concurrency Button Plan", "type": "service", "taxes_id": [(5, 0, 0)]}
+            )
+            contract = env["service.contract"].create(
+                {
+                    "partner_id": partner.id,
+                    "date_start": today - relativedelta(months=1),
+                    "date_end": today + relativedelta(months=11, days=-1),
+                    "line_ids": [(0, 0, {"product_id": product.id, "price_unit": 100.0})],
+                }
+            )
+            contract.action_activate()
+            return partner.id, product.id, contract.id
+
+        self.partner_id, self.product_id, self.contract_id = self._committed(setup)
+
+        def cleanup(env):
+            contract = env["service.contract"].browse(self.contract_id)
+            moves = env["account.move"].search([("service_contract_id", "=", contract.id)])
+            moves.filtered(lambda m: m.state == "posted").button_draft()
+            moves.with_context(force_delete=True).unlink()
+            accounts = contract.analytic_account_id
+            contract.write({"state": "draft"})
+            contract.unlink()
+            accounts.unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _invoice(self, env):
+        # the manager of the demo data who may invoice: the administrator
+        contract = env["service.contract"].browse(self.contract_id)
+        return self._as(env, self.admin_id, contract).action_create_invoices()
+
+    @mute_logger("odoo.service.model")
+    def test_invoiced_twice_at_once(self):
+        self._one_wins([self._invoice] * 2, "Выставлять нечего|кто-то другой")
+        domain = [("service_contract_id", "=", self.contract_id)]
+        # two monthly periods are due: invoiced once each
+        self.assertEqual(self._count("account.move", domain), 2)
+
+
+class ClaimCase(OneDocumentCase):
+    """A customer, a serial in warranty sold to them, its supplier, claims."""
+
+    def setUp(self):
+        super().setUp()
+        today = fields.Date.context_today(self.env["service.warranty.claim"])
+
+        def setup(env):
+            customer = env["res.partner"].create({"name": "Concurrency Claims Customer"})
+            supplier = env["res.partner"].create({"name": "Concurrency Claims Supplier"})
+            product = env["product.product"].create(
+                {
+                    "name": "Concurrency Claims Boiler",
+                    "is_storable": True,
+                    "tracking": "serial",
+                    "standard_price": 400.0,
+                    "list_price": 1000.0,
+                    "taxes_id": [(5, 0, 0)],
+                }
+            )
+            lots = env["stock.lot"].create(
+                [{"name": f"CONC-CL-{i}", "product_id": product.id} for i in range(3)]
+            )
+            lots.write(
+                {
+                    "service_warranty_partner_id": customer.id,
+                    "service_warranty_start": today - relativedelta(months=1),
+                    "service_warranty_end": today + relativedelta(months=23),
+                    "service_supplier_id": supplier.id,
+                    "service_supplier_warranty_end": today + relativedelta(months=11),
+                }
+            )
+            return customer.id, supplier.id, product.id, lots.ids
+
+        self.customer_id, self.supplier_id, self.product_id, self.lot_ids = self._committed(setup)
+
+        def cleanup(env):
+            self._cleanup_claims(env)
+            partners = env["res.partner"].browse([self.customer_id, self.supplier_id])
+            moves = env["account.move"].search([("partner_id", "in", partners.ids)])
+            moves.filtered(lambda m: m.state == "posted").button_draft()
+            moves.with_context(force_delete=True).unlink()
+            env["stock.lot"].browse(self.lot_ids).unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            partners.unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _cleanup_claims(self, env):
+        claims = env["service.warranty.claim"].search([("partner_id", "=", self.customer_id)])
+        pickings = env["stock.picking"].search(
+            [
+                "|",
+                ("service_warranty_claim_id", "in", claims.ids),
+                ("service_supplier_claim_id.claim_id", "in", claims.ids),
+            ]
+        )
+        pickings.action_cancel()
+        pickings.unlink()
+        repairs = env["repair.order"].search([("service_warranty_claim_id", "in", claims.ids)])
+        repairs.action_repair_cancel()
+        repairs.move_ids.unlink()
+        repairs.unlink()
+        claims.supplier_claim_ids.unlink()
+        claims.unlink()
+        env.cr.execute("DELETE FROM stock_quant WHERE lot_id IN %s", [tuple(self.lot_ids)])
+        env.invalidate_all()
+
+    def _claims(self, env, count, **vals):
+        return env["service.warranty.claim"].create(
+            [
+                {
+                    "partner_id": self.customer_id,
+                    "lot_id": self.lot_ids[0],
+                    "defect_description": "No heat",
+                    "state": "inspection",
+                    **vals,
+                }
+                for __ in range(count)
+            ]
+        )
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentClaimDocuments(ClaimCase):
+    """One claim's supplier claim, vendor credit note and paid repair, twice at once."""
+
+    def _claim_back(self, user_id, claim_id, env):
+        claim = self._as(env, user_id, env["service.warranty.claim"].browse(claim_id))
+        return claim.action_claim_supplier()
+
+    @mute_logger("odoo.service.model")
+    def test_claimed_back_twice_at_once(self):
+        claim_id = self._committed(lambda env: self._claims(env, 1, state="decided").id)
+        self._one_wins(
+            [
+                partial(self._claim_back, self.technician_id, claim_id),
+                partial(self._claim_back, self.manager_id, claim_id),
+            ],
+            "претензия поставщику уже выставлена",
+        )
+
+        def check(env):
+            supplier_claims = env["service.supplier.claim"].search([("claim_id", "=", claim_id)])
+            self.assertEqual(len(supplier_claims), 1, "one supplier claim")
+            returns = env["stock.picking"].search(
+                [("service_supplier_claim_id.claim_id", "=", claim_id)]
+            )
+            self.assertEqual(returns, supplier_claims.return_picking_id, "one return")
+
+        self._committed(check)
+
+    def _vendor_refund(self, user_id, supplier_claim_id, env):
+        supplier_claim = env["service.supplier.claim"].browse(supplier_claim_id)
+        return self._as(env, user_id, supplier_claim).action_create_vendor_refund()
+
+    @mute_logger("odoo.service.model")
+    def test_vendor_credit_note_twice_at_once(self):
+        def setup(env):
+            claim = self._claims(env, 1, state="decided")
+            return (
+                env["service.supplier.claim"]
+                .create(
+                    {
+                        "claim_id": claim.id,
+                        "supplier_id": self.supplier_id,
+                        "lot_id": self.lot_ids[0],
+                        "expected_amount": 300.0,
+                    }
+                )
+                .id
+            )
+
+        supplier_claim_id = self._committed(setup)
+        self._one_wins(
+            [
+                partial(self._vendor_refund, self.manager_id, supplier_claim_id),
+                partial(self._vendor_refund, self.technician_id, supplier_claim_id),
+            ],
+            "уже есть кредит-нота поставщика",
+        )
+        domain = [("service_supplier_claim_id", "=", supplier_claim_id)]
+        self.assertEqual(self._count("account.move", domain), 1, "one vendor credit note")
+
+    def _paid_repair(self, user_id, claim_id, env):
+        claim = self._as(env, user_id, env["service.warranty.claim"].browse(claim_id))
+        return claim.action_offer_paid_repair()
+
+    @mute_logger("odoo.service.model")
+    def test_paid_repair_twice_at_once(self):
+        claim_id = self._committed(
+            lambda env: (
+                self._claims(env, 1, state="rejected", decision="reject", reject_reason="Frost").id
+            )
+        )
+        self._one_wins(
+            [
+                partial(self._paid_repair, self.technician_id, claim_id),
+                partial(self._paid_repair, self.manager_id, claim_id),
+            ],
+            "Платный ремонт по этой рекламации уже открыт",
+        )
+        domain = [("service_warranty_claim_id", "=", claim_id)]
+        self.assertEqual(self._count("repair.order", domain), 1, "one paid repair")
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentRefunds(ClaimCase):
+    """Two claims refunding one 1,000 invoice line in full, decided at once."""
+
+    def setUp(self):
+        super().setUp()
+
+        def setup(env):
+            invoice = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer_id,
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {"product_id": self.product_id, "quantity": 1, "price_unit": 1000.0},
+                        )
+                    ],
+                }
+            )
+            invoice.action_post()
+            line = invoice.invoice_line_ids
+            claims = self._claims(
+                env, 2, decision="refund", refund_amount=1000.0, invoice_line_id=line.id
+            )
+            return line.id, claims.ids
+
+        self.line_id, self.claim_ids = self._committed(setup)
+
+    def _decide(self, user_id, claim_id, env):
+        claim = self._as(env, user_id, env["service.warranty.claim"].browse(claim_id))
+        return claim.action_decide()
+
+    @mute_logger("odoo.service.model")
+    def test_line_refunded_twice_at_once(self):
+        self._one_wins(
+            [
+                partial(self._decide, self.technician_id, self.claim_ids[0]),
+                partial(self._decide, self.manager_id, self.claim_ids[1]),
+            ],
+            "больше остатка, доступного к возврату",
+        )
+
+        def check(env):
+            refunds = env["account.move"].search(
+                [("service_warranty_claim_id", "in", self.claim_ids)]
+            )
+            self.assertEqual(len(refunds), 1, "one credit note")
+            self.assertEqual(refunds.amount_untaxed, 1000.0, "no more than the line")
+            claims = env["service.warranty.claim"].browse(self.claim_ids)
+            self.assertEqual(sorted(claims.mapped("state")), ["decided", "inspection"])
+
+        self._committed(check)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentReplacements(ClaimCase):
+    """Two claims replacing their units with the one spare serial, at once."""
+
+    def setUp(self):
+        super().setUp()
+
+        def setup(env):
+            spare = env["stock.lot"].browse(self.lot_ids[2])
+            warehouse = env["stock.warehouse"].search(
+                [("company_id", "=", env.company.id)], limit=1
+            )
+            env["stock.quant"]._update_available_quantity(
+                spare.product_id, warehouse.lot_stock_id, 1, lot_id=spare
+            )
+            claims = self._claims(env, 1, decision="replace", replacement_lot_id=spare.id)
+            claims |= self._claims(env, 1, decision="replace", replacement_lot_id=spare.id)
+            claims[1].lot_id = self.lot_ids[1]
+            return claims.ids
+
+        self.claim_ids = self._committed(setup)
+
+    def _decide(self, user_id, claim_id, env):
+        claim = self._as(env, user_id, env["service.warranty.claim"].browse(claim_id))
+        return claim.action_decide()
+
+    @mute_logger("odoo.service.model")
+    def test_spare_promised_twice_at_once(self):
+        self._one_wins(
+            [
+                partial(self._decide, self.technician_id, self.claim_ids[0]),
+                partial(self._decide, self.manager_id, self.claim_ids[1]),
+            ],
+            "уже обещан",
+        )
+        domain = [
+            ("service_warranty_claim_id", "in", self.claim_ids),
+            ("move_line_ids.lot_id", "=", self.lot_ids[2]),
+        ]
+        self.assertEqual(self._count("stock.picking", domain), 1, "one delivery of the spare")
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentBookings(OneDocumentCase):
+    """Two bookings of one demo unit for overlapping times, saved at once."""
+
+    def setUp(self):
+        super().setUp()
+
+        def setup(env):
+            customer = env["res.partner"].create({"name": "Concurrency Demo Customer"})
+            product = env["product.product"].create(
+                {"name": "Concurrency Demo Chiller", "is_equipment": True}
+            )
+            unit = env["service.equipment"].create({"product_id": product.id, "is_demo": True})
+            return customer.id, product.id, unit.id
+
+        self.customer_id, self.product_id, self.unit_id = self._committed(setup)
+
+        def cleanup(env):
+            env["service.demo.booking"].search([("equipment_id", "=", self.unit_id)]).unlink()
+            env["service.equipment"].browse(self.unit_id).unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            env["res.partner"].browse(self.customer_id).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _book(self, user_id, start_hour, stop_hour, env):
+        Booking = self._as(env, user_id, env["service.demo.booking"])
+        return Booking.create(
+            {
+                "equipment_id": self.unit_id,
+                "partner_id": self.customer_id,
+                "date_start": datetime(2031, 3, 4, start_hour),
+                "date_stop": datetime(2031, 3, 4, stop_hour),
+            }
+        ).id
+
+    def _bookings(self):
+        domain = [("equipment_id", "=", self.unit_id), ("state", "!=", "cancelled")]
+        return self._count("service.demo.booking", domain)
+
+    @mute_logger("odoo.service.model", "odoo.sql_db")
+    def test_booked_twice_at_once(self):
+        self._one_wins(
+            [
+                partial(self._book, self.manager_id, 10, 12),
+                partial(self._book, self.technician_id, 11, 13),
+            ],
+            "уже забронирован|только что забронировал",
+        )
+        self.assertEqual(self._bookings(), 1, "one booking of the slot")
+
+    @mute_logger("odoo.service.model", "odoo.sql_db")
+    def test_moved_onto_a_booking_made_at_once(self):
+        moved_id = self._committed(partial(self._book, self.manager_id, 14, 15))
+
+        def move(env):
+            booking = self._as(
+                env, self.technician_id, env["service.demo.booking"].browse(moved_id)
+            )
+            booking.write({"date_start": datetime(2031, 3, 4, 10)})
+            return True
+
+        self._one_wins(
+            [partial(self._book, self.manager_id, 10, 12), move],
+            "уже забронирован|только что забронировал",
+        )
+        self.assertEqual(self._bookings(), 2)
+        overlaps = self._committed(
+            lambda env: env["service.demo.booking"].search_count(
+                [
+                    ("equipment_id", "=", self.unit_id),
+                    ("date_start", "<", datetime(2031, 3, 4, 12)),
+                    ("date_stop", ">", datetime(2031, 3, 4, 10)),
+                ]
+            )
+        )
+        self.assertEqual(overlaps, 1, "the slot is booked once")
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentRepairDocuments(OneDocumentCase):
+    """A request's repair, a repair's quality check and the RFQ of its missing
+    parts, each made twice at once."""
+
+    def setUp(self):
+        super().setUp()
+
+        def setup(env):
+            customer = env["res.partner"].create({"name": "Concurrency Repair Customer"})
+            supplier = env["res.partner"].create({"name": "Concurrency Parts Supplier"})
+            category = env["product.category"].create({"name": "Concurrency Boilers"})
+            model = env["product.product"].create(
+                {"name": "Concurrency Repair Boiler", "is_equipment": True, "categ_id": category.id}
+            )
+            part = env["product.product"].create(
+                {
+                    "name": "Concurrency Valve",
+                    "is_storable": True,
+                    "seller_ids": [(0, 0, {"partner_id": supplier.id, "price": 30.0})],
+                }
+            )
+            template = env["service.qc.template"].create(
+                {
+                    "name": "Concurrency Checks",
+                    "sequence": -1000,
+                    "product_categ_ids": [(6, 0, category.ids)],
+                    "item_ids": [(0, 0, {"name": "Gas tightness"})],
+                }
+            )
+            request = env["service.request"].create(
+                {"subject": "Concurrency repair", "partner_id": customer.id, "product_id": model.id}
+            )
+            repair = env["repair.order"].create(
+                {
+                    "product_id": model.id,
+                    "partner_id": customer.id,
+                    "move_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": part.id,
+                                "product_uom_qty": 2,
+                                "repair_line_type": "add",
+                            },
+                        )
+                    ],
+                }
+            )
+            return {
+                "partners": (customer | supplier).ids,
+                "category": category.id,
+                "products": (model | part).ids,
+                "template": template.id,
+                "request": request.id,
+                "repair": repair.id,
+            }
+
+        self.ids = self._committed(setup)
+
+        def cleanup(env):
+            ids = self.ids
+            orders = env["purchase.order"].search([("partner_id", "in", ids["partners"])])
+            orders.button_cancel()
+            orders.unlink()
+            repairs = env["repair.order"].search([("partner_id", "in", ids["partners"])])
+            repairs.action_repair_cancel()
+            repairs.move_ids.unlink()
+            repairs.unlink()
+            env["service.request"].browse(ids["request"]).unlink()
+            env["service.qc.template"].browse(ids["template"]).unlink()
+            env["product.product"].browse(ids["products"]).unlink()
+            env["product.category"].browse(ids["category"]).unlink()
+            env["res.partner"].browse(ids["partners"]).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _create_repair(self, user_id, env):
+        request = self._as(env, user_id, env["service.request"].browse(self.ids["request"]))
+        return request.action_create_repair()
+
+    @mute_logger("odoo.service.model")
+    def test_repair_created_twice_at_once(self):
+        self._one_wins(
+            [
+                partial(self._create_repair, self.technician_id),
+                partial(self._create_repair, self.manager_id),
+            ],
+            "уже открыт ремонт",
+        )
+        domain = [("request_id", "=", self.ids["request"])]
+        self.assertEqual(self._count("repair.order", domain), 1, "one repair")
+
+    def _create_rfqs(self, user_id, env):
+        Requirement = self._as(env, user_id, env["service.part.requirement"])
+        return Requirement.search([("repair_id", "=", self.ids["repair"])]).action_create_rfqs()
+
+    @mute_logger("odoo.service.model")
+    def test_rfq_created_twice_at_once(self):
+        self._one_wins(
+            # the parts buyer of the demo data: the administrator
+            [partial(self._create_rfqs, self.admin_id)] * 2,
+            "уже покрывают",
+        )
+        domain = [("service_repair_ids", "in", self.ids["repair"])]
+        self.assertEqual(self._count("purchase.order", domain), 1, "one RFQ")
+
+    def _qc_check(self, user_id, env):
+        repair = self._as(env, user_id, env["repair.order"].browse(self.ids["repair"]))
+        return repair.action_service_qc_check()["res_id"]
+
+    @mute_logger("odoo.service.model")
+    def test_quality_check_opened_twice_at_once(self):
+        # Opening the check is idempotent: both callers open the same one.
+        results, errors, __ = self._race(
+            [partial(self._qc_check, self.technician_id), partial(self._qc_check, self.manager_id)]
+        )
+        self.assertEqual(errors, [None, None])
+        self.assertEqual(results[0], results[1], "both open the one check")
+        domain = [("repair_id", "=", self.ids["repair"])]
+        self.assertEqual(self._count("service.qc.check", domain), 1, "one check")
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentUnits(OneDocumentCase):
+    """Units: one per serial, one loaner lent once, one unit sent once."""
+
+    def setUp(self):
+        super().setUp()
+
+        def setup(env):
+            customer = env["res.partner"].create({"name": "Concurrency Units Customer"})
+            center = env["res.partner"].create(
+                {"name": "Concurrency Service Centre", "is_service_center": True}
+            )
+            product = env["product.product"].create(
+                {
+                    "name": "Concurrency Unit Boiler",
+                    "is_storable": True,
+                    "tracking": "serial",
+                    "is_equipment": True,
+                }
+            )
+            lots = env["stock.lot"].create(
+                [{"name": f"CONC-U-{i}", "product_id": product.id} for i in range(3)]
+            )
+            stock = (
+                env["stock.warehouse"]
+                .search([("company_id", "=", env.company.id)], limit=1)
+                .lot_stock_id
+            )
+            for lot in lots[1:]:
+                env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
+            loaner = env["service.equipment"].create(
+                {"product_id": product.id, "lot_id": lots[1].id, "is_loaner": True}
+            )
+            unit = env["service.equipment"].create(
+                {"product_id": product.id, "lot_id": lots[2].id, "partner_id": customer.id}
+            )
+            requests = env["service.request"].create(
+                [
+                    {
+                        "subject": f"Concurrency unit {i}",
+                        "partner_id": customer.id,
+                        "equipment_id": unit.id,
+                    }
+                    for i in range(2)
+                ]
+            )
+            return {
+                "partners": (customer | center).ids,
+                "center": center.id,
+                "product": product.id,
+                "lots": lots.ids,
+                "loaner": loaner.id,
+                "requests": requests.ids,
+            }
+
+        self.ids = self._committed(setup)
+
+        def cleanup(env):
+            ids = self.ids
+            pickings = env["stock.picking"].search([("service_request_id", "in", ids["requests"])])
+            moves = pickings.move_ids
+            # done moves cannot be unlinked through the ORM
+            if moves:
+                env.cr.execute(
+                    "DELETE FROM stock_move_line WHERE move_id IN %s", [tuple(moves.ids)]
+                )
+                env.cr.execute(
+                    "DELETE FROM stock_valuation_layer WHERE stock_move_id IN %s",
+                    [tuple(moves.ids)],
+                )
+                env.cr.execute("DELETE FROM stock_move WHERE id IN %s", [tuple(moves.ids)])
+                env.cr.execute("DELETE FROM stock_picking WHERE id IN %s", [tuple(pickings.ids)])
+            env.invalidate_all()
+            env["service.request"].browse(ids["requests"]).unlink()
+            env["service.equipment"].with_context(active_test=False).search(
+                [("lot_id", "in", ids["lots"])]
+            ).unlink()
+            env.cr.execute("DELETE FROM stock_quant WHERE lot_id IN %s", [tuple(ids["lots"])])
+            env.invalidate_all()
+            env["stock.lot"].browse(ids["lots"]).unlink()
+            env["product.product"].browse(ids["product"]).unlink()
+            env["res.partner"].browse(ids["partners"]).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _register(self, user_id, env):
+        lot = self._as(env, user_id, env["stock.lot"].browse(self.ids["lots"][0]))
+        return lot.action_create_service_equipment()
+
+    @mute_logger("odoo.service.model", "odoo.sql_db")
+    def test_unit_registered_twice_at_once(self):
+        self._one_wins(
+            [partial(self._register, self.manager_id), partial(self._register, self.manager_id)],
+            "уже зарегистрирован",
+        )
+        domain = [("lot_id", "=", self.ids["lots"][0])]
+        self.assertEqual(self._count("service.equipment", domain), 1, "one unit")
+
+    def _lend(self, user_id, request_id, env):
+        request = self._as(env, user_id, env["service.request"].browse(request_id))
+        return request.action_lend_loaner(self.ids["loaner"])
+
+    @mute_logger("odoo.service.model")
+    def test_loaner_lent_twice_at_once(self):
+        first, second = self.ids["requests"]
+        self._one_wins(
+            [
+                partial(self._lend, self.technician_id, first),
+                partial(self._lend, self.manager_id, second),
+            ],
+            "недоступно",
+        )
+        lent = self._count("service.request", [("loaner_equipment_id", "=", self.ids["loaner"])])
+        self.assertEqual(lent, 1, "lent on one request")
+
+    def _send(self, user_id, request_id, env):
+        request = self._as(env, user_id, env["service.request"].browse(request_id))
+        return request.action_send_to_service_center(self.ids["center"])
+
+    @mute_logger("odoo.service.model")
+    def test_unit_sent_twice_at_once(self):
+        first, second = self.ids["requests"]
+        self._one_wins(
+            [
+                partial(self._send, self.technician_id, first),
+                partial(self._send, self.manager_id, first),
+                partial(self._send, self.manager_id, second),
+            ],
+            "уже находится в сервисном центре",
+        )
+        domain = [
+            ("service_request_id", "in", self.ids["requests"]),
+            (
+                "location_dest_id",
+                "=",
+                self.env.ref("service_repair.stock_location_service_centers").id,
+            ),
+        ]
+        self.assertEqual(self._count("stock.picking", domain), 1, "one shipment")

@@ -531,7 +531,7 @@ class TestLifecycle(TransactionCase):
         deadline = request.date_deadline
 
         dispatched = request.with_user(self.manager).action_dispatch()
-        self.assertEqual(dispatched, request)
+        self.assertEqual(dispatched, request.ids)
         self.assertEqual(request.user_id, self.tech, "the skilled technician, not the first one")
         self.assertEqual(request.date_deadline, deadline)
         self.assertIn("skill match for LC Gas Boilers", request.message_ids[0].body)

@@ -128,6 +128,16 @@ class RoleTours:
             }
         )
 
+        # Last month's request: the history the workload forecast learns from.
+        old = Request.create(
+            {"subject": "Tour: last month", "partner_id": cls.customer.id, "team_id": team.id}
+        )
+        env.cr.execute(
+            "UPDATE service_request SET create_date = now() - interval '30 days' WHERE id = %s",
+            [old.id],
+        )
+        old.invalidate_recordset(["create_date"])
+
         # A spare part known by its OEM number, in stock, with a substitute and a supplier.
         Product = env["product.product"]
         cls.impeller, substitute = Product.create(

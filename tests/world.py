@@ -267,7 +267,13 @@ def build_world(env):
             for unit in w.units[0] | w.units[2]
         ]
     )
-    template = env["service.qc.template"].create({"name": "Security QC", "company_id": False})
+    template = env["service.qc.template"].create(
+        {
+            "name": "Security QC",
+            "company_id": False,
+            "item_ids": [Command.create({"name": "Security probe", "mandatory": False})],
+        }
+    )
     w.qc_checks = env["service.qc.check"].create(
         [{"repair_id": repair.id, "template_id": template.id} for repair in repairs]
     )

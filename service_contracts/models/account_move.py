@@ -4,9 +4,19 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+# Set by the contracts' invoicing and the claims' refunds only.
+MOVE_SERVICE_LINKS = {
+    "service_contract_id",
+    "service_period_start",
+    "service_period_end",
+    "service_warranty_claim_id",
+    "service_supplier_claim_id",
+}
+
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "service.guarded.mixin"]
 
     service_contract_id = fields.Many2one(
         "service.contract",
@@ -29,6 +39,7 @@ class AccountMove(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        check_company=True,
         help="The customer's warranty claim this credit note refunds.",
     )
     service_supplier_claim_id = fields.Many2one(
@@ -37,7 +48,13 @@ class AccountMove(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        check_company=True,
     )
+
+    def _service_guarded_fields(self):
+        # The period invoiced makes the contract's invoicing idempotent; the
+        # claims count their credit notes.
+        return super()._service_guarded_fields() | MOVE_SERVICE_LINKS
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

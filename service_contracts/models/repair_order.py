@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class RepairOrder(models.Model):
-    _inherit = "repair.order"
+    _name = "repair.order"
+    _inherit = ["repair.order", "service.guarded.mixin"]
 
     service_warranty_claim_id = fields.Many2one(
         "service.warranty.claim",
@@ -10,9 +11,14 @@ class RepairOrder(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        check_company=True,
     )
     service_warranty_end = fields.Date(related="lot_id.service_warranty_end")
     service_in_warranty = fields.Boolean(related="lot_id.service_in_warranty")
+
+    def _service_guarded_fields(self):
+        # Set by the claim's decision: the claim counts the repair's cost.
+        return super()._service_guarded_fields() | {"service_warranty_claim_id"}
 
     def action_service_warranty_status(self):
         """Show the repaired serial's warranty status in a notification."""

@@ -1,6 +1,8 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.service_base.tools import lock_for_update
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -31,10 +33,23 @@ class SaleOrder(models.Model):
 
         The contract takes the customer, the opportunity, the service lines (at
         their price) and the units registered for the serials this order delivered.
+        One contract per order (its renewals aside), also when two users click at once.
         """
         self.ensure_one()
+        lock_for_update(self)
         if self.state == "cancel":
             raise UserError(_("A cancelled order cannot become a contract."))
+        contract = self.service_contract_ids.filtered(
+            lambda c: c.state != "cancelled" and not c.previous_contract_id
+        )[:1]
+        if contract:
+            raise UserError(
+                _(
+                    "Order %(order)s already has service contract %(contract)s.",
+                    order=self.name,
+                    contract=contract.name,
+                )
+            )
         contract = self.env["service.contract"].create(self._prepare_service_contract_vals())
         self.message_post(
             body=_("Service contract %(contract)s created.", contract=contract._get_html_link())

@@ -7,15 +7,33 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.service_base.tools import action_records, lock_for_update
+
 _logger = logging.getLogger(__name__)
 
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+
+# Set by the contract's actions and computations only (service.guarded.mixin).
+CONTRACT_FACTS = {
+    "state",
+    "previous_contract_id",
+    "renewal_ids",
+    "renewal_reminder_sent",
+    "invoice_ids",
+    "amount_period",
+    "next_invoice_date",
+    # Related: writing it would write the customer.
+    "commercial_partner_id",
+}
+# What the invoiced periods hang on: a change once the contract runs would
+# bill the periods again (other starts), another customer or currency.
+CONTRACT_TERMS = {"company_id", "partner_id", "currency_id", "date_start", "invoicing_period"}
 
 
 class ServiceContract(models.Model):
     _name = "service.contract"
     _description = "Service Contract"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "service.guarded.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -54,6 +72,7 @@ class ServiceContract(models.Model):
         string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
+        check_company=True,
         domain="[('share', '=', False)]",
     )
     state = fields.Selection(
@@ -264,10 +283,18 @@ class ServiceContract(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        res = super().write(vals)
         if "date_end" in vals or "renewal_reminder_days" in vals:
             # A new end date (or notice) deserves a new reminder.
-            vals = dict(vals, renewal_reminder_sent=False)
-        return super().write(vals)
+            reminded = self.filtered("renewal_reminder_sent")
+            action_records(reminded).write({"renewal_reminder_sent": False})
+        return res
+
+    def _service_guarded_fields(self):
+        guarded = super()._service_guarded_fields() | CONTRACT_FACTS
+        if any(contract.state != "draft" for contract in self):
+            guarded |= CONTRACT_TERMS
+        return guarded
 
     # ------------------------------------------------------------------
     # State changes
@@ -297,24 +324,29 @@ class ServiceContract(models.Model):
                     contract=expired[0].name,
                 )
             )
-        self.write({"state": "active"})
+        action_records(self).write({"state": "active"})
         return True
 
     def action_cancel(self):
         if self.filtered(lambda c: c.state == "expired"):
             raise UserError(_("An expired contract cannot be cancelled."))
-        self.write({"state": "cancelled"})
+        action_records(self).write({"state": "cancelled"})
         return True
 
     def action_draft(self):
         if self.filtered(lambda c: c.state != "cancelled"):
             raise UserError(_("Only a cancelled contract can be reset to draft."))
-        self.write({"state": "draft"})
+        action_records(self).write({"state": "draft"})
         return True
 
     def action_renew(self):
-        """Create the contract of the next term (a draft, linked to this one) and open it."""
+        """Create the contract of the next term (a draft, linked to this one) and open it.
+
+        One renewal per contract, also when two users renew it at once: the
+        second one is told which contract renews it.
+        """
         self.ensure_one()
+        lock_for_update(self)
         if self.state not in ("active", "expired"):
             raise UserError(_("Only an active or expired contract can be renewed."))
         if not self.date_end:
@@ -327,7 +359,8 @@ class ServiceContract(models.Model):
                     renewal=self.renewal_ids.filtered(lambda c: c.state != "cancelled")[0].name,
                 )
             )
-        renewal = self.copy(self._prepare_renewal_vals())
+        # The renewal's link to this contract is the action's to set.
+        renewal = action_records(self).copy(self._prepare_renewal_vals()).with_env(self.env)
         self.message_post(
             body=_("Renewed by %(renewal)s.", renewal=renewal._get_html_link()),
         )
@@ -425,7 +458,7 @@ class ServiceContract(models.Model):
         """Expire the active contracts whose end date has passed."""
         today = fields.Date.context_today(self)
         to_expire = self.search([("state", "=", "active"), ("date_end", "<", today)])
-        to_expire.write({"state": "expired"})
+        action_records(to_expire).write({"state": "expired"})
         return to_expire
 
     @api.model
@@ -459,7 +492,7 @@ class ServiceContract(models.Model):
                 ),
                 user_id=(contract.user_id or self.env.user).id,
             )
-        due.write({"renewal_reminder_sent": True})
+        action_records(due).write({"renewal_reminder_sent": True})
         return due
 
     @api.model
@@ -650,13 +683,15 @@ class ServiceContract(models.Model):
                 vals_by_company.setdefault(contract.company_id, []).append(
                     contract._prepare_invoice_vals(start, end)
                 )
-        Move = self.env["account.move"]
-        moves = Move
+        # The contract's invoicing sets the invoices' contract and period.
+        Move = action_records(self.env["account.move"])
+        moves = self.env["account.move"]
         for company, vals_list in vals_by_company.items():
             moves |= (
                 Move.with_company(company)
                 .with_context(default_move_type="out_invoice")
                 .create(vals_list)
+                .with_env(self.env)
             )
         to_post = moves.filtered(lambda m: m.service_contract_id.auto_post_invoices)
         if to_post:

@@ -9,6 +9,7 @@ MAX_PRICE = 1_000_000_000_000
 class ServiceContractLine(models.Model):
     _name = "service.contract.line"
     _description = "Service Contract Line"
+    _inherit = ["service.guarded.mixin"]
     _order = "contract_id, sequence, id"
     _check_company_auto = True
 
@@ -112,6 +113,14 @@ class ServiceContractLine(models.Model):
                         customer=line.contract_id.commercial_partner_id.display_name,
                     )
                 )
+
+    def _service_guarded_fields(self):
+        # Computed, or related to the contract (writing it would move the contract).
+        guarded = super()._service_guarded_fields() | {"price_subtotal", "company_id"}
+        if self:
+            # A line stays on its contract; another contract gets a line of its own.
+            guarded.add("contract_id")
+        return guarded
 
     def _prepare_invoice_line_vals(self, period_label, ratio=1.0):
         """Values of this line's invoice line for one period (``ratio`` prorates a cut period)."""

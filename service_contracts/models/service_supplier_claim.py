@@ -1,11 +1,27 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.service_base.tools import action_records, lock_for_update
+
+# Set by the supplier claim's actions only (service.guarded.mixin).
+SUPPLIER_CLAIM_FACTS = {
+    "state",
+    "recovered_amount",
+    "return_picking_id",
+    "vendor_refund_id",
+    # Related fields: writing them would write the serial.
+    "product_id",
+    "supplier_warranty_end",
+}
+# What is claimed back, and from whom: set when the claim is made.
+SUPPLIER_CLAIM_ORIGIN = {"claim_id", "lot_id", "company_id"}
+SETTLED_STATES = ("credited", "replaced", "cancelled")
+
 
 class ServiceSupplierClaim(models.Model):
     _name = "service.supplier.claim"
     _description = "Supplier Warranty Claim"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.guarded.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -24,7 +40,7 @@ class ServiceSupplierClaim(models.Model):
         ondelete="cascade",
         check_company=True,
     )
-    supplier_id = fields.Many2one("res.partner", required=True, tracking=True)
+    supplier_id = fields.Many2one("res.partner", required=True, tracking=True, check_company=True)
     lot_id = fields.Many2one("stock.lot", string="Serial Number", required=True, check_company=True)
     product_id = fields.Many2one(related="lot_id.product_id", store=True, index=True)
     supplier_warranty_end = fields.Date(related="lot_id.service_supplier_warranty_end")
@@ -46,11 +62,21 @@ class ServiceSupplierClaim(models.Model):
         tracking=True, help="What the supplier should credit: by default the unit's cost."
     )
     recovered_amount = fields.Monetary(
-        tracking=True, help="What the supplier actually credited or replaced, at cost."
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="What the supplier actually credited or replaced, at cost.",
     )
-    return_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    return_picking_id = fields.Many2one(
+        "stock.picking", readonly=True, copy=False, check_company=True
+    )
     vendor_refund_id = fields.Many2one(
-        "account.move", string="Vendor Credit Note", readonly=True, copy=False, tracking=True
+        "account.move",
+        string="Vendor Credit Note",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        check_company=True,
     )
     note = fields.Text()
 
@@ -67,6 +93,19 @@ class ServiceSupplierClaim(models.Model):
         if any(claim.expected_amount < 0 or claim.recovered_amount < 0 for claim in self):
             raise ValidationError(_("The amounts of a supplier claim cannot be negative."))
 
+    @api.constrains("claim_id", "lot_id")
+    def _check_lot_of_claim(self):
+        for supplier_claim in self:
+            if supplier_claim.lot_id != supplier_claim.claim_id.lot_id:
+                raise ValidationError(
+                    _(
+                        "Supplier claim %(ref)s must claim back the serial of customer claim "
+                        "%(claim)s.",
+                        ref=supplier_claim.name,
+                        claim=supplier_claim.claim_id.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -74,9 +113,32 @@ class ServiceSupplierClaim(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("service.supplier.claim") or "/"
         return super().create(vals_list)
 
+    def _service_guarded_fields(self):
+        guarded = super()._service_guarded_fields() | SUPPLIER_CLAIM_FACTS
+        if self:
+            # A new supplier claim names its claim and serial; an existing one keeps them.
+            guarded |= SUPPLIER_CLAIM_ORIGIN
+        states = set(self.mapped("state"))
+        if states - {"draft"}:
+            guarded.add("supplier_id")
+        if states & set(SETTLED_STATES):
+            guarded.add("expected_amount")
+        return guarded
+
     @api.model
     def _create_from_claim(self, claim):
-        """The supplier claim for customer claim ``claim``, with the return to the vendor."""
+        """The supplier claim for customer claim ``claim``, with the return to the vendor.
+
+        One per claim (cancelled ones aside), also when two users claim back at once.
+        """
+        lock_for_update(claim)
+        if claim.state not in ("decided", "resolved"):
+            raise UserError(
+                _(
+                    "Claim %(claim)s can be claimed back from the supplier once it is decided.",
+                    claim=claim.name,
+                )
+            )
         lot = claim.lot_id
         today = fields.Date.context_today(self)
         if not lot.service_supplier_id:
@@ -101,7 +163,7 @@ class ServiceSupplierClaim(models.Model):
             }
         )
         warehouse = claim._warehouse()
-        supplier_claim.return_picking_id = claim._create_picking(
+        action_records(supplier_claim).return_picking_id = claim._create_picking(
             warehouse.out_type_id,
             warehouse.lot_stock_id,
             lot.service_supplier_id.property_stock_supplier,
@@ -125,18 +187,28 @@ class ServiceSupplierClaim(models.Model):
         for claim in self:
             if claim.state != "draft":
                 raise UserError(_("Only a draft supplier claim can be sent."))
-        self.write({"state": "sent"})
+        action_records(self).write({"state": "sent"})
+        return True
 
     def action_create_vendor_refund(self):
-        """The vendor credit note the supplier is expected to issue, in draft."""
+        """The vendor credit note the supplier is expected to issue, in draft.
+
+        One per supplier claim, also when two users create it at once.
+        """
         self.ensure_one()
+        lock_for_update(self)
         if self.vendor_refund_id:
             raise UserError(_("This supplier claim already has a vendor credit note."))
+        self._check_unsettled()
         if self.expected_amount <= 0:
             raise UserError(_("Set the amount expected from the supplier."))
+        # Record rules: the supplier claim is in one of the user's companies.
+        self.check_access("write")
         # sudo: the service desk records what it expects from the supplier; the
-        # draft vendor credit note is checked and posted by the accountant.
-        self.vendor_refund_id = (
+        # draft vendor credit note is checked and posted by the accountant. The
+        # user may write this open supplier claim (checked above), whose company
+        # and supplier the credit note takes.
+        action_records(self).vendor_refund_id = (
             self.env["account.move"]
             .sudo()
             .create(
@@ -168,18 +240,22 @@ class ServiceSupplierClaim(models.Model):
             raise UserError(_("Post the vendor credit note first."))
         for claim in self:
             refund = claim.vendor_refund_id.sudo()
-            claim.write(
+            action_records(claim).write(
                 {
                     "state": "credited",
                     "recovered_amount": refund.amount_untaxed if refund else claim.expected_amount,
                 }
             )
+        return True
 
     def action_mark_replaced(self):
         """The supplier sent a replacement: the unit's cost is recovered."""
         self._check_unsettled()
         for claim in self:
-            claim.write({"state": "replaced", "recovered_amount": claim.expected_amount})
+            action_records(claim).write(
+                {"state": "replaced", "recovered_amount": claim.expected_amount}
+            )
+        return True
 
     def _check_unsettled(self):
         settled = self.filtered(lambda claim: claim.state not in ("draft", "sent"))
@@ -187,4 +263,7 @@ class ServiceSupplierClaim(models.Model):
             raise UserError(_("Supplier claim %(ref)s is already settled.", ref=settled[0].name))
 
     def action_cancel(self):
-        self.write({"state": "cancelled", "recovered_amount": 0.0})
+        """Cancel open supplier claims; a settled one (credited, replaced) stays."""
+        self._check_unsettled()
+        action_records(self).write({"state": "cancelled", "recovered_amount": 0.0})
+        return True

@@ -4,11 +4,58 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.service_base.tools import action_records, lock_for_update
+
+# Set by the claim's actions and computations only (service.guarded.mixin).
+CLAIM_FACTS = {
+    "state",
+    "decided_by_id",
+    "decision_date",
+    "in_warranty",
+    "warranty_end",
+    "repair_id",
+    "paid_repair_id",
+    "picking_ids",
+    "return_picking_id",
+    "replacement_picking_id",
+    "credit_note_id",
+    "supplier_claim_ids",
+    "parts_cost",
+    "replacement_cost",
+    "refund_cost",
+    "recovered_amount",
+    "cost_total",
+    # Related fields: writing them would write the serial, its invoice or its customer.
+    "commercial_partner_id",
+    "product_id",
+    "supplier_id",
+    "invoice_id",
+    "supplier_warranty_end",
+}
+# What the claim is about: chosen while it is new, fixed once it is inspected.
+CLAIM_INTAKE = {
+    "company_id",
+    "partner_id",
+    "equipment_id",
+    "lot_id",
+    "claim_date",
+    "override_reason",
+}
+# The decision and what it needs: chosen during the inspection, fixed once decided.
+CLAIM_DECISION = {
+    "decision",
+    "reject_reason",
+    "replacement_lot_id",
+    "refund_amount",
+    "invoice_line_id",
+}
+DECIDED_STATES = ("decided", "resolved", "rejected", "closed")
+
 
 class ServiceWarrantyClaim(models.Model):
     _name = "service.warranty.claim"
     _description = "Warranty Claim"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "service.guarded.mixin"]
     _order = "claim_date desc, id desc"
     _check_company_auto = True
 
@@ -27,7 +74,12 @@ class ServiceWarrantyClaim(models.Model):
         check_company=True,
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True
@@ -64,6 +116,7 @@ class ServiceWarrantyClaim(models.Model):
         readonly=False,
         index="btree_not_null",
         tracking=True,
+        check_company=True,
     )
     invoice_line_id = fields.Many2one(
         "account.move.line",
@@ -71,7 +124,10 @@ class ServiceWarrantyClaim(models.Model):
         compute="_compute_invoice_line_id",
         store=True,
         readonly=False,
-        domain="[('move_id.move_type', '=', 'out_invoice'), ('product_id', '=', product_id)]",
+        check_company=True,
+        domain="[('move_id.move_type', '=', 'out_invoice'), ('parent_state', '=', 'posted'), "
+        "('product_id', '=', product_id), "
+        "('move_id.commercial_partner_id', '=', commercial_partner_id)]",
     )
     invoice_id = fields.Many2one(
         related="invoice_line_id.move_id", store=True, string="Origin Invoice"
@@ -138,12 +194,22 @@ class ServiceWarrantyClaim(models.Model):
         copy=False,
     )
     refund_amount = fields.Monetary(copy=False, tracking=True)
-    repair_id = fields.Many2one("repair.order", readonly=True, copy=False, tracking=True)
-    paid_repair_id = fields.Many2one("repair.order", readonly=True, copy=False, tracking=True)
+    repair_id = fields.Many2one(
+        "repair.order", readonly=True, copy=False, tracking=True, check_company=True
+    )
+    paid_repair_id = fields.Many2one(
+        "repair.order", readonly=True, copy=False, tracking=True, check_company=True
+    )
     picking_ids = fields.One2many("stock.picking", "service_warranty_claim_id", string="Transfers")
-    return_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
-    replacement_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
-    credit_note_id = fields.Many2one("account.move", readonly=True, copy=False, tracking=True)
+    return_picking_id = fields.Many2one(
+        "stock.picking", readonly=True, copy=False, check_company=True
+    )
+    replacement_picking_id = fields.Many2one(
+        "stock.picking", readonly=True, copy=False, check_company=True
+    )
+    credit_note_id = fields.Many2one(
+        "account.move", readonly=True, copy=False, tracking=True, check_company=True
+    )
     supplier_claim_ids = fields.One2many(
         "service.supplier.claim", "claim_id", string="Supplier Claims"
     )
@@ -175,15 +241,15 @@ class ServiceWarrantyClaim(models.Model):
     @api.depends("lot_id")
     def _compute_sale_order_id(self):
         for claim in self:
-            claim.sale_order_id = claim._origin_sale_line().order_id
+            order = claim._origin_sale_line().order_id
+            claim.sale_order_id = order if order.company_id == claim.company_id else False
 
-    @api.depends("lot_id")
+    @api.depends("lot_id", "partner_id")
     def _compute_invoice_line_id(self):
         for claim in self:
+            # Only what this customer paid, in this company, can be refunded.
             invoice_lines = claim._origin_sale_line().invoice_lines.filtered(
-                lambda line: (
-                    line.move_id.state == "posted" and line.move_id.move_type == "out_invoice"
-                )
+                lambda line, claim=claim: not claim._invoice_line_problem(line)
             )
             claim.invoice_line_id = invoice_lines[:1]
 
@@ -272,6 +338,59 @@ class ServiceWarrantyClaim(models.Model):
         if any(claim.refund_amount < 0 for claim in self):
             raise ValidationError(_("The refund amount cannot be negative."))
 
+    @api.constrains("invoice_line_id", "partner_id", "lot_id", "company_id")
+    def _check_invoice_line(self):
+        for claim in self:
+            problem = claim.invoice_line_id and claim._invoice_line_problem(claim.invoice_line_id)
+            if problem:
+                raise ValidationError(problem)
+
+    @api.constrains("state", "decision", "decided_by_id", "decision_date")
+    def _check_decision_recorded(self):
+        for claim in self.filtered(lambda c: c.state in DECIDED_STATES):
+            if not (claim.decision and claim.decided_by_id and claim.decision_date):
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s is decided: its decision, who decided it and when "
+                        "must be recorded.",
+                        claim=claim.name,
+                    )
+                )
+            if (claim.state == "rejected") != (claim.decision == "reject") and (
+                claim.state != "closed"
+            ):
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s: a rejected claim has the decision Reject, and only it.",
+                        claim=claim.name,
+                    )
+                )
+
+    @api.constrains("state", "decision", "refund_amount", "invoice_line_id")
+    def _check_refund_within_invoice_line(self):
+        refunds = self.filtered(
+            lambda c: c.decision == "refund" and c.state in DECIDED_STATES and c.state != "rejected"
+        )
+        for claim in refunds:
+            if claim.refund_amount <= 0 or not claim.invoice_line_id:
+                raise ValidationError(
+                    _(
+                        "Claim %(claim)s refunds the customer: it needs a positive amount "
+                        "and the invoice line it refunds.",
+                        claim=claim.name,
+                    )
+                )
+            left = claim._refundable_amount(claim.invoice_line_id, include_self=True)
+            if claim.invoice_line_id.currency_id.compare_amounts(left, 0.0) < 0:
+                raise ValidationError(
+                    _(
+                        "The refunds of invoice line %(line)s are larger than the line "
+                        "(claim %(claim)s).",
+                        line=claim.invoice_line_id.sudo().display_name,
+                        claim=claim.name,
+                    )
+                )
+
     @api.onchange("equipment_id")
     def _onchange_equipment_id(self):
         if self.equipment_id:
@@ -305,6 +424,15 @@ class ServiceWarrantyClaim(models.Model):
         if {"lot_id", "partner_id", "override_reason"} & set(vals):
             self._check_sold_to_customer()
         return res
+
+    def _service_guarded_fields(self):
+        guarded = super()._service_guarded_fields() | CLAIM_FACTS
+        states = set(self.mapped("state"))
+        if states - {"new"}:
+            guarded |= CLAIM_INTAKE
+        if states - {"new", "inspection"}:
+            guarded |= CLAIM_DECISION
+        return guarded
 
     def _check_sold_to_customer(self):
         """Refuse a claim for a serial that was not sold to (or owned by) its customer.
@@ -354,7 +482,8 @@ class ServiceWarrantyClaim(models.Model):
         for claim in self:
             if claim.state != "new":
                 raise UserError(_("Only a new claim can go to inspection."))
-        self.write({"state": "inspection"})
+        action_records(self).write({"state": "inspection"})
+        return True
 
     def action_decide(self):
         """Apply the chosen decision and create its documents.
@@ -370,7 +499,7 @@ class ServiceWarrantyClaim(models.Model):
         with self.env.cr.savepoint():
             for claim in self:
                 getattr(claim, f"_decide_{claim.decision}")()
-                claim.write(
+                action_records(claim).write(
                     {
                         "state": "rejected" if claim.decision == "reject" else "decided",
                         "decision_date": fields.Datetime.now(),
@@ -383,23 +512,27 @@ class ServiceWarrantyClaim(models.Model):
         for claim in self:
             if claim.state != "decided":
                 raise UserError(_("Only a decided claim can be resolved."))
-        self.write({"state": "resolved"})
+        action_records(self).write({"state": "resolved"})
+        return True
 
     def action_close(self):
         for claim in self:
             if claim.state not in ("resolved", "rejected"):
                 raise UserError(_("Only a resolved or rejected claim can be closed."))
-        self.write({"state": "closed"})
+        action_records(self).write({"state": "closed"})
+        return True
 
     def action_offer_paid_repair(self):
-        """Post-warranty service: open a repair the customer pays for."""
+        """Post-warranty service: open a repair the customer pays for (one per claim)."""
         self.ensure_one()
+        lock_for_update(self)
         if self.paid_repair_id:
             raise UserError(_("A paid repair is already open for this claim."))
+        self._refresh_warranty()
         if self.in_warranty and self.state != "rejected":
             raise UserError(_("The unit is in warranty: decide a warranty repair instead."))
-        repair = self.env["repair.order"].create(self._prepare_repair_vals(under_warranty=False))
-        self.paid_repair_id = repair
+        repair = self._create_repair(under_warranty=False)
+        action_records(self).paid_repair_id = repair
         return self._open_record(repair)
 
     def action_claim_supplier(self):
@@ -425,7 +558,11 @@ class ServiceWarrantyClaim(models.Model):
         return self._open_record(self.supplier_claim_ids)
 
     def action_print_act(self):
-        return self.env.ref("service_contracts.action_report_warranty_claim").report_action(self)
+        """The printed claim act of these claims (an ``ir.actions.report``)."""
+        report = self.env.ref("service_contracts.action_report_warranty_claim")
+        # data={} rather than Odoo's None, which XML-RPC cannot marshal; the
+        # web client treats both as "no options".
+        return report.report_action(self, data={})
 
     # ------------------------------------------------------------------ decisions
 
@@ -458,6 +595,7 @@ class ServiceWarrantyClaim(models.Model):
             )
         # What we read before the lock may be stale: read the state afresh.
         self.invalidate_recordset(["state", "decided_by_id"])
+        self._refresh_warranty()
         for claim in self:
             if claim.state != "inspection":
                 raise UserError(
@@ -470,11 +608,21 @@ class ServiceWarrantyClaim(models.Model):
                     else _("Claim %(claim)s must be in inspection to be decided.", claim=claim.name)
                 )
 
+    def _refresh_warranty(self):
+        """Recompute ``in_warranty`` now: the decision rests on it, and a contract
+        activated or cancelled since the claim was filed changes it."""
+        fnames = ["in_warranty", "warranty_end"]
+        for name in fnames:
+            self.env.add_to_compute(self._fields[name], self)
+        self._recompute_recordset(fnames)
+
+    def _create_repair(self, under_warranty):
+        # The claim's action sets the repair's link to the claim and its warranty.
+        Repair = action_records(self.env["repair.order"])
+        return Repair.create(self._prepare_repair_vals(under_warranty)).with_env(self.env)
+
     def _decide_repair(self):
-        repair = self.env["repair.order"].create(
-            self._prepare_repair_vals(under_warranty=self.in_warranty)
-        )
-        self.repair_id = repair
+        action_records(self).repair_id = self._create_repair(under_warranty=self.in_warranty)
 
     def _decide_replace(self):
         if not self.in_warranty:
@@ -489,17 +637,39 @@ class ServiceWarrantyClaim(models.Model):
                     product=self.product_id.display_name,
                 )
             )
+        # Two claims decided at once must not both promise the one spare serial.
+        lock_for_update(replacement)
         if replacement.product_qty < 1:
             raise UserError(
                 _("Replacement serial %(serial)s is not in stock.", serial=replacement.name)
             )
+        promised = self.search(
+            [
+                ("id", "!=", self.id),
+                ("replacement_lot_id", "=", replacement.id),
+                ("replacement_picking_id.state", "not in", ("done", "cancel")),
+            ],
+            limit=1,
+        )
+        if promised:
+            raise UserError(
+                _(
+                    "Serial %(serial)s is already promised as the replacement in claim %(claim)s.",
+                    serial=replacement.name,
+                    claim=promised.name,
+                )
+            )
         warehouse = self._warehouse()
         customer_location = self.partner_id.property_stock_customer
-        self.return_picking_id = self._create_picking(
-            warehouse.in_type_id, customer_location, warehouse.lot_stock_id, self.lot_id
-        )
-        self.replacement_picking_id = self._create_picking(
-            warehouse.out_type_id, warehouse.lot_stock_id, customer_location, replacement
+        action_records(self).write(
+            {
+                "return_picking_id": self._create_picking(
+                    warehouse.in_type_id, customer_location, warehouse.lot_stock_id, self.lot_id
+                ).id,
+                "replacement_picking_id": self._create_picking(
+                    warehouse.out_type_id, warehouse.lot_stock_id, customer_location, replacement
+                ).id,
+            }
         )
 
     def _decide_refund(self):
@@ -510,18 +680,10 @@ class ServiceWarrantyClaim(models.Model):
             raise UserError(_("Set the origin invoice line to refund."))
         if self.refund_amount <= 0:
             raise UserError(_("The refund amount must be positive."))
-        invoiced = line.price_unit * (1 - (line.discount or 0.0) / 100.0) * line.quantity
-        already = sum(
-            self.search(
-                [
-                    ("invoice_line_id", "=", line.id),
-                    ("decision", "=", "refund"),
-                    ("state", "in", ("decided", "resolved", "closed")),
-                    ("id", "!=", self.id),
-                ]
-            ).mapped("refund_amount")
-        )
-        refundable = line.currency_id.round(invoiced - already)
+        self._check_may_refund(line)
+        # Refunds of one line by two claims decided at once must not exceed it.
+        lock_for_update(line)
+        refundable = self._refundable_amount(line)
         if line.currency_id.compare_amounts(self.refund_amount, refundable) > 0:
             raise UserError(
                 _(
@@ -532,7 +694,7 @@ class ServiceWarrantyClaim(models.Model):
                 )
             )
         warehouse = self._warehouse()
-        self.return_picking_id = self._create_picking(
+        return_picking = self._create_picking(
             warehouse.in_type_id,
             self.partner_id.property_stock_customer,
             warehouse.lot_stock_id,
@@ -541,7 +703,9 @@ class ServiceWarrantyClaim(models.Model):
         invoice = line.move_id
         # sudo: service staff decide the refund but may not write accounting;
         # the credit note stays a draft that the accountant checks and posts.
-        self.credit_note_id = (
+        # _check_may_refund made sure that this user may decide this claim and
+        # that the line is this customer's posted invoice in the claim's company.
+        credit_note = (
             self.env["account.move"]
             .sudo()
             .create(
@@ -570,6 +734,63 @@ class ServiceWarrantyClaim(models.Model):
                 }
             )
         )
+        action_records(self).write(
+            {"return_picking_id": return_picking.id, "credit_note_id": credit_note.id}
+        )
+
+    def _check_may_refund(self, line):
+        """Refuse the refund unless this user may decide this claim and ``line``
+        is what its customer paid: the credit note is then created with sudo."""
+        self.ensure_one()
+        # Record rules: the claim is in one of the user's companies.
+        self.check_access("write")
+        problem = self._invoice_line_problem(line)
+        if problem:
+            raise UserError(problem)
+
+    def _invoice_line_problem(self, line):
+        """Why ``line`` cannot be the claim's origin invoice line (a message), or None."""
+        self.ensure_one()
+        # sudo: service staff may not read invoices; only the line's company,
+        # customer, product and state are compared with the claim's.
+        line = line.sudo()
+        move = line.move_id
+        if (
+            move.move_type != "out_invoice"
+            or move.state != "posted"
+            or line.company_id != self.company_id
+            or move.commercial_partner_id != self.commercial_partner_id
+            or (self.product_id and line.product_id != self.product_id)
+        ):
+            return _(
+                "The origin invoice line of claim %(claim)s must be on a posted invoice of "
+                "%(customer)s in %(company)s, for %(product)s.",
+                claim=self.name,
+                customer=self.commercial_partner_id.display_name,
+                company=self.company_id.name,
+                product=self.product_id.display_name,
+            )
+        return None
+
+    def _refundable_amount(self, line, include_self=False):
+        """What is left to refund on invoice line ``line`` after the refunds
+        decided by the other claims (and by this one, with ``include_self``)."""
+        self.ensure_one()
+        line = line.sudo()
+        invoiced = line.price_unit * (1 - (line.discount or 0.0) / 100.0) * line.quantity
+        # sudo: every refund of the line counts, also a claim's the user cannot read.
+        others = self.sudo().search(
+            [
+                ("invoice_line_id", "=", line.id),
+                ("decision", "=", "refund"),
+                ("state", "in", ("decided", "resolved", "closed")),
+                ("id", "!=", self.id),
+            ]
+        )
+        left = invoiced - sum(others.mapped("refund_amount"))
+        if include_self:
+            left -= self.refund_amount
+        return line.currency_id.round(left)
 
     def _decide_reject(self):
         if not self.reject_reason:
@@ -591,7 +812,9 @@ class ServiceWarrantyClaim(models.Model):
 
     def _create_picking(self, picking_type, source, destination, lot, partner=None, vals=None):
         """A confirmed transfer of the one serial ``lot``, linked to this claim."""
-        picking = self.env["stock.picking"].create(
+        # The claim's action links the transfer to the claim (a guarded field).
+        Picking = action_records(self.env["stock.picking"])
+        picking = Picking.create(
             {
                 "picking_type_id": picking_type.id,
                 "partner_id": (partner or self.partner_id).id,
@@ -615,7 +838,7 @@ class ServiceWarrantyClaim(models.Model):
                 ],
                 **(vals or {}),
             }
-        )
+        ).with_env(self.env)
         picking.action_confirm()
         move = picking.move_ids
         move.move_line_ids.unlink()

@@ -3,13 +3,26 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL, LazyTranslate
 
-from odoo.addons.service_base.tools import rpc_date, rpc_text
+from odoo.addons.service_base.tools import action_records, rpc_date, rpc_text
 
 _lt = LazyTranslate(__name__)
 
+# Registered by the delivery (and moved by an installation or an invoice date),
+# never typed: the warranty of a serial decides free repairs and refunds.
+LOT_WARRANTY_FACTS = {
+    "service_warranty_policy_id",
+    "service_warranty_start",
+    "service_warranty_end",
+    "service_supplier_warranty_end",
+    "service_supplier_id",
+    "service_warranty_partner_id",
+    "service_warranty_move_id",
+}
+
 
 class StockLot(models.Model):
-    _inherit = "stock.lot"
+    _name = "stock.lot"
+    _inherit = ["stock.lot", "service.guarded.mixin"]
 
     service_warranty_policy_id = fields.Many2one(
         "service.warranty.policy", string="Warranty Policy", readonly=True, index="btree_not_null"
@@ -51,6 +64,9 @@ class StockLot(models.Model):
             )
         )
         return res
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | LOT_WARRANTY_FACTS
 
     @api.depends("service_warranty_end")
     def _compute_service_in_warranty(self):
@@ -130,7 +146,7 @@ class StockLot(models.Model):
         result.update(
             equipment_id=unit.id or False,
             product=[product.id, product_name],
-            partner=partner and [partner.id, partner.complete_name],
+            partner=[partner.id, partner.complete_name] if partner else False,
             warranty_start=start and fields.Date.to_string(start),
             warranty_end=end and fields.Date.to_string(end),
             in_warranty=in_warranty,
@@ -174,7 +190,8 @@ class StockLot(models.Model):
             policy = lot.service_warranty_policy_id
             if not installed or not lot.service_warranty_start or policy.start_on != "installation":
                 continue
-            lot.write(
+            # The unit's installation date moves the warranty, as its policy says.
+            action_records(lot).write(
                 {
                     "service_warranty_start": installed,
                     "service_warranty_end": installed

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "service.guarded.mixin"]
 
     service_warranty_claim_id = fields.Many2one(
         "service.warranty.claim",
@@ -10,6 +11,7 @@ class StockPicking(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        check_company=True,
     )
     service_supplier_claim_id = fields.Many2one(
         "service.supplier.claim",
@@ -17,4 +19,13 @@ class StockPicking(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        check_company=True,
     )
+
+    def _service_guarded_fields(self):
+        # Set by the claims' decisions: a transfer linked to a claim moves its
+        # serial's warranty and its unit (stock.move._service_warranty_register).
+        return super()._service_guarded_fields() | {
+            "service_warranty_claim_id",
+            "service_supplier_claim_id",
+        }

@@ -11,3 +11,4 @@ from . import test_warranty_registration
 from . import test_warranty_status
 from . import test_warranty_claim
 from . import test_warranty_http
+from . import test_guarded_fields

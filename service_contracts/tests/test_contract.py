@@ -150,6 +150,8 @@ class TestServiceContract(ServiceContractCase):
         self.assertEqual(contract.line_ids.product_id, self.service_product)
         self.assertEqual(contract.amount_period, 500.0)
         self.assertEqual(order.service_contract_count, 1)
+        with self.assertRaisesRegex(UserError, "already has service contract"):
+            order.action_create_service_contract()
         self.assertEqual(contract.action_view_sale_order()["res_id"], order.id)
         order._action_cancel()
         with self.assertRaisesRegex(UserError, "cancelled order cannot become a contract"):

@@ -153,6 +153,9 @@ class TestWarrantyClaim(WarrantyCase):
         self.assertEqual(out.move_line_ids.lot_id, self.spare[0])
         self.assertEqual(claim.picking_ids, back | out)
         self.assertEqual(claim.replacement_cost, 400.0)
+        other = self._claim(self.sold[3])
+        with self.assertRaisesRegex(UserError, "already promised as the replacement"):
+            self._decide(other, "replace", replacement_lot_id=self.spare[0])
         # The warehouse, not the service desk, validates the transfers.
         storekeeper = new_test_user(
             self.env, login="wc_storekeeper", groups="stock.group_stock_user"

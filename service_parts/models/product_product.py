@@ -8,6 +8,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, LazyTranslate, file_open
 
 from odoo.addons.service_base.tools import rpc_date, rpc_number, rpc_record, rpc_text
+from odoo.addons.service_base.tools.rpc_answers import rpc_answer
 
 from ..tools import MAX_QUERY_LENGTH, normalize_code
 
@@ -136,7 +137,8 @@ class ProductProduct(models.Model):
         the others), each with: ``product_id``, ``display_name``, ``code``
         (internal reference), ``match`` (the number that matched, its type and
         how: ``exact``/``prefix``/``fragment``/``name``/``supersession``),
-        ``compatible`` (True/False, None without ``equipment_id``) and
+        ``compatible`` (True when it fits the unit; False when it does not or
+        without ``equipment_id``) and
         ``compatibility`` (quantity per unit, position, note),
         ``availability`` (on hand, free, incoming in total and per warehouse),
         ``superseded_by`` (the chain of parts that replace a discontinued
@@ -151,7 +153,8 @@ class ProductProduct(models.Model):
         statement through the SQL functions of
         data/service_parts_lookup.sql), one more with a unit, one more when
         words search names, one more when record rules hide some of the
-        first parts.
+        first parts. A value the catalog does not have (a position, a note,
+        a warehouse name) is False, never None.
         """
         if not query or not isinstance(query, str):
             return []
@@ -245,7 +248,7 @@ class ProductProduct(models.Model):
                         "partner": candidate.get("partner") or "",
                         "via_product_id": via or False,
                     },
-                    "compatible": None if equipment is None else bool(fit),
+                    "compatible": equipment is not None and bool(fit),
                     "compatibility": fit or {},
                     "availability": availability.get(pid) or _no_stock(),
                     "superseded_by": [
@@ -267,7 +270,7 @@ class ProductProduct(models.Model):
                     ),
                 }
             )
-        return results
+        return rpc_answer(results)
 
     @api.model
     def _service_parts_equipment(self, equipment_id):

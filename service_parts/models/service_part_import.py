@@ -182,6 +182,7 @@ class ServicePartImport(models.Model):
 
     def action_reset(self):
         self.write({"state": "draft"})
+        return True
 
     def _run_import_job(self):
         """Run the import in the job's transaction; a refusal marks the

@@ -4,6 +4,8 @@ from odoo import Command, _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, drop_view_if_exists
 
+from odoo.addons.service_base.tools import lock_for_update
+
 
 class ServicePartRequirement(models.Model):
     """Parts lines of open repair orders, as the warehouse needs them: what to
@@ -122,12 +124,14 @@ class ServicePartRequirement(models.Model):
 
         Needs are summed per part over all repairs (wholesale), minus what RFQs
         already linked to those repairs order; each RFQ names the repairs in its
-        origin and links them.
+        origin and links them. Two users ordering for the same repairs at once
+        order once: the second one is told that RFQs cover the need.
         """
         lines = self.filtered(lambda line: line.missing_qty > 0)
         if not lines:
             raise UserError(_("Nothing is missing in the selected lines."))
         repairs = lines.repair_id
+        lock_for_update(repairs)
         needed = defaultdict(float)
         need_date = {}
         repairs_of = defaultdict(lambda: self.env["repair.order"])

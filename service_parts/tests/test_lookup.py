@@ -165,8 +165,8 @@ class TestLookup(ServicePartsCase):
         self.assertTrue(by_id[self.gasket.id]["compatible"])
         self.assertEqual(by_id[self.gasket.id]["compatibility"]["quantity"], 3)
         self.assertFalse(by_id[self.valve_alt.id]["compatible"])
-        # Without a unit, compatibility is unknown.
-        self.assertIsNone(self.Product.service_parts_lookup("945")[0]["compatible"])
+        # Without a unit, nothing is said to fit.
+        self.assertIs(self.Product.service_parts_lookup("945")[0]["compatible"], False)
 
     def test_serial_range(self):
         # The unit's serial TB1-0500 is below the range TB1-1000...: not compatible.

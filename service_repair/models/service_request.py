@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
-from odoo.addons.service_base.tools import rpc_text
+from odoo.addons.service_base.tools import lock_for_update, rpc_text
 
 _logger = logging.getLogger(__name__)
 
@@ -406,6 +406,7 @@ class ServiceRequest(models.Model):
             raise UserError(_("No closing stage is configured for service requests."))
         for request, stage in plan.items():
             request.stage_id = stage
+        return True
 
     # ------------------------------------------------------------------
     # Dispatch
@@ -417,8 +418,12 @@ class ServiceRequest(models.Model):
 
         Requests locked by a concurrent dispatcher are skipped (they are being
         assigned there); the number of SQL queries does not depend on the number
-        of requests. Returns the requests this call assigned.
+        of requests. Returns the ids of the requests this call dispatched.
         """
+        return self._dispatch().ids
+
+    def _dispatch(self):
+        """``action_dispatch``, returning the requests it dispatched."""
         requests = self._lock_for_dispatch()
         if not requests:
             return requests
@@ -495,7 +500,7 @@ class ServiceRequest(models.Model):
         """Dispatch the selected requests, or every open unassigned one when none
         is selected; tell the user how many were assigned."""
         requests = self or self.search([("user_id", "=", False), ("is_closed", "=", False)])
-        dispatched = requests.action_dispatch()
+        dispatched = requests._dispatch()
         assigned = dispatched.filtered("user_id")
         return {
             "type": "ir.actions.client",
@@ -648,7 +653,7 @@ class ServiceRequest(models.Model):
         )
         try:
             with self.env.cr.savepoint():
-                requests.action_dispatch()
+                requests._dispatch()
         except psycopg2.errors.SerializationFailure:
             # As ir_cron does for its jobs: another transaction changed these
             # rows after ours began; the next run sees its result.
@@ -661,8 +666,23 @@ class ServiceRequest(models.Model):
     # ------------------------------------------------------------------
 
     def action_create_repair(self):
-        """Create a repair order prefilled from this request and open it."""
+        """Create a repair order prefilled from this request and open it.
+
+        One repair in progress per request, also when two users click at once:
+        another one can follow once it is done or cancelled.
+        """
         self.ensure_one()
+        lock_for_update(self)
+        open_repair = self.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))[:1]
+        if open_repair:
+            raise UserError(
+                _(
+                    "Request %(request)s already has repair %(repair)s in progress: "
+                    "open it from the Repairs tab.",
+                    request=self.name,
+                    repair=open_repair.name,
+                )
+            )
         if not self.product_id:
             raise UserError(
                 _("Set the unit or the equipment model of %(request)s first.", request=self.name)
@@ -729,7 +749,10 @@ class ServiceRequest(models.Model):
     # Mail gateway
     # ------------------------------------------------------------------
 
+    # The mail gateway's hook, answering with the new record: not an RPC method
+    # (mail reaches it through message_process, which answers with the id).
     @api.model
+    @api.private
     def message_new(self, msg_dict, custom_values=None):
         """Open a request from an incoming email: customer by sender, unit by a
         serial number written in the subject or body."""

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
-from odoo.addons.service_base.tools import rpc_date, rpc_record, rpc_text
+from odoo.addons.service_base.tools import lock_for_update, rpc_date, rpc_record, rpc_text
 
 _lt = LazyTranslate(__name__)
 
@@ -109,12 +109,16 @@ class ServiceRequest(models.Model):
         Creates and validates a transfer of the unit's serial to the "At
         service centres" location, records the carrier's tracking reference
         and the expected return date; the unit becomes ``at_service_center``.
-        Returns the transfer.
+        Returns the id of the transfer (``stock.picking``). The unit is sent
+        once, also when two users send it at once (from this request or
+        another one of the unit).
         """
         self.ensure_one()
         partner = rpc_record(self.env, "res.partner", partner, _lt("Service centre"))
         tracking_ref = rpc_text(self.env, tracking_ref, _lt("Tracking reference"), 200)
         date_expected_return = rpc_date(self.env, date_expected_return, _lt("Expected return"))
+        lock_for_update(self)
+        lock_for_update(self.equipment_id)
         self._check_can_send(partner, date_expected_return)
         unit = self.equipment_id
         source = self._unit_location(unit.lot_id)
@@ -150,7 +154,7 @@ class ServiceRequest(models.Model):
                 date=date_expected_return or "-",
             )
         )
-        return picking
+        return picking.id
 
     def _check_can_send(self, partner, date_expected_return):
         unit = self.equipment_id
@@ -203,9 +207,10 @@ class ServiceRequest(models.Model):
         ``serial`` (a serial number or ``stock.lot``) is what arrived: it must
         be the serial that was sent. Validates a return transfer to the
         warehouse; the unit goes back to ``in_repair`` while repairs are open,
-        else ``in_use``. Returns the transfer.
+        else ``in_use``. Returns the id of the transfer (``stock.picking``).
         """
         self.ensure_one()
+        lock_for_update(self)
         if self.service_center_state != "sent" or not self.service_center_out_picking_id:
             raise UserError(
                 _(
@@ -256,7 +261,7 @@ class ServiceRequest(models.Model):
                 picking=picking.name,
             )
         )
-        return picking
+        return picking.id
 
     def action_open_send_to_service_center(self):
         self.ensure_one()
@@ -341,9 +346,13 @@ class ServiceRequest(models.Model):
 
     def action_lend_loaner(self, loaner):
         """Lend the loaner unit ``loaner`` to this request's customer, with a
-        delivery from the company's stock. Returns the transfer."""
+        delivery from the company's stock. Returns the id of the transfer
+        (``stock.picking``). A loaner is lent once, also when two users lend
+        it at once."""
         self.ensure_one()
         loaner = rpc_record(self.env, "service.equipment", loaner, _lt("Loaner unit"))
+        lock_for_update(self)
+        lock_for_update(loaner)
         if not self.partner_id:
             raise UserError(_("Set the customer before lending a unit."))
         if self.loaner_state == "lent":
@@ -390,11 +399,13 @@ class ServiceRequest(models.Model):
                 picking=picking.name,
             )
         )
-        return picking
+        return picking.id
 
     def action_return_loaner(self):
-        """Take the lent loaner unit back into stock. Returns the transfer."""
+        """Take the lent loaner unit back into stock. Returns the id of the
+        transfer (``stock.picking``)."""
         self.ensure_one()
+        lock_for_update(self)
         if self.loaner_state != "lent":
             raise UserError(_("No loaner unit is lent on request %(request)s.", request=self.name))
         loaner = self.loaner_equipment_id
@@ -415,7 +426,7 @@ class ServiceRequest(models.Model):
                 picking=picking.name,
             )
         )
-        return picking
+        return picking.id
 
     def action_open_lend_loaner(self):
         self.ensure_one()

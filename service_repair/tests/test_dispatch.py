@@ -34,7 +34,7 @@ class TestDispatch(ServiceRepairCase):
         self.tech_boilers2.service_capacity = 1
         requests = self._requests(4)
         dispatched = requests.with_user(self.manager).action_dispatch()
-        self.assertEqual(dispatched, requests)
+        self.assertEqual(dispatched, requests.ids)
         # boiler skills only; least loaded alternates, then capacity stops both
         self.assertEqual(
             requests.mapped("user_id"),
@@ -184,8 +184,7 @@ class TestDispatchConcurrency(ServiceRepairCase):
         def dispatch(name, subset, wait_before_commit=None, signal=None):
             with self.registry_.cursor() as cr:
                 env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                done = env["service.request"].browse(subset).action_dispatch()
-                results[name] = done.ids
+                results[name] = env["service.request"].browse(subset).action_dispatch()
                 if signal:
                     signal.set()
                 if wait_before_commit:

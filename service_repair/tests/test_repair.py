@@ -2,6 +2,7 @@ import re
 import subprocess
 import tempfile
 
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import ServiceRepairCase
@@ -51,7 +52,10 @@ class TestRepairForms(ServiceRepairCase):
         self.assertIn("Water drips", repair.service_complaint)
         self.assertEqual(self.unit.state, "in_repair")
         self.assertEqual(self.request.repair_count, 1)
-        second = self._repair()
+        with self.assertRaisesRegex(UserError, "already has repair .* in progress"):
+            self._repair()
+        # a second repair opened in the Repairs app keeps the request open
+        second = self.env["repair.order"].create(self.request._prepare_repair_order_vals())
         self._finish(repair)
         self.assertEqual(repair.state, "done")
         self.assertFalse(self.request.is_closed, "a second repair is still open")

@@ -33,9 +33,10 @@ class TestServiceCenter(ServiceRepairCase):
         )
 
     def test_send_and_receive_same_serial(self):
-        picking = self.request.with_user(self.tech_boilers).action_send_to_service_center(
+        picking_id = self.request.with_user(self.tech_boilers).action_send_to_service_center(
             self.center, tracking_ref="CDEK-123456", date_expected_return=self.tomorrow
         )
+        picking = self.env["stock.picking"].browse(picking_id)
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.location_dest_id, self.location_centers)
         self.assertEqual(picking.move_line_ids.lot_id, self.unit.lot_id)
@@ -52,7 +53,9 @@ class TestServiceCenter(ServiceRepairCase):
         with self.assertRaisesRegex(UserError, "is not the unit sent"):
             self.request.action_receive_from_service_center(serial="SR-OTHER-999")
         self.assertEqual(self.request.service_center_state, "sent")
-        back = self.request.action_receive_from_service_center(serial="SR-BOILER-001")
+        back = self.env["stock.picking"].browse(
+            self.request.action_receive_from_service_center(serial="SR-BOILER-001")
+        )
         self.assertEqual(back.state, "done")
         self.assertEqual(back.location_dest_id, self.warehouse.lot_stock_id)
         self.assertEqual(self._quant_qty(self.unit.lot_id, self.location_centers), 0)
@@ -139,7 +142,7 @@ class TestLoaner(ServiceRepairCase):
         not_loaner = self.aircon_unit
         with self.assertRaisesRegex(UserError, "not in the loaner pool"):
             request.action_lend_loaner(not_loaner)
-        picking = request.action_lend_loaner(loaner)
+        picking = self.env["stock.picking"].browse(request.action_lend_loaner(loaner))
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.location_dest_id, self.env.ref("stock.stock_location_customers"))
         self.assertEqual(loaner.state, "on_loan")
@@ -147,7 +150,7 @@ class TestLoaner(ServiceRepairCase):
         other = self.Request.create({"partner_id": self.customer.id})
         with self.assertRaisesRegex(UserError, "not available"):
             other.action_lend_loaner(loaner)
-        back = request.action_return_loaner()
+        back = self.env["stock.picking"].browse(request.action_return_loaner())
         self.assertEqual(back.location_dest_id, warehouse.lot_stock_id)
         self.assertEqual(loaner.state, "in_use")
         self.assertEqual(request.loaner_state, "returned")

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 # Requests know three priorities, SLA policies four (with "Low" below "Normal"):
 # a normal request gets the policy's medium targets.
@@ -6,7 +7,8 @@ SLA_PRIORITY = {"0": "1", "1": "2", "2": "3"}
 
 
 class ServiceRequest(models.Model):
-    _inherit = "service.request"
+    _name = "service.request"
+    _inherit = ["service.request", "service.guarded.mixin"]
 
     contract_id = fields.Many2one(
         "service.contract",
@@ -26,11 +28,40 @@ class ServiceRequest(models.Model):
         help="When the customer must have had a first answer, by the contract's SLA.",
     )
 
-    @api.depends("equipment_id")
+    @api.depends("equipment_id", "partner_id")
     def _compute_contract_id(self):
         contracts = self.equipment_id._service_active_contracts()
         for request in self:
-            request.contract_id = contracts.get(request.equipment_id.id, False)
+            contract = contracts.get(request.equipment_id.id, self.env["service.contract"])
+            # Only the customer's own contract covers the request.
+            if contract.commercial_partner_id != request.commercial_partner_id:
+                contract = False
+            request.contract_id = contract
+
+    @api.constrains("contract_id", "partner_id")
+    def _check_contract(self):
+        """A request is under its own customer's contract, one in force when it came
+        in: the contract makes its repair free and sets its deadlines."""
+        for request in self.filtered("contract_id"):
+            contract = request.contract_id
+            days = {
+                fields.Date.context_today(request, request.create_date or fields.Datetime.now()),
+                fields.Date.context_today(request),
+            }
+            in_force = contract.state in ("active", "expired") and any(
+                contract.date_start <= day and (not contract.date_end or day <= contract.date_end)
+                for day in days
+            )
+            if contract.commercial_partner_id != request.commercial_partner_id or not in_force:
+                raise ValidationError(
+                    _(
+                        "Request %(request)s cannot be under contract %(contract)s: the contract "
+                        "must be %(customer)s's and in force when the request came in.",
+                        request=request.name,
+                        contract=contract.name,
+                        customer=request.commercial_partner_id.display_name,
+                    )
+                )
 
     @api.depends("priority", "company_id", "partner_id", "team_id", "contract_id")
     def _compute_date_deadline(self):
@@ -40,6 +71,10 @@ class ServiceRequest(models.Model):
     def _compute_date_response_deadline(self):
         for request in self:
             request.date_response_deadline = request._sla_deadlines().get("response") or False
+
+    def _service_guarded_fields(self):
+        # Computed from the contract's SLA.
+        return super()._service_guarded_fields() | {"date_response_deadline"}
 
     def _get_sla_deadline(self):
         """The contract's SLA policy, in its working hours, wins over the default times."""

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.service_contracts.tests.common_contract import ServiceContractCase
@@ -76,3 +77,27 @@ class TestRequestUnderContract(ServiceContractCase):
         other = self._request(self.unit)
         repair = self.env["repair.order"].browse(other.action_create_repair()["res_id"])
         self.assertTrue(repair.under_warranty, "labour and parts covered: a free repair")
+
+    def test_request_only_under_its_customers_contract_in_force(self):
+        """The contract makes a repair free: a request cannot be put under
+        another customer's contract, or one not in force, by a write."""
+        other_contract = self._contract(
+            partner_id=self.other_customer.id,
+            date_start="2026-01-01",
+            date_end="2030-12-31",
+            line_ids=[(0, 0, {"equipment_id": self.other_unit.id})],
+        )
+        other_contract.action_activate()
+        draft = self._contract(date_start="2026-01-01", date_end="2030-12-31")
+        request = self._request(self.unit)
+        for contract in (other_contract, draft):
+            with self.subTest(contract=contract.display_name):
+                # assertRaises undoes the write, as the RPC layer does.
+                with self.assertRaises(ValidationError) as caught:
+                    request.with_user(self.service_user).write({"contract_id": contract.id})
+                self.assertIn("cannot be under contract", str(caught.exception))
+        self.assertEqual(request.contract_id, self.contract)
+        with self.assertRaisesRegex(UserError, "can only be set by its actions"):
+            request.with_user(self.service_user).write(
+                {"date_response_deadline": "2099-01-01 00:00:00"}
+            )

@@ -1,4 +1,5 @@
 from . import ir_http
+from . import product_product
 from . import product_template
 from . import res_company
 from . import res_config_settings

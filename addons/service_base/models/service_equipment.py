@@ -161,9 +161,11 @@ class ServiceEquipment(models.Model):
 
     def action_retire(self):
         self.write({"state": "retired", "active": False})
+        return True
 
     def action_reactivate(self):
         self.write({"state": "in_use", "active": True})
+        return True
 
     @api.model
     def _check_serials_free(self, lot_company_pairs, exclude=None):

@@ -45,7 +45,11 @@ class ServiceGuardedMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         if not self._service_guarded_free():
-            guarded = {name for vals in vals_list for name in vals} & self._service_guarded_fields()
+            # Asked of no record: a copy is created on the original, whose
+            # state must not decide what its new record may take.
+            guarded = {
+                name for vals in vals_list for name in vals
+            } & self.browse()._service_guarded_fields()
             if guarded:
                 defaults = self.default_get(list(guarded))
                 refused = {
@@ -68,7 +72,9 @@ class ServiceGuardedMixin(models.AbstractModel):
                     refused.add(name)
                     continue
                 for record in self:
-                    new = field.convert_to_record(field.convert_to_cache(vals[name], record), record)
+                    new = field.convert_to_record(
+                        field.convert_to_cache(vals[name], record), record
+                    )
                     if new != record[name]:
                         refused.add(name)
                         break

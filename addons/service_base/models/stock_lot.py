@@ -1,6 +1,8 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import lock_for_update
+
 
 class StockLot(models.Model):
     _inherit = "stock.lot"
@@ -23,7 +25,9 @@ class StockLot(models.Model):
         """Register these serials as units of the installed base, then open them.
 
         Owner and sale date come from each serial's last delivery to a customer.
+        One unit per serial, also when two users register it at once.
         """
+        lock_for_update(self)
         already = self.filtered("service_equipment_ids")
         if already:
             raise UserError(

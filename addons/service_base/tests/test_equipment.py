@@ -177,3 +177,15 @@ class TestEquipmentModel(ServiceBaseCase):
             self.assertEqual(form.service_equipment_count, 2)
         action = self.model.product_tmpl_id.action_view_service_equipment()
         self.assertEqual(self.env["service.equipment"].search_count(action["domain"]), 2)
+
+    def test_variant_form_counts_and_opens_installed_units(self):
+        # The variant form is built from the template form and gets its smart
+        # button: validating it (as `-u sale` does) needs the method there too.
+        self.env.ref("product.product_normal_form_view")._check_xml()
+        self.env["service.equipment"].create(
+            {"product_id": self.model.id, "lot_id": self._lot("SB-VARIANT-1").id}
+        )
+        with Form(self.model, view="product.product_normal_form_view") as form:
+            self.assertEqual(form.service_equipment_count, 1)
+        action = self.model.action_view_service_equipment()
+        self.assertEqual(self.env["service.equipment"].search_count(action["domain"]), 1)

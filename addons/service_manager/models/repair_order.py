@@ -1,11 +1,17 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.service_base.tools import lock_for_update
+
+# More than a year of one technician's full-time work: a typing error, not a repair.
+MAX_LABOUR_HOURS = 10_000
 
 
 class RepairOrder(models.Model):
-    _inherit = "repair.order"
+    _name = "repair.order"
+    _inherit = ["repair.order", "service.guarded.mixin"]
 
     service_labour_hours = fields.Float(
         string="Labour Hours", help="Hours the technicians spent on this repair."
@@ -56,6 +62,13 @@ class RepairOrder(models.Model):
         store=True,
     )
 
+    def _service_guarded_fields(self):
+        guarded = super()._service_guarded_fields() | {"service_labour_cost", "service_qc_state"}
+        if any(repair.state == "done" for repair in self):
+            # Charged to the analytic account when the repair was done, like its parts.
+            guarded.add("service_labour_hours")
+        return guarded
+
     @api.depends("service_labour_hours", "company_id")
     def _compute_service_labour_cost(self):
         for repair in self:
@@ -87,27 +100,35 @@ class RepairOrder(models.Model):
             last = repair.service_qc_check_ids.sorted("id")[-1:]
             repair.service_qc_state = last.state or "none"
 
+    @api.constrains("service_labour_hours")
+    def _check_service_labour_hours(self):
+        for repair in self:
+            if not 0 <= repair.service_labour_hours <= MAX_LABOUR_HOURS:
+                raise ValidationError(
+                    _(
+                        "The labour hours of %(repair)s must be between 0 and %(maximum)s.",
+                        repair=repair.name,
+                        maximum=MAX_LABOUR_HOURS,
+                    )
+                )
+
     def action_repair_start(self):
         result = super().action_repair_start()
         self._service_create_qc_checks()
         return result
 
     def write(self, vals):
+        if vals.get("state") == "done":
+            # However the repair gets there (Odoo's button, RPC), and however
+            # its check got its state.
+            self._service_check_qc_passed()
         result = super().write(vals)
         if {"state", "service_labour_hours"} & set(vals):
             self._service_sync_labour_analytic()
         return result
 
     def action_repair_done(self):
-        blocked = self.filtered(lambda r: r.service_qc_state in ("todo", "failed"))
-        if blocked:
-            raise UserError(
-                _(
-                    "The quality check of %(repairs)s has not passed yet: the repair "
-                    "cannot be finished.",
-                    repairs=", ".join(blocked.mapped("name")),
-                )
-            )
+        self._service_check_qc_passed()
         return super().action_repair_done()
 
     def action_service_qc_check(self):
@@ -125,12 +146,47 @@ class RepairOrder(models.Model):
             "target": "current",
         }
 
+    def _service_check_qc_passed(self):
+        """Refuse to finish repairs whose last quality check has not passed by
+        its rules: a checker, not the technician when four eyes are required,
+        every mandatory item passed. Without a check, a repair that a
+        checklist applies to is refused too (Odoo's own action_repair_done
+        finishes a repair that was never started); the suite's superuser
+        (data files, upgrades) is not."""
+        # sudo: the checks and checklists are read only to refuse; a user of
+        # Odoo's Repairs app without Service rights is held to them too.
+        Template = self.env["service.qc.template"].sudo()
+        blocked = self.browse()
+        for repair in self.sudo():
+            check = repair.service_qc_check_ids.sorted("id")[-1:]
+            if not check:
+                if not self.env.su and Template._for_repair(repair):
+                    blocked |= repair
+            elif check.state != "passed":
+                blocked |= repair
+            else:
+                problem = check._service_pass_problem(check.checked_by_id)
+                if problem:
+                    raise UserError(problem)
+        if blocked:
+            raise UserError(
+                _(
+                    "The quality check of %(repairs)s has not passed yet: the repair "
+                    "cannot be finished.",
+                    repairs=", ".join(blocked.mapped("name")),
+                )
+            )
+
     def _service_create_qc_checks(self):
         # sudo: a repair may be started by a user of Odoo's Repairs app without
         # Service rights; its product still gets its checklist. Only the
         # templates and checks of these repairs are read, nothing is returned
-        # to such a user but the checks created on their repairs.
+        # to such a user but the checks created on their repairs, which they
+        # may change.
+        self.check_access("write")
         repairs = self.sudo()
+        # one open check per repair, also when two users open it at once
+        lock_for_update(repairs)
         Template = repairs.env["service.qc.template"]
         vals_list = []
         for repair in repairs:
@@ -191,6 +247,20 @@ class RepairOrder(models.Model):
                 if repair in repairs:
                     figures[repair.id]["revenue"] -= line.balance
         return figures
+
+    def _service_analytic_sources(self):
+        """The analytic accounts the repair's documents give it: its request's
+        (or the request's contract's and team's), its claim's. Each was checked
+        when it was set on them, against who set it."""
+        self.ensure_one()
+        # sudo: the accounts are read only to compare them with the one charged.
+        request, claim = self.sudo().request_id, self.sudo().service_warranty_claim_id
+        return (
+            request.analytic_account_id
+            | request.contract_id.analytic_account_id
+            | request.team_id.analytic_account_id
+            | claim.analytic_account_id
+        ).sudo(False)
 
     def _service_sync_labour_analytic(self):
         """Charge the labour of done repairs to their analytic account (one

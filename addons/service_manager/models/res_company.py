@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# A bound far above any technician's hourly cost: beyond it, a typing error.
+MAX_LABOUR_RATE = 1_000_000
 
 
 class ResCompany(models.Model):
@@ -25,3 +29,15 @@ class ResCompany(models.Model):
         default=4.0,
         help="Average time a request takes, to turn the forecast into hours.",
     )
+
+    @api.constrains("service_labour_rate")
+    def _check_service_labour_rate(self):
+        for company in self:
+            if not 0 <= company.service_labour_rate <= MAX_LABOUR_RATE:
+                raise ValidationError(
+                    _(
+                        "The labour rate of %(company)s must be between 0 and %(maximum)s an hour.",
+                        company=company.name,
+                        maximum=MAX_LABOUR_RATE,
+                    )
+                )

@@ -3,7 +3,8 @@ from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "service.guarded.mixin"]
 
     service_competitor_id = fields.Many2one(
         "res.partner",
@@ -25,6 +26,14 @@ class SaleOrder(models.Model):
         tracking=True,
         help="Why the customer did not accept this quotation.",
     )
+
+    def _service_guarded_fields(self):
+        guarded = super()._service_guarded_fields()
+        if any(order.state != "cancel" for order in self):
+            # Marking the quotation lost records why; a lost quotation's reason
+            # may be corrected (the competitors' report counts it).
+            guarded.add("service_lost_reason_id")
+        return guarded
 
     def action_service_mark_lost(self):
         """Open the wizard that cancels the quotation as lost, with its reason."""

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 class ServiceContract(models.Model):
@@ -69,6 +69,22 @@ class ServiceContract(models.Model):
             contract.service_cost = total["parts"] + total["labour"] + total["center"]
             contract.service_margin = contract.service_revenue - contract.service_cost
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        contracts = super().create(vals_list)
+        for contract, vals in zip(contracts, vals_list, strict=True):
+            if vals.get("analytic_account_id"):
+                contract.analytic_account_id._service_check_chargeable(contract)
+        return contracts
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("analytic_account_id"):
+            # The contract's requests, repairs and labour follow its account.
+            for contract in self:
+                contract.analytic_account_id._service_check_chargeable(contract)
+        return result
+
     def action_activate(self):
         result = super().action_activate()
         self._service_create_analytic_accounts()
@@ -84,7 +100,8 @@ class ServiceContract(models.Model):
         if not plan:
             return
         # sudo: a service manager may run contracts without accounting rights;
-        # the account only names the contract.
+        # the account only names the contract, for those who may change it.
+        contracts.check_access("write")
         accounts = (
             self.env["account.analytic.account"]
             .sudo()

@@ -1,12 +1,27 @@
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+
+from odoo.addons.service_base.tools import action_records
+
+# The states in which the form lets each field change (after them, the
+# booking keeps it as its record).
+EDITABLE_IN = {
+    "equipment_id": ("draft",),
+    "off_site": ("draft",),
+    "date_start": ("draft", "confirmed"),
+    "date_stop": ("draft", "confirmed"),
+    "partner_id": ("draft", "confirmed", "out", "cancelled"),
+    "lead_id": ("draft", "confirmed", "out", "cancelled"),
+    "outcome": ("draft", "confirmed", "out", "cancelled"),
+}
 
 
 class ServiceDemoBooking(models.Model):
     _name = "service.demo.booking"
     _description = "Demonstration Booking"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.guarded.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -26,7 +41,12 @@ class ServiceDemoBooking(models.Model):
         tracking=True,
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
     )
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", index=True, check_company=True, tracking=True
@@ -36,6 +56,7 @@ class ServiceDemoBooking(models.Model):
         string="Presenter",
         default=lambda self: self.env.user,
         domain=[("share", "=", False)],
+        check_company=True,
         tracking=True,
     )
     date_start = fields.Datetime(string="Start", required=True, tracking=True)
@@ -46,8 +67,16 @@ class ServiceDemoBooking(models.Model):
     )
     location = fields.Char(string="Place")
     event_id = fields.Many2one("calendar.event", string="Meeting", readonly=True, copy=False)
-    picking_out_id = fields.Many2one("stock.picking", string="Delivery to Customer", copy=False)
-    picking_in_id = fields.Many2one("stock.picking", string="Return", copy=False)
+    picking_out_id = fields.Many2one(
+        "stock.picking",
+        string="Delivery to Customer",
+        readonly=True,
+        copy=False,
+        check_company=True,
+    )
+    picking_in_id = fields.Many2one(
+        "stock.picking", string="Return", readonly=True, copy=False, check_company=True
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -72,45 +101,118 @@ class ServiceDemoBooking(models.Model):
     note = fields.Html()
     lead_won = fields.Boolean(related="lead_id.stage_id.is_won", string="Won", store=True)
 
+    # Two bookings saved at once cannot see each other (each transaction has
+    # its snapshot), so only the database can refuse the second one: an
+    # exclusion constraint, as Odoo's hr_work_entry does for validated work
+    # entries. The unit's id as a one-value range makes the equality a GiST
+    # operator, so that no btree_gist extension is needed; reversed dates are
+    # left out for _check_dates to refuse with its message.
+    _sql_constraints = [
+        (
+            "unit_slot_excl",
+            "EXCLUDE USING gist ("
+            "int4range(equipment_id, equipment_id, '[]') WITH =, "
+            "tsrange(date_start, date_stop, '[)') WITH &&"
+            ") WHERE (state != 'cancelled' AND date_stop > date_start)",
+            "A demo unit cannot be booked twice for overlapping times.",
+        ),
+    ]
+
+    def _service_guarded_fields(self):
+        guarded = super()._service_guarded_fields() | {
+            "state",
+            "event_id",
+            "picking_out_id",
+            "picking_in_id",
+            "lead_won",
+        }
+        states = set(self.mapped("state"))
+        return guarded | {name for name, open_in in EDITABLE_IN.items() if states - set(open_in)}
+
+    def _service_guarded_refuse(self, names):
+        locked = set(names) & set(EDITABLE_IN)
+        if locked == set(names):
+            for booking in self:
+                frozen = {name for name in locked if booking.state not in EDITABLE_IN[name]}
+                if frozen:
+                    raise UserError(
+                        _(
+                            "%(fields)s of %(booking)s can no longer be changed: the "
+                            "demonstration is %(state)s.",
+                            fields=", ".join(
+                                sorted(
+                                    self._fields[name]._description_string(self.env)
+                                    for name in frozen
+                                )
+                            ),
+                            booking=booking.name,
+                            state=dict(self._fields["state"]._description_selection(self.env))[
+                                booking.state
+                            ],
+                        )
+                    )
+        return super()._service_guarded_refuse(names)
+
     @api.constrains("date_start", "date_stop")
     def _check_dates(self):
         for booking in self:
             if booking.date_stop <= booking.date_start:
                 raise ValidationError(_("A demonstration must end after it starts."))
 
+    @api.constrains("state", "outcome")
+    def _check_outcome(self):
+        if self.filtered(lambda booking: booking.state == "done" and not booking.outcome):
+            raise ValidationError(_("A demonstration that took place has its outcome."))
+
     @api.constrains("equipment_id", "date_start", "date_stop", "state")
     def _check_unit_free(self):
         active = self.filtered(lambda b: b.state != "cancelled")
         if not active:
             return
-        # Lock the units so that two bookings saved at once cannot both pass.
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM service_equipment WHERE id IN %s FOR UPDATE",
-                tuple(active.equipment_id.ids),
-            )
-        )
-        for booking in active:
+        slots = [(b.equipment_id.id, b.date_start, b.date_stop, b.id) for b in active]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                active.flush_recordset(["equipment_id", "date_start", "date_stop", "state"])
+        except psycopg2.errors.ExclusionViolation:
+            raise self._slot_taken_error(slots, concurrent=True) from None
+        error = self._slot_taken_error(slots)
+        if error:
+            raise error
+
+    def _slot_taken_error(self, slots, concurrent=False):
+        """The refusal of ``slots`` (``(unit id, start, stop, booking id)``):
+        the booking one of them clashes with, or, when this transaction cannot
+        see it and ``concurrent``, the booking another user has just saved."""
+        for unit_id, start, stop, booking_id in slots:
             clash = self.search(
                 [
-                    ("id", "!=", booking.id),
-                    ("equipment_id", "=", booking.equipment_id.id),
+                    ("id", "!=", booking_id),
+                    ("equipment_id", "=", unit_id),
                     ("state", "!=", "cancelled"),
-                    ("date_start", "<", booking.date_stop),
-                    ("date_stop", ">", booking.date_start),
+                    ("date_start", "<", stop),
+                    ("date_stop", ">", start),
                 ],
                 limit=1,
             )
             if clash:
-                raise ValidationError(
+                return ValidationError(
                     _(
                         "%(unit)s is already booked for %(booking)s from %(start)s to %(stop)s.",
-                        unit=booking.equipment_id.display_name,
+                        unit=clash.equipment_id.display_name,
                         booking=clash.name,
                         start=fields.Datetime.to_string(clash.date_start),
                         stop=fields.Datetime.to_string(clash.date_stop),
                     )
                 )
+        if not concurrent:
+            return None
+        return ValidationError(
+            _(
+                "%(unit)s has just been booked by another user for an overlapping time; "
+                "reload the bookings to see it.",
+                unit=self.env["service.equipment"].browse(slots[0][0]).display_name,
+            )
+        )
 
     @api.onchange("lead_id")
     def _onchange_lead_id(self):
@@ -124,7 +226,21 @@ class ServiceDemoBooking(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("service.demo.booking") or _(
                     "New"
                 )
-        return super().create(vals_list)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return super().create(vals_list)
+        except psycopg2.errors.ExclusionViolation:
+            slots = [
+                (
+                    vals.get("equipment_id"),
+                    fields.Datetime.to_datetime(vals.get("date_start")),
+                    fields.Datetime.to_datetime(vals.get("date_stop")),
+                    False,
+                )
+                for vals in vals_list
+                if vals.get("state", "draft") != "cancelled"
+            ]
+            raise self._slot_taken_error(slots, concurrent=True) from None
 
     def action_confirm(self):
         """Book the unit: a calendar meeting with the customer and the presenter."""
@@ -134,8 +250,11 @@ class ServiceDemoBooking(models.Model):
         # there is refused before any meeting exists.
         self.lead_id.check_access("write")
         for booking in self:
-            booking.event_id = self.env["calendar.event"].create(booking._prepare_event_vals())
-        self.state = "confirmed"
+            action_records(booking).event_id = self.env["calendar.event"].create(
+                booking._prepare_event_vals()
+            )
+        action_records(self).state = "confirmed"
+        return True
 
     def action_send_out(self):
         """The unit leaves for the customer's premises (a delivery of its serial)."""
@@ -143,9 +262,10 @@ class ServiceDemoBooking(models.Model):
             raise UserError(_("Only a booked demonstration can send its unit out."))
         for booking in self:
             if booking.off_site:
-                booking.picking_out_id = booking._create_unit_picking(outgoing=True)
-            booking.equipment_id.state = "on_loan"
-        self.state = "out"
+                action_records(booking).picking_out_id = booking._create_unit_picking(outgoing=True)
+            action_records(booking.equipment_id).state = "on_loan"
+        action_records(self).state = "out"
+        return True
 
     def action_done(self):
         """Record the outcome; the unit comes back and the opportunity hears of it."""
@@ -157,9 +277,9 @@ class ServiceDemoBooking(models.Model):
         self.lead_id.check_access("write")
         for booking in self:
             if booking.picking_out_id:
-                booking.picking_in_id = booking._create_unit_picking(outgoing=False)
+                action_records(booking).picking_in_id = booking._create_unit_picking(outgoing=False)
             if booking.equipment_id.state == "on_loan":
-                booking.equipment_id.state = "in_use"
+                action_records(booking.equipment_id).state = "in_use"
             if booking.lead_id:
                 booking.lead_id.message_post(
                     body=_(
@@ -171,7 +291,8 @@ class ServiceDemoBooking(models.Model):
                         )[booking.outcome],
                     )
                 )
-        self.state = "done"
+        action_records(self).state = "done"
+        return True
 
     def action_cancel(self):
         if self.filtered(lambda b: b.state in ("out", "done")):
@@ -179,10 +300,12 @@ class ServiceDemoBooking(models.Model):
                 _("A demonstration whose unit is out or that is done cannot be cancelled.")
             )
         self.event_id.unlink()
-        self.state = "cancelled"
+        action_records(self).state = "cancelled"
+        return True
 
     def action_draft(self):
-        self.filtered(lambda b: b.state == "cancelled").state = "draft"
+        action_records(self.filtered(lambda b: b.state == "cancelled")).state = "draft"
+        return True
 
     def _prepare_event_vals(self):
         self.ensure_one()

@@ -8,6 +8,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, LazyTranslate, date_utils, format_date
 
 from odoo.addons.service_base.tools import rpc_date
+from odoo.addons.service_base.tools.rpc_answers import rpc_answer
 
 from ..tools import forecast, local_midnights_utc
 
@@ -33,6 +34,9 @@ class ServiceKpiDashboard(models.AbstractModel):
     @api.model
     def get_kpis(self, date_from=False, date_to=False):
         """List of KPI dicts: ``{key, label, value, display, unit, help, section, action}``.
+
+        ``value`` is a number, or False when there is nothing to measure (no
+        check done, no repair closed...; ``display`` is then "—").
 
         The figures of a period (requests created or closed, ratings, claims,
         parts, demonstrations held, quality checks done) cover the days
@@ -64,7 +68,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 # A figure built on records this manager may not read (e.g.
                 # journal items) is left out rather than shown half-computed.
                 continue
-        return kpis
+        return rpc_answer(kpis)
 
     @api.model
     def _kpi_methods(self):

@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, LazyTranslate
 
-from odoo.addons.service_base.tools import rpc_number, rpc_text
+from odoo.addons.service_base.tools import action_records, rpc_number, rpc_text
 
 _lt = LazyTranslate(__name__)
 
@@ -14,7 +14,7 @@ LOW_RATING = 2
 
 class ServiceRequest(models.Model):
     _name = "service.request"
-    _inherit = ["service.request", "service.meeting.mixin"]
+    _inherit = ["service.request", "service.meeting.mixin", "service.guarded.mixin"]
 
     is_rework = fields.Boolean(
         string="Rework",
@@ -57,6 +57,17 @@ class ServiceRequest(models.Model):
         store=True,
         help="A technician was assigned before the response deadline of the SLA.",
     )
+
+    def _service_guarded_fields(self):
+        # Facts the request's history gives: rework as found on arrival, the KPIs.
+        return super()._service_guarded_fields() | {
+            "is_rework",
+            "rework_repair_id",
+            "rework_technician_id",
+            "resolution_hours",
+            "sla_met",
+            "response_met",
+        }
 
     def init(self):
         result = super().init()
@@ -110,11 +121,17 @@ class ServiceRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         requests = super().create(vals_list)
+        for request, vals in zip(requests, vals_list, strict=True):
+            if vals.get("analytic_account_id"):
+                request._service_check_analytic_account()
         requests._flag_rework()
         return requests
 
     def write(self, vals):
         result = super().write(vals)
+        if vals.get("analytic_account_id"):
+            for request in self:
+                request._service_check_analytic_account()
         if "equipment_id" in vals or "request_type" in vals:
             self._flag_rework()
         return result
@@ -167,7 +184,9 @@ class ServiceRequest(models.Model):
             if previous != request.rework_repair_id:
                 by_repair[previous] |= request
         for previous, requests in by_repair.items():
-            requests.write({"is_rework": bool(previous), "rework_repair_id": previous.id})
+            action_records(requests).write(
+                {"is_rework": bool(previous), "rework_repair_id": previous.id}
+            )
 
     @api.depends("date_closed", "date_deadline", "date_assigned", "date_response_deadline")
     def _compute_resolution_kpis(self):
@@ -186,6 +205,9 @@ class ServiceRequest(models.Model):
                 and request.date_assigned <= request.date_response_deadline
             )
 
+    # The rating page's hook, answering with the rating record: not an RPC
+    # method (customers rate through /rate/<token>).
+    @api.private
     def rating_apply(
         self,
         rate,
@@ -258,6 +280,15 @@ class ServiceRequest(models.Model):
         help="Labour hours of the repairs times the company's labour rate.",
     )
     service_margin = fields.Monetary(string="Margin", compute="_compute_service_profitability")
+
+    def _service_analytic_sources(self):
+        """The accounts the request's contract and team give it."""
+        self.ensure_one()
+        return self.contract_id.sudo().analytic_account_id | self.team_id.sudo().analytic_account_id
+
+    def _service_check_analytic_account(self):
+        self.ensure_one()
+        self.analytic_account_id._service_check_chargeable(self, self._service_analytic_sources())
 
     @api.depends("contract_id.analytic_account_id", "team_id.analytic_account_id")
     def _compute_analytic_account_id(self):

@@ -1,11 +1,15 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# The suite's bound on amounts typed in (twelve digits, as contract prices).
+MAX_LABOUR_COST = 1_000_000_000_000
 
 
 class ServiceWarrantyClaim(models.Model):
     _name = "service.warranty.claim"
-    _inherit = ["service.warranty.claim", "service.meeting.mixin"]
+    _inherit = ["service.warranty.claim", "service.meeting.mixin", "service.guarded.mixin"]
 
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
@@ -41,6 +45,20 @@ class ServiceWarrantyClaim(models.Model):
         help="Posted vendor credit notes of the claims back to suppliers.",
     )
     service_margin = fields.Monetary(string="Margin", compute="_compute_service_profitability")
+
+    def _service_guarded_fields(self):
+        # The claim's costs are computed from its documents.
+        guarded = super()._service_guarded_fields() | {
+            "parts_cost",
+            "replacement_cost",
+            "refund_cost",
+            "recovered_amount",
+            "cost_total",
+        }
+        if any(claim.state == "closed" for claim in self):
+            # A closed claim's labour stays where it was charged.
+            guarded |= {"labour_cost", "analytic_account_id"}
+        return guarded
 
     @api.depends("labour_cost", "repair_id", "paid_repair_id", "credit_note_id")
     def _compute_service_profitability(self):
@@ -113,17 +131,39 @@ class ServiceWarrantyClaim(models.Model):
                 + claim.service_recovered
             )
 
+    @api.constrains("labour_cost")
+    def _check_labour_cost(self):
+        for claim in self:
+            if not 0 <= claim.labour_cost <= MAX_LABOUR_COST:
+                raise ValidationError(
+                    _(
+                        "The labour cost of %(claim)s must be between 0 and %(maximum)s.",
+                        claim=claim.name,
+                        maximum=MAX_LABOUR_COST,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         claims = super().create(vals_list)
+        for claim, vals in zip(claims, vals_list, strict=True):
+            if vals.get("analytic_account_id"):
+                claim.analytic_account_id._service_check_chargeable(claim)
         claims.filtered("labour_cost")._service_sync_labour_analytic()
         return claims
 
     def write(self, vals):
         result = super().write(vals)
+        if vals.get("analytic_account_id"):
+            for claim in self:
+                claim.analytic_account_id._service_check_chargeable(claim)
         if {"labour_cost", "analytic_account_id"} & set(vals):
             self._service_sync_labour_analytic()
         return result
+
+    def _service_analytic_sources(self):
+        """The claim's own account, checked when it was set, against who set it."""
+        return self.analytic_account_id
 
     def _service_sync_labour_analytic(self):
         """Charge the labour recorded on the claim to its analytic account."""

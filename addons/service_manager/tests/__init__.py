@@ -7,3 +7,4 @@ from . import test_profitability
 from . import test_analytic
 from . import test_competitors
 from . import test_menus
+from . import test_guarded_fields

@@ -70,7 +70,7 @@ class TestDashboard(TransactionCase):
         action = kpis["demos_won_rate"]["action"]
         won = self.env[action["res_model"]].search(action["domain"])
         self.assertEqual(won.lead_id, self.lead_won)
-        self.assertIsNone(kpis["qc_pass_rate"]["value"], "no check done: no rate, not 0 %")
+        self.assertIs(kpis["qc_pass_rate"]["value"], False, "no check done: no rate, not 0 %")
         self.assertEqual(kpis["qc_pass_rate"]["display"], "—")
 
     def test_only_managers_read_the_dashboard(self):

@@ -134,5 +134,7 @@ class TestQualityControl(TransactionCase):
 
         self.assertEqual(figures(), (100.0, 1))
         # Last year: no check done then; the waiting one waits today all the same.
-        self.assertEqual(figures(date_from="2025-01-01", date_to="2025-12-31"), (None, 1))
+        rate, waiting_count = figures(date_from="2025-01-01", date_to="2025-12-31")
+        self.assertIs(rate, False, "no check done: no rate, not 0 %")
+        self.assertEqual(waiting_count, 1)
         self.assertEqual(waiting.state, "todo")

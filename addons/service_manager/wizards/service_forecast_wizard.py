@@ -77,6 +77,19 @@ class ServiceForecastWizard(models.TransientModel):
             )
         return True
 
+    def action_view_chart(self):
+        """Open the forecast as a chart of requests per week and type."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Workload Forecast"),
+            "res_model": "service.forecast.wizard.line",
+            "view_mode": "graph,pivot,list",
+            "views": [(False, "graph"), (False, "pivot"), (False, "list")],
+            "domain": [("wizard_id", "=", self.id)],
+            "target": "current",
+        }
+
     def _capacity_per_week(self):
         """Requests the technicians (of the wizard's team, else all) can take a week."""
         company = self.env.company

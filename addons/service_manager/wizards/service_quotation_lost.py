@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.service_base.tools import action_records
+
 
 class ServiceQuotationLost(models.TransientModel):
     _name = "service.quotation.lost"
@@ -25,7 +27,7 @@ class ServiceQuotationLost(models.TransientModel):
         orders = self.order_ids
         if orders.filtered(lambda o: o.state not in ("draft", "sent")):
             raise UserError(_("Only a quotation that is not confirmed yet can be marked as lost."))
-        orders.write(
+        action_records(orders).write(
             {
                 "service_lost_reason_id": self.lost_reason_id.id,
                 "service_competitor_id": self.competitor_id.id,

@@ -23,9 +23,10 @@ export class ServiceDashboard extends Component {
         });
     }
 
-    async load() {
+    /** Load the figures of ``period``; it becomes the shown one with them. */
+    async load(period = this.state.period) {
         this.state.loading = true;
-        const { date_from, date_to } = this.state.period;
+        const { date_from, date_to } = period;
         const kpis = await this.orm.call("service.kpi.dashboard", "get_kpis", [], {
             date_from,
             date_to,
@@ -39,13 +40,15 @@ export class ServiceDashboard extends Component {
             }
             section.kpis.push(kpi);
         }
+        // The period's dates change with its figures, never before them: a
+        // click between the two would open the previous period's records.
+        this.state.period = period;
         this.state.sections = sections;
         this.state.loading = false;
     }
 
     selectPeriod(ev) {
-        this.state.period = this.state.periods.find((p) => p.key === ev.target.value);
-        return this.load();
+        return this.load(this.state.periods.find((p) => p.key === ev.target.value));
     }
 
     get title() {

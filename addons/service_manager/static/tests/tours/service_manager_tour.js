@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import {
+    clickHeaderButton,
     clickViewHeaderButton,
     goBack,
     openMenu,
@@ -7,8 +8,8 @@ import {
 
 /**
  * The service manager's morning: dispatch the waiting requests from the
- * dispatch board, then the KPI dashboard and a click through one figure to
- * its records; the tour ends on the dashboard (its screenshot). Runs on a
+ * dispatch board, the workload forecast and its chart, then the KPI
+ * dashboard and a click through one figure to its records; the tour ends on the dashboard (its screenshot). Runs on a
  * desktop and on a phone.
  */
 registry.category("web_tour.tours").add("service_manager_tour", {
@@ -44,6 +45,21 @@ registry.category("web_tour.tours").add("service_manager_tour", {
         {
             content: "The request is now in the technician's column",
             trigger: ".o_kanban_group:contains('Tour Technician') .o_kanban_record:contains('Tour: boiler leaks')",
+        },
+        ...openMenu(
+            "service_base.menu_service_root",
+            "service_base.menu_service_reporting",
+            "service_manager.menu_service_forecast"
+        ),
+        ...clickHeaderButton("action_compute", "Compute the forecast"),
+        {
+            content: "The forecast has its weeks",
+            trigger: ".o_form_view .o_field_one2many .o_data_row",
+        },
+        ...clickHeaderButton("action_view_chart", "Open the forecast as a chart"),
+        {
+            content: "The chart is drawn",
+            trigger: ".o_graph_view .o_graph_renderer canvas",
         },
         ...openMenu(
             "service_base.menu_service_root",
