@@ -379,6 +379,7 @@ class TestXmlRpc(HttpCase):
                     "service.contract": {"title": "XML-RPC"},
                     "service.equipment": {"note": "<p>XML-RPC</p>"},
                     "service.part.crossref": {"note": "XML-RPC"},
+                    "service.part.import": {"col_name": "Name"},
                     "service.request": {"subject": "XML-RPC"},
                     "service.warranty.claim": {"defect_description": "XML-RPC"},
                 }.items()
@@ -403,6 +404,14 @@ class TestXmlRpc(HttpCase):
                     ],
                     "service.part.crossref": [
                         {"product_id": part.id, "code": "XR-NEW-1", "code_type": "supplier"}
+                    ],
+                    "service.part.import": [
+                        {
+                            "partner_id": centre.id,
+                            # "Code,Price\nXR-1,5\n", base64-encoded as XML-RPC sends it
+                            "file": "Q29kZSxQcmljZQpYUi0xLDUK",
+                            "file_name": "catalog.csv",
+                        }
                     ],
                     "service.part.substitute": [
                         {"product_id": part.id, "substitute_id": w.parts[4].id}
