@@ -1,9 +1,5 @@
 from odoo import api, fields, models
 
-# Requests know three priorities, SLA policies four (with "Low" below "Normal"):
-# a normal request gets the policy's medium targets.
-SLA_PRIORITY = {"0": "1", "1": "2", "2": "3"}
-
 
 class ServiceRequest(models.Model):
     _inherit = "service.request"
@@ -18,46 +14,12 @@ class ServiceRequest(models.Model):
         tracking=True,
         help="The active service contract covering the unit when the request came in.",
     )
-    date_response_deadline = fields.Datetime(
-        string="Response Deadline",
-        compute="_compute_date_response_deadline",
-        store=True,
-        copy=False,
-        help="When the customer must have had a first answer, by the contract's SLA.",
-    )
 
     @api.depends("equipment_id")
     def _compute_contract_id(self):
         contracts = self.equipment_id._service_active_contracts()
         for request in self:
             request.contract_id = contracts.get(request.equipment_id.id, False)
-
-    @api.depends("priority", "company_id", "partner_id", "team_id", "contract_id")
-    def _compute_date_deadline(self):
-        return super()._compute_date_deadline()
-
-    @api.depends("priority", "contract_id")
-    def _compute_date_response_deadline(self):
-        for request in self:
-            request.date_response_deadline = request._sla_deadlines().get("response") or False
-
-    def _get_sla_deadline(self):
-        """The contract's SLA policy, in its working hours, wins over the default times."""
-        deadlines = super()._get_sla_deadline()
-        for request in self:
-            resolution = request._sla_deadlines().get("resolution")
-            if resolution:
-                deadlines[request.id] = resolution
-        return deadlines
-
-    def _sla_deadlines(self):
-        self.ensure_one()
-        policy = self.contract_id.sla_policy_id
-        if not policy:
-            return {}
-        return policy._compute_deadlines(
-            self.create_date or fields.Datetime.now(), SLA_PRIORITY.get(self.priority, "1")
-        )
 
     def _is_under_warranty(self):
         """Under warranty when the serial's warranty runs, or the contract covers
