@@ -92,6 +92,7 @@ def fill(env, requests, repairs):
             "user_id": f"(ARRAY{users})[1 + g % {len(users)}]",
             "create_date": f"now() - make_interval(days => {age}, hours => g % 24)",
             "date_assigned": "now() - make_interval(days => (g % 700), hours => 20)",
+            "date_first_response": "now() - make_interval(days => (g % 700), hours => 20)",
             "date_closed": "CASE WHEN g % 10 < 8 THEN now() - make_interval(days => (g % 700)) END",
             "date_deadline": "now() - make_interval(days => (g % 700)) + make_interval(hours => (g % 48) - 12)",
             "is_rework": "g % 17 = 0",

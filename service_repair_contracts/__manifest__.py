@@ -9,9 +9,11 @@
     "license": "LGPL-3",
     "depends": ["service_repair", "service_contracts"],
     "data": [
+        "data/service_request_sla_data.xml",
         "views/service_request_views.xml",
         "views/service_contract_views.xml",
     ],
+    "demo": ["demo/service_request_sla_demo.xml"],
     "auto_install": True,
     "installable": True,
 }

@@ -1,4 +1,5 @@
 # Contracts (service contracts, SLA policies, recurring invoicing, deal tracking)
+from . import resource_calendar
 from . import service_sla_policy
 from . import service_contract
 from . import service_contract_line

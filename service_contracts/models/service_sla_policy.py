@@ -46,6 +46,21 @@ class ServiceSlaPolicy(models.Model):
         default=True,
         help="The clock also stops while a request waits for the customer's answer.",
     )
+    response_on = fields.Selection(
+        [("reply", "Reply to the Customer"), ("assignment", "Technician Assigned")],
+        string="First Response",
+        required=True,
+        default="reply",
+        help="What counts as the first response to the customer: a reply sent to the "
+        "customer from the request's chatter (internal notes do not count), or the "
+        "assignment of a technician.",
+    )
+    warning_percent = fields.Float(
+        string="Warn At (%)",
+        default=80.0,
+        help="When this share of a target's working time is used, the technician and the "
+        "team leader get an activity (once per target); 0 sends no warning.",
+    )
     description = fields.Html()
     contract_count = fields.Integer(compute="_compute_contract_count", string="Contracts")
 
@@ -70,6 +85,18 @@ class ServiceSlaPolicy(models.Model):
                     )
                 )
 
+    @api.constrains("warning_percent")
+    def _check_warning_percent(self):
+        for policy in self:
+            if not 0 <= policy.warning_percent < 100:
+                raise ValidationError(
+                    _(
+                        "The SLA warning of %(policy)s comes before the deadline: set it "
+                        "between 0 and 100 %% of the time (0 sends none).",
+                        policy=policy.name,
+                    )
+                )
+
     def _paused_stage_name_set(self):
         """Lower-cased names of the stages where the clock stops."""
         self.ensure_one()
@@ -82,13 +109,16 @@ class ServiceSlaPolicy(models.Model):
     def _is_paused_stage(self, stage_name, waiting_customer=False):
         """Whether the SLA clock of a request is stopped.
 
-        :param str stage_name: the name of the request's stage
+        :param stage_name: the name of the request's stage, or its names in
+            several languages (a stage named in the list in any of them pauses)
         :param bool waiting_customer: the request waits for the customer's answer
         """
         self.ensure_one()
         if waiting_customer and self.pause_when_waiting_customer:
             return True
-        return bool(stage_name) and stage_name.strip().lower() in self._paused_stage_name_set()
+        names = [stage_name] if isinstance(stage_name, str) or not stage_name else stage_name
+        paused = self._paused_stage_name_set()
+        return any(name and name.strip().lower() in paused for name in names)
 
     def _line_for_priority(self, priority):
         """The target line of ``priority``; without one, the nearest lower priority's."""
@@ -113,19 +143,67 @@ class ServiceSlaPolicy(models.Model):
         self.ensure_one()
         if not start_datetime:
             raise UserError(_("An SLA deadline needs a start date and time."))
-        line = self._line_for_priority(priority or "0")
-        result = {
-            "response": False,
-            "resolution": False,
-            "response_hours": line.response_hours,
-            "resolution_hours": line.resolution_hours,
-        }
-        for key in ("response", "resolution"):
-            hours = line[f"{key}_hours"]
-            if hours > 0:
-                result[key] = self.calendar_id.plan_hours(
-                    hours, start_datetime, compute_leaves=True
-                )
+        return self._compute_schedules([(self, start_datetime, priority, 0.0, 0.0)])[0]
+
+    @api.model
+    def _compute_schedules(self, items):
+        """SLA deadlines and warning moments of many requests at once.
+
+        A few queries per calendar, whatever the number of items: each calendar's
+        working time is read once for all of them.
+
+        :param list items: ``(policy, start, priority, response_paused_hours,
+            resolution_paused_hours)`` tuples; the paused working hours move the
+            response and the resolution deadline (and their warnings) later
+        :return: one dict per item, in order: what :meth:`_compute_deadlines`
+                 returns, plus ``response_warning`` and ``resolution_warning``
+                 (when ``warning_percent`` of the target's time is used; False
+                 without a warning share)
+        """
+        keys = ("response", "resolution")
+        results = []
+        plans_by_calendar = {}
+        for policy, start, priority, *paused in items:
+            line = policy._line_for_priority(priority or "0")
+            result = {
+                "response_hours": line.response_hours,
+                "resolution_hours": line.resolution_hours,
+            }
+            share = policy.warning_percent / 100.0
+            for key, paused_hours in zip(keys, paused, strict=True):
+                hours = line[f"{key}_hours"]
+                result[key] = result[f"{key}_warning"] = False
+                if hours > 0:
+                    plans = plans_by_calendar.setdefault(policy.calendar_id, [])
+                    plans.append((result, key, (start, hours + paused_hours)))
+                    if share:
+                        plans.append(
+                            (result, f"{key}_warning", (start, hours * share + paused_hours))
+                        )
+            results.append(result)
+        for calendar, plans in plans_by_calendar.items():
+            moments = calendar._service_plan_hours_batch([plan for __, __, plan in plans])
+            for (result, key, __), moment in zip(plans, moments, strict=True):
+                result[key] = moment
+        return results
+
+    @api.model
+    def _service_work_hours(self, spans):
+        """Working hours on each policy's calendar between the bounds of each span.
+
+        :param list spans: ``(policy, start, end)`` tuples of naive UTC datetimes
+        :return: a list of floats in order, negative when ``end`` comes first (0.0
+                 without a policy)
+        """
+        by_calendar = {}
+        for index, (policy, start, end) in enumerate(spans):
+            if policy.calendar_id:
+                by_calendar.setdefault(policy.calendar_id, []).append((index, (start, end)))
+        result = [0.0] * len(spans)
+        for calendar, items in by_calendar.items():
+            hours = calendar._service_work_hours_batch([span for __, span in items])
+            for (index, __), value in zip(items, hours, strict=True):
+                result[index] = value
         return result
 
 

@@ -18,6 +18,16 @@ class ServiceRequestStage(models.Model):
         help="Requests in this stage are finished: they leave the workload of "
         "technicians and the dispatch queue.",
     )
+    sla_paused = fields.Boolean(
+        string="SLA Paused",
+        help="The SLA clock stops while a request is in this stage (waiting for parts, "
+        "at a service centre): its deadlines move by the working time spent here.",
+    )
+    waiting_customer = fields.Boolean(
+        string="Waiting for the Customer",
+        help="Requests in this stage wait for the customer's answer; the SLA clock stops "
+        "here when the request's SLA policy pauses while waiting for the customer.",
+    )
     team_ids = fields.Many2many(
         "service.team",
         string="Teams",

@@ -1,9 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-# Requests know three priorities, SLA policies four (with "Low" below "Normal"):
-# a normal request gets the policy's medium targets.
-SLA_PRIORITY = {"0": "1", "1": "2", "2": "3"}
+from .service_request_sla import SLA_GUARDED_FIELDS
 
 
 class ServiceRequest(models.Model):
@@ -19,13 +17,6 @@ class ServiceRequest(models.Model):
         check_company=True,
         tracking=True,
         help="The active service contract covering the unit when the request came in.",
-    )
-    date_response_deadline = fields.Datetime(
-        string="Response Deadline",
-        compute="_compute_date_response_deadline",
-        store=True,
-        copy=False,
-        help="When the customer must have had a first answer, by the contract's SLA.",
     )
 
     @api.depends("equipment_id", "partner_id")
@@ -63,36 +54,9 @@ class ServiceRequest(models.Model):
                     )
                 )
 
-    @api.depends("priority", "company_id", "partner_id", "team_id", "contract_id")
-    def _compute_date_deadline(self):
-        return super()._compute_date_deadline()
-
-    @api.depends("priority", "contract_id")
-    def _compute_date_response_deadline(self):
-        for request in self:
-            request.date_response_deadline = request._sla_deadlines().get("response") or False
-
     def _service_guarded_fields(self):
-        # Computed from the contract's SLA.
-        return super()._service_guarded_fields() | {"date_response_deadline"}
-
-    def _get_sla_deadline(self):
-        """The contract's SLA policy, in its working hours, wins over the default times."""
-        deadlines = super()._get_sla_deadline()
-        for request in self:
-            resolution = request._sla_deadlines().get("resolution")
-            if resolution:
-                deadlines[request.id] = resolution
-        return deadlines
-
-    def _sla_deadlines(self):
-        self.ensure_one()
-        policy = self.contract_id.sla_policy_id
-        if not policy:
-            return {}
-        return policy._compute_deadlines(
-            self.create_date or fields.Datetime.now(), SLA_PRIORITY.get(self.priority, "1")
-        )
+        # The SLA's clock, deadlines, responses and breaches: the suite's only.
+        return super()._service_guarded_fields() | SLA_GUARDED_FIELDS
 
     def _is_under_warranty(self):
         """Under warranty when the serial's warranty runs, or the contract covers

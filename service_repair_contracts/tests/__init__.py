@@ -1,2 +1,3 @@
 from . import test_request_contract
+from . import test_request_sla
 from . import test_warranty_claim_repair

@@ -281,7 +281,11 @@ class ServiceKpiDashboard(models.AbstractModel):
         now = fields.Datetime.now()
         open_domain = [("is_closed", "=", False)]
         old_domain = open_domain + [("create_date", "<", now - timedelta(days=7))]
-        overdue_domain = open_domain + [("date_deadline", "<", now)]
+        # a paused SLA clock has not run out: its deadline moves when it resumes
+        overdue_domain = open_domain + [
+            ("date_deadline", "<", now),
+            ("sla_paused_since", "=", False),
+        ]
         complaints_domain = open_domain + [("request_type", "=", "complaint")]
         # One scan of the open requests (an index-only scan of the partial
         # index service_request_open_kpi_index) for the four counts.
@@ -291,7 +295,7 @@ class ServiceKpiDashboard(models.AbstractModel):
             {
                 "open": ("__count", []),
                 "old": ("__count", old_domain[-1:]),
-                "overdue": ("__count", overdue_domain[-1:]),
+                "overdue": ("__count", overdue_domain[-2:]),
                 "complaints": ("__count", complaints_domain[-1:]),
             },
         )
@@ -337,9 +341,12 @@ class ServiceKpiDashboard(models.AbstractModel):
         """
         Request = self.env["service.request"]
         created_domain = self._period_datetime_domain("create_date")
+        # answered, or past the deadline unanswered (a breach all the same)
         response_domain = [
             ("date_response_deadline", "!=", False),
-            ("date_assigned", "!=", False),
+            "|",
+            ("date_first_response", "!=", False),
+            ("sla_response_breached", "=", True),
         ]
         repair_domain = [("request_type", "in", REPAIR_TYPES)]
         counts = self._aggregate(
@@ -366,7 +373,10 @@ class ServiceKpiDashboard(models.AbstractModel):
                     created_domain + response_domain + [("response_met", "=", False)],
                 ),
                 unit="%",
-                help_text=_("A technician assigned before the response deadline."),
+                help_text=_(
+                    "The customer had the first response (a reply or the assignment, as the "
+                    "SLA policy counts it) before the response deadline."
+                ),
             ),
             self._kpi(
                 "first_time_fix",

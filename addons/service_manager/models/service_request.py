@@ -55,7 +55,8 @@ class ServiceRequest(models.Model):
         string="Answered in Time",
         compute="_compute_resolution_kpis",
         store=True,
-        help="A technician was assigned before the response deadline of the SLA.",
+        help="The customer had the first response (a reply or the assignment, as the SLA "
+        "policy counts it) before the response deadline of the SLA.",
     )
 
     def _service_guarded_fields(self):
@@ -77,12 +78,15 @@ class ServiceRequest(models.Model):
         # The open backlog: the predicate is the SQL of the domain
         # [("is_closed", "=", False)] with the active test, so that the
         # planner proves the query implies it.
+        # An index of an earlier version keeps its columns under IF NOT EXISTS.
+        self._drop_index_without("service_request_open_kpi_index", "sla_paused_since")
+        self._drop_index_without("service_request_create_date_kpi_index", "date_first_response")
         self.env.cr.execute(
             SQL(
                 """
                 CREATE INDEX IF NOT EXISTS service_request_open_kpi_index
                     ON service_request (company_id)
-                       INCLUDE (create_date, date_deadline, request_type)
+                       INCLUDE (create_date, date_deadline, request_type, sla_paused_since)
                  WHERE active AND (is_closed IS NULL OR is_closed = FALSE)
                 """
             )
@@ -94,7 +98,8 @@ class ServiceRequest(models.Model):
                 CREATE INDEX IF NOT EXISTS service_request_create_date_kpi_index
                     ON service_request (create_date)
                        INCLUDE (company_id, active, request_type, date_response_deadline,
-                                date_assigned, response_met, is_rework)
+                                date_first_response, sla_response_breached, response_met,
+                                is_rework)
                 """
             )
         )
@@ -117,6 +122,12 @@ class ServiceRequest(models.Model):
             )
         )
         return result
+
+    def _drop_index_without(self, name, column):
+        self.env.cr.execute(SQL("SELECT indexdef FROM pg_indexes WHERE indexname = %s", name))
+        row = self.env.cr.fetchone()
+        if row and column not in row[0]:
+            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -188,7 +199,14 @@ class ServiceRequest(models.Model):
                 {"is_rework": bool(previous), "rework_repair_id": previous.id}
             )
 
-    @api.depends("date_closed", "date_deadline", "date_assigned", "date_response_deadline")
+    @api.depends(
+        "date_closed",
+        "date_deadline",
+        "date_first_response",
+        "date_response_deadline",
+        "sla_response_breached",
+        "sla_resolution_breached",
+    )
     def _compute_resolution_kpis(self):
         for request in self:
             opened = request.create_date
@@ -196,13 +214,19 @@ class ServiceRequest(models.Model):
             request.resolution_hours = (
                 (closed - opened).total_seconds() / 3600 if opened and closed else 0.0
             )
+            # The breach flags are the SLA clock's verdict (a deadline moved by
+            # hand after a breach does not undo it).
             request.sla_met = bool(
-                closed and request.date_deadline and closed <= request.date_deadline
+                closed
+                and request.date_deadline
+                and closed <= request.date_deadline
+                and not request.sla_resolution_breached
             )
             request.response_met = bool(
-                request.date_assigned
+                request.date_first_response
                 and request.date_response_deadline
-                and request.date_assigned <= request.date_response_deadline
+                and request.date_first_response <= request.date_response_deadline
+                and not request.sla_response_breached
             )
 
     # The rating page's hook, answering with the rating record: not an RPC

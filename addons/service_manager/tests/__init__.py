@@ -3,6 +3,7 @@ from . import test_quality_control
 from . import test_forecast
 from . import test_dashboard
 from . import test_requests_kpi
+from . import test_sla_kpi
 from . import test_profitability
 from . import test_analytic
 from . import test_competitors
