@@ -37,6 +37,7 @@ class AccountMove(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        groups="base.group_user",
     )
 
     def _post(self, soft=True):

@@ -10,6 +10,7 @@ class StockPicking(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        groups="base.group_user",
     )
     service_supplier_claim_id = fields.Many2one(
         "service.supplier.claim",
@@ -17,4 +18,5 @@ class StockPicking(models.Model):
         index="btree_not_null",
         readonly=True,
         copy=False,
+        groups="base.group_user",
     )
