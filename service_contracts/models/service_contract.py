@@ -173,7 +173,9 @@ class ServiceContract(models.Model):
         "service_contract_id",
         string="Invoices",
         readonly=True,
-        groups="account.group_account_invoice",
+        # those who may read invoices: not the service staff
+        groups="account.group_account_invoice,account.group_account_readonly,"
+        "sales_team.group_sale_salesman",
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     next_invoice_date = fields.Date(
