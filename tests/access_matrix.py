@@ -9,9 +9,10 @@ which ``setup/security-doc`` writes.
 """
 
 import ast
+import functools
 import pathlib
 
-from odoo import Command
+from odoo import Command, models
 from odoo.exceptions import AccessError
 
 from . import world as world_module
@@ -32,6 +33,7 @@ ROLES = {
 }
 
 
+@functools.cache
 def suite_addons():
     manifests = [*ROOT.glob("addons/*/__manifest__.py"), *ROOT.glob("*/__manifest__.py")]
     return sorted(
@@ -152,6 +154,8 @@ RIGHTS_ROLE = {"portal_a": "portal", "portal_b": "portal", "other_manager": "ser
 # The labels of the world's records in the tables.
 RECORD_LABELS = {
     "A": "customer A's (company 1)",
+    "A_draft": "customer A's draft (company 1)",
+    "A_cancelled": "customer A's cancelled (company 1)",
     "B": "customer B's (company 1)",
     "C2": "company 2's",
     "co1": "company 1's",
@@ -169,6 +173,11 @@ def record_specs(w):
     def companies(records, write, copy=None):
         return list(zip(("co1", "co2"), records, strict=True)), write, copy or {}
 
+    def internal(spec, records):
+        # Customer A's draft and cancelled documents, after the three above.
+        labelled, write, copy = spec
+        return labelled + list(zip(("A_draft", "A_cancelled"), records, strict=True)), write, copy
+
     def spare_substitute(record):
         # The copy swaps in its company's spare part: the same pair twice is refused.
         spares = w.parts.filtered(lambda part: part.company_id == record.company_id)
@@ -178,8 +187,12 @@ def record_specs(w):
         "service.equipment": customers(w.units, {"note": "<p>probe</p>"}, {"lot_id": False}),
         "service.request": customers(w.requests, {"subject": "probe"}),
         "service.warranty.claim": customers(w.claims, {"defect_description": "probe"}),
-        "service.contract": customers(w.contracts, {"title": "probe"}),
-        "service.contract.line": customers(w.contracts.line_ids, {"name": "probe"}),
+        "service.contract": internal(
+            customers(w.contracts, {"title": "probe"}), w.internal_contracts
+        ),
+        "service.contract.line": internal(
+            customers(w.contracts.line_ids, {"name": "probe"}), w.internal_contracts.line_ids
+        ),
         "service.team": companies(w.teams, {"color": 3}),
         "service.warranty.policy": companies(w.warranty_policies, {"months": 13}),
         "service.sla.policy": companies(w.sla_policies, {"name": "probe"}),
@@ -205,7 +218,9 @@ def record_specs(w):
 
 
 def visible(role, label):
-    """Whether ``role`` should see the world's record ``label`` at all."""
+    """Whether ``role`` should see the world's record ``label`` at all (a
+    customer's draft or cancelled document is internal: its customer does not)."""
+    owner = label.partition("_")[0]
     if role == "public":
         return False
     if role == "portal_a":
@@ -213,8 +228,8 @@ def visible(role, label):
     if role == "portal_b":
         return label in ("B", "co1")
     if role == "other_manager":
-        return label in ("C2", "co2")
-    return label in ("A", "B", "co1")
+        return owner in ("C2", "co2")
+    return owner in ("A", "B", "co1")
 
 
 def expected_record_matrix(w):
@@ -293,13 +308,349 @@ def record_matrix(env, w):
     return result
 
 
-def render(env, w=None, records=None):
+# ---------------------------------------------------------------------------
+# Field level: which fields of what it reads each role reads
+# ---------------------------------------------------------------------------
+
+# Odoo's models whose records a portal customer reads (its own partner, user
+# and company, its invoices, orders and transfers) and to which the suite adds
+# fields; ``test_access_matrix`` finds them again from the access rights.
+ODOO_MODELS = (
+    "res.partner",
+    "res.users",
+    "res.company",
+    "account.move",
+    "sale.order",
+    "purchase.order",
+    "stock.picking",
+)
+
+# The suite's fields a portal customer reads on each model it may read (the
+# policy, stated by hand): what its portal pages show and what identifies its
+# own documents. Every other suite field of these models is internal
+# (``groups="base.group_user"``): costs, margins, revenue and analytic
+# accounts, the yearly cap, inspection findings, suppliers and their warranty,
+# who decided and why, internal notes, the desk's own organisation (dispatch,
+# service centres, loaners, rework, KPIs) and links to internal documents
+# (repairs, transfers, supplier claims, opportunities, renewals).
+PORTAL_FIELDS = {
+    "service.equipment": (
+        "name",
+        "active",
+        "company_id",
+        "product_id",
+        "categ_id",
+        "lot_id",
+        "serial",
+        "partner_id",
+        "commercial_partner_id",
+        "site_partner_id",
+        "team_id",
+        "sale_date",
+        "installation_date",
+        "state",
+        "image_128",
+        "service_warranty_start",
+        "service_warranty_end",
+        "service_in_warranty",
+    ),
+    "service.request": (
+        "name",
+        "subject",
+        "active",
+        "company_id",
+        "currency_id",
+        "partner_id",
+        "commercial_partner_id",
+        "email_from",
+        "partner_phone",
+        "channel",
+        "request_type",
+        "equipment_id",
+        "lot_id",
+        "product_id",
+        "categ_id",
+        "description",
+        "resolution",
+        "priority",
+        "stage_id",
+        "is_closed",
+        "team_id",
+        "user_id",
+        "date_closed",
+        "date_deadline",
+        "date_scheduled",
+        "is_overdue",
+        "contract_id",
+        "date_response_deadline",
+    ),
+    "service.warranty.claim": (
+        "name",
+        "company_id",
+        "currency_id",
+        "user_id",
+        "partner_id",
+        "commercial_partner_id",
+        "equipment_id",
+        "lot_id",
+        "product_id",
+        "claim_date",
+        "sale_order_id",
+        "invoice_line_id",
+        "invoice_id",
+        "purchase_date",
+        "defect_description",
+        "evidence_ids",
+        "warranty_end",
+        "in_warranty",
+        "state",
+        "decision",
+        "decision_date",
+        "reject_reason",
+        "replacement_lot_id",
+        "refund_amount",
+        "credit_note_id",
+    ),
+    "service.contract": (
+        "name",
+        "title",
+        "active",
+        "company_id",
+        "partner_id",
+        "commercial_partner_id",
+        "partner_invoice_id",
+        "user_id",
+        "state",
+        "date_start",
+        "date_end",
+        "line_ids",
+        "equipment_ids",
+        "sla_policy_id",
+        "cover_labour",
+        "cover_parts",
+        "cover_travel",
+        "currency_id",
+        "amount_period",
+        "invoicing_period",
+        "invoicing_mode",
+        "previous_contract_id",
+        "sale_order_id",
+        "invoice_count",
+        "next_invoice_date",
+        "note",
+    ),
+    "service.contract.line": (
+        "contract_id",
+        "sequence",
+        "company_id",
+        "currency_id",
+        "equipment_id",
+        "product_id",
+        "name",
+        "quantity",
+        "price_unit",
+        "price_subtotal",
+    ),
+    "service.sla.policy": (
+        "name",
+        "sequence",
+        "active",
+        "company_id",
+        "calendar_id",
+        "line_ids",
+        "description",
+    ),
+    "service.sla.policy.line": ("policy_id", "priority", "response_hours", "resolution_hours"),
+    "service.request.stage": ("name", "sequence", "active", "fold", "is_closed"),
+    "res.partner": (),
+    "res.users": (),
+    "res.company": (),
+    "account.move": (
+        "service_contract_id",
+        "service_period_start",
+        "service_period_end",
+        "service_warranty_claim_id",
+    ),
+    "sale.order": (),
+    "purchase.order": (),
+    "stock.picking": (),
+}
+
+# Suite fields that not every internal user reads: (model, field) -> the roles
+# that read them, of those the model's access rights let in. Mostly links to
+# records of a model the others may not read (the accountant reads contracts,
+# not units or requests; the service staff not invoices).
+SERVICE_STAFF = {"service_user", "service_manager", "other_manager"}
+NARROW_FIELDS = {
+    ("service.request", "service_center_bill_ids"): {"accountant"},
+    ("service.contract", "equipment_ids"): SERVICE_STAFF,
+    ("service.contract", "invoice_ids"): {"accountant"},
+    ("service.contract", "service_request_ids"): SERVICE_STAFF,
+    ("service.contract", "service_request_count"): SERVICE_STAFF,
+    ("res.partner", "service_equipment_count"): SERVICE_STAFF,
+}
+
+PORTAL_ROLES = ("public", "portal_a", "portal_b")
+_NOT_IN_FIELD_MATRIX = {"id", "display_name", *models.LOG_ACCESS_COLUMNS}
+
+
+def field_models(env):
+    """The models of the field matrix: the suite's, then Odoo's that portal reads."""
+    return [name for __, name in suite_models(env)] + list(ODOO_MODELS)
+
+
+def suite_fields(env, model):
+    """The fields a suite addon defines on ``model`` (the id and log fields left out)."""
+    addons = set(suite_addons())
+    return [
+        name
+        for name, field in env[model]._fields.items()
+        if field._module in addons and name not in _NOT_IN_FIELD_MATRIX
+    ]
+
+
+def _field_probe_record(env, w, role, model):
+    """The record of ``model`` that ``role`` reads in the world (its customer's,
+    its company's, its own user), or an empty recordset where the world has none."""
+    user = w.users[role]
+    own = {
+        "res.partner": user.partner_id,
+        "res.users": user,
+        "res.company": user.company_id,
+    }
+    if model in own:
+        return own[model].with_env(env)
+    spec = record_specs(w).get(model)
+    if spec:
+        for label, record in spec[0]:
+            if visible(role, label):
+                return record.with_env(env)
+    return env[model]
+
+
+def _probe_fields(env, user, record, names):
+    """{field: cell} measured as ``user`` on ``record``, each field read on its
+    own from the database: "R" when ``fields_get`` describes it and ``read``
+    gives it, "·" when neither does (refused by name with AccessError, and left
+    out of a read without names), "!…!" for any other combination."""
+    Model = env[record._name].with_user(user)
+    if not env["ir.model.access"].with_user(user).check(record._name, "read", False):
+        return dict.fromkeys(names, "·")
+    try:
+        record.with_user(user).read(["display_name"])
+    except AccessError:  # a record rule hides the record
+        return dict.fromkeys(names, "·")
+    described = set(Model.fields_get(names, attributes=["type"]))
+    if record and record._original_module in suite_addons():
+        env.invalidate_all()
+        try:
+            with env.cr.savepoint():
+                unnamed = set(record.with_user(user).read()[0])
+        except Exception:  # the field at fault fails its own read below
+            unnamed = described
+    else:
+        # what a read without names reads (on Odoo's models, some of Odoo's
+        # own fields refuse some roles: not the subject here)
+        unnamed = set(Model.check_field_access_rights("read", None))
+    cells = {}
+    for name in names:
+        env.invalidate_all()
+        try:
+            with env.cr.savepoint():
+                record.with_user(user).read([name])
+            outcome = "ok"
+        except AccessError:
+            outcome = "denied"
+        except Exception as error:  # reported in the matrix: the test fails on it
+            outcome = type(error).__name__
+        if name in described and outcome == "ok" and name in unnamed:
+            cells[name] = "R"
+        elif name not in described and outcome == "denied" and name not in unnamed:
+            cells[name] = "·"
+        elif name in described:
+            cells[name] = f"!described, read: {outcome}!"
+        else:
+            cells[name] = f"!not described, read: {outcome}!"
+    return cells
+
+
+def field_matrix(env, w):
+    """{(model, field): {role: "R" or "·"}} measured as each role's user."""
+    context = {k: v for k, v in env.context.items() if k != "allowed_company_ids"}
+    env = env(context=context)
+    result = {}
+    for model in field_models(env):
+        names = suite_fields(env, model)
+        if not names:
+            continue
+        by_role = {
+            role: _probe_fields(env, user, _field_probe_record(env, w, role, model), names)
+            for role, user in w.users.items()
+        }
+        for name in names:
+            result[(model, name)] = {role: by_role[role][name] for role in world_module.ROLES}
+    return result
+
+
+def expected_field_matrix(env, w):
+    """{(model, field): {role: "R" or "·"}} as PORTAL_FIELDS and NARROW_FIELDS
+    say, for the roles whose access rights let them read the model at all."""
+    access = env["ir.model.access"]
+    result = {}
+    for model in field_models(env):
+        readers = {
+            role
+            for role, user in w.users.items()
+            if access.with_user(user).check(model, "read", False)
+        }
+        for name in suite_fields(env, model):
+            cells = {}
+            for role in world_module.ROLES:
+                if role not in readers:
+                    reads = False
+                elif role in PORTAL_ROLES:
+                    reads = name in PORTAL_FIELDS.get(model, ())
+                else:
+                    reads = role in NARROW_FIELDS.get((model, name), {role})
+                cells[role] = "R" if reads else "·"
+            result[(model, name)] = cells
+    return result
+
+
+def _field_rows(fields):
+    """Rows of the field table: per model, its fields grouped by who reads them,
+    the portal's models first."""
+    by_model = {}
+    for (model, name), cells in fields.items():
+        pattern = tuple(cells[role] for role in world_module.ROLES)
+        by_model.setdefault(model, {}).setdefault(pattern, []).append(name)
+    portal = [m for m in by_model if m in PORTAL_FIELDS]
+    others = [m for m in by_model if m not in PORTAL_FIELDS]
+    rows = []
+    for model in portal + others:
+        groups = by_model[model]
+        # the fields the portal reads first, then the widest-read
+        for pattern, names in sorted(
+            groups.items(), key=lambda item: (item[0][1] != "R", -item[0].count("R"))
+        ):
+            shown = (
+                f"all {len(names)} fields"
+                if len(groups) == 1 and model not in PORTAL_FIELDS
+                else ", ".join(f"`{name}`" for name in names)
+            )
+            rows.append((model, shown, pattern))
+    return rows
+
+
+def render(env, w=None, records=None, fields=None):
     """The markdown of docs/security.md (``w``/``records``: a built world and its
     measured record matrix, to reuse them)."""
     if w is None:
         w = world_module.build_world(env)
     if records is None:
         records = record_matrix(env, w)
+    if fields is None:
+        fields = field_matrix(env, w)
     lines = [
         "# Security: who may do what",
         "",
@@ -346,4 +697,23 @@ def render(env, w=None, records=None):
             + " | ".join(f"`{cells[r]}`" for r in roles)
             + " |"
         )
+    lines += [
+        "",
+        "## Which fields each role reads",
+        "",
+        "The fields the suite defines, on its own models and on Odoo's models whose",
+        "records portal customers read (Odoo's own fields keep Odoo's rules; `id` and",
+        "the create/write log fields are left out). Measured as each role's user on",
+        "the record of the world it reads: `fields_get`, then `read` of the fields it",
+        "describes; each other field must be refused by name (AccessError) and left out",
+        "of a `read` without field names. R = reads, · = does not (a role that may not",
+        "read the model reads none of its fields). Portal customers read the fields of",
+        "`PORTAL_FIELDS` in `tests/access_matrix.py` and nothing else; internal users",
+        "read every field of what they may read, except those of `NARROW_FIELDS`.",
+        "",
+        "| Model | Fields | " + " | ".join(label for label, __, __ in roles.values()) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for model, shown, pattern in _field_rows(fields):
+        lines.append(f"| `{model}` | {shown} | " + " | ".join(f"`{c}`" for c in pattern) + " |")
     return "\n".join(lines) + "\n"

@@ -1,7 +1,8 @@
 """A small world for the suite's security tests: two customers, two companies.
 
 Customer A and customer B buy from company 1; company 2 has a customer of its
-own. Each has a unit, a request, a warranty claim and an active contract; each
+own. Each has a unit, a request, a warranty claim and an active contract (A
+also a draft and a cancelled one) under its company's SLA policy; each
 company has its team, warranty policy, SLA policy and dispatch rule, a spare
 part with a number, a fit and a substitute, a claim to a supplier, a repair
 with its quality check and a demo unit with a booking. One user per role of
@@ -173,6 +174,25 @@ def build_world(env):
         ]
     )
     w.contracts.action_activate()
+    # Customer A's contract under negotiation and a cancelled one: internal
+    # (terms and prices not agreed), not the customer's to see.
+    w.internal_contracts = env["service.contract"].create(
+        [
+            {
+                "partner_id": w.contact_a.id,
+                "company_id": w.company1.id,
+                "currency_id": w.company1.currency_id.id,
+                "title": f"Security {title} contract of {w.customer_a.name}",
+                "line_ids": [
+                    Command.create(
+                        {"equipment_id": w.units[0].id, "name": "Draft price", "price_unit": 7.0}
+                    )
+                ],
+            }
+            for title in ("draft", "cancelled")
+        ]
+    )
+    w.internal_contracts[1].action_cancel()
     w.warranty_policies = env["service.warranty.policy"].create(
         [
             {"name": "Security policy 1", "product_id": w.model.id, "company_id": w.company1.id},
@@ -189,6 +209,12 @@ def build_world(env):
             for index, company in enumerate(w.company1 | w.company2, start=1)
         ]
     )
+    # Each company's contracts run under its policy (a portal customer reads
+    # the policies of its own contracts only).
+    for contract in w.contracts | w.internal_contracts:
+        contract.sla_policy_id = w.sla_policies.filtered(
+            lambda policy, contract=contract: policy.company_id == contract.company_id
+        )
     # Their own teams: a team used by a rule cannot be deleted.
     rule_teams = env["service.team"].create(
         [

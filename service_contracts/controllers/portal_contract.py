@@ -81,7 +81,9 @@ class ServiceContractPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if contract.state == "draft":
+        # An access token opens the record past the record rules: drafts and
+        # cancelled contracts stay internal all the same.
+        if contract.state not in ("active", "expired"):
             return request.redirect("/my/contracts")
         values = self._get_page_view_values(
             contract,

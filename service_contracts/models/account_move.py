@@ -49,6 +49,7 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         check_company=True,
+        groups="base.group_user",
     )
 
     def _service_guarded_fields(self):

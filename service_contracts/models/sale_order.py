@@ -8,10 +8,15 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     service_contract_ids = fields.One2many(
-        "service.contract", "sale_order_id", string="Service Contracts"
+        "service.contract",
+        "sale_order_id",
+        string="Service Contracts",
+        groups="base.group_user",
     )
     service_contract_count = fields.Integer(
-        compute="_compute_service_contract_count", string="Contract Count"
+        compute="_compute_service_contract_count",
+        string="Contract Count",
+        groups="base.group_user",
     )
 
     def _compute_service_contract_count(self):

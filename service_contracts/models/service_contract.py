@@ -102,6 +102,8 @@ class ServiceContract(models.Model):
         "service.equipment",
         compute="_compute_equipment_ids",
         string="Covered Units",
+        # the units themselves: not for the accountant, who reads the contract
+        groups="service_base.group_service_user,base.group_portal",
     )
     sla_policy_id = fields.Many2one(
         "service.sla.policy", string="SLA Policy", check_company=True, tracking=True
@@ -112,6 +114,7 @@ class ServiceContract(models.Model):
     yearly_cap = fields.Monetary(
         tracking=True,
         help="Most the contract pays for covered work in a contract year; 0 means no cap.",
+        groups="base.group_user",
     )
     currency_id = fields.Many2one(
         "res.currency",
@@ -140,18 +143,21 @@ class ServiceContract(models.Model):
     auto_post_invoices = fields.Boolean(
         string="Post Invoices Automatically",
         help="Recurring invoices are posted at once instead of waiting as drafts.",
+        groups="base.group_user",
     )
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         check_company=True,
         help="Invoice lines of this contract are charged to this analytic account.",
+        groups="base.group_user",
     )
     renewal_reminder_days = fields.Integer(
         string="Remind Before End (days)",
         default=30,
         help="A renewal activity is scheduled for the responsible this many days before the end.",
+        groups="base.group_user",
     )
-    renewal_reminder_sent = fields.Boolean(copy=False, readonly=True)
+    renewal_reminder_sent = fields.Boolean(copy=False, readonly=True, groups="base.group_user")
     previous_contract_id = fields.Many2one(
         "service.contract",
         string="Renews",
@@ -161,7 +167,11 @@ class ServiceContract(models.Model):
         check_company=True,
     )
     renewal_ids = fields.One2many(
-        "service.contract", "previous_contract_id", string="Renewals", copy=False
+        "service.contract",
+        "previous_contract_id",
+        string="Renewals",
+        copy=False,
+        groups="base.group_user",
     )
     opportunity_id = fields.Many2one(
         "crm.lead",
@@ -169,6 +179,7 @@ class ServiceContract(models.Model):
         check_company=True,
         tracking=True,
         domain="[('type', '=', 'opportunity')]",
+        groups="base.group_user",
     )
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -177,7 +188,13 @@ class ServiceContract(models.Model):
         tracking=True,
     )
     invoice_ids = fields.One2many(
-        "account.move", "service_contract_id", string="Invoices", readonly=True
+        "account.move",
+        "service_contract_id",
+        string="Invoices",
+        readonly=True,
+        # those who may read invoices: not the service staff
+        groups="account.group_account_invoice,account.group_account_readonly,"
+        "sales_team.group_sale_salesman",
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     next_invoice_date = fields.Date(

@@ -8,10 +8,15 @@ class ServiceEquipment(models.Model):
     service_warranty_end = fields.Date(related="lot_id.service_warranty_end")
     service_in_warranty = fields.Boolean(related="lot_id.service_in_warranty")
     service_warranty_claim_ids = fields.One2many(
-        "service.warranty.claim", "equipment_id", string="Warranty Claims"
+        "service.warranty.claim",
+        "equipment_id",
+        string="Warranty Claims",
+        groups="base.group_user",
     )
     service_warranty_claim_count = fields.Integer(
-        string="Claims", compute="_compute_service_warranty_claim_count"
+        string="Claims",
+        compute="_compute_service_warranty_claim_count",
+        groups="base.group_user",
     )
 
     def _compute_service_warranty_claim_count(self):
@@ -80,10 +85,15 @@ class ServiceEquipment(models.Model):
         }
 
     service_contract_line_ids = fields.One2many(
-        "service.contract.line", "equipment_id", string="Contract Lines"
+        "service.contract.line",
+        "equipment_id",
+        string="Contract Lines",
+        groups="base.group_user",
     )
     service_contract_count = fields.Integer(
-        compute="_compute_service_contract_count", string="Contracts"
+        compute="_compute_service_contract_count",
+        string="Contracts",
+        groups="base.group_user",
     )
 
     def _compute_service_contract_count(self):

@@ -40,11 +40,13 @@ class ServiceSlaPolicy(models.Model):
         string="Paused Stages",
         help="Comma-separated names of request stages in which the SLA clock stops "
         "(for example: Waiting for Customer, Waiting for Parts).",
+        groups="base.group_user",
     )
     pause_when_waiting_customer = fields.Boolean(
         string="Pause While Waiting for the Customer",
         default=True,
         help="The clock also stops while a request waits for the customer's answer.",
+        groups="base.group_user",
     )
     response_on = fields.Selection(
         [("reply", "Reply to the Customer"), ("assignment", "Technician Assigned")],
@@ -62,7 +64,15 @@ class ServiceSlaPolicy(models.Model):
         "team leader get an activity (once per target); 0 sends no warning.",
     )
     description = fields.Html()
-    contract_count = fields.Integer(compute="_compute_contract_count", string="Contracts")
+    contract_ids = fields.One2many(
+        "service.contract",
+        "sla_policy_id",
+        string="Contracts under the Policy",
+        groups="base.group_user",
+    )
+    contract_count = fields.Integer(
+        compute="_compute_contract_count", string="Contracts", groups="base.group_user"
+    )
 
     def _compute_contract_count(self):
         counts = dict(

@@ -103,7 +103,11 @@ class ServiceWarrantyClaim(models.Model):
         related="lot_id.product_id", store=True, index=True, string="Product"
     )
     supplier_id = fields.Many2one(
-        related="lot_id.service_supplier_id", store=True, index="btree_not_null", string="Supplier"
+        related="lot_id.service_supplier_id",
+        store=True,
+        index="btree_not_null",
+        string="Supplier",
+        groups="base.group_user",
     )
     claim_date = fields.Date(
         required=True, default=fields.Date.context_today, tracking=True, index=True
@@ -143,7 +147,7 @@ class ServiceWarrantyClaim(models.Model):
         "attachment_id",
         help="Photos, videos and documents that show the defect.",
     )
-    inspection_note = fields.Text(string="Inspection Findings")
+    inspection_note = fields.Text(string="Inspection Findings", groups="base.group_user")
     warranty_end = fields.Date(compute="_compute_in_warranty", store=True)
     in_warranty = fields.Boolean(
         compute="_compute_in_warranty",
@@ -156,6 +160,7 @@ class ServiceWarrantyClaim(models.Model):
         string="Ownership Override",
         tracking=True,
         help="Why a manager accepted a claim for a serial not sold to this customer.",
+        groups="base.group_user",
     )
     state = fields.Selection(
         [
@@ -184,7 +189,9 @@ class ServiceWarrantyClaim(models.Model):
         copy=False,
     )
     decision_date = fields.Datetime(readonly=True, copy=False)
-    decided_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    decided_by_id = fields.Many2one(
+        "res.users", readonly=True, copy=False, groups="base.group_user"
+    )
     reject_reason = fields.Text(tracking=True, copy=False)
     replacement_lot_id = fields.Many2one(
         "stock.lot",
@@ -195,42 +202,72 @@ class ServiceWarrantyClaim(models.Model):
     )
     refund_amount = fields.Monetary(copy=False, tracking=True)
     repair_id = fields.Many2one(
-        "repair.order", readonly=True, copy=False, tracking=True, check_company=True
+        "repair.order",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        check_company=True,
+        groups="base.group_user",
     )
     paid_repair_id = fields.Many2one(
-        "repair.order", readonly=True, copy=False, tracking=True, check_company=True
+        "repair.order",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        check_company=True,
+        groups="base.group_user",
     )
-    picking_ids = fields.One2many("stock.picking", "service_warranty_claim_id", string="Transfers")
+    picking_ids = fields.One2many(
+        "stock.picking", "service_warranty_claim_id", string="Transfers", groups="base.group_user"
+    )
     return_picking_id = fields.Many2one(
-        "stock.picking", readonly=True, copy=False, check_company=True
+        "stock.picking", readonly=True, copy=False, check_company=True, groups="base.group_user"
     )
     replacement_picking_id = fields.Many2one(
-        "stock.picking", readonly=True, copy=False, check_company=True
+        "stock.picking", readonly=True, copy=False, check_company=True, groups="base.group_user"
     )
     credit_note_id = fields.Many2one(
         "account.move", readonly=True, copy=False, tracking=True, check_company=True
     )
     supplier_claim_ids = fields.One2many(
-        "service.supplier.claim", "claim_id", string="Supplier Claims"
+        "service.supplier.claim",
+        "claim_id",
+        string="Supplier Claims",
+        groups="base.group_user",
     )
-    supplier_claim_count = fields.Integer(compute="_compute_supplier_claim_count")
-    supplier_warranty_end = fields.Date(related="lot_id.service_supplier_warranty_end")
+    supplier_claim_count = fields.Integer(
+        compute="_compute_supplier_claim_count", groups="base.group_user"
+    )
+    supplier_warranty_end = fields.Date(
+        related="lot_id.service_supplier_warranty_end", groups="base.group_user"
+    )
     parts_cost = fields.Monetary(
-        compute="_compute_costs", store=True, help="Parts used by the warranty repair, at cost."
+        compute="_compute_costs",
+        store=True,
+        help="Parts used by the warranty repair, at cost.",
+        groups="base.group_user",
     )
     labour_cost = fields.Monetary(
-        tracking=True, help="Labour spent on the claim under warranty, at cost."
+        tracking=True,
+        help="Labour spent on the claim under warranty, at cost.",
+        groups="base.group_user",
     )
-    replacement_cost = fields.Monetary(compute="_compute_costs", store=True)
-    refund_cost = fields.Monetary(compute="_compute_costs", store=True)
+    replacement_cost = fields.Monetary(
+        compute="_compute_costs", store=True, groups="base.group_user"
+    )
+    refund_cost = fields.Monetary(compute="_compute_costs", store=True, groups="base.group_user")
     recovered_amount = fields.Monetary(
-        compute="_compute_costs", store=True, help="What suppliers paid back for this claim."
+        compute="_compute_costs",
+        store=True,
+        help="What suppliers paid back for this claim.",
+        groups="base.group_user",
     )
     cost_total = fields.Monetary(
         string="Claim Cost",
         compute="_compute_costs",
         store=True,
         help="Parts, labour, replacement and refund under warranty, minus what was recovered.",
+        groups="base.group_user",
     )
 
     def _origin_sale_line(self):

@@ -12,6 +12,7 @@ class StockPicking(models.Model):
         readonly=True,
         copy=False,
         check_company=True,
+        groups="base.group_user",
     )
     service_supplier_claim_id = fields.Many2one(
         "service.supplier.claim",
@@ -20,6 +21,7 @@ class StockPicking(models.Model):
         readonly=True,
         copy=False,
         check_company=True,
+        groups="base.group_user",
     )
 
     def _service_guarded_fields(self):

@@ -207,8 +207,13 @@ class TestServiceContractSecurity(ServiceContractCase):
         )
 
     def test_portal_sees_only_own_contracts(self):
+        """Their own contracts in force: not another customer's, not a draft."""
+        self.contract.action_activate()
+        draft = self._contract()
         Contract = self.env["service.contract"].with_user(self.portal_user)
         self.assertEqual(Contract.search([]), self.contract)
+        with self.assertRaises(AccessError):
+            draft.with_user(self.portal_user).read(["name"])
         self.assertEqual(
             self.contract.with_user(self.portal_user).line_ids.mapped("price_subtotal"),
             [0.0, 300.0],

@@ -12,8 +12,11 @@ class PurchaseOrder(models.Model):
         string="Repairs",
         copy=False,
         help="Repair orders whose missing parts this order buys.",
+        groups="base.group_user",
     )
-    service_repair_count = fields.Integer(compute="_compute_service_repair_count")
+    service_repair_count = fields.Integer(
+        compute="_compute_service_repair_count", groups="base.group_user"
+    )
 
     @api.depends("service_repair_ids")
     def _compute_service_repair_count(self):

@@ -10,12 +10,14 @@ class AccountMove(models.Model):
         check_company=True,
         copy=False,
         help="The request whose cost this vendor bill carries (e.g. a service centre's invoice).",
+        groups="base.group_user",
     )
     service_repair_id = fields.Many2one(
         "repair.order",
         string="Repair",
         compute="_compute_service_repair_id",
         help="The repair order whose quotation this invoice bills.",
+        groups="base.group_user",
     )
 
     @api.depends("invoice_line_ids.sale_line_ids")

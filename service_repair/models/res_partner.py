@@ -7,4 +7,5 @@ class ResPartner(models.Model):
     is_service_center = fields.Boolean(
         string="Service Centre",
         help="An external service centre: units can be sent to it for repair.",
+        groups="base.group_user",
     )

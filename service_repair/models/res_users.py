@@ -9,9 +9,12 @@ class ResUsers(models.Model):
         default=10,
         help="How many open requests the dispatcher gives this technician at most; "
         "0 means no limit.",
+        groups="base.group_user",
     )
     service_open_request_count = fields.Integer(
-        string="Open Requests", compute="_compute_service_open_request_count"
+        string="Open Requests",
+        compute="_compute_service_open_request_count",
+        groups="base.group_user",
     )
 
     @api.depends("service_capacity")

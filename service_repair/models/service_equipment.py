@@ -9,13 +9,22 @@ class ServiceEquipment(models.Model):
         tracking=True,
         help="Part of the loaner pool (подменный фонд): the company's unit lent to "
         "customers while theirs is away.",
+        groups="base.group_user",
     )
-    service_request_ids = fields.One2many("service.request", "equipment_id", string="Requests")
+    service_request_ids = fields.One2many(
+        "service.request", "equipment_id", string="Requests", groups="base.group_user"
+    )
     service_request_count = fields.Integer(
-        string="Requests", compute="_compute_service_request_count"
+        string="Requests",
+        compute="_compute_service_request_count",
+        groups="base.group_user",
     )
-    repair_ids = fields.One2many("repair.order", "equipment_id", string="Repairs")
-    repair_count = fields.Integer(string="Repairs", compute="_compute_repair_count")
+    repair_ids = fields.One2many(
+        "repair.order", "equipment_id", string="Repairs", groups="base.group_user"
+    )
+    repair_count = fields.Integer(
+        string="Repairs", compute="_compute_repair_count", groups="base.group_user"
+    )
 
     def _compute_service_request_count(self):
         counts = dict(

@@ -134,7 +134,7 @@ class ServiceRequest(models.Model):
         check_company=True,
         domain=[("share", "=", False)],
     )
-    date_assigned = fields.Datetime(readonly=True, copy=False)
+    date_assigned = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     date_closed = fields.Datetime(readonly=True, copy=False)
     date_deadline = fields.Datetime(
         string="Deadline",
@@ -150,20 +150,31 @@ class ServiceRequest(models.Model):
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue")
     dispatch_rule_id = fields.Many2one(
-        "service.dispatch.rule", readonly=True, copy=False, index="btree_not_null"
+        "service.dispatch.rule",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="base.group_user",
     )
-    repair_ids = fields.One2many("repair.order", "request_id", string="Repairs")
-    repair_count = fields.Integer(compute="_compute_repair_count")
-    picking_ids = fields.One2many("stock.picking", "service_request_id", string="Transfers")
-    picking_count = fields.Integer(compute="_compute_picking_count")
-    history_count = fields.Integer(string="Unit History", compute="_compute_history_count")
-    color = fields.Integer()
+    repair_ids = fields.One2many(
+        "repair.order", "request_id", string="Repairs", groups="base.group_user"
+    )
+    repair_count = fields.Integer(compute="_compute_repair_count", groups="base.group_user")
+    picking_ids = fields.One2many(
+        "stock.picking", "service_request_id", string="Transfers", groups="base.group_user"
+    )
+    picking_count = fields.Integer(compute="_compute_picking_count", groups="base.group_user")
+    history_count = fields.Integer(
+        string="Unit History", compute="_compute_history_count", groups="base.group_user"
+    )
+    color = fields.Integer(groups="base.group_user")
     email_message_id = fields.Char(
         string="Origin Message-Id",
         readonly=True,
         copy=False,
         help="Message-Id of the email that opened this request: a second delivery of "
         "the same email cannot open a second request.",
+        groups="base.group_user",
     )
 
     def init(self):

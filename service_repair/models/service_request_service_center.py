@@ -19,6 +19,7 @@ class ServiceRequest(models.Model):
         tracking=True,
         copy=False,
         index="btree_not_null",
+        groups="base.group_user",
     )
     service_center_state = fields.Selection(
         [("sent", "At Service Centre"), ("returned", "Returned")],
@@ -26,19 +27,37 @@ class ServiceRequest(models.Model):
         tracking=True,
         copy=False,
         index="btree_not_null",
+        groups="base.group_user",
     )
     service_center_tracking_ref = fields.Char(
-        string="Carrier Tracking Reference", tracking=True, copy=False
+        string="Carrier Tracking Reference",
+        tracking=True,
+        copy=False,
+        groups="base.group_user",
     )
-    date_sent_to_center = fields.Date(string="Sent On", copy=False, tracking=True)
-    date_expected_return = fields.Date(string="Expected Return", copy=False, tracking=True)
-    date_returned = fields.Date(string="Returned On", copy=False, tracking=True)
-    is_return_late = fields.Boolean(compute="_compute_is_return_late")
+    date_sent_to_center = fields.Date(
+        string="Sent On", copy=False, tracking=True, groups="base.group_user"
+    )
+    date_expected_return = fields.Date(
+        string="Expected Return", copy=False, tracking=True, groups="base.group_user"
+    )
+    date_returned = fields.Date(
+        string="Returned On", copy=False, tracking=True, groups="base.group_user"
+    )
+    is_return_late = fields.Boolean(compute="_compute_is_return_late", groups="base.group_user")
     service_center_out_picking_id = fields.Many2one(
-        "stock.picking", string="Shipment to Centre", readonly=True, copy=False
+        "stock.picking",
+        string="Shipment to Centre",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     service_center_in_picking_id = fields.Many2one(
-        "stock.picking", string="Return from Centre", readonly=True, copy=False
+        "stock.picking",
+        string="Return from Centre",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     service_center_bill_ids = fields.One2many(
         "account.move",
@@ -51,6 +70,7 @@ class ServiceRequest(models.Model):
         string="Service Centre Cost",
         compute="_compute_service_center_cost",
         help="Untaxed total of the posted vendor bills (less refunds) linked to this request.",
+        groups="base.group_user",
     )
     loaner_equipment_id = fields.Many2one(
         "service.equipment",
@@ -59,12 +79,20 @@ class ServiceRequest(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        groups="base.group_user",
     )
     loaner_state = fields.Selection(
-        [("lent", "Lent"), ("returned", "Returned")], copy=False, tracking=True
+        [("lent", "Lent"), ("returned", "Returned")],
+        copy=False,
+        tracking=True,
+        groups="base.group_user",
     )
-    loaner_out_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
-    loaner_in_picking_id = fields.Many2one("stock.picking", readonly=True, copy=False)
+    loaner_out_picking_id = fields.Many2one(
+        "stock.picking", readonly=True, copy=False, groups="base.group_user"
+    )
+    loaner_in_picking_id = fields.Many2one(
+        "stock.picking", readonly=True, copy=False, groups="base.group_user"
+    )
 
     @api.depends("service_center_state", "date_expected_return")
     def _compute_is_return_late(self):

@@ -9,7 +9,7 @@ class ServiceRequestStage(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    description = fields.Text(translate=True)
+    description = fields.Text(translate=True, groups="base.group_user")
     fold = fields.Boolean(
         string="Folded in Kanban", help="Requests in this stage are folded in the kanban view."
     )
@@ -32,10 +32,12 @@ class ServiceRequestStage(models.Model):
         "service.team",
         string="Teams",
         help="Teams that use this stage; empty means every team.",
+        groups="base.group_user",
     )
     rating_template_id = fields.Many2one(
         "mail.template",
         string="Rating Email Template",
         domain=[("model", "=", "service.request")],
         help="When a request reaches this stage, this email asks the customer to rate the service.",
+        groups="base.group_user",
     )

@@ -9,4 +9,5 @@ class StockPicking(models.Model):
         index="btree_not_null",
         check_company=True,
         copy=False,
+        groups="base.group_user",
     )

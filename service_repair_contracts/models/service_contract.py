@@ -4,9 +4,16 @@ from odoo import api, fields, models
 class ServiceContract(models.Model):
     _inherit = "service.contract"
 
-    service_request_ids = fields.One2many("service.request", "contract_id", string="Requests")
+    service_request_ids = fields.One2many(
+        "service.request",
+        "contract_id",
+        string="Requests",
+        groups="service_base.group_service_user",
+    )
     service_request_count = fields.Integer(
-        string="Request Count", compute="_compute_service_request_count"
+        string="Request Count",
+        compute="_compute_service_request_count",
+        groups="service_base.group_service_user",
     )
 
     @api.depends("service_request_ids")

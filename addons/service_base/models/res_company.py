@@ -9,4 +9,5 @@ class ResCompany(models.Model):
         string="Default Service Team",
         check_company=True,
         help="Team that takes what no dispatch rule or territory assigns.",
+        groups="base.group_user",
     )

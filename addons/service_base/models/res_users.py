@@ -11,6 +11,7 @@ class ResUsers(models.Model):
         "skill_id",
         string="Service Skills",
         help="What this technician can repair.",
+        groups="base.group_user",
     )
     service_team_ids = fields.Many2many(
         "service.team",
@@ -18,6 +19,7 @@ class ResUsers(models.Model):
         "user_id",
         "team_id",
         string="Service Teams",
+        groups="base.group_user",
     )
 
     def _service_can_repair(self, product):

@@ -85,10 +85,13 @@ class ServiceEquipment(models.Model):
         string="Demo Unit",
         tracking=True,
         help="Part of the demonstration pool: the company's unit shown to customers.",
+        groups="base.group_user",
     )
-    note = fields.Html()
+    note = fields.Html(groups="base.group_user")
     image_128 = fields.Image(related="product_id.image_128")
-    delivery_count = fields.Integer(related="lot_id.delivery_count", string="Deliveries")
+    delivery_count = fields.Integer(
+        related="lot_id.delivery_count", string="Deliveries", groups="base.group_user"
+    )
 
     _sql_constraints = [
         # The Python check below gives the friendly message; this one also

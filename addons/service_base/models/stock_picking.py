@@ -10,6 +10,7 @@ class StockPicking(models.Model):
         copy=False,
         help="The unit moves for service (a demonstration, a loan, a service centre) "
         "and stays with its owner: the transfer is not a sale.",
+        groups="base.group_user",
     )
 
     @api.model

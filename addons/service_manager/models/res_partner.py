@@ -7,4 +7,5 @@ class ResPartner(models.Model):
     is_service_competitor = fields.Boolean(
         string="Competitor",
         help="A company we meet on deals: lost opportunities and quotations name it.",
+        groups="base.group_user",
     )

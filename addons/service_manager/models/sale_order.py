@@ -13,11 +13,13 @@ class SaleOrder(models.Model):
         index="btree_not_null",
         tracking=True,
         help="Who the customer chose instead, or compared this quotation with.",
+        groups="base.group_user",
     )
     service_competitor_price = fields.Monetary(
         string="Competitor's Price",
         tracking=True,
         help="The competitor's price for the same offer, untaxed, if known.",
+        groups="base.group_user",
     )
     service_lost_reason_id = fields.Many2one(
         "crm.lost.reason",
@@ -25,6 +27,7 @@ class SaleOrder(models.Model):
         index="btree_not_null",
         tracking=True,
         help="Why the customer did not accept this quotation.",
+        groups="base.group_user",
     )
 
     def _service_guarded_fields(self):

@@ -12,28 +12,35 @@ class ServiceContract(models.Model):
         compute="_compute_service_profitability",
         help="Untaxed posted invoices (less credit notes) of the contract, plus those of the "
         "repairs of its requests, in company currency.",
+        groups="base.group_user",
     )
     service_parts_cost = fields.Monetary(
         string="Parts Cost",
         compute="_compute_service_profitability",
         help="Parts consumed by the repairs of the contract's requests, at stock move cost.",
+        groups="base.group_user",
     )
     service_labour_cost = fields.Monetary(
         string="Labour Cost",
         compute="_compute_service_profitability",
         help="Labour hours of the repairs of the contract's requests times the labour rate.",
+        groups="base.group_user",
     )
     service_center_cost = fields.Monetary(
         string="Service Centre Cost",
         compute="_compute_service_profitability",
         help="Posted vendor bills of external service centres for the contract's requests.",
+        groups="base.group_user",
     )
     service_cost = fields.Monetary(
         string="Cost of Service",
         compute="_compute_service_profitability",
         help="Parts, labour and service-centre costs of the requests under this contract.",
+        groups="base.group_user",
     )
-    service_margin = fields.Monetary(string="Margin", compute="_compute_service_profitability")
+    service_margin = fields.Monetary(
+        string="Margin", compute="_compute_service_profitability", groups="base.group_user"
+    )
 
     def _compute_service_profitability(self):
         """Figures in company currency, as the analytic account of the

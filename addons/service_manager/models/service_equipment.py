@@ -4,9 +4,13 @@ from odoo import fields, models
 class ServiceEquipment(models.Model):
     _inherit = "service.equipment"
 
-    demo_booking_ids = fields.One2many("service.demo.booking", "equipment_id", string="Bookings")
+    demo_booking_ids = fields.One2many(
+        "service.demo.booking", "equipment_id", string="Bookings", groups="base.group_user"
+    )
     demo_booking_count = fields.Integer(
-        string="Demonstrations", compute="_compute_demo_booking_count"
+        string="Demonstrations",
+        compute="_compute_demo_booking_count",
+        groups="base.group_user",
     )
 
     def _compute_demo_booking_count(self):

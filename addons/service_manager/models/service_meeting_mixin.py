@@ -8,7 +8,9 @@ class ServiceMeetingMixin(models.AbstractModel):
     _description = "Service Meetings"
 
     service_meeting_count = fields.Integer(
-        string="Meetings", compute="_compute_service_meeting_count"
+        string="Meetings",
+        compute="_compute_service_meeting_count",
+        groups="base.group_user",
     )
 
     def _compute_service_meeting_count(self):

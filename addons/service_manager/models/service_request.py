@@ -22,6 +22,7 @@ class ServiceRequest(models.Model):
         copy=False,
         index=True,
         help="The unit came back within the rework window after a finished repair.",
+        groups="base.group_user",
     )
     rework_repair_id = fields.Many2one(
         "repair.order",
@@ -30,6 +31,7 @@ class ServiceRequest(models.Model):
         copy=False,
         index="btree_not_null",
         help="The finished repair this request comes back on.",
+        groups="base.group_user",
     )
     rework_technician_id = fields.Many2one(
         "res.users",
@@ -37,6 +39,7 @@ class ServiceRequest(models.Model):
         related="rework_repair_id.user_id",
         store=True,
         index="btree_not_null",
+        groups="base.group_user",
     )
     resolution_hours = fields.Float(
         string="Hours to Resolve",
@@ -44,12 +47,14 @@ class ServiceRequest(models.Model):
         store=True,
         aggregator="avg",
         help="From the request's arrival to its closing, in calendar hours.",
+        groups="base.group_user",
     )
     sla_met = fields.Boolean(
         string="Resolved in Time",
         compute="_compute_resolution_kpis",
         store=True,
         help="Closed before its deadline.",
+        groups="base.group_user",
     )
     response_met = fields.Boolean(
         string="Answered in Time",
@@ -57,6 +62,7 @@ class ServiceRequest(models.Model):
         store=True,
         help="The customer had the first response (a reply or the assignment, as the SLA "
         "policy counts it) before the response deadline of the SLA.",
+        groups="base.group_user",
     )
 
     def _service_guarded_fields(self):
@@ -286,24 +292,30 @@ class ServiceRequest(models.Model):
         check_company=True,
         help="Where the request's repairs, parts, labour and service-centre bills are "
         "charged: its contract's analytic account, else its team's.",
+        groups="base.group_user",
     )
     service_revenue = fields.Monetary(
         string="Revenue Invoiced",
         compute="_compute_service_profitability",
         help="Untaxed total of the posted customer invoices (less credit notes) of the "
         "quotations of this request's repairs.",
+        groups="base.group_user",
     )
     service_parts_cost = fields.Monetary(
         string="Parts Cost",
         compute="_compute_service_profitability",
         help="Parts consumed by the repairs, valued at the cost of their stock moves.",
+        groups="base.group_user",
     )
     service_labour_cost = fields.Monetary(
         string="Labour Cost",
         compute="_compute_service_profitability",
         help="Labour hours of the repairs times the company's labour rate.",
+        groups="base.group_user",
     )
-    service_margin = fields.Monetary(string="Margin", compute="_compute_service_profitability")
+    service_margin = fields.Monetary(
+        string="Margin", compute="_compute_service_profitability", groups="base.group_user"
+    )
 
     def _service_analytic_sources(self):
         """The accounts the request's contract and team give it."""

@@ -20,31 +20,38 @@ class ServiceWarrantyClaim(models.Model):
         tracking=True,
         help="Where the claim's repairs, replacement unit, labour, credit notes and the "
         "suppliers' credit notes are charged.",
+        groups="base.group_user",
     )
     service_revenue = fields.Monetary(
         string="Revenue Invoiced",
         compute="_compute_service_profitability",
         help="Posted invoices of the claim's repairs (a paid repair after warranty), less "
         "the posted credit notes refunding the customer; untaxed, company currency.",
+        groups="base.group_user",
     )
     service_parts_cost = fields.Monetary(
         string="Parts and Replacement Cost",
         compute="_compute_service_profitability",
         help="Parts consumed by the claim's repairs and the replacement unit delivered, "
         "valued at the cost of their stock moves.",
+        groups="base.group_user",
     )
     service_labour_cost = fields.Monetary(
         string="Labour Cost (Actual)",
         compute="_compute_service_profitability",
         help="Labour hours of the claim's repairs times the labour rate, plus the labour "
         "recorded on the claim.",
+        groups="base.group_user",
     )
     service_recovered = fields.Monetary(
         string="Recovered from Suppliers (Credited)",
         compute="_compute_service_profitability",
         help="Posted vendor credit notes of the claims back to suppliers.",
+        groups="base.group_user",
     )
-    service_margin = fields.Monetary(string="Margin", compute="_compute_service_profitability")
+    service_margin = fields.Monetary(
+        string="Margin", compute="_compute_service_profitability", groups="base.group_user"
+    )
 
     def _service_guarded_fields(self):
         # The claim's costs are computed from its documents.
