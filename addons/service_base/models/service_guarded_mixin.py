@@ -47,16 +47,30 @@ class ServiceGuardedMixin(models.AbstractModel):
         if not self._service_guarded_free():
             # Asked of no record: a copy is created on the original, whose
             # state must not decide what its new record may take.
-            guarded = {
-                name for vals in vals_list for name in vals
-            } & self.browse()._service_guarded_fields()
-            if guarded:
-                defaults = self.default_get(list(guarded))
+            fields = self.browse()._service_guarded_fields()
+            # A client puts default_<field> keys in the context as freely as
+            # values in vals: the new record may take only the field's own
+            # default, computed without them.
+            context = self.env.context
+            from_context = {
+                key[8:]
+                for key in context
+                if key.startswith("default_") and key[8:] in fields and context[key]
+            }
+            given = {name for vals in vals_list for name in vals} & fields
+            if given or from_context:
+                plain = {k: v for k, v in context.items() if not k.startswith("default_")}
+                defaults = self.with_context(plain).default_get(list(given | from_context))
                 refused = {
                     name
                     for vals in vals_list
-                    for name in guarded & set(vals)
+                    for name in given & set(vals)
                     if vals[name] and vals[name] != defaults.get(name)
+                } | {
+                    name
+                    for name in from_context
+                    if context["default_" + name] != defaults.get(name)
+                    and any(name not in vals for vals in vals_list)
                 }
                 if refused:
                     self._service_guarded_refuse(refused)
