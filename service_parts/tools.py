@@ -2,6 +2,8 @@
 
 import re
 
+from odoo.exceptions import ValidationError
+
 # Letters and digits of any script: "ab-12/c" and "AB 12C" are the same number.
 _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -52,3 +54,18 @@ def fill_product_pair(vals_list, env, product_field, template_field):
         elif vals.get(template_field) and not vals.get(product_field):
             vals[product_field] = variant_of[vals[template_field]]
     return vals_list
+
+
+def check_product_pair(records, product_field, template_field):
+    """Refuse a row whose variant is not of its template: the row's company is
+    its template's, and the lookup shows the variant under it."""
+    for record in records:
+        product, template = record[product_field], record[template_field]
+        if product and template and product.product_tmpl_id != template:
+            raise ValidationError(
+                record.env._(
+                    "%(product)s is not a variant of %(template)s.",
+                    product=product.display_name,
+                    template=template.display_name,
+                )
+            )

@@ -11,6 +11,7 @@ class RepairOrder(models.Model):
         "purchase_id",
         string="Parts Purchases",
         copy=False,
+        check_company=True,
     )
     service_purchase_count = fields.Integer(compute="_compute_service_purchase_count")
 

@@ -1,13 +1,15 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import fill_product_pair
+from ..tools import check_product_pair, fill_product_pair
 
 
 class ServicePartCompatibility(models.Model):
     _name = "service.part.compatibility"
+    _inherit = ["service.guarded.mixin"]
     _description = "Spare Part Compatibility"
     _order = "equipment_tmpl_id, position, id"
+    _check_company_auto = True
 
     part_product_id = fields.Many2one(
         "product.product",
@@ -26,9 +28,14 @@ class ServicePartCompatibility(models.Model):
         ondelete="cascade",
         index="btree_not_null",
         domain=[("is_equipment", "=", True)],
+        check_company=True,
     )
     equipment_tmpl_id = fields.Many2one(
-        "product.template", string="Equipment Template", ondelete="cascade", index="btree_not_null"
+        "product.template",
+        string="Equipment Template",
+        ondelete="cascade",
+        index="btree_not_null",
+        check_company=True,
     )
     equipment_categ_id = fields.Many2one(
         "product.category",
@@ -73,11 +80,21 @@ class ServicePartCompatibility(models.Model):
                     )
                 )
 
+    @api.constrains("part_product_id", "part_tmpl_id", "equipment_product_id", "equipment_tmpl_id")
+    def _check_product_pairs(self):
+        check_product_pair(self, "part_product_id", "part_tmpl_id")
+        check_product_pair(self, "equipment_product_id", "equipment_tmpl_id")
+
     @api.model_create_multi
     def create(self, vals_list):
         fill_product_pair(vals_list, self.env, "part_product_id", "part_tmpl_id")
         fill_product_pair(vals_list, self.env, "equipment_product_id", "equipment_tmpl_id")
         return super().create(vals_list)
+
+    def write(self, vals):
+        fill_product_pair([vals], self.env, "part_product_id", "part_tmpl_id")
+        fill_product_pair([vals], self.env, "equipment_product_id", "equipment_tmpl_id")
+        return super().write(vals)
 
     def _matches_serial(self, serial):
         """True when the unit's serial is inside the optional range."""
@@ -87,3 +104,6 @@ class ServicePartCompatibility(models.Model):
         if self.serial_from and serial < self.serial_from:
             return False
         return not (self.serial_to and serial > self.serial_to)
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {"company_id"}

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import create_index
 
-from ..tools import MAX_CODE_LENGTH, fill_product_pair, normalize_code
+from ..tools import MAX_CODE_LENGTH, check_product_pair, fill_product_pair, normalize_code
 
 CODE_TYPES = [
     ("oem", "OEM"),
@@ -15,9 +15,11 @@ CODE_TYPES = [
 
 class ServicePartCrossref(models.Model):
     _name = "service.part.crossref"
+    _inherit = ["service.guarded.mixin"]
     _description = "Spare Part Cross-reference"
     _order = "product_tmpl_id, code_type, code, id"
     _rec_name = "code"
+    _check_company_auto = True
 
     product_id = fields.Many2one(
         "product.product",
@@ -38,6 +40,7 @@ class ServicePartCrossref(models.Model):
     partner_id = fields.Many2one(
         "res.partner",
         index="btree_not_null",
+        check_company=True,
         help="Whose number it is: the manufacturer for OEM numbers, the supplier "
         "for supplier numbers, the competitor for analogs.",
     )
@@ -114,6 +117,10 @@ class ServicePartCrossref(models.Model):
                     )
                 )
 
+    @api.constrains("product_id", "product_tmpl_id")
+    def _check_product_pair(self):
+        check_product_pair(self, "product_id", "product_tmpl_id")
+
     @api.model
     def _check_code_length(self, codes):
         # Before the insert: the unique index refuses long numbers with a
@@ -185,6 +192,7 @@ class ServicePartCrossref(models.Model):
 
     def write(self, vals):
         self._check_code_length([vals.get("code")])
+        fill_product_pair([vals], self.env, "product_id", "product_tmpl_id")
         if {"product_id", "code_type", "partner_id", "code"} & set(vals):
             self._check_unique_keys(
                 [
@@ -200,3 +208,7 @@ class ServicePartCrossref(models.Model):
                 ]
             )
         return super().write(vals)
+
+    def _service_guarded_fields(self):
+        # Computed from the code and the part: the lookup searches them.
+        return super()._service_guarded_fields() | {"normalized_code", "company_id"}

@@ -11,7 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.service_base.tools import csv_row
+from odoo.addons.service_base.tools import action_records, csv_row
 
 from ..tools import MAX_CODE_LENGTH, SQL_NORMALIZE
 from .service_part_import_mapping import IMPORT_COLUMNS
@@ -23,6 +23,36 @@ CHUNK = 50000
 STAGING_COLUMNS = [fname[4:] for fname, _label, _names in IMPORT_COLUMNS]
 # Up to a trillion: more digits than that is a broken cell, not a price.
 NUMBER_RE = r"^[0-9]{1,12}([.,][0-9]+)?$"
+# What an import reads when its job runs: fixed once it has started, so that
+# the job imports what action_start checked.
+DEFINITION_FIELDS = {
+    "partner_id",
+    "company_id",
+    "file",
+    "file_name",
+    "delimiter",
+    "encoding",
+    "default_currency_id",
+    "categ_id",
+    *(fname for fname, _label, _names in IMPORT_COLUMNS),
+}
+# The run's outcome, written by the job.
+RESULT_FIELDS = {
+    "state",
+    "job_uuid",
+    "line_count",
+    "rejected_count",
+    "part_created_count",
+    "part_matched_count",
+    "crossref_created_count",
+    "price_created_count",
+    "price_updated_count",
+    "query_count",
+    "duration",
+    "report_file",
+    "report_file_name",
+    "error",
+}
 
 
 def _norm(column):
@@ -41,7 +71,7 @@ def _copy_escape(value):
 
 class ServicePartImport(models.Model):
     _name = "service.part.import"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "service.guarded.mixin"]
     _description = "Supplier Catalog Import"
     _order = "id desc"
 
@@ -90,6 +120,7 @@ class ServicePartImport(models.Model):
         ],
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
     )
     job_uuid = fields.Char(readonly=True, copy=False)
@@ -159,7 +190,20 @@ class ServicePartImport(models.Model):
 
     def write(self, vals):
         self._check_file_encoding(vals.get("file"))
+        if DEFINITION_FIELDS & set(vals) and not self._service_guarded_free():
+            started = self.filtered(lambda record: record.state in ("queued", "done"))
+            if started:
+                raise UserError(
+                    _(
+                        "Import %(name)s has started: its file, supplier and columns can no "
+                        "longer change.",
+                        name=started[0].name,
+                    )
+                )
         return super().write(vals)
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | RESULT_FIELDS
 
     # ------------------------------------------------------------------
     # Actions
@@ -177,11 +221,14 @@ class ServicePartImport(models.Model):
             job = record.with_delay(
                 description=_("Import supplier catalog %(name)s", name=record.name)
             )._run_import_job()
-            record.write({"state": "queued", "job_uuid": job.uuid, "error": False})
+            action_records(record).write({"state": "queued", "job_uuid": job.uuid, "error": False})
         return True
 
     def action_reset(self):
-        self.write({"state": "draft"})
+        """Put failed imports back to draft, to correct and start them again."""
+        if self.filtered(lambda record: record.state != "failed"):
+            raise UserError(_("Only a failed import can be reset to draft."))
+        action_records(self).write({"state": "draft"})
         return True
 
     def _run_import_job(self):
@@ -208,7 +255,7 @@ class ServicePartImport(models.Model):
         return self.state
 
     def _mark_failed(self, reason):
-        self.write({"state": "failed", "error": reason})
+        action_records(self).write({"state": "failed", "error": reason})
         self.message_post(body=_("Import failed: %(error)s", error=reason))
 
     # ------------------------------------------------------------------
@@ -397,7 +444,7 @@ class ServicePartImport(models.Model):
             report_file=report and base64.b64encode(report),
             report_file_name=report and _("rejected_lines.csv"),
         )
-        self.write(vals)
+        action_records(self).write(vals)
         self.message_post(
             body=_(
                 "Catalog imported: %(lines)s lines, %(created)s new parts, %(matched)s parts "

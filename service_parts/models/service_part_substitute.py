@@ -2,13 +2,15 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools import fill_product_pair
+from ..tools import check_product_pair, fill_product_pair
 
 
 class ServicePartSubstitute(models.Model):
     _name = "service.part.substitute"
+    _inherit = ["service.guarded.mixin"]
     _description = "Spare Part Substitute"
     _order = "product_tmpl_id, sequence, id"
+    _check_company_auto = True
 
     sequence = fields.Integer(default=10)
     product_id = fields.Many2one(
@@ -18,7 +20,7 @@ class ServicePartSubstitute(models.Model):
         "product.template", string="Part Template", required=True, ondelete="cascade", index=True
     )
     substitute_id = fields.Many2one(
-        "product.product", required=True, ondelete="cascade", index=True
+        "product.product", required=True, ondelete="cascade", index=True, check_company=True
     )
     direction = fields.Selection(
         [("one_way", "One-way"), ("two_way", "Two-way")],
@@ -107,10 +109,21 @@ class ServicePartSubstitute(models.Model):
         )
         return bool(self.env.cr.fetchone())
 
+    @api.constrains("product_id", "product_tmpl_id")
+    def _check_product_pair(self):
+        check_product_pair(self, "product_id", "product_tmpl_id")
+
     @api.model_create_multi
     def create(self, vals_list):
         fill_product_pair(vals_list, self.env, "product_id", "product_tmpl_id")
         return super().create(vals_list)
+
+    def write(self, vals):
+        fill_product_pair([vals], self.env, "product_id", "product_tmpl_id")
+        return super().write(vals)
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {"company_id"}
 
     @api.model
     def _supersession_chains(self, products):

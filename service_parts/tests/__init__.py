@@ -1,4 +1,5 @@
 from . import test_catalog
+from . import test_gates
 from . import test_lookup
 from . import test_requirements
 from . import test_import

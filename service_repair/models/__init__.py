@@ -9,5 +9,6 @@ from . import service_equipment
 from . import service_request
 from . import service_request_service_center
 from . import service_request_stage
+from . import service_request_web_form
 from . import service_team
 from . import stock_picking

@@ -1,10 +1,12 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class RepairOrder(models.Model):
-    _inherit = "repair.order"
+    _name = "repair.order"
+    _inherit = ["repair.order", "service.guarded.mixin"]
 
     request_id = fields.Many2one(
         "service.request",
@@ -37,10 +39,25 @@ class RepairOrder(models.Model):
         default=3,
         help="How long the work done is guaranteed, from the end of the repair.",
     )
-    service_date_done = fields.Datetime(string="Repaired On", readonly=True, copy=False)
+    service_date_done = fields.Datetime(
+        string="Repaired On",
+        compute="_compute_service_date_done",
+        store=True,
+        copy=False,
+        help="When the repair was ended: the repair's own warranty and the rework "
+        "window count from it.",
+    )
     service_warranty_end = fields.Date(
         string="Repair Warranty Until", compute="_compute_service_warranty_end"
     )
+
+    @api.depends("state")
+    def _compute_service_date_done(self):
+        now = fields.Datetime.now()
+        for repair in self:
+            repair.service_date_done = repair.service_date_done or (
+                now if repair.state == "done" else False
+            )
 
     @api.depends("service_date_done", "service_warranty_months")
     def _compute_service_warranty_end(self):
@@ -54,6 +71,31 @@ class RepairOrder(models.Model):
                 )
             )
 
+    @api.constrains("equipment_id", "lot_id", "request_id")
+    def _check_service_unit(self):
+        for repair in self:
+            unit = repair.equipment_id
+            if unit.lot_id and repair.lot_id and repair.lot_id != unit.lot_id:
+                raise ValidationError(
+                    _(
+                        "Serial number %(serial)s is not the serial of unit %(unit)s.",
+                        serial=repair.lot_id.name,
+                        unit=unit.display_name,
+                    )
+                )
+            request_unit = repair.request_id.equipment_id
+            if unit and request_unit and unit != request_unit:
+                raise ValidationError(
+                    _(
+                        "Repair %(repair)s is for unit %(unit)s, but its request %(request)s "
+                        "is for unit %(request_unit)s.",
+                        repair=repair.name,
+                        unit=unit.display_name,
+                        request=repair.request_id.name,
+                        request_unit=request_unit.display_name,
+                    )
+                )
+
     @api.onchange("equipment_id")
     def _onchange_equipment_id(self):
         unit = self.equipment_id
@@ -63,13 +105,31 @@ class RepairOrder(models.Model):
             if not self.partner_id:
                 self.partner_id = unit.partner_id
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_request_writable([vals.get("request_id") for vals in vals_list])
+        return super().create(vals_list)
+
     def write(self, vals):
-        if vals.get("state") == "done":
-            vals.setdefault("service_date_done", fields.Datetime.now())
+        if vals.get("request_id"):
+            self._check_request_writable([vals["request_id"]])
         res = super().write(vals)
         if vals.get("state") in ("done", "cancel"):
             # sudo: repairs are also ended or cancelled by users without Service
             # rights (Odoo's Repairs and Sales users); closing the requests of
-            # finished repairs is bookkeeping that returns nothing to them.
+            # finished repairs is bookkeeping that returns nothing to them, and
+            # only who may write a request can link a repair to it (above).
             self.sudo().request_id._close_when_repairs_done()
         return res
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {"service_date_done"}
+
+    def _check_request_writable(self, request_ids):
+        """Finishing a repair closes its request (under sudo, above): only who
+        may change a request may link a repair to it."""
+        requests = self.env["service.request"].browse(
+            {request_id for request_id in request_ids if isinstance(request_id, int)}
+        )
+        if requests and not self.env.su:
+            requests.check_access("write")

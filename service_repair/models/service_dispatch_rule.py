@@ -7,6 +7,7 @@ from .service_request import PRIORITIES
 
 class ServiceDispatchRule(models.Model):
     _name = "service.dispatch.rule"
+    _inherit = ["service.guarded.mixin"]
     _description = "Service Dispatch Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -40,7 +41,11 @@ class ServiceDispatchRule(models.Model):
         "under capacity. Round robin: skilled technicians in turn.",
     )
     last_user_id = fields.Many2one(
-        "res.users", string="Last Assigned", readonly=True, help="Where round robin resumes."
+        "res.users",
+        string="Last Assigned",
+        readonly=True,
+        check_company=True,
+        help="Where round robin resumes: moved by the dispatch only.",
     )
     request_count = fields.Integer(compute="_compute_request_count")
 
@@ -52,6 +57,9 @@ class ServiceDispatchRule(models.Model):
         )
         for rule in self:
             rule.request_count = counts.get(rule, 0)
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {"last_user_id"}
 
     def _matches(self, request):
         """Whether this rule applies to ``request`` (reads only prefetched data)."""

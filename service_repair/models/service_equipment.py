@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ServiceEquipment(models.Model):
@@ -25,6 +26,25 @@ class ServiceEquipment(models.Model):
     repair_count = fields.Integer(
         string="Repairs", compute="_compute_repair_count", groups="base.group_user"
     )
+
+    @api.constrains("is_loaner", "is_demo", "partner_id", "company_id", "state")
+    def _check_loaner_pool(self):
+        for unit in self:
+            if unit.is_loaner and not unit._is_company_owned():
+                raise ValidationError(
+                    _(
+                        "Unit %(unit)s belongs to a customer: only the company's own units "
+                        "can be in the loaner pool.",
+                        unit=unit.display_name,
+                    )
+                )
+            if unit.state == "on_loan" and not (unit.is_loaner or unit.is_demo):
+                raise ValidationError(
+                    _(
+                        "Unit %(unit)s is on loan: it stays in its pool until it is returned.",
+                        unit=unit.display_name,
+                    )
+                )
 
     def _compute_service_request_count(self):
         counts = dict(

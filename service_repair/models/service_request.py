@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
-from odoo.addons.service_base.tools import lock_for_update, rpc_text
+from odoo.addons.service_base.tools import action_records, lock_for_update, rpc_text
 
 _logger = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class ServiceRequest(models.Model):
         "mail.thread.cc",
         "mail.activity.mixin",
         "rating.mixin",
+        "service.guarded.mixin",
     ]
     _order = "priority desc, id desc"
     _primary_email = "email_from"
@@ -134,13 +135,23 @@ class ServiceRequest(models.Model):
         check_company=True,
         domain=[("share", "=", False)],
     )
-    date_assigned = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
-    date_closed = fields.Datetime(readonly=True, copy=False)
+    date_assigned = fields.Datetime(
+        compute="_compute_date_assigned",
+        store=True,
+        copy=False,
+        help="When the request was last given to a technician.",
+        groups="base.group_user",
+    )
+    date_closed = fields.Datetime(
+        compute="_compute_date_closed",
+        store=True,
+        copy=False,
+        help="When the request reached a closing stage.",
+    )
     date_deadline = fields.Datetime(
         string="Deadline",
         compute="_compute_date_deadline",
         store=True,
-        readonly=False,
         index=True,
         tracking=True,
         copy=False,
@@ -228,6 +239,19 @@ class ServiceRequest(models.Model):
             if product:
                 request.product_id = product
 
+    @api.depends("user_id")
+    def _compute_date_assigned(self):
+        now = fields.Datetime.now()
+        for request in self:
+            # unassigning keeps when the last technician was given the request
+            request.date_assigned = now if request.user_id else request.date_assigned
+
+    @api.depends("stage_id")
+    def _compute_date_closed(self):
+        now = fields.Datetime.now()
+        for request in self:
+            request.date_closed = now if request.stage_id.is_closed else False
+
     @api.depends("priority", "company_id", "partner_id", "team_id")
     def _compute_date_deadline(self):
         deadlines = self._get_sla_deadline()
@@ -312,6 +336,34 @@ class ServiceRequest(models.Model):
                     )
                 )
 
+    @api.constrains("lot_id", "equipment_id")
+    def _check_lot_registered(self):
+        # A registered serial comes with its unit, and so with its owner check:
+        # a serial alone would give a request another customer's warranty.
+        loose = self.filtered(lambda r: r.lot_id and not r.equipment_id)
+        if not loose:
+            return
+        # sudo: only whether a unit carries the serial is used; the message
+        # names the serial the caller chose, nothing of the unit.
+        units = (
+            self.env["service.equipment"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("lot_id", "in", loose.lot_id.ids)])
+        )
+        for request in loose:
+            unit = units.filtered(
+                lambda u, r=request: u.lot_id == r.lot_id and u.company_id == r.company_id
+            )[:1]
+            if unit:
+                raise ValidationError(
+                    _(
+                        "Serial number %(serial)s is registered as a unit: choose the unit, "
+                        "not only its serial.",
+                        serial=request.lot_id.name,
+                    )
+                )
+
     @api.onchange("equipment_id")
     def _onchange_equipment_id(self):
         if self.equipment_id and not self.partner_id:
@@ -331,25 +383,31 @@ class ServiceRequest(models.Model):
                     company.id, self.env["ir.sequence"].with_company(company)
                 )
                 vals["name"] = seq.next_by_code("service.request") or _("New")
-            if vals.get("user_id"):
-                vals.setdefault("date_assigned", fields.Datetime.now())
         requests = super().create(vals_list)
-        requests.filtered("is_closed").date_closed = fields.Datetime.now()
         requests._subscribe_customers()
         return requests
 
     def write(self, vals):
-        if vals.get("user_id"):
-            vals.setdefault("date_assigned", fields.Datetime.now())
-        if "stage_id" in vals:
-            stage = self.env["service.request.stage"].browse(vals["stage_id"])
-            vals["date_closed"] = fields.Datetime.now() if stage.is_closed else False
         res = super().write(vals)
         if vals.get("partner_id"):
             self._subscribe_customers()
         if vals.get("stage_id"):
             self._send_rating_requests()
         return res
+
+    def _service_guarded_fields(self):
+        # Facts of the request's life (closing, assignment, SLA deadline,
+        # dispatch, origin email) and the related columns that record rules
+        # and the dispatch queue read: never written by hand.
+        return super()._service_guarded_fields() | {
+            "date_assigned",
+            "date_closed",
+            "date_deadline",
+            "dispatch_rule_id",
+            "email_message_id",
+            "commercial_partner_id",
+            "is_closed",
+        }
 
     def _subscribe_customers(self):
         # The customer follows their request: replies and stage changes reach them.
@@ -469,20 +527,21 @@ class ServiceRequest(models.Model):
                     round_robin_last[rule] = user
             pairs.setdefault((team, user, rule), []).append(request.id)
             assigned_notes[request.id] = (team, user, rule, reason)
-        now = fields.Datetime.now()
         for (team, user, rule), ids in pairs.items():
             group = self.browse(ids)
             vals = {"team_id": team.id, "dispatch_rule_id": rule.id}
             if user:
-                vals.update(user_id=user.id, date_assigned=now)
+                vals["user_id"] = user.id
             # Tracking and the assignment email would cost one message per
             # request: the batch note below records the same change (and why),
             # and each technician gets one digest.
-            group.with_context(mail_notrack=True, mail_auto_subscribe_no_notify=True).write(vals)
+            action_records(group).with_context(
+                mail_notrack=True, mail_auto_subscribe_no_notify=True
+            ).write(vals)
         for rule, user in round_robin_last.items():
             # sudo: dispatchers only read rules; moving the round-robin pointer
             # is part of dispatching and changes nothing else on the rule.
-            rule.sudo().last_user_id = user
+            action_records(rule.sudo()).last_user_id = user
         # the deadline is recomputed from the new team: write it in the note too
         requests._message_log_batch(
             bodies={
@@ -702,7 +761,7 @@ class ServiceRequest(models.Model):
             raise UserError(_("Request %(request)s is closed.", request=self.name))
         repair = self.env["repair.order"].create(self._prepare_repair_order_vals())
         if self.equipment_id and self.equipment_id.state == "in_use":
-            self.equipment_id.state = "in_repair"
+            action_records(self.equipment_id).state = "in_repair"
         self.message_post(
             body=_("Repair order %(repair)s created.", repair=repair._get_html_link())
         )
@@ -732,12 +791,24 @@ class ServiceRequest(models.Model):
 
     def _is_under_warranty(self):
         """Whether the unit is under warranty today, when a warranty source is
-        installed (service_contracts adds ``stock.lot.service_warranty_status``)."""
+        installed (service_contracts adds ``stock.lot.service_warranty_status``).
+
+        Only for the customer the warranty belongs to: a request without a
+        customer, or whose customer is not the one the serial was sold to, is
+        not under warranty whatever the serial's warranty says.
+        """
         self.ensure_one()
         Lot = self.env["stock.lot"]
-        if not self.lot_id or not hasattr(Lot, "service_warranty_status"):
+        if not self.lot_id or not self.partner_id or not hasattr(Lot, "service_warranty_status"):
             return False
-        return bool(Lot.service_warranty_status(self.lot_id.name).get("in_warranty"))
+        status = Lot.service_warranty_status(self.lot_id.name)
+        holder = status.get("partner")
+        if isinstance(holder, (list, tuple)) and holder:
+            # sudo: only compared with this request's customer, never shown.
+            holder = self.env["res.partner"].sudo().browse(holder[0]).commercial_partner_id
+            if holder != self.partner_id.commercial_partner_id:
+                return False
+        return bool(status.get("in_warranty"))
 
     def _close_when_repairs_done(self):
         """Close the requests whose repairs are all done (cancelled ones aside)."""
@@ -753,7 +824,7 @@ class ServiceRequest(models.Model):
             # cancels its repairs, often none) may not read request stages.
             return
         units = done.equipment_id.filtered(lambda u: u.state == "in_repair")
-        units.state = "in_use"
+        action_records(units).state = "in_use"
         done.action_close()
 
     # ------------------------------------------------------------------
@@ -766,7 +837,13 @@ class ServiceRequest(models.Model):
     @api.private
     def message_new(self, msg_dict, custom_values=None):
         """Open a request from an incoming email: customer by sender, unit by a
-        serial number written in the subject or body."""
+        serial number written in the subject or body.
+
+        A serial links its unit only when the sender is the unit's owner or one
+        of the owner's contacts. Otherwise (another customer's serial, or a
+        sender who is no customer) the request opens without a unit, so
+        without warranty, and the team leader gets an activity to check it.
+        """
         if not isinstance(msg_dict, dict) or not isinstance(custom_values or {}, dict):
             raise UserError(_("An incoming email is a dictionary of its parts."))
         # The mail gateway gives text (or False) for these: keep only that.
@@ -779,7 +856,10 @@ class ServiceRequest(models.Model):
             if msg_dict.get(key):
                 # Lone surrogates refused, NUL dropped: neither fits a text column.
                 msg_dict[key] = rpc_text(self.env, msg_dict[key], _("Email %(part)s", part=key))
-        values = dict(custom_values or {})
+        # The gateway sets the facts below itself (under the action's key): an
+        # alias default or an RPC caller's values may not set guarded fields.
+        guarded = self._service_guarded_fields()
+        values = {key: value for key, value in (custom_values or {}).items() if key not in guarded}
         values.setdefault("channel", "email")
         # the reference is a sequence, not the subject (mail.thread's default)
         values["name"] = _("New")
@@ -788,40 +868,53 @@ class ServiceRequest(models.Model):
         values.setdefault("email_from", msg_dict.get("email_from"))
         values.setdefault("description", msg_dict.get("body"))
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-        partner = self._find_sender_partner(msg_dict)
+        partner = self._find_sender_partner(msg_dict, company)
         if partner and not values.get("partner_id"):
             values["partner_id"] = partner.id
+        customer = self.env["res.partner"].browse(values.get("partner_id") or [])
         text = f"{msg_dict.get('subject') or ''}\n{html2plaintext(msg_dict.get('body') or '')}"
-        unit, lot, mentioned = self._find_unit_in_text(text, partner, company)
+        unit, lot, mentioned = self._find_unit_in_text(text, customer, company)
         if unit:
             values["equipment_id"] = unit.id
             values.setdefault("team_id", unit.team_id.id or values.get("team_id"))
-        elif lot:
-            values["lot_id"] = lot.id
-        request = super().message_new(msg_dict, custom_values=values)
+        # The Message-Id is a fact of the gateway, which no client may write.
+        request = (
+            super(ServiceRequest, action_records(self))
+            .message_new(msg_dict, custom_values=values)
+            .with_env(self.env)
+        )
         if not unit:
             request._schedule_identify_unit(lot, mentioned)
         return request
 
     @api.model
-    def _find_sender_partner(self, msg_dict):
-        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
-        if partner:
+    def _find_sender_partner(self, msg_dict, company):
+        """The contact who sent the email, among the partners of ``company``
+        (another company's contact is no customer here)."""
+        Partner = self.env["res.partner"]
+        author_id = msg_dict.get("author_id")
+        valid_id = isinstance(author_id, int) and not isinstance(author_id, bool)
+        partner = Partner.browse(author_id if valid_id else [])
+        if partner.exists() and partner.company_id in (company, Partner.company_id):
             return partner
         email = email_normalize(msg_dict.get("email_from") or "")
         if not email:
-            return partner
-        return self.env["res.partner"].search(
-            [("email_normalized", "=", email)], order="is_company desc, id", limit=1
+            return Partner
+        return Partner.search(
+            [("email_normalized", "=", email), ("company_id", "in", [company.id, False])],
+            order="is_company desc, id",
+            limit=1,
         )
 
     @api.model
     def _find_unit_in_text(self, text, partner, company):
-        """Find in ``text`` a serial number of a registered unit.
+        """Find in ``text`` a serial number of a unit of ``partner``.
 
-        Returns (unit, lot, mentioned): the unit of ``partner`` whose serial is
-        written in the text, else the lot alone when the serial is known but no
-        unit of this customer carries it, and the serial-like words that were
+        Returns (unit, lot, mentioned): the unit of ``partner`` (its owner or a
+        contact of the owner) whose serial is written in the text, never a unit
+        of anyone else nor any unit for an unknown sender; else the lot alone
+        when the serial is known but is not one of this customer's units (to
+        tell the person who checks the request); and the serial-like words
         written after "S/N", "serial", "зав. №"... (for the person who has to
         identify the unit).
         """
@@ -836,22 +929,39 @@ class ServiceRequest(models.Model):
         lots = self.env["stock.lot"].search(
             [("name", "in", list(tokens)), ("company_id", "in", [company.id, False])]
         )
-        units = Unit.search([("lot_id", "in", lots.ids), ("company_id", "=", company.id)])
-        if partner:
-            units = units.filtered(
-                lambda u: u.commercial_partner_id == partner.commercial_partner_id
+        units = Unit
+        if partner and lots:
+            units = Unit.search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("company_id", "=", company.id),
+                    ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                ],
+                limit=1,
             )
-        elif len(units) > 1:
-            units = Unit
-        return units[:1], lots[:1], mentioned
+        return units, lots[:1], mentioned
 
     def _schedule_identify_unit(self, lot, mentioned):
         self.ensure_one()
+        summary = False
         if lot:
-            note = _(
-                "Serial number %(serial)s is known, but no unit of this customer carries it.",
-                serial=lot.name,
+            known = (
+                _(
+                    "Serial number %(serial)s is known, but no unit of this customer carries it.",
+                    serial=lot.name,
+                )
+                if self.partner_id
+                else _(
+                    "Serial number %(serial)s is known, but the sender is no registered customer.",
+                    serial=lot.name,
+                )
             )
+            note = _(
+                "%(known)s The request is linked to no unit and is not under warranty: "
+                "check who wrote before linking one.",
+                known=known,
+            )
+            summary = _("Check the sender")
         elif mentioned:
             note = _(
                 "Serial numbers written in the email but not registered: %(serials)s",
@@ -861,6 +971,7 @@ class ServiceRequest(models.Model):
             note = _("No serial number was recognised in the email.")
         self.activity_schedule(
             "service_repair.mail_activity_type_identify_unit",
+            summary=summary,
             note=note,
             user_id=(self.team_id.user_id or self.env.company.service_default_team_id.user_id).id
             or self.env.user.id,

@@ -1,8 +1,14 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate
 
-from odoo.addons.service_base.tools import lock_for_update, rpc_date, rpc_record, rpc_text
+from odoo.addons.service_base.tools import (
+    action_records,
+    lock_for_update,
+    rpc_date,
+    rpc_record,
+    rpc_text,
+)
 
 _lt = LazyTranslate(__name__)
 
@@ -16,14 +22,17 @@ class ServiceRequest(models.Model):
         "res.partner",
         string="Service Centre",
         domain=[("is_service_center", "=", True)],
+        readonly=True,
         tracking=True,
         copy=False,
         index="btree_not_null",
         groups="base.group_user",
+        check_company=True,
     )
     service_center_state = fields.Selection(
         [("sent", "At Service Centre"), ("returned", "Returned")],
         string="Service Centre Status",
+        readonly=True,
         tracking=True,
         copy=False,
         index="btree_not_null",
@@ -36,13 +45,13 @@ class ServiceRequest(models.Model):
         groups="base.group_user",
     )
     date_sent_to_center = fields.Date(
-        string="Sent On", copy=False, tracking=True, groups="base.group_user"
+        string="Sent On", readonly=True, copy=False, tracking=True, groups="base.group_user"
     )
     date_expected_return = fields.Date(
         string="Expected Return", copy=False, tracking=True, groups="base.group_user"
     )
     date_returned = fields.Date(
-        string="Returned On", copy=False, tracking=True, groups="base.group_user"
+        string="Returned On", readonly=True, copy=False, tracking=True, groups="base.group_user"
     )
     is_return_late = fields.Boolean(compute="_compute_is_return_late", groups="base.group_user")
     service_center_out_picking_id = fields.Many2one(
@@ -50,6 +59,7 @@ class ServiceRequest(models.Model):
         string="Shipment to Centre",
         readonly=True,
         copy=False,
+        check_company=True,
         groups="base.group_user",
     )
     service_center_in_picking_id = fields.Many2one(
@@ -57,6 +67,7 @@ class ServiceRequest(models.Model):
         string="Return from Centre",
         readonly=True,
         copy=False,
+        check_company=True,
         groups="base.group_user",
     )
     service_center_bill_ids = fields.One2many(
@@ -79,19 +90,21 @@ class ServiceRequest(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        check_company=True,
         groups="base.group_user",
     )
     loaner_state = fields.Selection(
         [("lent", "Lent"), ("returned", "Returned")],
+        readonly=True,
         copy=False,
         tracking=True,
         groups="base.group_user",
     )
     loaner_out_picking_id = fields.Many2one(
-        "stock.picking", readonly=True, copy=False, groups="base.group_user"
+        "stock.picking", readonly=True, copy=False, check_company=True, groups="base.group_user"
     )
     loaner_in_picking_id = fields.Many2one(
-        "stock.picking", readonly=True, copy=False, groups="base.group_user"
+        "stock.picking", readonly=True, copy=False, check_company=True, groups="base.group_user"
     )
 
     @api.depends("service_center_state", "date_expected_return")
@@ -103,6 +116,21 @@ class ServiceRequest(models.Model):
                 and request.date_expected_return
                 and request.date_expected_return < today
             )
+
+    @api.constrains("date_expected_return", "date_sent_to_center")
+    def _check_date_expected_return(self):
+        for request in self:
+            if (
+                request.date_expected_return
+                and request.date_sent_to_center
+                and request.date_expected_return < request.date_sent_to_center
+            ):
+                raise ValidationError(
+                    _(
+                        "The unit of %(request)s cannot be expected back before it was sent.",
+                        request=request.name,
+                    )
+                )
 
     def _compute_service_center_cost(self):
         # sudo: service staff without Invoicing rights see the cost of the
@@ -158,7 +186,7 @@ class ServiceRequest(models.Model):
             partner,
             unit.lot_id,
         )
-        self.write(
+        action_records(self).write(
             {
                 "service_center_id": partner.id,
                 "service_center_state": "sent",
@@ -170,7 +198,7 @@ class ServiceRequest(models.Model):
                 "service_center_in_picking_id": False,
             }
         )
-        unit.state = "at_service_center"
+        action_records(unit).state = "at_service_center"
         self.message_post(
             body=_(
                 "Unit %(unit)s sent to service centre %(center)s (%(picking)s), "
@@ -271,7 +299,7 @@ class ServiceRequest(models.Model):
             self.service_center_id,
             sent_lot,
         )
-        self.write(
+        action_records(self).write(
             {
                 "service_center_state": "returned",
                 "date_returned": fields.Date.context_today(self),
@@ -279,7 +307,7 @@ class ServiceRequest(models.Model):
             }
         )
         open_repairs = self.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))
-        unit.state = "in_repair" if open_repairs or not self.is_closed else "in_use"
+        action_records(unit).state = "in_repair" if open_repairs or not self.is_closed else "in_use"
         self.activity_unlink(["service_repair.mail_activity_type_late_return"])
         self.message_post(
             body=_(
@@ -411,7 +439,7 @@ class ServiceRequest(models.Model):
             self.partner_id,
             loaner.lot_id,
         )
-        self.write(
+        action_records(self).write(
             {
                 "loaner_equipment_id": loaner.id,
                 "loaner_state": "lent",
@@ -419,7 +447,7 @@ class ServiceRequest(models.Model):
                 "loaner_in_picking_id": False,
             }
         )
-        loaner.state = "on_loan"
+        action_records(loaner).state = "on_loan"
         self.message_post(
             body=_(
                 "Loaner unit %(unit)s lent to the customer (%(picking)s).",
@@ -445,8 +473,8 @@ class ServiceRequest(models.Model):
             self.partner_id,
             loaner.lot_id,
         )
-        self.write({"loaner_state": "returned", "loaner_in_picking_id": picking.id})
-        loaner.state = "in_use"
+        action_records(self).write({"loaner_state": "returned", "loaner_in_picking_id": picking.id})
+        action_records(loaner).state = "in_use"
         self.message_post(
             body=_(
                 "Loaner unit %(unit)s returned (%(picking)s).",
@@ -470,6 +498,22 @@ class ServiceRequest(models.Model):
     # ------------------------------------------------------------------
     # Stock helpers
     # ------------------------------------------------------------------
+
+    def _service_guarded_fields(self):
+        # Where the unit and the loaner are, and the transfers that moved them:
+        # set by the actions above after their checks, never by hand.
+        return super()._service_guarded_fields() | {
+            "service_center_id",
+            "service_center_state",
+            "date_sent_to_center",
+            "date_returned",
+            "service_center_out_picking_id",
+            "service_center_in_picking_id",
+            "loaner_equipment_id",
+            "loaner_state",
+            "loaner_out_picking_id",
+            "loaner_in_picking_id",
+        }
 
     def _service_warehouse(self):
         warehouse = self.env["stock.warehouse"].search(

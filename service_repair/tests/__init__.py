@@ -1,4 +1,6 @@
 from . import test_dispatch
+from . import test_gates
+from . import test_intake_strangers
 from . import test_log_call
 from . import test_mail_intake
 from . import test_portal

@@ -25,6 +25,7 @@ class TestPortalAndWebForm(HttpCase, ServiceRepairCase):
             password="sr_portal_pw1",
             groups="base.group_portal",
             partner_id=cls.portal_partner.id,
+            email="sr.portal@example.com",
         )
         cls.mine = cls.Request.create(
             {"partner_id": cls.customer.id, "equipment_id": cls.unit.id, "subject": "My boiler"}
@@ -118,21 +119,23 @@ class TestPortalAndWebForm(HttpCase, ServiceRepairCase):
             [("res_model", "=", "service.request"), ("res_id", "=", request.id)]
         )
         self.assertEqual(attachment.name, "photo.jpg")
-        # a known email is matched, not duplicated
+        # a known email is matched, not duplicated: logged in as that customer,
+        # the request is theirs at once (from a stranger, see test_intake_strangers)
+        self.authenticate("sr_portal", "sr_portal_pw1")
         token = self._csrf("/service/request")
         self.url_open(
             "/service/request",
             data={
                 "csrf_token": token,
                 "name": "SR",
-                "email": "SR.Customer@example.com",
+                "email": "SR.Portal@example.com",
                 "description": "again",
                 "serial": "SR-BOILER-001",
                 "subject": "known customer",
             },
         )
         known = self.Request.search([("subject", "=", "known customer")])
-        self.assertEqual(known.partner_id, self.customer)
+        self.assertEqual(known.partner_id, self.portal_partner)
         self.assertEqual(known.equipment_id, self.unit)
 
     def test_public_form_refuses_bad_input(self):

@@ -90,8 +90,13 @@ class TestServiceCenter(ServiceRepairCase):
         wizard.date_expected_return = self.tomorrow
         wizard.save().action_confirm()
         self.assertEqual(self.request.service_center_state, "sent")
-        # the unit is late: filter and activity
-        self.request.date_expected_return = fields.Date.today() - timedelta(days=1)
+        # the unit is late (sent three days ago): filter and activity
+        self.request.write(
+            {
+                "date_sent_to_center": fields.Date.today() - timedelta(days=3),
+                "date_expected_return": fields.Date.today() - timedelta(days=1),
+            }
+        )
         late = self.Request.search(
             [
                 ("service_center_state", "=", "sent"),

@@ -1,3 +1,5 @@
+# The mixin first: the models below inherit it.
+from . import service_guarded_mixin
 from . import ir_http
 from . import product_product
 from . import product_template
@@ -6,7 +8,6 @@ from . import res_config_settings
 from . import res_partner
 from . import res_users
 from . import service_equipment
-from . import service_guarded_mixin
 from . import service_rate_limit
 from . import service_skill
 from . import service_team

@@ -1,11 +1,13 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import action_records
 
 
 class ServiceEquipment(models.Model):
     _name = "service.equipment"
     _description = "Customer Equipment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.guarded.mixin"]
     _order = "name, id"
     _check_company_auto = True
 
@@ -77,9 +79,12 @@ class ServiceEquipment(models.Model):
         ],
         default="in_use",
         required=True,
+        readonly=True,
         index=True,
         tracking=True,
         group_expand=True,
+        help="Set by what happens to the unit (a repair, a service centre, a loan, "
+        "retirement), not by hand.",
     )
     is_demo = fields.Boolean(
         string="Demo Unit",
@@ -124,6 +129,18 @@ class ServiceEquipment(models.Model):
                     )
                 )
 
+    @api.constrains("is_demo", "partner_id", "company_id")
+    def _check_pool_owner(self):
+        for unit in self:
+            if unit.is_demo and not unit._is_company_owned():
+                raise ValidationError(
+                    _(
+                        "Unit %(unit)s belongs to a customer: only the company's own units "
+                        "can be in the demo pool.",
+                        unit=unit.display_name,
+                    )
+                )
+
     @api.onchange("lot_id")
     def _onchange_lot_id(self):
         if self.lot_id:
@@ -163,12 +180,44 @@ class ServiceEquipment(models.Model):
         return self.lot_id.action_lot_open_transfers()
 
     def action_retire(self):
-        self.write({"state": "retired", "active": False})
+        """Take the units out of the active installed base (service managers only)."""
+        self._check_manager(_("Only a service manager may retire units."))
+        away = self.filtered(lambda unit: unit.state in ("at_service_center", "on_loan"))
+        if away:
+            raise UserError(
+                _(
+                    "Unit %(unit)s is %(state)s: bring it back before retiring it.",
+                    unit=away[0].display_name,
+                    state=away[0]._state_label(),
+                )
+            )
+        action_records(self).write({"state": "retired", "active": False})
         return True
 
     def action_reactivate(self):
-        self.write({"state": "in_use", "active": True})
+        """Bring retired units back into use (service managers only)."""
+        self._check_manager(_("Only a service manager may bring units back in use."))
+        action_records(self.filtered(lambda unit: unit.state == "retired")).write(
+            {"state": "in_use", "active": True}
+        )
         return True
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {"state", "commercial_partner_id", "categ_id"}
+
+    def _check_manager(self, message):
+        if not self.env.su and not self.env.user.has_group("service_base.group_service_manager"):
+            raise AccessError(message)
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _is_company_owned(self):
+        """Whether the unit belongs to no customer: no owner, or the company itself."""
+        self.ensure_one()
+        owner = self.partner_id.commercial_partner_id
+        return not owner or owner == self.company_id.partner_id.commercial_partner_id
 
     @api.model
     def _check_serials_free(self, lot_company_pairs, exclude=None):

@@ -1,8 +1,11 @@
 from odoo import api, fields, models
 
+from ..tools import action_records
+
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "service.guarded.mixin"]
 
     service_unit_transfer = fields.Boolean(
         string="Service Transfer of a Unit",
@@ -24,7 +27,9 @@ class StockPicking(models.Model):
         moves the unit. The transfer is marked as a service transfer: whatever
         its destination, the unit does not change owner (no warranty starts).
         """
-        picking = self.create(
+        # Not a sale, so no warranty starts: a fact of this method, which no
+        # form or RPC client may set or clear on a transfer (see _service_guarded_fields).
+        picking = action_records(self).create(
             {
                 "picking_type_id": picking_type.id,
                 "location_id": source.id,
@@ -47,6 +52,7 @@ class StockPicking(models.Model):
                 **vals,
             }
         )
+        picking = picking.with_env(self.env)
         picking.action_confirm()
         if lot:
             move = picking.move_ids
@@ -64,3 +70,6 @@ class StockPicking(models.Model):
                 }
             )
         return picking
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {"service_unit_transfer"}

@@ -1,4 +1,5 @@
 from . import test_equipment
+from . import test_gates
 from . import test_security
 from . import test_tour
 from . import test_portal

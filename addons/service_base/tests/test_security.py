@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import ServiceBaseCase
@@ -50,7 +50,7 @@ class TestSecurity(ServiceBaseCase):
         with self.assertRaises(AccessError):
             self.unit_b.with_user(self.portal_a).read(["name"])
         with self.assertRaises(AccessError):
-            self.unit_a.with_user(self.portal_a).write({"state": "retired"})
+            self.unit_a.with_user(self.portal_a).write({"note": "<p>mine now</p>"})
         with self.assertRaises(AccessError):
             Equipment.create({"product_id": self.model.id})
 
@@ -72,11 +72,14 @@ class TestSecurity(ServiceBaseCase):
             self.unit_a.with_user(self.service_user).unlink()
         with self.assertRaises(AccessError):
             as_user["res.config.settings"].create({}).execute()
-        # What a service user may do: register and edit units, read teams.
+        # What a service user may do: register and edit units, read teams; the
+        # state follows what happens to the unit, not a hand edit.
         unit = as_user["service.equipment"].create(
             {"product_id": self.model.id, "lot_id": self._lot("SEC-U").id}
         )
-        unit.state = "in_repair"
+        unit.installation_date = "2026-03-01"
+        with self.assertRaisesRegex(UserError, "can only be set by its actions"):
+            unit.state = "in_repair"
         self.assertTrue(as_user["service.team"].search_count([]) >= 0)
 
     def test_manager_configures(self):
