@@ -304,7 +304,10 @@ class ServiceDemoBooking(models.Model):
         return True
 
     def action_draft(self):
-        action_records(self.filtered(lambda b: b.state == "cancelled")).state = "draft"
+        """Back to draft: only a cancelled demonstration, to book it again."""
+        if self.filtered(lambda booking: booking.state != "cancelled"):
+            raise UserError(_("Only a cancelled demonstration can be set back to draft."))
+        action_records(self).state = "draft"
         return True
 
     def _prepare_event_vals(self):

@@ -60,6 +60,17 @@ class TestDemoBooking(TransactionCase):
         self.assertFalse(booking.event_id)
         self._book(datetime(2030, 5, 6, 10), datetime(2030, 5, 6, 11))
 
+    def test_only_a_cancelled_booking_goes_back_to_draft(self):
+        # It used to answer True and leave a confirmed or done booking as it was.
+        booking = self._book(datetime(2030, 5, 8, 10), datetime(2030, 5, 8, 12))
+        booking.action_confirm()
+        with self.assertRaisesRegex(UserError, "cancelled demonstration"), self.env.cr.savepoint():
+            booking.with_user(self.manager).action_draft()
+        self.assertEqual(booking.state, "confirmed")
+        booking.action_cancel()
+        self.assertIs(booking.with_user(self.manager).action_draft(), True)
+        self.assertEqual(booking.state, "draft")
+
     def test_dates_reversed_refused(self):
         with (
             self.assertRaisesRegex(ValidationError, "end after it starts"),
