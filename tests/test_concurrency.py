@@ -831,6 +831,14 @@ class ClaimCase(OneDocumentCase):
         env.invalidate_all()
 
     def _claims(self, env, count, **vals):
+        if vals.get("state") in ("decided", "resolved", "rejected", "closed"):
+            # A decided claim records its decision, who decided and when.
+            vals = {
+                "decision": "repair",
+                "decided_by_id": SUPERUSER_ID,
+                "decision_date": fields.Datetime.now(),
+                **vals,
+            }
         return env["service.warranty.claim"].create(
             [
                 {

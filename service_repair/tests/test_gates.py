@@ -59,7 +59,7 @@ class TestGates(ServiceRepairCase):
         # The next action sees the request as it is: open, in the queue.
         self.assertFalse(self.request.is_closed)
         self.assertEqual(self.request.commercial_partner_id, self.customer)
-        self.assertEqual(request.action_dispatch(), self.request)
+        self.assertEqual(request.action_dispatch(), self.request.ids)
         self.assertTrue(self.request.user_id)
 
     def test_mail_gateway_values_cannot_set_facts(self):
@@ -286,7 +286,9 @@ class TestGates(ServiceRepairCase):
         self.env["stock.quant"]._update_available_quantity(
             self.boiler, self.warehouse.lot_stock_id, 1, lot_id=loaner.lot_id
         )
-        picking = self._as_tech(self.request).action_lend_loaner(loaner.id)
+        picking = self.env["stock.picking"].browse(
+            self._as_tech(self.request).action_lend_loaner(loaner.id)
+        )
         self.assertTrue(picking.service_unit_transfer)
         with self.assertRaisesRegex(UserError, GUARDED):
             picking.with_user(self.stock_user).service_unit_transfer = False

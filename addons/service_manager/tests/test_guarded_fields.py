@@ -8,7 +8,7 @@ record instead of through the action that checks the rule.
 
 from datetime import datetime
 
-from odoo import Command, api
+from odoo import Command, api, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -462,7 +462,15 @@ class TestGuardedLabourCharges(RpcMixin, WarrantyCommon, TransactionCase):
 
     def test_a_closed_claims_labour_stays_where_it_was_charged(self):
         self.claim.labour_cost = 300
-        self.claim.sudo().state = "closed"
+        # Closed after a decision (a closed claim records who decided it).
+        self.claim.sudo().write(
+            {
+                "state": "closed",
+                "decision": "repair",
+                "decided_by_id": self.service_manager.id,
+                "decision_date": fields.Datetime.now(),
+            }
+        )
         for vals in ({"labour_cost": 0}, {"analytic_account_id": False}):
             self._refused(
                 UserError,
