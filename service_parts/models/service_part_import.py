@@ -245,11 +245,13 @@ class ServicePartImport(models.Model):
             # Not a refusal of ours (a database error, a bug): the user gets a
             # sentence on the import, the log keeps the traceback.
             _logger.exception("Catalog import %s failed", self.id)
+            # Outside _(): the translation extractor reads _()'s arguments.
+            detail = f"{type(error).__name__}: {error}"[:500]
             self._mark_failed(
                 _(
                     "The import stopped on an unexpected error (%(error)s). Nothing was "
                     "imported; the server log has the details.",
-                    error=f"{type(error).__name__}: {error}"[:500],
+                    error=detail,
                 )
             )
         return self.state
