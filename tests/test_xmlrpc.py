@@ -370,6 +370,35 @@ class TestXmlRpc(HttpCase):
                 (samples["service.qc.check"].ids, [], {"reason": "The valve still leaks."}),
                 (samples["service.qc.check"].ids, [], {}),
             ],
+            # ORM overrides of the gates: a plain, allowed value of the model.
+            **{
+                (model, "write"): [(records[:1].ids, [vals], {})]
+                for model, records, vals in (
+                    ("service.contract.line", w.contracts.line_ids, {"name": "XML-RPC"}),
+                    ("service.dispatch.rule", w.dispatch_rules, {"name": "XML-RPC"}),
+                    ("service.part.compatibility", w.compatibilities, {"note": "XML-RPC"}),
+                    ("service.part.substitute", w.substitutes, {"note": "XML-RPC"}),
+                    ("service.qc.check.line", w.qc_checks.line_ids, {"note": "XML-RPC"}),
+                    ("service.team", w.teams, {"name": "XML-RPC team"}),
+                    ("account.analytic.line", env["account.analytic.line"], {"name": "XML-RPC"}),
+                )
+            },
+            **{
+                (model, "create"): [(None, [vals_list], {})]
+                for model, vals_list in {
+                    "repair.order": [{"partner_id": w.customer_a.id}],
+                    "service.contract.line": [
+                        {"contract_id": w.contracts[0].id, "name": "XML-RPC", "price_unit": 1.0}
+                    ],
+                    "service.dispatch.rule": [{"name": "XML-RPC", "team_id": w.teams[0].id}],
+                    "service.qc.check.line": [
+                        {"check_id": w.qc_checks[0].id, "name": "XML-RPC item"}
+                    ],
+                    "service.team": [{"name": "XML-RPC new team"}],
+                    "account.analytic.line": [{"name": "XML-RPC"}],
+                }.items()
+            },
+            ("service.qc.check.line", "unlink"): [(w.qc_checks.line_ids[:1].ids, [], {})],
             # ORM methods the suite overrides: a plain value of the model.
             **{
                 (model, "write"): [(samples[model][:1].ids, [vals], {})]
