@@ -449,7 +449,9 @@ class TestGuardedLabourCharges(RpcMixin, WarrantyCommon, TransactionCase):
                 request.ids,
                 vals,
             )
-        # A request takes its contract's account, chosen by who keeps the accounts.
+        # A request takes its contract's account, chosen by who keeps the accounts
+        # (a contract in force: only such a one may cover a request).
+        contract.sudo().write({"state": "active", "date_start": fields.Date.today()})
         contract.with_user(self.service_manager).analytic_account_id = self.marketing
         self._rpc(
             self.service_user,
