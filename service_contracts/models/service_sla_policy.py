@@ -56,12 +56,14 @@ class ServiceSlaPolicy(models.Model):
         help="What counts as the first response to the customer: a reply sent to the "
         "customer from the request's chatter (internal notes do not count), or the "
         "assignment of a technician.",
+        groups="base.group_user",
     )
     warning_percent = fields.Float(
         string="Warn At (%)",
         default=80.0,
         help="When this share of a target's working time is used, the technician and the "
         "team leader get an activity (once per target); 0 sends no warning.",
+        groups="base.group_user",
     )
     description = fields.Html()
     contract_ids = fields.One2many(

@@ -22,11 +22,13 @@ class ServiceRequestStage(models.Model):
         string="SLA Paused",
         help="The SLA clock stops while a request is in this stage (waiting for parts, "
         "at a service centre): its deadlines move by the working time spent here.",
+        groups="base.group_user",
     )
     waiting_customer = fields.Boolean(
         string="Waiting for the Customer",
         help="Requests in this stage wait for the customer's answer; the SLA clock stops "
         "here when the request's SLA policy pauses while waiting for the customer.",
+        groups="base.group_user",
     )
     team_ids = fields.Many2many(
         "service.team",

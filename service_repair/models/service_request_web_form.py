@@ -37,6 +37,7 @@ class ServiceRequest(models.Model):
         help="The customer whose email address was given on the public web form: the "
         "request is filed in their name once they confirm it through the link sent "
         "to that address.",
+        groups="base.group_user",
     )
     web_serial = fields.Char(
         string="Serial Given",
@@ -44,6 +45,7 @@ class ServiceRequest(models.Model):
         copy=False,
         help="The serial number typed on the web form; its unit is linked when the "
         "customer confirms the request.",
+        groups="base.group_user",
     )
 
     def _service_guarded_fields(self):

@@ -44,7 +44,9 @@ class ServiceRequest(models.Model):
 
     _inherit = "service.request"
 
-    sla_policy_id = fields.Many2one(related="contract_id.sla_policy_id", string="SLA Policy")
+    sla_policy_id = fields.Many2one(
+        related="contract_id.sla_policy_id", string="SLA Policy", groups="base.group_user"
+    )
     date_response_deadline = fields.Datetime(
         string="Response Deadline",
         compute="_compute_sla_dates",
@@ -59,6 +61,7 @@ class ServiceRequest(models.Model):
         store=True,
         copy=False,
         help="When the policy's warning share of the response time is used.",
+        groups="base.group_user",
     )
     date_deadline_warning = fields.Datetime(
         string="Resolution Warning",
@@ -66,6 +69,7 @@ class ServiceRequest(models.Model):
         store=True,
         copy=False,
         help="When the policy's warning share of the resolution time is used.",
+        groups="base.group_user",
     )
     date_first_response = fields.Datetime(
         string="First Response",
@@ -74,12 +78,14 @@ class ServiceRequest(models.Model):
         help="When the customer had the first response: a reply sent to the customer from "
         "the chatter (not an internal note) or the technician's assignment, as the SLA "
         "policy counts it; closing a request unanswered counts as its response.",
+        groups="base.group_user",
     )
     sla_paused_since = fields.Datetime(
         string="SLA Paused Since",
         readonly=True,
         copy=False,
         help="The request entered a stage that stops its SLA clock at this moment.",
+        groups="base.group_user",
     )
     sla_paused_hours = fields.Float(
         string="SLA Paused (h)",
@@ -87,6 +93,7 @@ class ServiceRequest(models.Model):
         copy=False,
         help="Working hours spent in stages that stop the SLA clock: the resolution "
         "deadline moved later by them.",
+        groups="base.group_user",
     )
     sla_response_paused_hours = fields.Float(
         string="SLA Paused before the Response (h)",
@@ -94,10 +101,13 @@ class ServiceRequest(models.Model):
         copy=False,
         help="The paused working hours before the first response: the response deadline "
         "moved later by them.",
+        groups="base.group_user",
     )
-    sla_response_warned = fields.Boolean(string="Response Warning Sent", readonly=True, copy=False)
+    sla_response_warned = fields.Boolean(
+        string="Response Warning Sent", readonly=True, copy=False, groups="base.group_user"
+    )
     sla_resolution_warned = fields.Boolean(
-        string="Resolution Warning Sent", readonly=True, copy=False
+        string="Resolution Warning Sent", readonly=True, copy=False, groups="base.group_user"
     )
     sla_response_breached = fields.Boolean(
         string="Response SLA Breached",
@@ -105,12 +115,14 @@ class ServiceRequest(models.Model):
         copy=False,
         help="The first response came after its deadline (or has not come): escalated to "
         "the team leader.",
+        groups="base.group_user",
     )
     sla_resolution_breached = fields.Boolean(
         string="Resolution SLA Breached",
         readonly=True,
         copy=False,
         help="The request was not resolved by its deadline: escalated to the team leader.",
+        groups="base.group_user",
     )
     sla_state = fields.Selection(
         SLA_STATES,
@@ -121,6 +133,7 @@ class ServiceRequest(models.Model):
         copy=False,
         help="Running: the clock counts; Paused: the request waits in a stage that stops "
         "the clock; Breached: a deadline was missed; Met: closed with every deadline kept.",
+        groups="base.group_user",
     )
     sla_hours_left = fields.Float(
         string="SLA Time Left",
@@ -130,6 +143,7 @@ class ServiceRequest(models.Model):
         help="Working hours left to the next deadline of the SLA (the response while the "
         "customer waits for it, then the resolution); negative once it has passed. A paused "
         "clock keeps what was left when it stopped.",
+        groups="base.group_user",
     )
 
     @api.depends(
