@@ -202,7 +202,8 @@ class ServiceRequest(models.Model):
     def _compute_is_overdue(self):
         # A paused clock has not run out: the deadline moves when it resumes.
         result = super()._compute_is_overdue()
-        self.filtered("sla_paused_since").is_overdue = False
+        # The portal reads whether its request is late, not the clock itself.
+        self.sudo().filtered("sla_paused_since").with_env(self.env).is_overdue = False
         return result
 
     # ------------------------------------------------------------------
