@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import create_index
 
 from ..tools import MAX_CODE_LENGTH, check_product_pair, fill_product_pair, normalize_code
@@ -95,7 +95,17 @@ class ServicePartCrossref(models.Model):
 
     @api.constrains("company_id", "product_tmpl_id")
     def _check_company_of_part(self):
+        allowed = self.env.user.company_ids
         for crossref in self:
+            if not self.env.su and crossref.company_id and crossref.company_id not in allowed:
+                # as the companies' record rule answers a create
+                raise AccessError(
+                    _(
+                        "The number %(code)s can belong only to one of your companies, "
+                        "or to none (a number every company sees).",
+                        code=crossref.code,
+                    )
+                )
             part_company = crossref.product_tmpl_id.company_id
             if part_company and crossref.company_id != part_company:
                 raise ValidationError(
@@ -210,5 +220,7 @@ class ServicePartCrossref(models.Model):
         return super().write(vals)
 
     def _service_guarded_fields(self):
-        # Computed from the code and the part: the lookup searches them.
-        return super()._service_guarded_fields() | {"normalized_code", "company_id"}
+        # Computed from the code: the lookup searches it. The company stays
+        # editable (a shared part's number may be one company's or everyone's),
+        # within the companies of the user (_check_company_of_part).
+        return super()._service_guarded_fields() | {"normalized_code"}

@@ -6,7 +6,7 @@ row reaches across companies."""
 import base64
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ServicePartsCase
@@ -80,9 +80,22 @@ class TestPartsGates(ServicePartsCase):
 
     def test_crossref_computed_fields_refused(self):
         crossref = self._crossref(self.part, "GT-OEM-1").with_user(self.service_user)
-        for vals in ({"normalized_code": "SOMETHINGELSE"}, {"company_id": self.company_2.id}):
-            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, GUARDED):
-                crossref.write(vals)
+        with self.assertRaisesRegex(UserError, GUARDED):
+            crossref.write({"normalized_code": "SOMETHINGELSE"})
+        # Its company is one of the user's, or none (a number every company sees).
+        with self.assertRaisesRegex(AccessError, "only to one of your companies"):
+            with self.env.cr.savepoint():
+                crossref.write({"company_id": self.company_2.id})
+        with self.assertRaisesRegex(AccessError, "only to one of your companies"):
+            with self.env.cr.savepoint():
+                crossref.copy({"company_id": self.company_2.id})
+        # On a part every company shares, the number is one company's or everyone's.
+        shared = self._part("Shared valve", "GT-SHARED", company_id=False)
+        number = self._crossref(shared, "GT-SH-1").with_user(self.service_user)
+        number.company_id = self.env.company
+        self.assertEqual(number.company_id, self.env.company)
+        number.company_id = False
+        self.assertFalse(number.company_id)
         # Its code stays editable, and the number follows it.
         crossref.code = "gt oem 2"
         self.assertEqual(crossref.normalized_code, "GTOEM2")
