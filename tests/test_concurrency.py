@@ -1096,11 +1096,12 @@ class TestConcurrentBookings(OneDocumentCase):
             booking.write({"date_start": datetime(2031, 3, 4, 10)})
             return True
 
-        self._one_wins(
+        winner = self._one_wins(
             [partial(self._book, self.manager_id, 10, 12), move],
             "уже забронирован|только что забронировал",
         )
-        self.assertEqual(self._bookings(), 2)
+        # either the new booking won (two bookings) or the move did (one)
+        self.assertEqual(self._bookings(), 1 if winner is True else 2)
         overlaps = self._committed(
             lambda env: env["service.demo.booking"].search_count(
                 [
