@@ -101,7 +101,7 @@ class TestDispatch(ServiceRepairCase):
         self.assertAlmostEqual(
             urgent.date_deadline,
             urgent.create_date + timedelta(hours=8),
-            delta=timedelta(seconds=5),
+            delta=timedelta(minutes=2),
         )
 
     def _count_queries(self, requests):

@@ -26,13 +26,13 @@ class TestServiceRequest(ServiceRepairCase):
         self.assertAlmostEqual(
             request.date_deadline,
             request.create_date + timedelta(hours=72),
-            delta=timedelta(seconds=5),
+            delta=timedelta(minutes=2),
         )
         request.priority = "2"
         self.assertAlmostEqual(
             request.date_deadline,
             request.create_date + timedelta(hours=8),
-            delta=timedelta(seconds=5),
+            delta=timedelta(minutes=2),
         )
 
     def test_unit_of_another_customer_refused(self):
