@@ -60,7 +60,9 @@ class ServiceGuardedMixin(models.AbstractModel):
             given = {name for vals in vals_list for name in vals} & fields
             if given or from_context:
                 plain = {k: v for k, v in context.items() if not k.startswith("default_")}
-                defaults = self.with_env(self.env(context=plain)).default_get(list(given | from_context))
+                defaults = self.with_env(self.env(context=plain)).default_get(
+                    list(given | from_context)
+                )
                 refused = {
                     name
                     for vals in vals_list
