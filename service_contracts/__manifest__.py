@@ -16,6 +16,7 @@
         "repair",
     ],
     "data": [
+        "security/service_contracts_groups.xml",
         "security/ir.model.access.csv",
         "security/service_contracts_contract_security.xml",
         "security/service_contracts_security.xml",

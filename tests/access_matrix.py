@@ -481,10 +481,13 @@ PORTAL_FIELDS = {
 # records of a model the others may not read (the accountant reads contracts,
 # not units or requests; the service staff not invoices).
 SERVICE_STAFF = {"service_user", "service_manager", "other_manager"}
+SERVICE_MANAGERS = {"service_manager", "other_manager"}
 NARROW_FIELDS = {
-    ("service.request", "service_center_bill_ids"): {"accountant"},
+    # invoices: the accountant's, and the service managers' (Billing, implied by
+    # their group: they invoice contracts and read service-centre bills)
+    ("service.request", "service_center_bill_ids"): {"accountant", *SERVICE_MANAGERS},
     ("service.contract", "equipment_ids"): SERVICE_STAFF,
-    ("service.contract", "invoice_ids"): {"accountant"},
+    ("service.contract", "invoice_ids"): {"accountant", *SERVICE_MANAGERS},
     ("service.contract", "service_request_ids"): SERVICE_STAFF,
     ("service.contract", "service_request_count"): SERVICE_STAFF,
     ("res.partner", "service_equipment_count"): SERVICE_STAFF,
