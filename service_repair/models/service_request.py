@@ -385,12 +385,15 @@ class ServiceRequest(models.Model):
                 vals["name"] = seq.next_by_code("service.request") or _("New")
         requests = super().create(vals_list)
         requests._subscribe_customers()
+        requests.filtered("user_id")._advance_to_assigned()
         return requests
 
     def write(self, vals):
         res = super().write(vals)
         if vals.get("partner_id"):
             self._subscribe_customers()
+        if vals.get("user_id") and "stage_id" not in vals:
+            self._advance_to_assigned()
         if vals.get("stage_id"):
             self._send_rating_requests()
         return res
@@ -408,6 +411,15 @@ class ServiceRequest(models.Model):
             "commercial_partner_id",
             "is_closed",
         }
+
+    def _advance_to_assigned(self):
+        """A new request that gets its technician (by dispatch or by hand) is
+        no longer new: it moves to "Assigned", in one write for the batch."""
+        new = self.env.ref("service_repair.stage_new", raise_if_not_found=False)
+        assigned = self.env.ref("service_repair.stage_assigned", raise_if_not_found=False)
+        if not new or not assigned or not assigned.active:
+            return
+        self.filtered(lambda request: request.stage_id == new).stage_id = assigned
 
     def _subscribe_customers(self):
         # The customer follows their request: replies and stage changes reach them.

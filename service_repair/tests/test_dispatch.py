@@ -52,6 +52,22 @@ class TestDispatch(ServiceRepairCase):
         self.assertTrue(all(r.date_deadline for r in requests))
         # already assigned requests are not dispatched again
         self.assertFalse(requests[:3].action_dispatch())
+        # an assigned request is no longer new; the unassigned one still is
+        self.assertEqual(requests[:3].stage_id, self.env.ref("service_repair.stage_assigned"))
+        self.assertEqual(requests[3].stage_id, self.env.ref("service_repair.stage_new"))
+
+    def test_assignment_moves_a_new_request_only(self):
+        new = self.env.ref("service_repair.stage_new")
+        assigned = self.env.ref("service_repair.stage_assigned")
+        waiting = self.env.ref("service_repair.stage_waiting")
+        fresh, parked = self._requests(2)
+        parked.stage_id = waiting
+        (fresh | parked).with_user(self.manager).write({"user_id": self.tech_boilers.id})
+        self.assertEqual(fresh.stage_id, assigned)
+        self.assertEqual(parked.stage_id, waiting, "only a new request moves")
+        by_hand = self._requests(1, user_id=self.tech_boilers.id)
+        self.assertEqual(by_hand.stage_id, assigned)
+        self.assertEqual(self._requests(1).stage_id, new)
 
     def test_rule_round_robin_and_team(self):
         other_team = self.env["service.team"].create(
