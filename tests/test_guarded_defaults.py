@@ -28,7 +28,7 @@ class TestGuardedDefaults(TransactionCase):
 
     def _refused(self, role, model, vals, context):
         before = self.env[model].search_count([])
-        with self.assertRaisesRegex(UserError, "задаются только действиями"):
+        with self.assertRaisesRegex(UserError, "только действиями"):
             self._create(role, model, vals, context)
         self.assertEqual(self.env[model].search_count([]), before, "nothing was created")
 
@@ -71,3 +71,59 @@ class TestGuardedDefaults(TransactionCase):
         )
         claim = self.env["service.warranty.claim"].browse(claim_id)
         self.assertEqual((claim.partner_id, claim.state), (w.customer_a, "new"))
+
+    def test_personal_defaults_do_not_reach_guarded_fields(self):
+        """ir.default: any user may set defaults for themselves (the attacker's
+        review: a contract born active, a serial with a warranty to 2099)."""
+        w = self.world
+        user = w.users["service_manager"]
+        defaults = self.env["ir.default"].with_user(user)
+        defaults.set("service.contract", "state", "active", user_id=True)
+        defaults.set("stock.lot", "service_warranty_end", "2099-12-31", user_id=True)
+        contract_id = self._create(
+            "service_manager", "service.contract", {"partner_id": w.customer_a.id}, {}
+        )
+        self.assertEqual(self.env["service.contract"].browse(contract_id).state, "draft")
+        copy = api.call_kw(
+            self.env["service.contract"].with_user(user), "copy", [w.contracts[0].ids], {}
+        )
+        self.assertEqual(self.env["service.contract"].browse(copy).state, "draft")
+        lot_id = self._create(
+            "service_manager",
+            "stock.lot",
+            {"name": "GUARD-PERSONAL-1", "product_id": w.model.id},
+            {},
+        )
+        self.assertFalse(self.env["stock.lot"].browse(lot_id).service_warranty_end)
+
+    def test_default_keys_do_not_reach_what_an_action_creates(self):
+        """An action's context is not a create's: its default_<field> keys do
+        not reach the repair, picking or invoice the action creates."""
+        w = self.world
+        request = w.requests[0]
+        user = w.users["service_user"]
+        action = api.call_kw(
+            self.env["service.request"].with_user(user),
+            "action_create_repair",
+            [request.ids],
+            {"context": {"default_state": "done", "default_service_date_done": "2026-01-01"}},
+        )
+        repair = self.env["repair.order"].browse(action["res_id"])
+        self.assertEqual(repair.state, "draft")
+        self.assertFalse(repair.service_date_done)
+
+    def test_repair_born_a_draft(self):
+        w = self.world
+        user = w.users["service_user"]
+        vals = {"product_id": w.model.id, "partner_id": w.customer_a.id}
+        for values, context in (({**vals, "state": "done"}, {}), (vals, {"default_state": "done"})):
+            with self.subTest(context=context), self.assertRaisesRegex(UserError, "as a draft"):
+                api.call_kw(
+                    self.env["repair.order"].with_user(user),
+                    "create",
+                    [values],
+                    {"context": context},
+                )
+        # nor through a request's one2many
+        with self.assertRaisesRegex(UserError, "as a draft"):
+            w.requests[0].with_user(user).write({"repair_ids": [(0, 0, {**vals, "state": "done"})]})

@@ -328,7 +328,15 @@ class TestXmlRpc(HttpCase):
         soon = fields.Date.to_string(fields.Date.today() + timedelta(days=10))
         start = fields.Datetime.now() + timedelta(days=30)
         serials = [*samples["stock.lot"].mapped("name"), "NO-SUCH-SERIAL", ""]
+        guarded = env.registry["service.guarded.mixin"]
         return {
+            # The guarded models' defaults (a form's first call), with and
+            # without a guarded field asked for.
+            **{
+                (name, "default_get"): [(None, [["company_id", "state"]], {}), (None, [[]], {})]
+                for name in env.registry
+                if issubclass(env.registry[name], guarded)
+            },
             ("product.product", "name_search"): [
                 (None, ["SEC-OEM"], {}),
                 (None, [], {"name": "SEC-PART", "limit": 5}),

@@ -1,9 +1,11 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 # Beyond these a line is a typing error (and its amounts overflow).
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = 1_000_000_000_000
+# What the customer pays for a line: fixed once its contract runs (managers aside).
+PRICE_TERMS = frozenset({"price_unit", "quantity", "product_id"})
 
 
 class ServiceContractLine(models.Model):
@@ -120,7 +122,56 @@ class ServiceContractLine(models.Model):
         if self:
             # A line stays on its contract; another contract gets a line of its own.
             guarded.add("contract_id")
+            if not self._service_may_change_running_terms():
+                guarded |= PRICE_TERMS
         return guarded
+
+    def _service_may_change_running_terms(self):
+        """The price of a contract that runs is agreed with the customer: only a
+        service manager changes it (a draft's lines are edited freely)."""
+        return (
+            self.env.su
+            or self.env.user.has_group("service_base.group_service_manager")
+            or all(line.contract_id.state == "draft" for line in self)
+        )
+
+    def _service_check_running_lines(self):
+        if not self._service_may_change_running_terms():
+            raise UserError(
+                _(
+                    "Contract %(contract)s is in force: only a service manager adds or removes "
+                    "its lines.",
+                    contract=self.filtered(lambda line: line.contract_id.state != "draft")[
+                        :1
+                    ].contract_id.display_name,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._service_check_running_lines()
+        return lines
+
+    def unlink(self):
+        self._service_check_running_lines()
+        return super().unlink()
+
+    @api.constrains("quantity", "price_unit", "contract_id")
+    def _check_period_amount(self):
+        for contract in self.contract_id:
+            if (
+                contract.currency_id.compare_amounts(
+                    sum(line.quantity * line.price_unit for line in contract.line_ids), 0
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    _(
+                        "The price per period of contract %(contract)s cannot be negative.",
+                        contract=contract.display_name,
+                    )
+                )
 
     def _prepare_invoice_line_vals(self, period_label, ratio=1.0):
         """Values of this line's invoice line for one period (``ratio`` prorates a cut period)."""

@@ -50,6 +50,8 @@ CLAIM_DECISION = {
     "invoice_line_id",
 }
 DECIDED_STATES = ("decided", "resolved", "rejected", "closed")
+# Beyond this a refund amount is a typing error (as contract prices, service_contract_line).
+MAX_REFUND = 1_000_000_000_000
 
 
 class ServiceWarrantyClaim(models.Model):
@@ -374,6 +376,8 @@ class ServiceWarrantyClaim(models.Model):
     def _check_refund_amount(self):
         if any(claim.refund_amount < 0 for claim in self):
             raise ValidationError(_("The refund amount cannot be negative."))
+        if any(claim.refund_amount > MAX_REFUND for claim in self):
+            raise ValidationError(_("The refund amount is at most %(max)s.", max=MAX_REFUND))
 
     @api.constrains("invoice_line_id", "partner_id", "lot_id", "company_id")
     def _check_invoice_line(self):
@@ -718,8 +722,29 @@ class ServiceWarrantyClaim(models.Model):
         if self.refund_amount <= 0:
             raise UserError(_("The refund amount must be positive."))
         self._check_may_refund(line)
-        # Refunds of one line by two claims decided at once must not exceed it.
+        # Refunds of one line by two claims decided at once must not exceed it,
+        # and one serial is refunded once whatever line a claim names.
         lock_for_update(line)
+        if self.lot_id:
+            lock_for_update(self.lot_id)
+            # sudo: a refund of the serial counts also when the user cannot read its claim.
+            refunded = self.sudo().search(
+                [
+                    ("lot_id", "=", self.lot_id.id),
+                    ("decision", "=", "refund"),
+                    ("state", "in", ("decided", "resolved", "closed")),
+                    ("id", "!=", self.id),
+                ],
+                limit=1,
+            )
+            if refunded:
+                raise UserError(
+                    _(
+                        "Serial number %(serial)s has already been refunded (claim %(claim)s).",
+                        serial=self.lot_id.name,
+                        claim=refunded.name,
+                    )
+                )
         refundable = self._refundable_amount(line)
         if line.currency_id.compare_amounts(self.refund_amount, refundable) > 0:
             raise UserError(

@@ -269,6 +269,26 @@ class TestGuardedClaims(RefusalMixin, WarrantyCase):
         with self.refused(ValidationError, "larger than the line"):
             action_records(claim).write({"refund_amount": 1000.01})
 
+    def test_serial_refunded_once_whatever_the_line(self):
+        """Two claims of one serial refunded against two invoice lines made two
+        credit notes and two returns of the same unit (the attacker's review)."""
+        lot = self.lots[0]
+        self._sold_and_invoiced(lot)
+        first = self._inspect(self._claim(lot), decision="refund", refund_amount=600.0)
+        rpc(self.service_user, first, "action_decide")
+        other_line = self._invoice(self.customer)
+        second = self._inspect(
+            self._claim(lot),
+            decision="refund",
+            refund_amount=500.0,
+            invoice_line_id=other_line,
+        )
+        with self.refused(UserError, "already been refunded"):
+            rpc(self.service_user, second, "action_decide")
+        self.assertFalse(self._credit_notes(second))
+        with self.refused(ValidationError, "at most"):
+            rpc(self.service_user, second, "write", {"refund_amount": 1e15})
+
     # supplier claims ----------------------------------------------------------
 
     def _supplier_claim(self):
@@ -409,3 +429,41 @@ class TestGuardedContracts(RefusalMixin, ServiceContractCase):
                     rpc(self.service_user, line, "write", vals)
         rpc(self.service_user, line, "write", {"price_unit": 350.0})
         self.assertEqual(contract.amount_period, 350.0)
+
+    def test_running_contract_price_only_by_a_manager(self):
+        """A technician changed an active contract's price, to a negative total
+        the customer saw on the portal (the attacker's review)."""
+        contract = self._contract()
+        contract.action_activate()
+        line = contract.line_ids.filtered("product_id")[:1]
+        self.assertTrue(line)
+        for vals in ({"price_unit": 1.0}, {"quantity": 3}, {"product_id": False}):
+            with self.subTest(vals=vals):
+                with self.refused(UserError, "can only be set by its actions"):
+                    rpc(self.service_user, line, "write", vals)
+        with self.refused(UserError, "only a service manager adds or removes"):
+            rpc(self.service_user, line, "unlink")
+        with self.refused(UserError, "only a service manager adds or removes"):
+            rpc(
+                self.service_user,
+                contract,
+                "write",
+                {
+                    "line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Free extra",
+                                "price_unit": 1.0,
+                                "product_id": line.product_id.id,
+                            },
+                        )
+                    ]
+                },
+            )
+        # the manager agrees a new price with the customer, never a negative total
+        rpc(self.service_manager, line, "write", {"price_unit": 120.0})
+        self.assertEqual(line.price_unit, 120.0)
+        with self.refused(ValidationError, "cannot be negative"):
+            rpc(self.service_manager, line, "write", {"price_unit": -99999.0})

@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class RepairOrder(models.Model):
@@ -108,6 +108,13 @@ class RepairOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_request_writable([vals.get("request_id") for vals in vals_list])
+        born = self.env.context.get("default_state") or "draft"
+        if not self.env.su and any(vals.get("state", born) != "draft" for vals in vals_list):
+            # A repair is confirmed, started and ended by its buttons, which
+            # check the parts and the quality control: it is born a draft.
+            raise UserError(
+                _("A repair order is created as a draft; its buttons move it on from there.")
+            )
         return super().create(vals_list)
 
     def write(self, vals):

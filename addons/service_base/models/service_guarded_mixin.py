@@ -30,17 +30,44 @@ class ServiceGuardedMixin(models.AbstractModel):
         return self.env.su or self.env.context.get("service_guarded_action") is ACTION
 
     def _service_guarded_refuse(self, names):
-        labels = ", ".join(
-            sorted(self._fields[name]._description_string(self.env) for name in names)
-        )
+        labels = sorted(self._fields[name]._description_string(self.env) for name in names)
+        model = self.env["ir.model"]._get(self._name).name
+        if len(labels) == 1:
+            raise UserError(
+                _(
+                    'The field "%(field)s" of %(model)s can only be set by its actions (the '
+                    "buttons that check the rules), not written directly.",
+                    field=labels[0],
+                    model=model,
+                )
+            )
+        quoted = ", ".join(_('"%(label)s"', label=label) for label in labels)
         raise UserError(
             _(
-                "%(fields)s of %(model)s can only be set by its actions (the buttons that "
-                "check the rules), not written directly.",
-                fields=labels,
-                model=self.env["ir.model"]._get(self._name).name,
+                "The fields %(fields)s of %(model)s can only be set by its actions (the buttons "
+                "that check the rules), not written directly.",
+                fields=quoted,
+                model=model,
             )
         )
+
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        if self._service_guarded_free():
+            return defaults
+        # A user's own defaults (ir.default, which any user may set for
+        # themselves) and a call's default_<field> keys do not reach a guarded
+        # field: it takes the field's own default, or none.
+        for name in self._service_guarded_fields() & set(fields_list):
+            field = self._fields[name]
+            if field.default:
+                defaults[name] = field.convert_to_write(
+                    field.convert_to_cache(field.default(self), self), self
+                )
+            else:
+                defaults.pop(name, None)
+        return defaults
 
     @api.model_create_multi
     def create(self, vals_list):
