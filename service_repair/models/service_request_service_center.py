@@ -562,9 +562,7 @@ class ServiceRequest(models.Model):
                     request=self.name,
                 )
             )
-        open_repairs = self.repair_ids.filtered(
-            lambda r: r.state in ("confirmed", "under_repair")
-        )
+        open_repairs = self.repair_ids.filtered(lambda r: r.state in ("confirmed", "under_repair"))
         if open_repairs:
             raise UserError(
                 _(

@@ -92,9 +92,7 @@ class TestUnitStock(ServiceRepairCase):
         out_id = request.action_send_to_service_center(self.center)
         out = self.env["stock.picking"].browse(out_id)
         self.assertEqual((out.location_id, out.owner_id), (repair_location, owner))
-        self.assertEqual(
-            self._quants(lot), {(self.centres, owner): 1, (self.customers, owner): -1}
-        )
+        self.assertEqual(self._quants(lot), {(self.centres, owner): 1, (self.customers, owner): -1})
         back = self.env["stock.picking"].browse(request.action_receive_from_service_center())
         self.assertEqual((back.location_dest_id, back.owner_id), (repair_location, owner))
         self.assertEqual(self._quants(lot), in_workshop)
@@ -122,9 +120,7 @@ class TestUnitStock(ServiceRepairCase):
     def test_sent_from_the_customer_and_returned(self):
         lot, owner = self.unit.lot_id, self.customer
         self.request.action_send_to_service_center(self.center)
-        self.assertEqual(
-            self._quants(lot), {(self.centres, owner): 1, (self.customers, owner): -1}
-        )
+        self.assertEqual(self._quants(lot), {(self.centres, owner): 1, (self.customers, owner): -1})
         self.request.action_receive_from_service_center()
         repair_location = self.warehouse.service_repair_location_id
         self.assertEqual(

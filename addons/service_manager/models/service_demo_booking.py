@@ -337,14 +337,18 @@ class ServiceDemoBooking(models.Model):
         if outgoing:
             # The demo unit leaves from where it is kept (its own shelf, not
             # necessarily the warehouse's stock) and comes back there.
-            home = self.env["stock.quant"].search(
-                [
-                    ("lot_id", "=", unit.lot_id.id),
-                    ("quantity", ">", 0),
-                    ("location_id.usage", "=", "internal"),
-                ],
-                limit=1,
-            ).location_id
+            home = (
+                self.env["stock.quant"]
+                .search(
+                    [
+                        ("lot_id", "=", unit.lot_id.id),
+                        ("quantity", ">", 0),
+                        ("location_id.usage", "=", "internal"),
+                    ],
+                    limit=1,
+                )
+                .location_id
+            )
         else:
             home = self.picking_out_id.location_id
         home = home or warehouse.lot_stock_id
