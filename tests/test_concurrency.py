@@ -1266,8 +1266,8 @@ class TestConcurrentUnits(OneDocumentCase):
                 .search([("company_id", "=", env.company.id)], limit=1)
                 .lot_stock_id
             )
-            for lot in lots[1:]:
-                env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
+            # the loaner is in the company's stock; the customer's unit at the customer's
+            env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lots[1])
             loaner = env["service.equipment"].create(
                 {"product_id": product.id, "lot_id": lots[1].id, "is_loaner": True}
             )
