@@ -184,3 +184,13 @@ class TestUnitStock(ServiceRepairCase):
         if self.valued:
             self.assertEqual(len(layers), 2, "the company's unit is valued out and back")
         self.assertEqual(sum(layers.mapped("value")), 0)
+
+    def test_repair_made_before_the_intake_works_from_the_repair_location(self):
+        self.request.action_create_repair()
+        repair = self.request.repair_ids
+        self.assertEqual(repair.product_location_src_id, self.stock)
+        self.request.action_receive_unit()
+        location = self.warehouse.service_repair_location_id
+        self.assertEqual(repair.product_location_src_id, location)
+        self.assertEqual(repair.product_location_dest_id, location)
+        self.assertIs(repair.action_validate(), True)
