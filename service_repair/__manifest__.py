@@ -6,7 +6,7 @@
     "author": "Service Desk for Odoo",
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
-    "depends": ["service_base", "repair", "sale_management", "rating", "portal"],
+    "depends": ["service_base", "repair", "sale_management", "stock_account", "rating", "portal"],
     "data": [
         "security/ir.model.access.csv",
         "security/service_repair_security.xml",
@@ -22,6 +22,7 @@
         "views/res_partner_views.xml",
         "views/repair_order_views.xml",
         "views/account_move_views.xml",
+        "views/stock_warehouse_views.xml",
         "views/res_config_settings_views.xml",
         "views/service_request_portal_templates.xml",
         "views/service_request_form_templates.xml",

@@ -1266,8 +1266,8 @@ class TestConcurrentUnits(OneDocumentCase):
                 .search([("company_id", "=", env.company.id)], limit=1)
                 .lot_stock_id
             )
-            for lot in lots[1:]:
-                env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
+            # the loaner is in the company's stock; the customer's unit at the customer's
+            env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lots[1])
             loaner = env["service.equipment"].create(
                 {"product_id": product.id, "lot_id": lots[1].id, "is_loaner": True}
             )
@@ -1377,3 +1377,45 @@ class TestConcurrentUnits(OneDocumentCase):
             ),
         ]
         self.assertEqual(self._count("stock.picking", domain), 1, "one shipment")
+
+    def _receive(self, user_id, request_id, env):
+        request = self._as(env, user_id, env["service.request"].browse(request_id))
+        return request.action_receive_unit()
+
+    @mute_logger("odoo.service.model")
+    def test_unit_received_twice_at_once(self):
+        first, second = self.ids["requests"]
+        self._one_wins(
+            [
+                partial(self._receive, self.technician_id, first),
+                partial(self._receive, self.manager_id, first),
+                partial(self._receive, self.manager_id, second),
+            ],
+            "уже принято|уже находится",
+        )
+        domain = [
+            ("service_request_id", "in", self.ids["requests"]),
+            ("location_id", "=", self.env.ref("stock.stock_location_customers").id),
+        ]
+        self.assertEqual(self._count("stock.picking", domain), 1, "one acceptance")
+
+    def _return(self, user_id, request_id, env):
+        request = self._as(env, user_id, env["service.request"].browse(request_id))
+        return request.action_return_to_customer()
+
+    @mute_logger("odoo.service.model")
+    def test_unit_returned_twice_at_once(self):
+        first = self.ids["requests"][0]
+        self._committed(lambda env: env["service.request"].browse(first).action_receive_unit())
+        self._one_wins(
+            [
+                partial(self._return, self.technician_id, first),
+                partial(self._return, self.manager_id, first),
+            ],
+            "уже возвращено клиенту",
+        )
+        domain = [
+            ("service_request_id", "=", first),
+            ("location_dest_id", "=", self.env.ref("stock.stock_location_customers").id),
+        ]
+        self.assertEqual(self._count("stock.picking", domain), 1, "one delivery back")

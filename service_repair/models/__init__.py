@@ -11,4 +11,6 @@ from . import service_request_service_center
 from . import service_request_stage
 from . import service_request_web_form
 from . import service_team
+from . import stock_move
 from . import stock_picking
+from . import stock_warehouse

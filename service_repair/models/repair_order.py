@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
 
 
 class RepairOrder(models.Model):
@@ -128,6 +129,43 @@ class RepairOrder(models.Model):
             # only who may write a request can link a repair to it (above).
             self.sudo().request_id._close_when_repairs_done()
         return res
+
+    def action_validate(self):
+        # Odoo finds the unit to repair among the quants of the repair's
+        # partner or of nobody; a customer's unit accepted for repair is the
+        # stock of the customer company, while the repair may name one of its
+        # people: that unit is there too.
+        self.ensure_one()
+        if self._service_owned_unit_available():
+            return self._action_repair_confirm()
+        return super().action_validate()
+
+    def _service_owned_unit_available(self):
+        owner = self.partner_id.commercial_partner_id
+        if (
+            owner == self.partner_id
+            or not self.lot_id
+            or not self.product_id.is_storable
+            or any(move.product_uom_qty < 0 for move in self.move_ids)
+        ):
+            return False
+        quants = self.env["stock.quant"].search(
+            [
+                ("product_id", "=", self.product_id.id),
+                ("location_id", "=", self.product_location_src_id.id),
+                ("lot_id", "=", self.lot_id.id),
+                ("owner_id", "=", owner.id),
+            ]
+        )
+        repair_qty = self.product_uom._compute_quantity(self.product_qty, self.product_id.uom_id)
+        return (
+            float_compare(
+                sum(quants.mapped("quantity")),
+                repair_qty,
+                precision_rounding=self.product_id.uom_id.rounding,
+            )
+            >= 0
+        )
 
     def _service_guarded_fields(self):
         return super()._service_guarded_fields() | {"service_date_done"}

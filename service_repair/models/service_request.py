@@ -799,6 +799,18 @@ class ServiceRequest(models.Model):
             "under_warranty": self._is_under_warranty(),
             "internal_notes": self.description,
             "service_complaint": html2plaintext(self.description or "") or self.subject,
+            **self._prepare_repair_location_vals(),
+        }
+
+    def _prepare_repair_location_vals(self):
+        """The repair works on the unit where it is kept as its customer's
+        stock (the repair location after the intake)."""
+        quant = self.equipment_id.lot_id and self._unit_quant(self.equipment_id.lot_id)
+        if not quant or quant.owner_id != self._unit_owner():
+            return {}
+        return {
+            "product_location_src_id": quant.location_id.id,
+            "product_location_dest_id": quant.location_id.id,
         }
 
     def _is_under_warranty(self):

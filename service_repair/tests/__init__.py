@@ -8,3 +8,4 @@ from . import test_repair
 from . import test_request
 from . import test_service_center
 from . import test_tour
+from . import test_unit_stock

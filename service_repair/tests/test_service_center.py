@@ -57,7 +57,9 @@ class TestServiceCenter(ServiceRepairCase):
             self.request.action_receive_from_service_center(serial="SR-BOILER-001")
         )
         self.assertEqual(back.state, "done")
-        self.assertEqual(back.location_dest_id, self.warehouse.lot_stock_id)
+        # a customer's unit comes back into the workshop, not into the company's stock
+        self.assertEqual(back.location_dest_id, self.warehouse.service_repair_location_id)
+        self.assertEqual(back.owner_id, self.customer)
         self.assertEqual(self._quant_qty(self.unit.lot_id, self.location_centers), 0)
         self.assertEqual(self.request.service_center_state, "returned")
         self.assertEqual(self.unit.state, "in_repair", "the request is still open")

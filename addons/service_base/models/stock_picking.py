@@ -24,7 +24,9 @@ class StockPicking(models.Model):
         the move line (when given), ready to validate; return the picking.
 
         ``vals`` adds picking values, e.g. a link to the service document that
-        moves the unit. The transfer is marked as a service transfer: whatever
+        moves the unit, or ``owner_id``: the partner whose stock the unit is
+        (a customer's unit in for repair), kept on the move line so the unit
+        is never the company's stock. The transfer is marked as a service transfer: whatever
         its destination, the unit does not change owner (no warranty starts).
         """
         # Not a sale, so no warranty starts: a fact of this method, which no
@@ -46,6 +48,7 @@ class StockPicking(models.Model):
                             "product_uom": product.uom_id.id,
                             "location_id": source.id,
                             "location_dest_id": destination.id,
+                            "restrict_partner_id": vals.get("owner_id"),
                         }
                     )
                 ],
@@ -67,6 +70,7 @@ class StockPicking(models.Model):
                     "product_uom_id": product.uom_id.id,
                     "location_id": source.id,
                     "location_dest_id": destination.id,
+                    "owner_id": picking.owner_id.id,
                 }
             )
         return picking

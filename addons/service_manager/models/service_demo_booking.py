@@ -334,9 +334,26 @@ class ServiceDemoBooking(models.Model):
         if not warehouse:
             raise UserError(_("The company has no warehouse to send the demo unit from."))
         customers = self.env.ref("stock.stock_location_customers")
-        stock = warehouse.lot_stock_id
+        if outgoing:
+            # The demo unit leaves from where it is kept (its own shelf, not
+            # necessarily the warehouse's stock) and comes back there.
+            home = (
+                self.env["stock.quant"]
+                .search(
+                    [
+                        ("lot_id", "=", unit.lot_id.id),
+                        ("quantity", ">", 0),
+                        ("location_id.usage", "=", "internal"),
+                    ],
+                    limit=1,
+                )
+                .location_id
+            )
+        else:
+            home = self.picking_out_id.location_id
+        home = home or warehouse.lot_stock_id
         picking_type = warehouse.out_type_id if outgoing else warehouse.in_type_id
-        source, dest = (stock, customers) if outgoing else (customers, stock)
+        source, dest = (home, customers) if outgoing else (customers, home)
         return self.env["stock.picking"]._service_create_unit_transfer(
             unit.product_id,
             unit.lot_id,

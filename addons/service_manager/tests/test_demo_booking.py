@@ -78,6 +78,27 @@ class TestDemoBooking(TransactionCase):
         ):
             self._book(datetime(2030, 5, 7, 12), datetime(2030, 5, 7, 10))
 
+    def test_off_site_demo_leaves_from_and_returns_to_its_shelf(self):
+        # It used to leave from (and come back into) the warehouse's stock
+        # wherever the demo unit was kept.
+        stock = self.env.ref("stock.warehouse0").lot_stock_id
+        shelf = self.env["stock.location"].create(
+            {"name": "Demo shelf", "location_id": stock.id, "usage": "internal"}
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.unit.product_id, stock, -1, lot_id=self.unit.lot_id
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.unit.product_id, shelf, 1, lot_id=self.unit.lot_id
+        )
+        booking = self._book(datetime(2030, 6, 2, 9), datetime(2030, 6, 2, 17), off_site=True)
+        booking.action_confirm()
+        booking.action_send_out()
+        self.assertEqual(booking.picking_out_id.location_id, shelf)
+        booking.outcome = "ordered"
+        booking.action_done()
+        self.assertEqual(booking.picking_in_id.location_dest_id, shelf)
+
     def test_off_site_demo_moves_the_unit_and_reports_outcome(self):
         booking = self._book(datetime(2030, 6, 1, 9), datetime(2030, 6, 1, 17), off_site=True)
         booking.action_confirm()
