@@ -214,7 +214,7 @@ class ServicePartImport(models.Model):
                 self[fname] = next((lowered[n] for n in names if n in lowered), False)
 
     def init(self):
-        super().init()
+        result = super().init()
         # The checked lines of a running import must outlive the job that read
         # the file, for the jobs of its batches: a plain table of its own (read
         # and written in bulk, never as records), unlogged as it only holds
@@ -237,6 +237,7 @@ class ServicePartImport(models.Model):
                 """
             )
         )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):

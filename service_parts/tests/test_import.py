@@ -456,12 +456,13 @@ class TestImport(ServicePartsCase):
         imp.action_start()
         apply_staged = type(imp)._apply_staged
         calls = []
+        damaged = "supplier price list damaged"
 
         def third_fails(record):
             calls.append(record.id)
             result = apply_staged(record)
             if len(calls) == 3:
-                raise UserError("supplier price list damaged")
+                raise UserError(damaged)
             return result
 
         with (
