@@ -363,9 +363,9 @@ class ServicePartImport(models.Model):
                 )
             )
             reason = _(
-                "The lines from line %(line)s on were not imported: %(error)s. The %(done)s "
-                "batches of lines before them are imported; once the cause is corrected, "
-                "start the import again: what is imported already is found, not created twice.",
+                "The lines from line %(line)s on were not imported; the %(done)s batches of "
+                "lines before them are. Once the cause is corrected, start the import again: "
+                "what is imported already is found, not created twice. The cause: %(error)s",
                 line=self.env.cr.fetchone()[0],
                 error=reason,
                 done=self.chunk_done_count,
@@ -589,7 +589,7 @@ class ServicePartImport(models.Model):
         columns = self._check_columns()
         copies = self._stage_file(columns)
         self._check_staged()
-        columns = SQL(", ").join(SQL.identifier(col) for col in STAGED_COLUMNS)
+        staged_columns = SQL(", ").join(SQL.identifier(col) for col in STAGED_COLUMNS)
         cr.execute(SQL("DELETE FROM service_part_import_staged WHERE import_id = %s", self.id))
         cr.execute(
             SQL(
@@ -604,7 +604,7 @@ class ServicePartImport(models.Model):
                 SELECT %(import)s, NULL, %(columns)s
                   FROM service_part_import_row WHERE reject IS NOT NULL
                 """,
-                columns=columns,
+                columns=staged_columns,
                 size=size,
                 **{"import": self.id},
             )

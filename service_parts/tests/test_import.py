@@ -471,8 +471,8 @@ class TestImport(ServicePartsCase):
         ):
             self.assertEqual(len(self._perform_jobs(imp)), 3)
         self.assertEqual(imp.state, "failed")
-        self.assertIn("from line 2002 on were not imported: supplier price list damaged", imp.error)
-        self.assertIn("2 batches", imp.error)
+        self.assertIn("from line 2002 on were not imported; the 2 batches", imp.error)
+        self.assertTrue(imp.error.endswith("The cause: supplier price list damaged"))
         self.assertEqual(imp.part_created_count, 2000)
         self.assertEqual(self._counts()[:2], (before[0] + 2000, before[1] + 2000))
         # Started again, it finds the 2000 parts and adds the rest.
