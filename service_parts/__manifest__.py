@@ -11,6 +11,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/service_parts_security.xml",
+        "data/queue_job_data.xml",
         "views/product_template_views.xml",
         "views/service_part_crossref_views.xml",
         "views/service_part_compatibility_views.xml",

@@ -17,6 +17,35 @@ MAX_QUERY_LENGTH = 10000
 MAX_CODE_LENGTH = 100
 
 
+# A serial's number: its last group of digits, and what follows it.
+_SERIAL_NUMBER = re.compile(r"([0-9]+)([^0-9]*)$")
+
+
+def serial_parts(serial):
+    """(prefix, sort key) of a serial, compared the way a person reads it:
+    the text before the last group of digits, then that number by its value
+    (leading zeros do not count: CH-0150 is CH-150) and what follows it.
+    None for a serial without digits. data/service_parts_lookup.sql's
+    service_parts_serial_le() is the same rule in SQL."""
+    match = _SERIAL_NUMBER.search(serial)
+    if not match:
+        return None
+    number = match.group(1).lstrip("0")
+    return serial[: match.start()].upper(), (len(number), number, match.group(2).upper())
+
+
+def serial_le(low, high):
+    """True when serial ``low`` comes at or before ``high``: same prefix and
+    a number not above; serials without digits compare as text. A missing
+    bound (empty) is no limit."""
+    if not low or not high:
+        return True
+    low_parts, high_parts = serial_parts(low), serial_parts(high)
+    if low_parts is None or high_parts is None:
+        return low.upper() <= high.upper()
+    return low_parts[0] == high_parts[0] and low_parts[1] <= high_parts[1]
+
+
 def normalize_code(code):
     """Upper-case letters and digits only; '' for nothing usable."""
     if not code:

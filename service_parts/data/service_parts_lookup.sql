@@ -24,6 +24,39 @@ DROP FUNCTION IF EXISTS service_parts_lookup_data;
 DROP FUNCTION IF EXISTS service_parts_lookup_details;
 DROP FUNCTION IF EXISTS service_parts_lookup_compat;
 DROP FUNCTION IF EXISTS service_parts_lookup_hits;
+DROP FUNCTION IF EXISTS service_parts_serial_fits;
+DROP FUNCTION IF EXISTS service_parts_serial_le;
+
+-- Serial ``p_low`` at or before ``p_high`` as a person reads them (the rule of
+-- service_parts/tools.py serial_le, which must agree): the same text before
+-- the last group of digits (case aside), then that number by its value
+-- (leading zeros do not count; its length first, then its digits, so that
+-- any length compares) and what follows it; without digits, as text. A
+-- missing bound is no limit. Compared in "C" order, as Python compares.
+CREATE FUNCTION service_parts_serial_le(p_low text, p_high text)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN NULLIF(p_low, '') IS NULL OR NULLIF(p_high, '') IS NULL THEN true
+        WHEN p_low !~ '[0-9]' OR p_high !~ '[0-9]'
+            THEN upper(p_low) COLLATE "C" <= upper(p_high) COLLATE "C"
+        ELSE upper(regexp_replace(p_low, '[0-9]+[^0-9]*$', ''))
+               = upper(regexp_replace(p_high, '[0-9]+[^0-9]*$', ''))
+           AND ROW(length(ltrim(substring(p_low FROM '([0-9]+)[^0-9]*$'), '0')),
+                   ltrim(substring(p_low FROM '([0-9]+)[^0-9]*$'), '0') COLLATE "C",
+                   upper(substring(p_low FROM '[0-9]+([^0-9]*)$')) COLLATE "C")
+            <= ROW(length(ltrim(substring(p_high FROM '([0-9]+)[^0-9]*$'), '0')),
+                   ltrim(substring(p_high FROM '([0-9]+)[^0-9]*$'), '0') COLLATE "C",
+                   upper(substring(p_high FROM '[0-9]+([^0-9]*)$')) COLLATE "C")
+    END
+$$;
+
+-- A unit's serial ``p_serial`` within the range ``p_from`` .. ``p_to``; a
+-- unit without a serial is not excluded.
+CREATE FUNCTION service_parts_serial_fits(p_serial text, p_from text, p_to text)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT NULLIF(p_serial, '') IS NULL
+        OR (service_parts_serial_le(p_from, p_serial) AND service_parts_serial_le(p_serial, p_to))
+$$;
 
 -- Numbers of the companies ``p_companies`` (or shared) matching the
 -- normalized ``p_code`` (``p_raw``: the text as typed, for the internal
@@ -129,8 +162,7 @@ BEGIN
              WHERE cp.part_product_id = ANY(p_ids)
                AND (cp.company_id IS NULL OR cp.company_id = ANY(p_companies))
                AND (cp.equipment_product_id = p_model OR cp.equipment_categ_id = ANY(p_categs))
-               AND (cp.serial_from IS NULL OR cp.serial_from <= p_serial)
-               AND (cp.serial_to IS NULL OR cp.serial_to >= p_serial OR p_serial = '')
+               AND service_parts_serial_fits(p_serial, cp.serial_from, cp.serial_to)
              ORDER BY cp.part_product_id, cp.equipment_product_id IS NULL, cp.id
           ) f
     );

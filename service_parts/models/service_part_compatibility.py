@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import check_product_pair, fill_product_pair
+from ..tools import check_product_pair, fill_product_pair, serial_le, serial_parts
 
 
 class ServicePartCompatibility(models.Model):
@@ -50,7 +50,9 @@ class ServicePartCompatibility(models.Model):
     position = fields.Char(string="Position / Assembly")
     note = fields.Char()
     serial_from = fields.Char(
-        help="First serial number the part fits (inclusive); empty means from the first."
+        help="First serial number the part fits (inclusive); empty means from the first. "
+        "Serials compare as a person reads them: the same prefix, then the number by its "
+        "value (CH-1000 comes after CH-200; CH-0150 is CH-150)."
     )
     serial_to = fields.Char(
         help="Last serial number the part fits (inclusive); empty means up to the last."
@@ -71,7 +73,19 @@ class ServicePartCompatibility(models.Model):
                         part=compat.part_product_id.display_name,
                     )
                 )
-            if compat.serial_from and compat.serial_to and compat.serial_from > compat.serial_to:
+            if not (compat.serial_from and compat.serial_to):
+                continue
+            start, end = serial_parts(compat.serial_from), serial_parts(compat.serial_to)
+            if start and end and start[0] != end[0]:
+                raise ValidationError(
+                    _(
+                        "The serial range %(start)s - %(end)s mixes two series: both ends "
+                        "must start alike and differ in their number.",
+                        start=compat.serial_from,
+                        end=compat.serial_to,
+                    )
+                )
+            if not serial_le(compat.serial_from, compat.serial_to):
                 raise ValidationError(
                     _(
                         "The serial range %(start)s - %(end)s is reversed.",
@@ -97,13 +111,13 @@ class ServicePartCompatibility(models.Model):
         return super().write(vals)
 
     def _matches_serial(self, serial):
-        """True when the unit's serial is inside the optional range."""
+        """True when the unit's serial is inside the optional range (see
+        tools.serial_le); a unit without a serial is not excluded. The lookup's
+        SQL (service_parts_serial_fits) applies the same rule."""
         self.ensure_one()
         if not serial:
             return True
-        if self.serial_from and serial < self.serial_from:
-            return False
-        return not (self.serial_to and serial > self.serial_to)
+        return serial_le(self.serial_from, serial) and serial_le(serial, self.serial_to)
 
     def _service_guarded_fields(self):
         return super()._service_guarded_fields() | {"company_id"}

@@ -18,7 +18,19 @@ from .service_part_import_mapping import IMPORT_COLUMNS
 
 _logger = logging.getLogger(__name__)
 
-CHUNK = 50000
+# Lines per COPY statement while the file is read.
+COPY_BATCH = 50000
+# Lines per job: a job must end well within an HTTP worker's limit_time_real
+# (120 s by default) whatever the size of the file; 20,000 lines take a few
+# seconds. The system parameter below changes it.
+CHUNK_SIZE_PARAM = "service_parts.import_chunk_size"
+DEFAULT_CHUNK_SIZE = 20000
+# Checked lines of a running import, between its jobs (see init()).
+STAGED_COLUMNS = (
+    "line", "code", "ncode", "name", "oem", "noem", "analog", "nanalog", "barcode", "nbarcode",
+    "raw_price", "raw_currency", "price", "currency_id", "min_qty", "delay", "reject",
+    "first_line",
+)  # fmt: skip
 # Column order of the staging table; the first is the line number.
 STAGING_COLUMNS = [fname[4:] for fname, _label, _names in IMPORT_COLUMNS]
 # Up to a trillion: more digits than that is a broken cell, not a price.
@@ -47,6 +59,8 @@ RESULT_FIELDS = {
     "crossref_created_count",
     "price_created_count",
     "price_updated_count",
+    "chunk_count",
+    "chunk_done_count",
     "query_count",
     "duration",
     "report_file",
@@ -131,6 +145,13 @@ class ServicePartImport(models.Model):
     crossref_created_count = fields.Integer(string="Numbers Added", readonly=True)
     price_created_count = fields.Integer(string="Prices Added", readonly=True)
     price_updated_count = fields.Integer(string="Prices Updated", readonly=True)
+    chunk_count = fields.Integer(
+        string="Batches",
+        readonly=True,
+        help="The file is imported in batches of lines, one background job each "
+        "(system parameter service_parts.import_chunk_size, 20,000 lines by default).",
+    )
+    chunk_done_count = fields.Integer(string="Batches Imported", readonly=True)
     query_count = fields.Integer(string="SQL Queries", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True)
     report_file = fields.Binary(string="Rejected Lines", attachment=True, readonly=True)
@@ -147,12 +168,22 @@ class ServicePartImport(models.Model):
                 filter(None, [record.partner_id.display_name, record.file_name])
             ) or _("New Import")
 
-    @api.depends("progress_ids.done", "progress_ids.total", "state")
+    @api.depends(
+        "progress_ids.done", "progress_ids.total", "state", "chunk_count", "chunk_done_count"
+    )
     def _compute_progress(self):
         for record in self:
             progress = record.progress_ids[:1]
             if record.state == "done":
                 record.progress, record.progress_step = 100.0, _("Done")
+            elif record.state == "queued" and record.chunk_done_count and record.chunk_count:
+                # Between the jobs of its batches: how far through the whole file.
+                record.progress = 100.0 * record.chunk_done_count / record.chunk_count
+                record.progress_step = _(
+                    "%(done)s of %(count)s batches of lines imported",
+                    done=record.chunk_done_count,
+                    count=record.chunk_count,
+                )
             elif progress and progress.total:
                 record.progress = 100.0 * progress.done / progress.total
                 record.progress_step = progress.step
@@ -181,6 +212,32 @@ class ServicePartImport(models.Model):
         for fname, _label, names in IMPORT_COLUMNS:
             if not self[fname] or self[fname] not in header:
                 self[fname] = next((lowered[n] for n in names if n in lowered), False)
+
+    def init(self):
+        result = super().init()
+        # The checked lines of a running import must outlive the job that read
+        # the file, for the jobs of its batches: a plain table of its own (read
+        # and written in bulk, never as records), unlogged as it only holds
+        # work in progress; the rows of an import go when it is done or failed,
+        # or deleted.
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE UNLOGGED TABLE IF NOT EXISTS service_part_import_staged (
+                    import_id integer NOT NULL
+                        REFERENCES service_part_import (id) ON DELETE CASCADE,
+                    chunk integer, line integer NOT NULL,
+                    code text, ncode text, name text, oem text, noem text, analog text,
+                    nanalog text, barcode text, nbarcode text, raw_price text, raw_currency text,
+                    price numeric, currency_id integer, min_qty numeric, delay integer,
+                    reject varchar, first_line integer
+                );
+                CREATE INDEX IF NOT EXISTS service_part_import_staged_chunk_index
+                    ON service_part_import_staged (import_id, chunk)
+                """
+            )
+        )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -215,9 +272,12 @@ class ServicePartImport(models.Model):
             if record.state not in ("draft", "failed"):
                 raise UserError(_("This import has already been started."))
             columns = record._check_columns()
+            record._chunk_size()
             record._save_mapping(columns)
             record.progress_ids.unlink()
             record.progress_ids = [fields.Command.create({"step": _("Waiting"), "total": 0})]
+            # The channel (root.service_parts) comes from the job function
+            # records of data/queue_job_data.xml.
             job = record.with_delay(
                 description=_("Import supplier catalog %(name)s", name=record.name)
             )._run_import_job()
@@ -232,29 +292,94 @@ class ServicePartImport(models.Model):
         return True
 
     def _run_import_job(self):
-        """Run the import in the job's transaction; a refusal marks the
-        import failed with the reason instead of leaving it queued."""
+        """First job of an import: read and check the whole file, import its
+        first batch of lines and queue the next batch (each batch a job of
+        its own, see _run_chunk_job). A refusal marks the import failed with
+        the reason instead of leaving it queued; nothing of it stays."""
         self.ensure_one()
+        self._run_job_step(None)
+        return self.state
+
+    def _run_chunk_job(self, chunk):
+        """Job of the batch ``chunk`` of a queued import: import it, then queue
+        the next one or finish the import. A batch that fails fails the
+        import with the reason; nothing of that batch stays, the batches
+        before it do (importing the file again finds them)."""
+        self.ensure_one()
+        if self.state == "queued":
+            self._run_job_step(chunk)
+        return self.state
+
+    def _run_job_step(self, chunk):
+        """The work of one job in a savepoint: ``chunk`` None for the first
+        job (read the file, then its first batch)."""
+        next_chunk = None
         try:
             with self.env.cr.savepoint():
-                self._run_import()
+                if chunk is None:
+                    # The first batch runs in the job that read the file: a
+                    # small file is one job, as before.
+                    chunk = self._prepare_import()
+                if chunk is not None:
+                    self._import_chunk(chunk)
+                    next_chunk = self._next_chunk(chunk)
+                if next_chunk is None:
+                    self._finish_import()
         except (UserError, ValidationError) as error:
             _logger.warning("Catalog import %s failed: %s", self.id, error)
-            self._mark_failed(error.args[0])
+            next_chunk = None
+            self._fail_job(error.args[0], chunk, unexpected=False)
         except Exception as error:
             # Not a refusal of ours (a database error, a bug): the user gets a
             # sentence on the import, the log keeps the traceback.
             _logger.exception("Catalog import %s failed", self.id)
+            next_chunk = None
             # Outside _(): the translation extractor reads _()'s arguments.
-            detail = f"{type(error).__name__}: {error}"[:500]
-            self._mark_failed(
-                _(
-                    "The import stopped on an unexpected error (%(error)s). Nothing was "
-                    "imported; the server log has the details.",
-                    error=detail,
+            self._fail_job(f"{type(error).__name__}: {error}"[:500], chunk, unexpected=True)
+        if next_chunk is not None:
+            job = self.with_delay(
+                description=_(
+                    "Import supplier catalog %(name)s: batch %(chunk)s of %(count)s",
+                    name=self.name,
+                    chunk=self.chunk_done_count + 1,
+                    count=self.chunk_count,
+                )
+            )._run_chunk_job(next_chunk)
+            action_records(self).write({"job_uuid": job.uuid})
+
+    def _fail_job(self, reason, chunk, unexpected):
+        if self.chunk_done_count:
+            # Batches before this one are in: say so, and how to go on.
+            if unexpected:
+                reason = _(
+                    "unexpected error (%(error)s), the server log has the details", error=reason
+                )
+            self.env.cr.execute(
+                SQL(
+                    "SELECT min(line) FROM service_part_import_staged"
+                    " WHERE import_id = %s AND chunk = %s",
+                    self.id,
+                    chunk,
                 )
             )
-        return self.state
+            reason = _(
+                "The lines from line %(line)s on were not imported; the %(done)s batches of "
+                "lines before them are. Once the cause is corrected, start the import again: "
+                "what is imported already is found, not created twice. The cause: %(error)s",
+                line=self.env.cr.fetchone()[0],
+                error=reason,
+                done=self.chunk_done_count,
+            )
+        elif unexpected:
+            reason = _(
+                "The import stopped on an unexpected error (%(error)s). Nothing was "
+                "imported; the server log has the details.",
+                error=reason,
+            )
+        self.env.cr.execute(
+            SQL("DELETE FROM service_part_import_staged WHERE import_id = %s", self.id)
+        )
+        self._mark_failed(reason)
 
     def _mark_failed(self, reason):
         action_records(self).write({"state": "failed", "error": reason})
@@ -423,45 +548,186 @@ class ServicePartImport(models.Model):
     # The bulk import
     # ------------------------------------------------------------------
     def _run_import(self):
-        """Load the file in bulk: COPY into a staging table, then a fixed
-        number of set-based statements create/update parts, numbers and
-        prices. The statement count does not depend on the number of lines."""
+        """Import the whole file in this transaction, batch after batch (what
+        the jobs do one batch each); returns the import's results."""
+        self.ensure_one()
+        chunk = self._prepare_import()
+        while chunk is not None:
+            self._import_chunk(chunk)
+            chunk = self._next_chunk(chunk)
+        return self._finish_import()
+
+    @api.model
+    def _chunk_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(CHUNK_SIZE_PARAM)
+        try:
+            size = int(value or DEFAULT_CHUNK_SIZE)
+        except ValueError:
+            size = 0
+        if size <= 0:
+            raise UserError(
+                _(
+                    "The system parameter %(param)s must be a positive number of lines, "
+                    "not %(value)s.",
+                    param=CHUNK_SIZE_PARAM,
+                    value=value,
+                )
+            )
+        return size
+
+    def _prepare_import(self):
+        """Read the file in bulk (COPY into a staging table), check every line
+        and split the accepted ones into batches of the configured size: all
+        lines of one supplier code in the batch of its first line. Returns the
+        first batch, None when no line was accepted."""
         self.ensure_one()
         started = time.monotonic()
         cr = self.env.cr
         self.env.flush_all()
         queries_before = cr.sql_log_count
+        size = self._chunk_size()
         columns = self._check_columns()
         copies = self._stage_file(columns)
-        counts = self._apply_staged()
-        report = self._rejected_report()
-        self.env.invalidate_all()
-        queries = cr.sql_log_count - queries_before + copies
-        vals = dict(
-            counts,
-            state="done",
-            error=False,
-            duration=time.monotonic() - started,
-            query_count=queries,
-            report_file=report and base64.b64encode(report),
-            report_file_name=report and _("rejected_lines.csv"),
+        self._check_staged()
+        staged_columns = SQL(", ").join(SQL.identifier(col) for col in STAGED_COLUMNS)
+        cr.execute(SQL("DELETE FROM service_part_import_staged WHERE import_id = %s", self.id))
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO service_part_import_staged (import_id, chunk, %(columns)s)
+                SELECT %(import)s, min(n.chunk) OVER (PARTITION BY n.ncode), %(columns)s
+                  FROM (SELECT g.*, (row_number() OVER (ORDER BY g.group_line, g.line) - 1)
+                                    / %(size)s AS chunk
+                          FROM (SELECT r.*, min(r.line) OVER (PARTITION BY r.ncode) AS group_line
+                                  FROM service_part_import_row r WHERE r.reject IS NULL) g) n
+                UNION ALL
+                SELECT %(import)s, NULL, %(columns)s
+                  FROM service_part_import_row WHERE reject IS NOT NULL
+                """,
+                columns=staged_columns,
+                size=size,
+                **{"import": self.id},
+            )
         )
+        cr.execute(
+            SQL(
+                """
+                SELECT count(*), count(*) FILTER (WHERE reject IS NOT NULL),
+                       count(DISTINCT chunk), min(chunk)
+                  FROM service_part_import_staged WHERE import_id = %s
+                """,
+                self.id,
+            )
+        )
+        lines, rejected, chunks, first = cr.fetchone()
+        action_records(self).write(
+            {
+                "line_count": lines,
+                "rejected_count": rejected,
+                "chunk_count": chunks,
+                "chunk_done_count": 0,
+                "part_created_count": 0,
+                "part_matched_count": 0,
+                "crossref_created_count": 0,
+                "price_created_count": 0,
+                "price_updated_count": 0,
+                "query_count": cr.sql_log_count - queries_before + copies,
+                "duration": time.monotonic() - started,
+                "error": False,
+            }
+        )
+        return first
+
+    def _import_chunk(self, chunk):
+        """Create and update the parts, numbers and prices of the batch
+        ``chunk``: a fixed number of set-based statements, whatever its size."""
+        self.ensure_one()
+        started = time.monotonic()
+        cr = self.env.cr
+        self.env.flush_all()
+        queries_before = cr.sql_log_count
+        cr.execute(SQL("DROP TABLE IF EXISTS service_part_import_row"))
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE service_part_import_row ON COMMIT DROP AS
+                SELECT %(columns)s, NULL::integer AS product_id, NULL::integer AS tmpl_id,
+                       false AS is_new
+                  FROM service_part_import_staged WHERE import_id = %(import)s AND chunk = %(chunk)s
+                """,
+                columns=SQL(", ").join(SQL.identifier(col) for col in STAGED_COLUMNS),
+                chunk=chunk,
+                **{"import": self.id},
+            )
+        )
+        cr.execute(SQL("CREATE INDEX ON service_part_import_row (line)"))
+        cr.execute(SQL("ANALYZE service_part_import_row"))
+        counts = self._apply_staged()
+        # Lines refused on the way (two codes of one part at one quantity)
+        # go to the report with the others.
+        cr.execute(
+            SQL(
+                """
+                UPDATE service_part_import_staged s SET reject = r.reject, first_line = r.first_line
+                  FROM service_part_import_row r
+                 WHERE s.import_id = %s AND s.chunk = %s AND s.line = r.line
+                   AND r.reject IS NOT NULL
+                """,
+                self.id,
+                chunk,
+            )
+        )
+        self.env.invalidate_all()
+        vals = {fname: self[fname] + count for fname, count in counts.items()}
+        vals.update(
+            chunk_done_count=self.chunk_done_count + 1,
+            query_count=self.query_count + cr.sql_log_count - queries_before + 1,
+            duration=self.duration + time.monotonic() - started,
+        )
+        action_records(self).write(vals)
+
+    def _next_chunk(self, chunk):
+        """The batch after ``chunk``, None after the last."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT min(chunk) FROM service_part_import_staged"
+                " WHERE import_id = %s AND chunk > %s",
+                self.id,
+                chunk,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _finish_import(self):
+        """Once the last batch is in: the rejected lines' report, the
+        summary, the import done; its staged lines go."""
+        self.ensure_one()
+        report = self._rejected_report()
+        self.env.cr.execute(
+            SQL("DELETE FROM service_part_import_staged WHERE import_id = %s", self.id)
+        )
+        vals = {
+            "state": "done",
+            "error": False,
+            "report_file": report and base64.b64encode(report),
+            "report_file_name": report and _("rejected_lines.csv"),
+        }
         action_records(self).write(vals)
         self.message_post(
             body=_(
                 "Catalog imported: %(lines)s lines, %(created)s new parts, %(matched)s parts "
                 "found, %(prices)s prices added, %(updated)s prices updated, %(rejected)s "
                 "lines rejected.",
-                lines=counts["line_count"],
-                created=counts["part_created_count"],
-                matched=counts["part_matched_count"],
-                prices=counts["price_created_count"],
-                updated=counts["price_updated_count"],
-                rejected=counts["rejected_count"],
+                lines=self.line_count,
+                created=self.part_created_count,
+                matched=self.part_matched_count,
+                prices=self.price_created_count,
+                updated=self.price_updated_count,
+                rejected=self.rejected_count,
             )
         )
         self._set_progress(1, 1, _("Done"))
-        return vals
+        return self.read(list(RESULT_FIELDS - {"report_file"}))[0]
 
     def _stage_file(self, columns):
         """COPY the mapped cells into a temporary table, by chunks; returns
@@ -497,7 +763,7 @@ class ServicePartImport(models.Model):
                 for index in order
             ]
             buffer.append(str(line_no) + "\t" + "\t".join(cells) + "\n")
-            if len(buffer) >= CHUNK:
+            if len(buffer) >= COPY_BATCH:
                 flush()
                 copies += 1
                 self._set_progress(line_no, 0, _("Reading line %(line)s", line=line_no))
@@ -536,11 +802,10 @@ class ServicePartImport(models.Model):
             result.append((fname, field.convert_to_column(value, proto)))
         return result
 
-    def _apply_staged(self):
+    def _check_staged(self):
+        """The staged cells of the whole file as typed lines, each refused one
+        with its reason (service_part_import_row)."""
         cr = self.env.cr
-        supplier = self.partner_id.commercial_partner_id.id
-        company = self.company_id.id
-        uid = self.env.uid
         cr.execute(SQL("DROP TABLE IF EXISTS service_part_import_row"))
         cr.execute(
             SQL(
@@ -567,7 +832,7 @@ class ServicePartImport(models.Model):
                             WHEN trim(r.delay) ~ '^[0-9]{1,5}$' THEN trim(r.delay)::integer
                        END AS delay,
                        NULL::integer AS product_id, NULL::integer AS tmpl_id,
-                       false AS is_new, NULL::varchar AS reject, NULL::integer AS first_line
+                       NULL::varchar AS reject, NULL::integer AS first_line
                   FROM service_part_import_raw r
                   LEFT JOIN res_currency cur ON cur.name = upper(trim(r.currency))
                 """,
@@ -612,17 +877,29 @@ class ServicePartImport(models.Model):
                 """
             )
         )
-        cr.execute(SQL("ANALYZE service_part_import_row"))
+
+    def _apply_staged(self):
+        """Parts, numbers and prices of the lines of one batch
+        (service_part_import_row): one part per supplier code, one price per
+        minimum quantity (price breaks). Returns the counters to add."""
+        cr = self.env.cr
+        supplier = self.partner_id.commercial_partner_id.id
+        company = self.company_id.id
+        uid = self.env.uid
         # Known parts: by this supplier's number, else by the OEM number.
         cr.execute(
             SQL(
                 """
                 UPDATE service_part_import_row r
                    SET product_id = c.product_id, tmpl_id = c.product_tmpl_id
-                  FROM service_part_crossref c
+                  FROM (SELECT DISTINCT ON (normalized_code) normalized_code, product_id,
+                               product_tmpl_id
+                          FROM service_part_crossref
+                         WHERE code_type = 'supplier' AND partner_id = %(supplier)s
+                           AND (company_id IS NULL OR company_id = %(company)s)
+                           AND normalized_code IN (SELECT ncode FROM service_part_import_row)
+                         ORDER BY normalized_code, product_id) c
                  WHERE r.reject IS NULL AND c.normalized_code = r.ncode
-                   AND c.code_type = 'supplier' AND c.partner_id = %(supplier)s
-                   AND (c.company_id IS NULL OR c.company_id = %(company)s)
                 """,
                 supplier=supplier,
                 company=company,
@@ -646,6 +923,22 @@ class ServicePartImport(models.Model):
                 company=company,
             )
         )
+        # One supplier code is one part, whatever its lines say (price breaks:
+        # a line per minimum quantity, the OEM number maybe on one of them).
+        cr.execute(
+            SQL(
+                """
+                UPDATE service_part_import_row r
+                   SET product_id = m.product_id, tmpl_id = m.tmpl_id
+                  FROM (SELECT DISTINCT ON (ncode) ncode, product_id, tmpl_id
+                          FROM service_part_import_row
+                         WHERE reject IS NULL AND product_id IS NOT NULL
+                         ORDER BY ncode, line) m
+                 WHERE r.reject IS NULL AND r.ncode = m.ncode
+                   AND r.product_id IS DISTINCT FROM m.product_id
+                """
+            )
+        )
         # Two different codes of the file landing on one part with the same
         # minimum quantity would fight over one price: keep the first.
         cr.execute(
@@ -661,15 +954,18 @@ class ServicePartImport(models.Model):
                 """
             )
         )
-        # New parts: ids drawn from the sequences so rows map to their records.
+        # New parts, one per supplier code: ids drawn from the sequences so
+        # rows map to their records.
         cr.execute(
             SQL(
                 """
-                UPDATE service_part_import_row
-                   SET is_new = true,
-                       tmpl_id = nextval('product_template_id_seq'),
-                       product_id = nextval('product_product_id_seq')
-                 WHERE reject IS NULL AND product_id IS NULL
+                UPDATE service_part_import_row r
+                   SET is_new = true, tmpl_id = n.tmpl_id, product_id = n.product_id
+                  FROM (SELECT ncode, nextval('product_template_id_seq') AS tmpl_id,
+                               nextval('product_product_id_seq') AS product_id
+                          FROM (SELECT DISTINCT ncode FROM service_part_import_row
+                                 WHERE reject IS NULL AND product_id IS NULL) codes) n
+                 WHERE r.reject IS NULL AND r.product_id IS NULL AND r.ncode = n.ncode
                 """
             )
         )
@@ -701,11 +997,13 @@ class ServicePartImport(models.Model):
                 INSERT INTO product_template (id, name, type, is_storable, is_spare_part,
                        categ_id, manufacturer_part_number, active, purchase_ok, sale_ok, tracking,
                        company_id, create_uid, write_uid, create_date, write_date %(extra_cols)s)
-                SELECT tmpl_id, jsonb_build_object('en_US', COALESCE(name, code)), 'consu',
+                SELECT DISTINCT ON (tmpl_id) tmpl_id,
+                       jsonb_build_object('en_US', COALESCE(name, code)), 'consu',
                        true, true, %(categ)s, oem, true, true, true, 'none', %(company)s,
                        %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                        %(extra_vals)s
                   FROM service_part_import_row WHERE is_new
+                 ORDER BY tmpl_id, line
                 """,
                 extra_cols=SQL("").join(SQL(", %s", SQL.identifier(f)) for f, _v in tmpl_defaults),
                 extra_vals=SQL("").join(SQL(", %s", v) for _f, v in tmpl_defaults),
@@ -723,9 +1021,10 @@ class ServicePartImport(models.Model):
                 """
                 INSERT INTO product_product (id, product_tmpl_id, active, combination_indices,
                        create_uid, write_uid, create_date, write_date %(extra_cols)s)
-                SELECT product_id, tmpl_id, true, '', %(uid)s, %(uid)s,
+                SELECT DISTINCT ON (product_id) product_id, tmpl_id, true, '', %(uid)s, %(uid)s,
                        now() at time zone 'UTC', now() at time zone 'UTC' %(extra_vals)s
                   FROM service_part_import_row WHERE is_new
+                 ORDER BY product_id
                 """,
                 extra_cols=SQL("").join(
                     SQL(", %s", SQL.identifier(f)) for f, _v in product_defaults
@@ -831,17 +1130,15 @@ class ServicePartImport(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT count(*),
-                       count(*) FILTER (WHERE reject IS NOT NULL),
-                       count(*) FILTER (WHERE is_new),
-                       count(*) FILTER (WHERE reject IS NULL AND NOT is_new)
+                SELECT count(*) FILTER (WHERE reject IS NOT NULL),
+                       count(DISTINCT tmpl_id) FILTER (WHERE is_new),
+                       count(DISTINCT tmpl_id) FILTER (WHERE reject IS NULL AND NOT is_new)
                   FROM service_part_import_row
                 """
             )
         )
-        lines, rejected, created, matched = cr.fetchone()
+        rejected, created, matched = cr.fetchone()
         return {
-            "line_count": lines,
             "rejected_count": rejected,
             "part_created_count": created,
             "part_matched_count": matched,
@@ -858,10 +1155,11 @@ class ServicePartImport(models.Model):
                 """
                 SELECT r.line, r.code, r.name, r.raw_price, r.raw_currency, r.reject,
                        r.first_line
-                  FROM service_part_import_row r
-                 WHERE r.reject IS NOT NULL
+                  FROM service_part_import_staged r
+                 WHERE r.import_id = %s AND r.reject IS NOT NULL
                  ORDER BY r.line
-                """
+                """,
+                self.id,
             )
         )
         rows = cr.fetchall()

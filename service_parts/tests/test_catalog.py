@@ -151,6 +151,52 @@ class TestCatalog(ServicePartsCase):
                 }
             )
 
+    def test_serial_ranges_compare_numbers(self):
+        """A serial fits a range as a person reads it: the same prefix, the
+        number by its value. Python (_matches_serial) and the lookup's SQL
+        (service_parts_serial_fits) give the same answers."""
+        compat = self.env["service.part.compatibility"].create(
+            {
+                "part_product_id": self.part_a.id,
+                "equipment_product_id": self.model.id,
+                "serial_from": "CH-100",
+                "serial_to": "CH-200",
+            }
+        )
+        cases = [
+            # (serial, from, to, fits)
+            ("CH-1000", "CH-100", "CH-200", False),
+            ("CH-150", "CH-100", "CH-200", True),
+            ("CH-100", "CH-100", "CH-200", True),
+            ("CH-200", "CH-100", "CH-200", True),
+            ("CH-99", "CH-100", "CH-200", False),
+            ("CH-0150", "CH-100", "CH-200", True),  # leading zeros do not count
+            ("ch-150", "CH-100", "CH-200", True),
+            ("XX-150", "CH-100", "CH-200", False),  # another series
+            ("CH-150", "CH-100", False, True),
+            ("CH-50", False, "CH-200", True),
+            ("CH-250", False, "CH-200", False),
+            ("CH-150B", "CH-150A", "CH-150C", True),
+            ("CH-150D", "CH-150A", "CH-150C", False),
+            ("TB1-0500", "TB1-04", "TB1-06", False),
+            ("TB1-0500", "TB1-50", "TB1-600", True),
+            ("B", "A", "C", True),
+            ("", "CH-100", "CH-200", True),  # no serial: not excluded
+        ]
+        for serial, start, end, fits in cases:
+            with self.subTest(serial=serial, start=start, end=end):
+                compat.write({"serial_from": start, "serial_to": end})
+                self.assertEqual(compat._matches_serial(serial), fits)
+                self.env.cr.execute(
+                    "SELECT service_parts_serial_fits(%s, %s, %s)",
+                    (serial, start or None, end or None),
+                )
+                self.assertEqual(self.env.cr.fetchone()[0], fits)
+        with self.assertRaisesRegex(ValidationError, "is reversed"), self.cr.savepoint():
+            compat.write({"serial_from": "CH-1000", "serial_to": "CH-200"})
+        with self.assertRaisesRegex(ValidationError, "two series"), self.cr.savepoint():
+            compat.write({"serial_from": "CH-100", "serial_to": "XX-200"})
+
     def test_name_search_finds_crossref(self):
         self._crossref(self.part_c, "XQ-7788-11", code_type="supplier", partner=self.supplier_rub)
         found = self.env["product.product"].name_search("xq7788")

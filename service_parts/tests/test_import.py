@@ -338,3 +338,147 @@ class TestImport(ServicePartsCase):
         self.assertEqual(hit["product_id"], shared.id)
         self.assertEqual((hit["match"]["code"], hit["match"]["partner"]), ("OEM-SHARED-9", ""))
         self.assertFalse(hit["offer"])
+
+    # ------------------------------------------------------------------
+    # Price breaks and batches
+    # ------------------------------------------------------------------
+    def _perform_jobs(self, imp, limit=None):
+        """Run the import's queued jobs as the runner would, one after the
+        other, the jobs they queue included; returns their uuids in order."""
+        performed = []
+        while limit is None or len(performed) < limit:
+            job_record = self.env["queue.job"].search(
+                [
+                    ("model_name", "=", "service.part.import"),
+                    ("state", "=", "pending"),
+                    ("uuid", "not in", performed),
+                ],
+                order="id",
+            )
+            job_record = job_record.filtered(lambda job, imp=imp: job.records.ids == imp.ids)[:1]
+            if not job_record:
+                return performed
+            self.assertEqual(job_record.channel, "root.service_parts")
+            job = Job.load(self.env, job_record.uuid)
+            job.perform()
+            job.set_done()
+            job.store()
+            performed.append(job_record.uuid)
+        return performed
+
+    def _counts(self):
+        return (
+            self.env["product.template"].search_count([]),
+            self.env["product.supplierinfo"].search_count([]),
+            self.env["service.part.crossref"].search_count([]),
+        )
+
+    def test_price_breaks_one_part_one_price_each(self):
+        """One supplier code at several minimum quantities is one part with a
+        supplier price per quantity; importing the same file again changes
+        nothing."""
+        rows = [
+            ["PB-1", "Break pump", "OEM-PB-1", "100", "RUB", "1", "3"],
+            ["PB-2", "Other pump", "", "50", "RUB", "", ""],
+            ["pb 1", "Break pump", "", "90", "RUB", "10", "3"],
+            ["PB-1", "Break pump", "", "80", "RUB", "50", "5"],
+        ]
+        before = self._counts()
+        imp = self._import(rows)
+        imp._run_import()
+        self.assertEqual((imp.part_created_count, imp.price_created_count), (2, 4))
+        self.assertEqual(imp.rejected_count, 0)
+        pump = self.env["product.product"].search([("name", "=", "Break pump")])
+        self.assertEqual(len(pump), 1)
+        self.assertEqual(
+            sorted(pump.product_tmpl_id.seller_ids.mapped(lambda s: (s.min_qty, s.price))),
+            [(1, 100), (10, 90), (50, 80)],
+        )
+        # 2 parts, 4 prices, 3 numbers (two supplier codes, one OEM number)
+        self.assertEqual(self._counts(), (before[0] + 2, before[1] + 4, before[2] + 3))
+        after = self._counts()
+        again = self._import(rows)
+        again._run_import()
+        self.assertEqual(
+            (again.part_created_count, again.price_created_count, again.price_updated_count),
+            (0, 0, 0),
+        )
+        self.assertEqual(again.part_matched_count, 2)
+        self.assertEqual(self._counts(), after)
+
+    def test_large_file_imports_in_batches(self):
+        """A file is imported in batches of the system parameter's size, a
+        job each, on the catalog channel; the import shows its progress over
+        the whole file and is done with its last batch. The lines of one code
+        (price breaks) stay in one batch."""
+        self.env["ir.config_parameter"].set_param("service_parts.import_chunk_size", "1000")
+        rows = [["BT-%s" % i, "Batch part %s" % i, "", "10", "RUB", "1", ""] for i in range(2500)]
+        rows += [["BT-%s" % i, "Batch part %s" % i, "", "9", "RUB", "10", ""] for i in range(2500)]
+        before = self._counts()
+        imp = self._import(rows)
+        imp.with_user(self.service_manager).action_start()
+        first = imp.job_uuid
+        self.assertEqual(self._perform_jobs(imp, limit=1), [first])
+        self.assertEqual(imp.state, "queued")
+        self.assertEqual((imp.chunk_done_count, imp.chunk_count), (1, 5))
+        self.assertEqual(imp.progress, 20)
+        self.assertEqual(imp.progress_step, "1 of 5 batches of lines imported")
+        self.assertNotEqual(imp.job_uuid, first)
+        self.assertEqual(len(self._perform_jobs(imp)), 4)
+        self.assertEqual(imp.state, "done")
+        self.assertEqual((imp.chunk_done_count, imp.line_count), (5, 5000))
+        self.assertEqual((imp.part_created_count, imp.part_matched_count), (2500, 0))
+        self.assertEqual(imp.price_created_count, 5000)
+        self.assertEqual(self._counts()[:2], (before[0] + 2500, before[1] + 5000))
+        self.env.cr.execute(
+            "SELECT count(*) FROM service_part_import_staged WHERE import_id = %s", [imp.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        # The default size takes the file in one job.
+        self.env["ir.config_parameter"].set_param("service_parts.import_chunk_size", "")
+        again = self._import(rows)
+        again._run_import()
+        self.assertEqual((again.chunk_count, again.part_matched_count), (1, 2500))
+        self.assertEqual(self._counts()[:2], (before[0] + 2500, before[1] + 5000))
+        # A size that is no number of lines is refused at the start.
+        self.env["ir.config_parameter"].set_param("service_parts.import_chunk_size", "many")
+        with self.assertRaisesRegex(UserError, "positive number of lines"), self.cr.savepoint():
+            self._import(rows).action_start()
+
+    def test_failed_batch_fails_the_import(self):
+        """A batch that fails fails the import with its reason: nothing of that
+        batch stays and no further batch runs; the batches before it stay,
+        and importing the file again completes it without doubles."""
+        self.env["ir.config_parameter"].set_param("service_parts.import_chunk_size", "1000")
+        rows = [["FB-%s" % i, "Failing part %s" % i, "", "10", "RUB", "", ""] for i in range(5000)]
+        before = self._counts()
+        imp = self._import(rows)
+        imp.action_start()
+        apply_staged = type(imp)._apply_staged
+        calls = []
+        damaged = "supplier price list damaged"
+
+        def third_fails(record):
+            calls.append(record.id)
+            result = apply_staged(record)
+            if len(calls) == 3:
+                raise UserError(damaged)
+            return result
+
+        with (
+            patch.object(type(imp), "_apply_staged", third_fails),
+            self.assertLogs("odoo.addons.service_parts.models.service_part_import", "WARNING"),
+        ):
+            self.assertEqual(len(self._perform_jobs(imp)), 3)
+        self.assertEqual(imp.state, "failed")
+        self.assertIn("from line 2002 on were not imported; the 2 batches", imp.error)
+        self.assertTrue(imp.error.endswith("The cause: supplier price list damaged"))
+        self.assertEqual(imp.part_created_count, 2000)
+        self.assertEqual(self._counts()[:2], (before[0] + 2000, before[1] + 2000))
+        # Started again, it finds the 2000 parts and adds the rest.
+        imp.action_reset()
+        imp.action_start()
+        self._perform_jobs(imp)
+        self.assertEqual(imp.state, "done")
+        self.assertEqual((imp.part_created_count, imp.part_matched_count), (3000, 2000))
+        self.assertEqual(self._counts()[:2], (before[0] + 5000, before[1] + 5000))

@@ -174,6 +174,19 @@ class TestLookup(ServicePartsCase):
         self.assertEqual(results[0]["product_id"], self.electrode.id)
         self.assertFalse(results[0]["compatible"])
 
+    def test_serial_range_by_number(self):
+        """TB1-0500 is the 500th unit: inside TB1-50 .. TB1-600, outside
+        TB1-04 .. TB1-06 (compared as text it was the other way round)."""
+        compat = self.env["service.part.compatibility"].search(
+            [("part_product_id", "=", self.electrode.id), ("serial_from", "=", "TB1-1000")]
+        )
+        for start, end, fits in (("TB1-50", "TB1-600", True), ("TB1-04", "TB1-06", False)):
+            with self.subTest(start=start, end=end):
+                compat.write({"serial_from": start, "serial_to": end})
+                results = self.Product.service_parts_lookup("771682457", equipment_id=self.unit.id)
+                self.assertEqual(results[0]["product_id"], self.electrode.id)
+                self.assertIs(results[0]["compatible"], fits)
+
     def test_availability_per_warehouse(self):
         result = self.Product.service_parts_lookup("QV-945-070")[0]
         availability = result["availability"]
