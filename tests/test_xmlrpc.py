@@ -408,6 +408,7 @@ class TestXmlRpc(HttpCase):
                 }.items()
             },
             ("service.qc.check.line", "unlink"): [(w.qc_checks.line_ids[:1].ids, [], {})],
+            ("service.contract.line", "unlink"): [(w.contracts.line_ids[:1].ids, [], {})],
             # ORM methods the suite overrides: a plain value of the model.
             **{
                 (model, "write"): [(samples[model][:1].ids, [vals], {})]

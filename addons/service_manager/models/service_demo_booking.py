@@ -2,6 +2,7 @@ import psycopg2.errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 from odoo.addons.service_base.tools import action_records
 
@@ -200,8 +201,8 @@ class ServiceDemoBooking(models.Model):
                         "%(unit)s is already booked for %(booking)s from %(start)s to %(stop)s.",
                         unit=clash.equipment_id.display_name,
                         booking=clash.name,
-                        start=fields.Datetime.to_string(clash.date_start),
-                        stop=fields.Datetime.to_string(clash.date_stop),
+                        start=format_datetime(self.env, clash.date_start, dt_format="short"),
+                        stop=format_datetime(self.env, clash.date_stop, dt_format="short"),
                     )
                 )
         if not concurrent:
