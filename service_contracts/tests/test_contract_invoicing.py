@@ -260,3 +260,74 @@ class TestContractInvoicing(ServiceContractCase):
 # leave a query per contract for other addons' hooks on account.move.
 QUERIES_ONE = 76
 QUERIES_FIVE = 80
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestContractFromOrderInvoicing(ServiceContractCase):
+    """An order's service line that became a contract is billed by the contract only."""
+
+    def test_one_invoice_per_period_in_all(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.equipment_model.id, "product_uom_qty": 1}),
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.service_product.id,
+                            "price_unit": 300.0,
+                            "product_uom_qty": 1,
+                        },
+                    ),
+                ],
+            }
+        )
+        order.action_confirm()
+        unit_line, plan_line = order.order_line
+        self.assertEqual(plan_line.invoice_status, "to invoice")
+        contract = self.env["service.contract"].browse(
+            order.action_create_service_contract()["res_id"]
+        )
+        self.assertEqual(contract.line_ids.sale_line_id, plan_line)
+        self.assertEqual((plan_line.qty_to_invoice, plan_line.invoice_status), (0.0, "no"))
+        self.assertEqual(unit_line.invoice_status, "to invoice", "the unit is the order's")
+        contract.write({"date_start": "2026-09-01", "date_end": "2027-08-31"})
+        contract.action_activate()
+
+        order_invoice = order._create_invoices()
+        self.assertEqual(order_invoice.invoice_line_ids.product_id, self.equipment_model)
+        self.assertEqual(order.invoice_status, "no", "nothing left for the order to invoice")
+        contract._create_period_invoices(TODAY)
+        # Sep, Oct and Nov 2026 are due: one bill of the service each, all told.
+        plan_lines = self.env["account.move.line"].search(
+            [
+                ("move_id.partner_id", "=", self.customer.id),
+                ("product_id", "=", self.service_product.id),
+                ("display_type", "=", "product"),
+            ]
+        )
+        self.assertEqual(len(plan_lines), 3)
+        self.assertEqual(
+            sorted(plan_lines.move_id.mapped("service_period_start")),
+            [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)],
+        )
+        self.assertFalse(plan_line.invoice_lines)
+
+        # Without its contract, the line is the order's to invoice again.
+        contract.action_cancel()
+        self.assertEqual(plan_line.invoice_status, "to invoice")
+
+    def test_contract_line_keeps_its_order_line(self):
+        contract = self._contract()
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [(0, 0, {"product_id": self.service_product.id})],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "can only be set by its actions"):
+            contract.line_ids[0].with_user(self.service_manager).write(
+                {"sale_line_id": order.order_line.id}
+            )
