@@ -141,7 +141,7 @@ class ServiceContractLine(models.Model):
         self.ensure_one()
         contract = self.contract_id
         vals = {
-            "name": _("%(line)s (%(period)s)", line=self.name, period=period_label),
+            "name": self.env._("%(line)s — period %(period)s", line=self.name, period=period_label),
             "quantity": self.quantity,
             "price_unit": contract.currency_id.round(self.price_unit * ratio),
         }

@@ -331,3 +331,46 @@ class TestContractFromOrderInvoicing(ServiceContractCase):
             contract.line_ids[0].with_user(self.service_manager).write(
                 {"sale_line_id": order.order_line.id}
             )
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestContractInvoicePeriods(ServiceContractCase):
+    """Each invoice of a contract, and each of its lines, names the period it bills."""
+
+    def _invoices(self, lang):
+        self.customer.lang = lang
+        contract = self._contract(date_start="2026-09-01", date_end="2027-08-31")
+        contract.action_activate()
+        moves = contract._create_period_invoices(date(2026, 10, 5))
+        return contract, moves.sorted("service_period_start")
+
+    def test_lines_name_the_period_in_the_customers_language(self):
+        __, moves = self._invoices("ru_RU")
+        self.assertEqual(
+            moves.invoice_line_ids.mapped("name"),
+            [
+                "Boiler Maintenance Plan — период 01.09.2026–30.09.2026",
+                "Boiler Maintenance Plan — период 01.10.2026–31.10.2026",
+            ],
+        )
+        self.assertIn("период 01.09.2026–30.09.2026", moves[0].ref)
+
+    def test_lines_name_the_period_in_english(self):
+        __, moves = self._invoices("en_US")
+        self.assertEqual(
+            moves[0].invoice_line_ids.name,
+            "Boiler Maintenance Plan — period 09/01/2026–09/30/2026",
+        )
+
+    def test_contract_invoice_list_shows_the_period(self):
+        contract, moves = self._invoices("en_US")
+        action = contract.action_view_invoices()
+        views = {kind: view for view, kind in action["views"]}
+        arch = self.env["account.move"].get_view(views["list"], "list")["arch"]
+        self.assertIn('name="service_period_start"', arch)
+        self.assertIn('name="service_period_end"', arch)
+        self.assertEqual(self.env["account.move"].search(action["domain"]), moves)
+        self.assertEqual(
+            [(m.state, m.service_period_start) for m in moves],
+            [("draft", date(2026, 9, 1)), ("draft", date(2026, 10, 1))],
+        )
