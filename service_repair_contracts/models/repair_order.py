@@ -12,7 +12,9 @@ class RepairOrder(models.Model):
         string="Contract Yearly Cap",
         currency_field="service_contract_currency_id",
     )
-    service_contract_currency_id = fields.Many2one(related="request_id.contract_id.currency_id")
+    service_contract_currency_id = fields.Many2one(
+        related="request_id.contract_id.currency_id", string="Contract Currency"
+    )
     service_covered_amount = fields.Monetary(
         string="Paid by Contract",
         compute="_compute_service_cap",

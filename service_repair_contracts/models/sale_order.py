@@ -1,10 +1,23 @@
-from odoo import models
+from odoo import api, models
 
 from odoo.addons.service_base.tools import lock_for_update
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        # Lines created with the order may come before its link to the repair.
+        orders._service_apply_contract_cover()
+        return orders
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "repair_order_ids" in vals:
+            self._service_apply_contract_cover()
+        return res
 
     def _action_confirm(self):
         res = super()._action_confirm()

@@ -155,3 +155,18 @@ class TestContractYearlyCap(ServiceContractCase):
         with self.assertRaisesRegex(UserError, "can only be set by its actions"):
             self.contract.with_user(salesman).write({"cap_used": 0.0})
         self.assertEqual(line.service_covered_amount, 1400.0)
+
+    def test_quotation_created_with_its_lines(self):
+        """An order created at once with its repair link and its lines (an import,
+        an RPC client): its lines are covered too."""
+        repair = self._repair(part_qty=0)
+        repair.sale_order_id.unlink()
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "repair_order_ids": [(4, repair.id)],
+                "order_line": [(0, 0, {"product_id": self.labour.id, "product_uom_qty": 2})],
+            }
+        )
+        self.assertEqual(order.order_line.service_covered_amount, 3000.0)
+        self.assertEqual(order.amount_untaxed, 1000.0)
