@@ -31,14 +31,12 @@ class ServiceContract(models.Model):
         string="Contract Year End", compute="_compute_cap", groups="base.group_user"
     )
     cap_used = fields.Monetary(
-        string="Cap Used",
         compute="_compute_cap",
         groups="base.group_user",
         help="What the contract paid this contract year for covered parts and labour on "
         "the confirmed repair quotations of its units.",
     )
     cap_remaining = fields.Monetary(
-        string="Cap Remaining",
         compute="_compute_cap",
         groups="base.group_user",
         help="What the yearly cap still pays this contract year; beyond it, covered work "
