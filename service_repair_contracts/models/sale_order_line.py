@@ -24,12 +24,14 @@ class SaleOrderLine(models.Model):
         index="btree_not_null",
         help="The service contract that pays this repair line (all of it, or up to its "
         "yearly cap).",
+        groups="base.group_user",
     )
     service_contract_year = fields.Date(
         string="Contract Year",
         readonly=True,
         copy=False,
         help="First day of the contract year whose cap this line uses.",
+        groups="base.group_user",
     )
     service_covered_amount = fields.Monetary(
         string="Paid by Contract",
@@ -37,6 +39,7 @@ class SaleOrderLine(models.Model):
         copy=False,
         help="Untaxed amount of this line the contract pays: it counts against the "
         "contract's yearly cap once the order is confirmed; the rest is charged.",
+        groups="base.group_user",
     )
 
     @api.model_create_multi

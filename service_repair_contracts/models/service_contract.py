@@ -40,7 +40,7 @@ class ServiceContract(models.Model):
         compute="_compute_cap",
         groups="base.group_user",
         help="What the yearly cap still pays this contract year; beyond it, covered work "
-        "is charged. Empty when the contract has no cap.",
+        "is charged.",
     )
 
     @api.depends("date_start", "date_end", "yearly_cap")
