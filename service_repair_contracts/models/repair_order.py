@@ -43,12 +43,24 @@ class RepairOrder(models.Model):
     def _compute_service_cap(self):
         contracts = self.request_id.contract_id
         used = contracts._service_cap_used_by_year()
+        # sudo: only the sums the contracts pay on these repairs' quotations,
+        # also for a technician who may not read the quotation's lines.
+        covered = {
+            order.id: amount
+            for order, amount in self.env["sale.order.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("order_id", "in", self.sale_order_id.ids),
+                    ("service_contract_id", "!=", False),
+                ],
+                ["order_id"],
+                ["service_covered_amount:sum"],
+            )
+        }
         for repair in self:
             contract = repair.request_id.contract_id
-            lines = repair.sale_order_id.order_line.filtered(
-                lambda line, contract=contract: line.service_contract_id == contract
-            )
-            repair.service_covered_amount = sum(lines.mapped("service_covered_amount"))
+            repair.service_covered_amount = covered.get(repair.sale_order_id.id, 0.0)
             repair.service_cap_used = repair.service_cap_remaining = 0.0
             if not contract:
                 continue

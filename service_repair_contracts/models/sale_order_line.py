@@ -37,8 +37,8 @@ class SaleOrderLine(models.Model):
         string="Paid by Contract",
         readonly=True,
         copy=False,
-        help="Untaxed amount of this line the contract pays: it counts against the "
-        "contract's yearly cap once the order is confirmed; the rest is charged.",
+        help="Amount of this line the contract pays, at the line's unit price: it counts "
+        "against the contract's yearly cap once the order is confirmed; the rest is charged.",
         groups="base.group_user",
     )
 

@@ -170,3 +170,21 @@ class TestContractYearlyCap(ServiceContractCase):
         )
         self.assertEqual(order.order_line.service_covered_amount, 3000.0)
         self.assertEqual(order.amount_untaxed, 1000.0)
+
+    def test_technician_reads_the_cap_figures(self):
+        repair = self._repair(part_qty=1)
+        repair.sale_order_id.action_confirm()
+        as_technician = repair.with_user(self.service_user)
+        self.assertEqual(
+            as_technician.read(
+                ["service_covered_amount", "service_cap_used", "service_cap_remaining"]
+            )[0],
+            {
+                "id": repair.id,
+                "service_covered_amount": 1400.0,
+                "service_cap_used": 1400.0,
+                "service_cap_remaining": 1600.0,
+            },
+        )
+        contract = self.contract.with_user(self.service_user)
+        self.assertEqual((contract.cap_used, contract.cap_remaining), (1400.0, 1600.0))
