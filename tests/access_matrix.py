@@ -321,6 +321,7 @@ ODOO_MODELS = (
     "res.company",
     "account.move",
     "sale.order",
+    "sale.order.line",
     "purchase.order",
     "stock.picking",
 )
@@ -472,6 +473,8 @@ PORTAL_FIELDS = {
         "service_warranty_claim_id",
     ),
     "sale.order": (),
+    # what a contract pays on a repair line goes with its (internal) yearly cap
+    "sale.order.line": (),
     "purchase.order": (),
     "stock.picking": (),
 }

@@ -710,6 +710,101 @@ class TestConcurrentSalesContract(OneDocumentCase):
 
 
 @tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentContractCap(OneDocumentCase):
+    """Two repair quotations under one contract confirmed at once: together they
+    take no more than the contract's yearly cap."""
+
+    def setUp(self):
+        super().setUp()
+        today = fields.Date.context_today(self.env["service.contract"])
+
+        def setup(env):
+            partner = env["res.partner"].create({"name": "Concurrency Cap Customer"})
+            model = env["product.product"].create(
+                {"name": "Concurrency Cap Boiler", "is_storable": True, "tracking": "serial"}
+            )
+            labour = env["product.product"].create(
+                {
+                    "name": "Concurrency Cap Labour",
+                    "type": "service",
+                    "list_price": 800.0,
+                    "taxes_id": [(5, 0, 0)],
+                }
+            )
+            lot = env["stock.lot"].create({"name": "CONC-CAP-1", "product_id": model.id})
+            unit = env["service.equipment"].create(
+                {"product_id": model.id, "lot_id": lot.id, "partner_id": partner.id}
+            )
+            contract = env["service.contract"].create(
+                {
+                    "partner_id": partner.id,
+                    "date_start": today - relativedelta(months=1),
+                    "date_end": today + relativedelta(months=11),
+                    "cover_labour": True,
+                    "yearly_cap": 1000.0,
+                    "line_ids": [(0, 0, {"equipment_id": unit.id})],
+                }
+            )
+            contract.action_activate()
+            orders = env["sale.order"]
+            for __ in range(2):
+                request = env["service.request"].create(
+                    {
+                        "subject": "Concurrency cap",
+                        "partner_id": partner.id,
+                        "equipment_id": unit.id,
+                    }
+                )
+                repair = env["repair.order"].browse(request.action_create_repair()["res_id"])
+                repair.action_create_sale_order()
+                repair.sale_order_id.order_line = [(0, 0, {"product_id": labour.id})]
+                orders |= repair.sale_order_id
+            return partner.id, (model | labour).ids, unit.id, contract.id, orders.ids
+
+        (self.partner_id, self.product_ids, unit_id, self.contract_id, self.order_ids) = (
+            self._committed(setup)
+        )
+
+        def cleanup(env):
+            orders = env["sale.order"].browse(self.order_ids)
+            repairs = orders.repair_order_ids
+            requests = repairs.request_id
+            orders._action_cancel()
+            orders.unlink()
+            repairs.filtered(lambda r: r.state != "cancel").action_repair_cancel()
+            repairs.unlink()
+            requests.unlink()
+            contract = env["service.contract"].browse(self.contract_id)
+            accounts = contract.analytic_account_id
+            contract.write({"state": "draft"})
+            contract.unlink()
+            accounts.unlink()
+            unit = env["service.equipment"].browse(unit_id)
+            lots = unit.lot_id
+            unit.unlink()
+            lots.unlink()
+            env["product.product"].browse(self.product_ids).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _confirm(self, order_id, env):
+        return self._as(env, self.admin_id, env["sale.order"].browse(order_id)).action_confirm()
+
+    @mute_logger("odoo.service.model")
+    def test_confirmed_at_once(self):
+        results, errors, __ = self._race([partial(self._confirm, oid) for oid in self.order_ids])
+        self.assertEqual(errors, [None, None])
+        covered = self._committed(
+            lambda env: sorted(
+                env["sale.order"].browse(self.order_ids).order_line.mapped("service_covered_amount")
+            )
+        )
+        # 800 each; the cap pays 1,000: all of one, 200 of the other.
+        self.assertEqual(covered, [200.0, 800.0])
+
+
+@tagged("post_install", "-at_install", "service_suite")
 class TestConcurrentContractInvoice(OneDocumentCase):
     """The "Create Invoices" button of one contract clicked twice at once."""
 

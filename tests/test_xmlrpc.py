@@ -284,9 +284,13 @@ class TestXmlRpc(HttpCase):
         repair = samples["repair.order"][:1]
         w.parts[0].service_parts_add_to_repair(repair.id)
         quotation = samples["sale.order"][:1]
+        open_quotation = samples["sale.order"][1:2]
         env.flush_all()
         samples.update(
             {
+                "sale.order.line": env["sale.order.line"].create(
+                    {"order_id": open_quotation.id, "product_id": w.parts[0].id}
+                ),
                 "product.product": w.parts[:1],
                 "service.part.crossref": w.crossrefs[:1],
                 "service.part.compatibility": w.compatibilities[:1],
@@ -389,6 +393,7 @@ class TestXmlRpc(HttpCase):
                     ("service.part.substitute", w.substitutes, {"note": "XML-RPC"}),
                     ("service.qc.check.line", w.qc_checks.line_ids, {"note": "XML-RPC"}),
                     ("service.team", w.teams, {"name": "XML-RPC team"}),
+                    ("sale.order.line", samples["sale.order.line"], {"product_uom_qty": 2}),
                     ("account.analytic.line", env["account.analytic.line"], {"name": "XML-RPC"}),
                 )
             },
@@ -396,6 +401,10 @@ class TestXmlRpc(HttpCase):
                 (model, "create"): [(None, [vals_list], {})]
                 for model, vals_list in {
                     "repair.order": [{"partner_id": w.customer_a.id}],
+                    "sale.order": [{"partner_id": w.customer_a.id}],
+                    "sale.order.line": [
+                        {"order_id": samples["sale.order"][1].id, "product_id": part.id}
+                    ],
                     "service.contract.line": [
                         {"contract_id": w.contracts[0].id, "name": "XML-RPC", "price_unit": 1.0}
                     ],
@@ -415,6 +424,7 @@ class TestXmlRpc(HttpCase):
                 for model, vals in {
                     "account.move": {"ref": "XML-RPC"},
                     "repair.order": {"internal_notes": "<p>XML-RPC</p>"},
+                    "sale.order": {"client_order_ref": "XML-RPC"},
                     "service.contract": {"title": "XML-RPC"},
                     "service.equipment": {"note": "<p>XML-RPC</p>"},
                     "service.part.crossref": {"note": "XML-RPC"},

@@ -7,6 +7,7 @@ from . import service_deal_document
 from . import account_move
 from . import crm_lead
 from . import sale_order
+from . import sale_order_line
 
 # Warranty
 from . import service_warranty_policy

@@ -1,7 +1,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.service_base.tools import lock_for_update
+from odoo.addons.service_base.tools import action_records, lock_for_update
 
 
 class SaleOrder(models.Model):
@@ -38,6 +38,8 @@ class SaleOrder(models.Model):
 
         The contract takes the customer, the opportunity, the service lines (at
         their price) and the units registered for the serials this order delivered.
+        The service lines it takes over are then invoiced by the contract, period
+        by period, and no longer by the order.
         One contract per order (its renewals aside), also when two users click at once.
         """
         self.ensure_one()
@@ -55,7 +57,12 @@ class SaleOrder(models.Model):
                     contract=contract.name,
                 )
             )
-        contract = self.env["service.contract"].create(self._prepare_service_contract_vals())
+        # The contract takes the order's service lines over (sale_line_id).
+        contract = (
+            action_records(self.env["service.contract"])
+            .create(self._prepare_service_contract_vals())
+            .with_env(self.env)
+        )
         self.message_post(
             body=_("Service contract %(contract)s created.", contract=contract._get_html_link())
         )
@@ -70,6 +77,7 @@ class SaleOrder(models.Model):
                     "name": line.name,
                     "quantity": line.product_uom_qty,
                     "price_unit": line.price_unit * (1 - (line.discount or 0.0) / 100.0),
+                    "sale_line_id": line.id,
                 }
             )
             for line in self.order_line

@@ -412,6 +412,11 @@ class ServiceContract(models.Model):
             "account.action_move_out_invoice_type"
         )
         action["domain"] = [("service_contract_id", "=", self.id)]
+        # Drafts have no number yet: the period tells them apart.
+        action["views"] = [
+            (self.env.ref("service_contracts.account_move_view_list_service_contract").id, "list"),
+            (False, "form"),
+        ]
         action["context"] = {
             "default_move_type": "out_invoice",
             "default_partner_id": self.partner_id.id,
@@ -721,24 +726,32 @@ class ServiceContract(models.Model):
         """Values of the customer invoice of period ``start..end``."""
         self.ensure_one()
         ratio = self._period_ratio(start, end)
-        period_label = _(
-            "%(start)s – %(end)s",
-            start=format_date(self.env, start),
-            end=format_date(self.env, end),
+        partner = self.partner_invoice_id or self.partner_id
+        # The invoice is the customer's to read: its labels in the customer's
+        # language (the user's when the customer has none), as Odoo's own lines.
+        env = self.with_context(lang=partner.lang or self.env.lang).env
+        period_label = env._(
+            "%(start)s–%(end)s",
+            start=format_date(env, start),
+            end=format_date(env, end),
         )
         return {
             "move_type": "out_invoice",
-            "partner_id": (self.partner_invoice_id or self.partner_id).id,
+            "partner_id": partner.id,
             "currency_id": self.currency_id.id,
             "company_id": self.company_id.id,
             "invoice_origin": self.name,
             "invoice_user_id": self.user_id.id,
-            "ref": _("%(contract)s, period %(period)s", contract=self.name, period=period_label),
+            "ref": env._(
+                "%(contract)s, period %(period)s", contract=self.name, period=period_label
+            ),
             "service_contract_id": self.id,
             "service_period_start": start,
             "service_period_end": end,
             "invoice_line_ids": [
-                fields.Command.create(line._prepare_invoice_line_vals(period_label, ratio))
+                fields.Command.create(
+                    line.with_env(env)._prepare_invoice_line_vals(period_label, ratio)
+                )
                 for line in self.line_ids
                 if line.price_subtotal
             ],

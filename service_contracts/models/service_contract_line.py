@@ -52,6 +52,15 @@ class ServiceContractLine(models.Model):
     price_subtotal = fields.Monetary(
         string="Subtotal", compute="_compute_price_subtotal", store=True
     )
+    sale_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Sale Order Line",
+        readonly=True,
+        index="btree_not_null",
+        help="The order line this contract line took over: the contract invoices it, "
+        "period by period, instead of the order.",
+        groups="base.group_user",
+    )
 
     @api.depends("product_id", "equipment_id")
     def _compute_name(self):
@@ -118,7 +127,12 @@ class ServiceContractLine(models.Model):
 
     def _service_guarded_fields(self):
         # Computed, or related to the contract (writing it would move the contract).
-        guarded = super()._service_guarded_fields() | {"price_subtotal", "company_id"}
+        # The order line taken over is the order's to invoice no more.
+        guarded = super()._service_guarded_fields() | {
+            "price_subtotal",
+            "company_id",
+            "sale_line_id",
+        }
         if self:
             # A line stays on its contract; another contract gets a line of its own.
             guarded.add("contract_id")
@@ -178,7 +192,7 @@ class ServiceContractLine(models.Model):
         self.ensure_one()
         contract = self.contract_id
         vals = {
-            "name": _("%(line)s (%(period)s)", line=self.name, period=period_label),
+            "name": self.env._("%(line)s — period %(period)s", line=self.name, period=period_label),
             "quantity": self.quantity,
             "price_unit": contract.currency_id.round(self.price_unit * ratio),
         }

@@ -260,3 +260,117 @@ class TestContractInvoicing(ServiceContractCase):
 # leave a query per contract for other addons' hooks on account.move.
 QUERIES_ONE = 76
 QUERIES_FIVE = 80
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestContractFromOrderInvoicing(ServiceContractCase):
+    """An order's service line that became a contract is billed by the contract only."""
+
+    def test_one_invoice_per_period_in_all(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.equipment_model.id, "product_uom_qty": 1}),
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.service_product.id,
+                            "price_unit": 300.0,
+                            "product_uom_qty": 1,
+                        },
+                    ),
+                ],
+            }
+        )
+        order.action_confirm()
+        unit_line, plan_line = order.order_line
+        self.assertEqual(plan_line.invoice_status, "to invoice")
+        contract = self.env["service.contract"].browse(
+            order.action_create_service_contract()["res_id"]
+        )
+        self.assertEqual(contract.line_ids.sale_line_id, plan_line)
+        self.assertEqual((plan_line.qty_to_invoice, plan_line.invoice_status), (0.0, "no"))
+        self.assertEqual(unit_line.invoice_status, "to invoice", "the unit is the order's")
+        contract.write({"date_start": "2026-09-01", "date_end": "2027-08-31"})
+        contract.action_activate()
+
+        order_invoice = order._create_invoices()
+        self.assertEqual(order_invoice.invoice_line_ids.product_id, self.equipment_model)
+        self.assertEqual(order.invoice_status, "no", "nothing left for the order to invoice")
+        contract._create_period_invoices(TODAY)
+        # Sep, Oct and Nov 2026 are due: one bill of the service each, all told.
+        plan_lines = self.env["account.move.line"].search(
+            [
+                ("move_id.partner_id", "=", self.customer.id),
+                ("product_id", "=", self.service_product.id),
+                ("display_type", "=", "product"),
+            ]
+        )
+        self.assertEqual(len(plan_lines), 3)
+        self.assertEqual(
+            sorted(plan_lines.move_id.mapped("service_period_start")),
+            [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)],
+        )
+        self.assertFalse(plan_line.invoice_lines)
+
+        # Without its contract, the line is the order's to invoice again.
+        contract.action_cancel()
+        self.assertEqual(plan_line.invoice_status, "to invoice")
+
+    def test_contract_line_keeps_its_order_line(self):
+        contract = self._contract()
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [(0, 0, {"product_id": self.service_product.id})],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "can only be set by its actions"):
+            contract.line_ids[0].with_user(self.service_manager).write(
+                {"sale_line_id": order.order_line.id}
+            )
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestContractInvoicePeriods(ServiceContractCase):
+    """Each invoice of a contract, and each of its lines, names the period it bills."""
+
+    def _invoices(self, lang):
+        self.customer.lang = lang
+        contract = self._contract(date_start="2026-09-01", date_end="2027-08-31")
+        contract.action_activate()
+        moves = contract._create_period_invoices(date(2026, 10, 5))
+        return contract, moves.sorted("service_period_start")
+
+    def test_lines_name_the_period_in_the_customers_language(self):
+        __, moves = self._invoices("ru_RU")
+        self.assertEqual(
+            moves.invoice_line_ids.mapped("name"),
+            [
+                "Boiler Maintenance Plan — период 01.09.2026–30.09.2026",
+                "Boiler Maintenance Plan — период 01.10.2026–31.10.2026",
+            ],
+        )
+        self.assertIn("период 01.09.2026–30.09.2026", moves[0].ref)
+
+    def test_lines_name_the_period_in_english(self):
+        __, moves = self._invoices("en_US")
+        self.assertEqual(
+            moves[0].invoice_line_ids.name,
+            "Boiler Maintenance Plan — period 09/01/2026–09/30/2026",
+        )
+
+    def test_contract_invoice_list_shows_the_period(self):
+        contract, moves = self._invoices("en_US")
+        action = contract.action_view_invoices()
+        views = {kind: view for view, kind in action["views"]}
+        arch = self.env["account.move"].get_view(views["list"], "list")["arch"]
+        self.assertIn('name="service_period_start"', arch)
+        self.assertIn('name="service_period_end"', arch)
+        self.assertEqual(self.env["account.move"].search(action["domain"]), moves)
+        self.assertEqual(
+            [(m.state, m.service_period_start) for m in moves],
+            [("draft", date(2026, 9, 1)), ("draft", date(2026, 10, 1))],
+        )

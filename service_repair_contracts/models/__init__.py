@@ -1,3 +1,5 @@
+from . import repair_order
+from . import sale_order
 from . import sale_order_line
 from . import service_contract
 from . import service_request

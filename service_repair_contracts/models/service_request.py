@@ -59,13 +59,21 @@ class ServiceRequest(models.Model):
         return super()._service_guarded_fields() | SLA_GUARDED_FIELDS
 
     def _is_under_warranty(self):
-        """Under warranty when the serial's warranty runs, or the contract covers
-        both labour and parts."""
-        if super()._is_under_warranty():
-            return True
+        """Under warranty when the serial's warranty runs, or a contract covers
+        both labour and parts without a yearly cap. Under a cap the repair is not
+        free as a whole: its quotation lines are, while the cap lasts (see
+        sale.order.line)."""
+        status = {}
         if self.lot_id:
             status = self.env["stock.lot"].service_warranty_status(self.lot_id.name)
-            if status.get("in_warranty"):
+        # The serial's "warranty" may be its contract's: then the contract's cap rules.
+        warranty_contract = self.env["service.contract"]
+        if status.get("source") == "contract" and status.get("contract_id"):
+            warranty_contract = self.env["service.contract"].browse(status["contract_id"])
+        if not warranty_contract.yearly_cap:
+            if super()._is_under_warranty() or status.get("in_warranty"):
                 return True
         contract = self.contract_id
-        return bool(contract and contract.cover_labour and contract.cover_parts)
+        return bool(
+            contract and contract.cover_labour and contract.cover_parts and not contract.yearly_cap
+        )

@@ -69,7 +69,7 @@ class TestRequestUnderContract(ServiceContractCase):
         repair.action_create_sale_order()
         order = repair.sale_order_id
         order.order_line = [(0, 0, {"product_id": labour.id, "product_uom_qty": 2})]
-        prices = {line.product_id: line.price_unit for line in order.order_line}
+        prices = {line.product_id: line.price_subtotal for line in order.order_line}
         self.assertEqual(prices[part], 1400.0, "parts are not covered: charged")
         self.assertEqual(prices[labour], 0.0, "labour is covered: free")
 
