@@ -121,7 +121,9 @@ RECORD_RIGHTS = {
     },
     "service.contract.line": {
         "portal": "R",
-        "service_user": "RCWD",
+        # A draft's lines are edited freely; a contract in force (or ended)
+        # changes its lines and prices by a manager only.
+        "service_user": {"A_draft": "RCWD", None: "RW"},
         "service_manager": "RCWD",
         "accountant": "R",
     },
@@ -240,14 +242,22 @@ def expected_record_matrix(w):
             result[(model, label)] = {
                 role: "".join(
                     letter
-                    if visible(role, label)
-                    and letter in RECORD_RIGHTS[model].get(RIGHTS_ROLE.get(role, role), "")
+                    if visible(role, label) and letter in _rights(model, role, label)
                     else "·"
                     for letter in OPERATIONS.values()
                 )
                 for role in world_module.ROLES
             }
     return result
+
+
+def _rights(model, role, label):
+    """RECORD_RIGHTS of ``role`` on ``model``'s record ``label`` (a role's rights
+    may differ per record: {label: rights, None: the others'})."""
+    rights = RECORD_RIGHTS[model].get(RIGHTS_ROLE.get(role, role), "")
+    if isinstance(rights, dict):
+        rights = rights.get(label, rights[None])
+    return rights
 
 
 class _Undo(Exception):

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 # Beyond these a line is a typing error (and its amounts overflow).
 MAX_QUANTITY = 1_000_000
@@ -151,7 +151,8 @@ class ServiceContractLine(models.Model):
 
     def _service_check_running_lines(self):
         if not self._service_may_change_running_terms():
-            raise UserError(
+            # a right of the manager's, as the access rights answer
+            raise AccessError(
                 _(
                     "Contract %(contract)s is in force: only a service manager adds or removes "
                     "its lines.",
@@ -168,6 +169,7 @@ class ServiceContractLine(models.Model):
         return lines
 
     def unlink(self):
+        self.check_access("unlink")
         self._service_check_running_lines()
         return super().unlink()
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.service_base.tools import action_records
@@ -441,9 +441,9 @@ class TestGuardedContracts(RefusalMixin, ServiceContractCase):
             with self.subTest(vals=vals):
                 with self.refused(UserError, "can only be set by its actions"):
                     rpc(self.service_user, line, "write", vals)
-        with self.refused(UserError, "only a service manager adds or removes"):
+        with self.refused(AccessError, "only a service manager adds or removes"):
             rpc(self.service_user, line, "unlink")
-        with self.refused(UserError, "only a service manager adds or removes"):
+        with self.refused(AccessError, "only a service manager adds or removes"):
             rpc(
                 self.service_user,
                 contract,
