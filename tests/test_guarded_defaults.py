@@ -127,3 +127,16 @@ class TestGuardedDefaults(TransactionCase):
         # nor through a request's one2many
         with self.assertRaisesRegex(UserError, "as a draft"):
             w.requests[0].with_user(user).write({"repair_ids": [(0, 0, {**vals, "state": "done"})]})
+
+    def test_refusal_in_the_users_language_without_lang(self):
+        """XML-RPC gives no lang: the message and its labels speak the user's
+        own language (the review found «Поля «State» (Service Contract)»)."""
+        w = self.world
+        user = w.users["service_manager"]
+        user.lang = "ru_RU"
+        contract = self.env["service.contract"].with_user(user).with_context(lang=None)
+        with self.assertRaises(UserError) as caught:
+            api.call_kw(contract, "write", [w.contracts[0].ids, {"state": "draft"}], {})
+        message = str(caught.exception)
+        self.assertIn("«Состояние»", message)
+        self.assertNotIn("State", message)

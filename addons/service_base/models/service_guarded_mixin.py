@@ -30,8 +30,11 @@ class ServiceGuardedMixin(models.AbstractModel):
         return self.env.su or self.env.context.get("service_guarded_action") is ACTION
 
     def _service_guarded_refuse(self, names):
-        labels = sorted(self._fields[name]._description_string(self.env) for name in names)
-        model = self.env["ir.model"]._get(self._name).name
+        # The message speaks the user's language also over XML-RPC, whose
+        # context has no lang unless the client gives one: so do its labels.
+        env = self.env if self.env.lang else self.with_context(lang=self.env.user.lang).env
+        labels = sorted(self._fields[name]._description_string(env) for name in names)
+        model = env["ir.model"]._get(self._name).name
         if len(labels) == 1:
             raise UserError(
                 _(
