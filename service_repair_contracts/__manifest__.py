@@ -12,6 +12,7 @@
         "data/service_request_sla_data.xml",
         "views/service_request_views.xml",
         "views/service_contract_views.xml",
+        "views/service_warranty_portal_templates.xml",
     ],
     "demo": ["demo/service_request_sla_demo.xml"],
     "auto_install": True,

@@ -1,6 +1,5 @@
-from odoo import _, http
+from odoo import _, fields, http
 from odoo.http import request
-from odoo.tools import format_date
 
 
 class ServiceWarrantyCheck(http.Controller):
@@ -25,10 +24,10 @@ class ServiceWarrantyCheck(http.Controller):
         sitemap=False,
     )
     def warranty_check(self, serial="", **kwargs):
-        """Answer in warranty or not, and until when: nothing else.
-
-        An unknown serial gets the same answer as an expired one, so the page
-        does not tell whether a serial exists; it is rate-limited per IP.
+        """The one answer of ``stock.lot.service_warranty_status``: in warranty
+        or not, until when and from where (manufacturer or a service contract,
+        not named); nothing else. An unknown serial is told so, and offered the
+        request form. Rate-limited per IP.
         """
         # sudo: the counter is not readable by the public; only a hash of the
         # address is written.
@@ -47,16 +46,24 @@ class ServiceWarrantyCheck(http.Controller):
             )
         serial = (serial or "").strip()[:100]
         # sudo: the public may not read serials; of the status only the
-        # warranty answer and its end date leave the server.
-        status = request.env["stock.lot"].sudo().service_warranty_status(serial) if serial else {}
-        if status.get("in_warranty") and status.get("warranty_end"):
-            answer = "in"
-            message = _(
-                "In warranty until %(date)s.", date=format_date(request.env, status["warranty_end"])
-            )
+        # answer, its end date and its source (no contract named) leave the server.
+        Lot = request.env["stock.lot"].sudo()
+        status = Lot.service_warranty_status(serial)
+        if status["source"] == "unknown":
+            # Said plainly, with the request form offered: the page is
+            # rate-limited, so it lends itself to no enumeration of serials.
+            answer = "unknown"
         else:
-            answer = "out"
-            message = _("Not in warranty.")
+            answer = "in" if status["in_warranty"] else "out"
+        message = Lot._service_warranty_label(
+            {
+                "in_warranty": status["in_warranty"],
+                "warranty_end": fields.Date.to_date(status["warranty_end"]),
+                "source": status["source"],
+                "contract": Lot.env["service.contract"],
+            },
+            public=True,
+        )
         return request.render(
             "service_contracts.warranty_check_page",
             {"answer": answer, "message": message, "serial": serial},
