@@ -188,9 +188,7 @@ class StockLot(models.Model):
             manufacturer_warranty_end=lot.service_warranty_end
             and fields.Date.to_string(lot.service_warranty_end),
             in_warranty=answer["in_warranty"],
-            days_left=(
-                ((end - date).days + 1 if end else False) if answer["in_warranty"] else 0
-            ),
+            days_left=(((end - date).days + 1 if end else False) if answer["in_warranty"] else 0),
             contract_id=contract.id or False,
             source=answer["source"],
             label=self._service_warranty_label(answer),

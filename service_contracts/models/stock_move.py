@@ -192,8 +192,10 @@ class StockMove(models.Model):
         lines = deliveries.move_line_ids.filtered("lot_id")
         # sudo: the storekeeper validating the delivery may not read or create
         # units; registering what was delivered returns nothing to him.
-        Unit = self.env["service.equipment"].sudo().with_context(
-            active_test=False, mail_create_nolog=True, mail_create_nosubscribe=True
+        Unit = (
+            self.env["service.equipment"]
+            .sudo()
+            .with_context(active_test=False, mail_create_nolog=True, mail_create_nosubscribe=True)
         )
         registered = set(
             Unit.search_fetch([("lot_id", "in", lines.lot_id.ids)], ["lot_id"]).lot_id.ids

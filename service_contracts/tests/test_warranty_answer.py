@@ -49,7 +49,9 @@ class TestWarrantyAnswer(WarrantyCase):
 
     def test_contract_answer_has_its_end_date_and_source(self):
         status = (
-            self.env["stock.lot"].with_user(self.service_user).service_warranty_status(self.lot.name)
+            self.env["stock.lot"]
+            .with_user(self.service_user)
+            .service_warranty_status(self.lot.name)
         )
         self.assertTrue(status["in_warranty"])
         self.assertEqual(status["source"], "contract")
@@ -127,7 +129,8 @@ class TestWarrantyAnswer(WarrantyCase):
         self._deliver(lot)
         end = self.today + relativedelta(months=24, days=-1)
         self.assertEqual(
-            lot.service_warranty_label, f"In manufacturer warranty until {format_date(self.env, end)}."
+            lot.service_warranty_label,
+            f"In manufacturer warranty until {format_date(self.env, end)}.",
         )
         self.assertEqual(lot.service_warranty_source, "warranty")
 
@@ -214,7 +217,9 @@ class TestDeliveredUnits(WarrantyCase):
         self.assertTrue(lot.service_warranty_start)
 
     def test_storekeeper_delivery_registers_units(self):
-        storekeeper = new_test_user(self.env, login="du_storekeeper", groups="stock.group_stock_user")
+        storekeeper = new_test_user(
+            self.env, login="du_storekeeper", groups="stock.group_stock_user"
+        )
         lot = self._lots("STK", 1)
         self._receive(lot)
         picking = self.env["stock.picking"].create(
@@ -254,7 +259,9 @@ class TestDeliveredUnits(WarrantyCase):
         before = self.env.cr.sql_log_count
         moves._service_create_delivered_units()
         queries = self.env.cr.sql_log_count - before
-        self.assertEqual(len(self.env["service.equipment"].search([("lot_id", "in", lots.ids)])), count)
+        self.assertEqual(
+            len(self.env["service.equipment"].search([("lot_id", "in", lots.ids)])), count
+        )
         return queries
 
     def test_unit_registration_query_count_independent_of_serials(self):
