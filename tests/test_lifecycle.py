@@ -451,7 +451,11 @@ class TestLifecycle(TransactionCase):
         self.assertAlmostEqual(self.sale_invoice.amount_total, 2 * UNIT_PRICE * (1 + VAT))
 
         # The delivery registered the two serials as the customer's units, once.
-        self.units = self.sold_lots.service_equipment_ids.sorted("name")
+        self.units = (
+            self.env["service.equipment"]
+            .search([("lot_id", "in", self.sold_lots.ids)])
+            .sorted("name")
+        )
         self.assertEqual(len(self.units), 2)
         self.assertEqual(self.units.lot_id, self.sold_lots)
         self.assertEqual(self.units.commercial_partner_id, self.customer)
