@@ -44,27 +44,21 @@ class ServiceWarrantyCheck(http.Controller):
                 },
                 status=429,
             )
-        serial = (serial or "").strip()[:100]
+        # PostgreSQL refuses NUL in any text; a form may send one (%00).
+        serial = (serial or "").replace("\x00", "").strip()[:100]
         # sudo: the public may not read serials; of the status only the
         # answer, its end date and its source (no contract named) leave the server.
         Lot = request.env["stock.lot"].sudo()
-        status = Lot.service_warranty_status(serial)
-        if status["source"] == "unknown":
+        lot = Lot._service_warranty_find(serial)
+        if lot:
+            answer = lot._service_warranty_answers(fields.Date.context_today(lot))[lot.id]
+            kind = "in" if answer["in_warranty"] else "out"
+        else:
             # Said plainly, with the request form offered: the page is
             # rate-limited, so it lends itself to no enumeration of serials.
-            answer = "unknown"
-        else:
-            answer = "in" if status["in_warranty"] else "out"
-        message = Lot._service_warranty_label(
-            {
-                "in_warranty": status["in_warranty"],
-                "warranty_end": fields.Date.to_date(status["warranty_end"]),
-                "source": status["source"],
-                "contract": Lot.env["service.contract"],
-            },
-            public=True,
-        )
+            answer, kind = Lot._service_warranty_no_answer(), "unknown"
+        message = Lot._service_warranty_label(answer, public=True)
         return request.render(
             "service_contracts.warranty_check_page",
-            {"answer": answer, "message": message, "serial": serial},
+            {"answer": kind, "message": message, "serial": serial},
         )

@@ -344,7 +344,9 @@ class ServiceWarrantyClaim(models.Model):
             claim.in_warranty = answer["in_warranty"]
             claim.warranty_end = answer["warranty_end"]
             claim.warranty_source = answer["source"]
-            claim.warranty_contract_id = answer["contract"] if answer["in_warranty"] else False
+            claim.warranty_contract_id = (
+                answer["contract"] if answer["source"] == "contract" else False
+            )
 
     @api.depends("in_warranty", "warranty_end", "warranty_source", "warranty_contract_id")
     @api.depends_context("lang")

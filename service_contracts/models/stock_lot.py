@@ -148,17 +148,7 @@ class StockLot(models.Model):
             "source": "unknown",
             "label": self._service_warranty_label(self._service_warranty_no_answer()),
         }
-        lot = serial and self.search_fetch(
-            [("name", "=", serial)],
-            [
-                "product_id",
-                "service_warranty_start",
-                "service_warranty_end",
-                "service_warranty_partner_id",
-            ],
-            order="service_warranty_end DESC NULLS LAST, id DESC",
-            limit=1,
-        )
+        lot = self._service_warranty_find(serial)
         if not lot:
             return result
         unit = self.env["service.equipment"].search_fetch(
@@ -196,6 +186,25 @@ class StockLot(models.Model):
         return result
 
     @api.model
+    def _service_warranty_find(self, serial):
+        """The serial named exactly ``serial`` the caller may read (the one
+        with the latest warranty when several companies share the number),
+        or an empty recordset."""
+        if not serial:
+            return self.browse()
+        return self.search_fetch(
+            [("name", "=", serial)],
+            [
+                "product_id",
+                "service_warranty_start",
+                "service_warranty_end",
+                "service_warranty_partner_id",
+            ],
+            order="service_warranty_end DESC NULLS LAST, id DESC",
+            limit=1,
+        )
+
+    @api.model
     def _service_warranty_no_answer(self):
         return {
             "in_warranty": False,
@@ -208,12 +217,13 @@ class StockLot(models.Model):
     def _service_warranty_answers(self, date):
         """``{lot id: answer}``: the one warranty answer of these serials on ``date``.
 
-        An answer is ``{in_warranty, warranty_start, warranty_end, source, contract}``:
+        An answer is ``{in_warranty, warranty_start, warranty_end, source, contract,
+        not_started}``:
         while the manufacturer warranty runs, it answers (``source`` ``warranty``,
         its dates); after it (or without one), an active service contract covering
         labour and parts of the serial's unit extends it (``source`` ``contract``,
         ``warranty_end`` the contract's last day, False when open-ended); else
-        ``source`` is ``warranty`` (expired, or not started on ``date``) or
+        ``source`` is ``warranty`` (expired, or ``not_started`` on ``date``) or
         ``none`` (no warranty registered). ``contract`` is the covering contract
         (an empty recordset if none), also while the manufacturer warranty runs.
         One query for the contracts of the whole batch.
@@ -242,6 +252,7 @@ class StockLot(models.Model):
                 "warranty_end": end,
                 "source": "warranty" if end else "none",
                 "contract": contract,
+                "not_started": bool(start and date < start),
             }
             if contract and not answer["in_warranty"]:
                 answer.update(
@@ -285,17 +296,14 @@ class StockLot(models.Model):
             return _("No warranty registered.")
         if answer["in_warranty"]:
             return _("In manufacturer warranty until %(date)s.", date=end)
+        if answer.get("not_started"):
+            start = format_date(
+                self.env,
+                answer["warranty_start"],
+                lang_code=self.env.context.get("lang") or "en_US",
+            )
+            return _("Manufacturer warranty starts on %(date)s.", date=start)
         return _("Manufacturer warranty ended on %(date)s.", date=end)
-
-    @api.model
-    def _service_warranty_contract(self, lot, date):
-        """The service contract that covers serial ``lot`` on ``date``, or False.
-
-        An active contract covering the unit of this serial, with labour and
-        parts covered, extends its warranty (a partial cover leaves it a paid
-        repair).
-        """
-        return lot._service_warranty_answers(date)[lot.id]["contract"] or False
 
     def action_service_warranty_status(self):
         """Show this serial's warranty status in a notification."""

@@ -133,6 +133,14 @@ class TestWarrantyAnswer(WarrantyCase):
             f"In manufacturer warranty until {format_date(self.env, end)}.",
         )
         self.assertEqual(lot.service_warranty_source, "warranty")
+        before = self.env["stock.lot"].service_warranty_status(
+            lot.name, self.today - relativedelta(days=3)
+        )
+        self.assertFalse(before["in_warranty"])
+        self.assertEqual(
+            before["label"],
+            f"Manufacturer warranty starts on {format_date(self.env, self.today)}.",
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -67,6 +67,7 @@ class TestWarrantyHttp(WarrantyCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self._answer(response), "Serial number not found.")
         self.assertIn("o_warranty_unknown_hint", response.text)
+        self.assertEqual(self._answer(self._check("NO-SUCH\x00SERIAL")), "Serial number not found.")
 
     def test_public_check_shows_the_contract_extension(self):
         contract_end = self.today + relativedelta(months=8)
