@@ -364,6 +364,10 @@ PORTAL_FIELDS = {
         "service_warranty_start",
         "service_warranty_end",
         "service_in_warranty",
+        # The one warranty answer of the customer's own unit: until when and from where.
+        "service_warranty_valid_until",
+        "service_warranty_source",
+        "service_warranty_label",
     ),
     "service.request": (
         "name",
@@ -414,6 +418,8 @@ PORTAL_FIELDS = {
         "evidence_ids",
         "warranty_end",
         "in_warranty",
+        "warranty_source",
+        "warranty_label",
         "state",
         "decision",
         "decision_date",

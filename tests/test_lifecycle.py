@@ -450,11 +450,17 @@ class TestLifecycle(TransactionCase):
         self.sale_invoice = self._post(self.order.invoice_ids)
         self.assertAlmostEqual(self.sale_invoice.amount_total, 2 * UNIT_PRICE * (1 + VAT))
 
-        # The service manager registers the two serials as the customer's units.
-        action = self.sold_lots.with_user(self.manager).action_create_service_equipment()
-        self.units = self.env["service.equipment"].search(action["domain"]).sorted("name")
+        # The delivery registered the two serials as the customer's units, once.
+        self.units = (
+            self.env["service.equipment"]
+            .search([("lot_id", "in", self.sold_lots.ids)])
+            .sorted("name")
+        )
+        self.assertEqual(len(self.units), 2)
         self.assertEqual(self.units.lot_id, self.sold_lots)
         self.assertEqual(self.units.commercial_partner_id, self.customer)
+        with self.assertRaisesRegex(UserError, "already registered as units"):
+            self.sold_lots.with_user(self.manager).action_create_service_equipment()
         self.unit1, self.unit2 = self.units
 
     def _step2_contract_and_first_invoice(self):

@@ -327,7 +327,7 @@ class TestPortalSecurity(HttpCase):
                 )
                 self.assertEqual(page.status_code, 200)
                 self.assertIsNone(LIVE_HTML.search(page.text))
-                self.assertIn("Not in warranty.", page.text)
+                self.assertIn("Serial number not found.", page.text)
 
     def test_public_form_rate_limited_in_the_database(self):
         self.env["ir.config_parameter"].sudo().set_param("service_base.rate_limit.request_form", 2)

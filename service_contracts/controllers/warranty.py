@@ -1,6 +1,5 @@
-from odoo import _, http
+from odoo import _, fields, http
 from odoo.http import request
-from odoo.tools import format_date
 
 
 class ServiceWarrantyCheck(http.Controller):
@@ -25,10 +24,10 @@ class ServiceWarrantyCheck(http.Controller):
         sitemap=False,
     )
     def warranty_check(self, serial="", **kwargs):
-        """Answer in warranty or not, and until when: nothing else.
-
-        An unknown serial gets the same answer as an expired one, so the page
-        does not tell whether a serial exists; it is rate-limited per IP.
+        """The one answer of ``stock.lot.service_warranty_status``: in warranty
+        or not, until when and from where (manufacturer or a service contract,
+        not named); nothing else. An unknown serial is told so, and offered the
+        request form. Rate-limited per IP.
         """
         # sudo: the counter is not readable by the public; only a hash of the
         # address is written.
@@ -45,19 +44,21 @@ class ServiceWarrantyCheck(http.Controller):
                 },
                 status=429,
             )
-        serial = (serial or "").strip()[:100]
+        # PostgreSQL refuses NUL in any text; a form may send one (%00).
+        serial = (serial or "").replace("\x00", "").strip()[:100]
         # sudo: the public may not read serials; of the status only the
-        # warranty answer and its end date leave the server.
-        status = request.env["stock.lot"].sudo().service_warranty_status(serial) if serial else {}
-        if status.get("in_warranty") and status.get("warranty_end"):
-            answer = "in"
-            message = _(
-                "In warranty until %(date)s.", date=format_date(request.env, status["warranty_end"])
-            )
+        # answer, its end date and its source (no contract named) leave the server.
+        Lot = request.env["stock.lot"].sudo()
+        lot = Lot._service_warranty_find(serial)
+        if lot:
+            answer = lot._service_warranty_answers(fields.Date.context_today(lot))[lot.id]
+            kind = "in" if answer["in_warranty"] else "out"
         else:
-            answer = "out"
-            message = _("Not in warranty.")
+            # Said plainly, with the request form offered: the page is
+            # rate-limited, so it lends itself to no enumeration of serials.
+            answer, kind = Lot._service_warranty_no_answer(), "unknown"
+        message = Lot._service_warranty_label(answer, public=True)
         return request.render(
             "service_contracts.warranty_check_page",
-            {"answer": answer, "message": message, "serial": serial},
+            {"answer": kind, "message": message, "serial": serial},
         )

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class RepairOrder(models.Model):
@@ -15,6 +15,8 @@ class RepairOrder(models.Model):
     )
     service_warranty_end = fields.Date(related="lot_id.service_warranty_end")
     service_in_warranty = fields.Boolean(related="lot_id.service_in_warranty")
+    service_warranty_source = fields.Selection(related="lot_id.service_warranty_source")
+    service_warranty_label = fields.Char(related="lot_id.service_warranty_label")
 
     def _service_guarded_fields(self):
         # Set by the claim's decision: the claim counts the repair's cost.
@@ -26,7 +28,7 @@ class RepairOrder(models.Model):
         equipment = self.env["service.equipment"]
         if not self.lot_id:
             return equipment._service_warranty_notification(
-                {"in_warranty": False, "source": "unknown", "serial": ""}
+                {"in_warranty": False, "label": _("No serial number, so no warranty to check.")}
             )
         return equipment._service_warranty_notification(
             self.env["stock.lot"].service_warranty_status(self.lot_id.name)

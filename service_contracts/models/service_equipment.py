@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 class ServiceEquipment(models.Model):
@@ -7,6 +7,9 @@ class ServiceEquipment(models.Model):
     service_warranty_start = fields.Date(related="lot_id.service_warranty_start")
     service_warranty_end = fields.Date(related="lot_id.service_warranty_end")
     service_in_warranty = fields.Boolean(related="lot_id.service_in_warranty")
+    service_warranty_valid_until = fields.Date(related="lot_id.service_warranty_valid_until")
+    service_warranty_source = fields.Selection(related="lot_id.service_warranty_source")
+    service_warranty_label = fields.Char(related="lot_id.service_warranty_label")
     service_warranty_claim_ids = fields.One2many(
         "service.warranty.claim",
         "equipment_id",
@@ -28,9 +31,19 @@ class ServiceEquipment(models.Model):
         for unit in self:
             unit.service_warranty_claim_count = counts.get(unit, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        units = super().create(vals_list)
+        installed = units.filtered(lambda unit: unit.lot_id and unit.installation_date)
+        if installed:
+            installed.lot_id._service_warranty_apply_installation(
+                {unit.lot_id: unit.installation_date for unit in installed}
+            )
+        return units
+
     def write(self, vals):
         res = super().write(vals)
-        if vals.get("installation_date"):
+        if "installation_date" in vals:
             self.lot_id._service_warranty_apply_installation(
                 {unit.lot_id: unit.installation_date for unit in self if unit.lot_id}
             )
@@ -55,33 +68,25 @@ class ServiceEquipment(models.Model):
         self.ensure_one()
         if not self.lot_id:
             return self._service_warranty_notification(
-                {"in_warranty": False, "source": "unknown", "serial": ""}
+                {"in_warranty": False, "label": _("No serial number, so no warranty to check.")}
             )
         return self._service_warranty_notification(
             self.env["stock.lot"].service_warranty_status(self.lot_id.name)
         )
 
     def _service_warranty_notification(self, status):
-        if status["in_warranty"]:
-            message = _(
-                "In warranty until %(end)s (%(days)s days left).",
-                end=status["warranty_end"] or "-",
-                days=status["days_left"],
-            )
-            kind = "success"
-        elif status["source"] == "unknown":
-            message = _("Serial number %(serial)s is not known.", serial=status["serial"])
-            kind = "warning"
-        elif status["source"] == "none":
-            message = _("No warranty is registered for this serial number.")
-            kind = "warning"
-        else:
-            message = _("Warranty expired on %(end)s.", end=status["warranty_end"])
-            kind = "warning"
+        # The one answer of stock.lot.service_warranty_status, in its own words.
+        message = status.get("label") or self.env["stock.lot"]._service_warranty_label(
+            self.env["stock.lot"]._service_warranty_no_answer()
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"title": _("Warranty"), "message": message, "type": kind},
+            "params": {
+                "title": _("Warranty"),
+                "message": message,
+                "type": "success" if status["in_warranty"] else "warning",
+            },
         }
 
     service_contract_line_ids = fields.One2many(

@@ -13,6 +13,8 @@ CLAIM_FACTS = {
     "decision_date",
     "in_warranty",
     "warranty_end",
+    "warranty_source",
+    "warranty_contract_id",
     "repair_id",
     "paid_repair_id",
     "picking_ids",
@@ -150,7 +152,31 @@ class ServiceWarrantyClaim(models.Model):
         help="Photos, videos and documents that show the defect.",
     )
     inspection_note = fields.Text(string="Inspection Findings", groups="base.group_user")
-    warranty_end = fields.Date(compute="_compute_in_warranty", store=True)
+    warranty_end = fields.Date(
+        compute="_compute_in_warranty",
+        store=True,
+        help="End of the answer on the claim date: the manufacturer warranty's end, "
+        "or that of the service contract extending it.",
+    )
+    warranty_source = fields.Selection(
+        [
+            ("warranty", "Manufacturer warranty"),
+            ("contract", "Service contract"),
+            ("none", "No warranty"),
+            ("unknown", "No serial number"),
+        ],
+        compute="_compute_in_warranty",
+        store=True,
+    )
+    warranty_contract_id = fields.Many2one(
+        "service.contract",
+        string="Extending Contract",
+        compute="_compute_in_warranty",
+        store=True,
+        groups="base.group_user",
+        help="The service contract that extends the warranty on the claim date.",
+    )
+    warranty_label = fields.Char(string="Warranty Status", compute="_compute_warranty_label")
     in_warranty = fields.Boolean(
         compute="_compute_in_warranty",
         store=True,
@@ -306,18 +332,37 @@ class ServiceWarrantyClaim(models.Model):
 
     @api.depends("lot_id.service_warranty_start", "lot_id.service_warranty_end", "claim_date")
     def _compute_in_warranty(self):
+        Lot = self.env["stock.lot"]
+        today = fields.Date.context_today(self)
+        # The one answer of the serial (stock.lot._service_warranty_answers),
+        # on the claim date: one contract lookup per date, not per claim.
+        answers = {}
+        for date, claims in self.grouped(lambda c: c.claim_date or today).items():
+            for lot_id, answer in claims.lot_id._service_warranty_answers(date).items():
+                answers[lot_id, date] = answer
         for claim in self:
-            lot = claim.lot_id
-            date = claim.claim_date or fields.Date.context_today(claim)
-            covered = bool(
-                lot.service_warranty_end
-                and lot.service_warranty_start
-                and lot.service_warranty_start <= date <= lot.service_warranty_end
+            answer = answers.get((claim.lot_id.id, claim.claim_date or today))
+            answer = answer or Lot._service_warranty_no_answer()
+            claim.in_warranty = answer["in_warranty"]
+            claim.warranty_end = answer["warranty_end"]
+            claim.warranty_source = answer["source"]
+            claim.warranty_contract_id = (
+                answer["contract"] if answer["source"] == "contract" else False
             )
-            if not covered and lot and self.env["stock.lot"]._service_warranty_contract(lot, date):
-                covered = True
-            claim.in_warranty = covered
-            claim.warranty_end = lot.service_warranty_end
+
+    @api.depends("in_warranty", "warranty_end", "warranty_source", "warranty_contract_id")
+    @api.depends_context("lang")
+    def _compute_warranty_label(self):
+        Lot = self.env["stock.lot"]
+        for claim in self:
+            claim.warranty_label = Lot._service_warranty_label(
+                {
+                    "in_warranty": claim.in_warranty,
+                    "warranty_end": claim.warranty_end,
+                    "source": claim.warranty_source or "unknown",
+                    "contract": claim.sudo().warranty_contract_id,
+                }
+            )
 
     def _compute_supplier_claim_count(self):
         counts = dict(
@@ -652,7 +697,7 @@ class ServiceWarrantyClaim(models.Model):
     def _refresh_warranty(self):
         """Recompute ``in_warranty`` now: the decision rests on it, and a contract
         activated or cancelled since the claim was filed changes it."""
-        fnames = ["in_warranty", "warranty_end"]
+        fnames = ["in_warranty", "warranty_end", "warranty_source", "warranty_contract_id"]
         for name in fnames:
             self.env.add_to_compute(self._fields[name], self)
         self._recompute_recordset(fnames)

@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL, LazyTranslate
+from odoo.tools import SQL, LazyTranslate, format_date
 
 from odoo.addons.service_base.tools import action_records, rpc_date, rpc_text
 
@@ -47,7 +47,28 @@ class StockLot(models.Model):
         help="The delivery to the customer that started the warranty.",
     )
     service_in_warranty = fields.Boolean(
-        string="In Warranty", compute="_compute_service_in_warranty"
+        string="In Warranty",
+        compute="_compute_service_warranty_answer",
+        help="Today's answer: the manufacturer warranty runs, or a service contract "
+        "covering labour and parts extends it.",
+    )
+    service_warranty_valid_until = fields.Date(
+        string="Covered Until",
+        compute="_compute_service_warranty_answer",
+        help="End of today's answer: the manufacturer warranty's end, or the end of "
+        "the service contract that extends it (empty for an open-ended contract).",
+    )
+    service_warranty_source = fields.Selection(
+        [
+            ("warranty", "Manufacturer warranty"),
+            ("contract", "Service contract"),
+            ("none", "No warranty"),
+        ],
+        string="Warranty Source",
+        compute="_compute_service_warranty_answer",
+    )
+    service_warranty_label = fields.Char(
+        string="Warranty Status", compute="_compute_service_warranty_answer"
     )
 
     def init(self):
@@ -68,30 +89,41 @@ class StockLot(models.Model):
     def _service_guarded_fields(self):
         return super()._service_guarded_fields() | LOT_WARRANTY_FACTS
 
-    @api.depends("service_warranty_end")
-    def _compute_service_in_warranty(self):
+    @api.depends("service_warranty_start", "service_warranty_end", "service_equipment_ids")
+    @api.depends_context("tz", "lang")
+    def _compute_service_warranty_answer(self):
         today = fields.Date.context_today(self)
+        answers = self._service_warranty_answers(today)
         for lot in self:
-            lot.service_in_warranty = bool(
-                lot.service_warranty_end and lot.service_warranty_end >= today
-            )
+            answer = answers.get(lot.id) or self._service_warranty_no_answer()
+            lot.service_in_warranty = answer["in_warranty"]
+            lot.service_warranty_valid_until = answer["warranty_end"]
+            lot.service_warranty_source = answer["source"]
+            lot.service_warranty_label = self._service_warranty_label(answer)
 
     @api.model
     def service_warranty_status(self, serial, date=False):
         """Warranty status of the serial number ``serial`` on ``date`` (default: today).
 
         Returns a dict ``{serial, equipment_id, product, partner, warranty_start,
-        warranty_end, in_warranty, days_left, contract_id, source}``:
-        ``product`` is ``[id, "[internal reference] name"]``, ``partner`` (the
-        customer it was sold to, else the unit's owner) ``[id, complete name]``,
-        or False,
-        dates are ISO strings or False, ``days_left`` counts the days until the end
-        inclusive of ``date`` (0 when out of warranty). ``source`` says where the
-        answer comes from: ``warranty`` (the serial's warranty policy),
-        ``contract`` (a service contract covers it), ``none`` (a known serial with
-        no warranty registered) or ``unknown`` (no such serial; then every other
-        value is False). An unknown serial is an answer, not an error, so that an
-        RPC client or the public page treats it like an expired warranty.
+        warranty_end, manufacturer_warranty_end, in_warranty, days_left,
+        contract_id, source, label}``, the one answer every screen, act and
+        page shows: ``product`` is ``[id, "[internal reference] name"]``,
+        ``partner`` (the customer it was sold to, else the unit's owner)
+        ``[id, complete name]``, or False; dates are ISO strings or False.
+        ``source`` says where the answer comes from: ``warranty`` (the serial's
+        manufacturer warranty), ``contract`` (it has ended or never was, and an
+        active service contract covering labour and parts extends it), ``none``
+        (a known serial with no warranty registered) or ``unknown`` (no such
+        serial, or one the caller may not read; then every other value is False).
+        ``warranty_start``/``warranty_end`` are those of the answer (the
+        contract's when it extends the warranty; ``warranty_end`` False for an
+        open-ended contract), ``manufacturer_warranty_end`` the serial's own.
+        ``days_left`` counts the days until ``warranty_end`` inclusive of
+        ``date`` (0 when out of warranty, False when covered without an end).
+        ``contract_id`` is the covering contract, also while the manufacturer
+        warranty runs. ``label`` is the answer as one sentence in the context's
+        language. An unknown serial is an answer, not an error.
         The lookup is exact (hash index on the serial name).
         """
         date = rpc_date(self.env, date, _lt("Date"))
@@ -111,27 +143,19 @@ class StockLot(models.Model):
             "warranty_end": False,
             "in_warranty": False,
             "days_left": 0,
+            "manufacturer_warranty_end": False,
             "contract_id": False,
             "source": "unknown",
+            "label": self._service_warranty_label(self._service_warranty_no_answer()),
         }
-        lot = serial and self.search_fetch(
-            [("name", "=", serial)],
-            [
-                "product_id",
-                "service_warranty_start",
-                "service_warranty_end",
-                "service_warranty_partner_id",
-            ],
-            order="service_warranty_end DESC NULLS LAST, id DESC",
-            limit=1,
-        )
+        lot = self._service_warranty_find(serial)
         if not lot:
             return result
         unit = self.env["service.equipment"].search_fetch(
             [("lot_id", "=", lot.id)], ["partner_id"], limit=1
         )
-        start, end = lot.service_warranty_start, lot.service_warranty_end
-        in_warranty = bool(end and start and start <= date <= end)
+        answer = lot._service_warranty_answers(date)[lot.id]
+        end = answer["warranty_end"]
         # Fetch only the columns the names need, not every prefetchable one.
         product = lot.product_id
         product.fetch(["default_code", "product_tmpl_id"])
@@ -143,36 +167,143 @@ class StockLot(models.Model):
             product_name = f"[{product.default_code}] {product_name}"
         partner = lot.service_warranty_partner_id or unit.partner_id
         partner.fetch(["complete_name"])
+        contract = answer["contract"]
         result.update(
             equipment_id=unit.id or False,
             product=[product.id, product_name],
             partner=[partner.id, partner.complete_name] if partner else False,
-            warranty_start=start and fields.Date.to_string(start),
+            warranty_start=answer["warranty_start"]
+            and fields.Date.to_string(answer["warranty_start"]),
             warranty_end=end and fields.Date.to_string(end),
-            in_warranty=in_warranty,
-            days_left=(end - date).days + 1 if in_warranty else 0,
-            source="warranty" if end else "none",
+            manufacturer_warranty_end=lot.service_warranty_end
+            and fields.Date.to_string(lot.service_warranty_end),
+            in_warranty=answer["in_warranty"],
+            days_left=(((end - date).days + 1 if end else False) if answer["in_warranty"] else 0),
+            contract_id=contract.id or False,
+            source=answer["source"],
+            label=self._service_warranty_label(answer),
         )
-        contract = self._service_warranty_contract(lot, date)
-        if contract:
-            result["contract_id"] = contract.id
-            if not in_warranty:
-                result.update(in_warranty=True, source="contract")
         return result
 
     @api.model
-    def _service_warranty_contract(self, lot, date):
-        """The service contract that covers serial ``lot`` on ``date``, or False.
+    def _service_warranty_find(self, serial):
+        """The serial named exactly ``serial`` the caller may read (the one
+        with the latest warranty when several companies share the number),
+        or an empty recordset."""
+        if not serial:
+            return self.browse()
+        return self.search_fetch(
+            [("name", "=", serial)],
+            [
+                "product_id",
+                "service_warranty_start",
+                "service_warranty_end",
+                "service_warranty_partner_id",
+            ],
+            order="service_warranty_end DESC NULLS LAST, id DESC",
+            limit=1,
+        )
 
-        An active contract covering the unit of this serial, with labour and
-        parts covered, extends its warranty (a partial cover leaves it a paid
-        repair).
+    @api.model
+    def _service_warranty_no_answer(self):
+        return {
+            "in_warranty": False,
+            "warranty_start": False,
+            "warranty_end": False,
+            "source": "unknown",
+            "contract": self.env["service.contract"],
+        }
+
+    def _service_warranty_answers(self, date):
+        """``{lot id: answer}``: the one warranty answer of these serials on ``date``.
+
+        An answer is ``{in_warranty, warranty_start, warranty_end, source, contract,
+        not_started}``:
+        while the manufacturer warranty runs, it answers (``source`` ``warranty``,
+        its dates); after it (or without one), an active service contract covering
+        labour and parts of the serial's unit extends it (``source`` ``contract``,
+        ``warranty_end`` the contract's last day, False when open-ended); else
+        ``source`` is ``warranty`` (expired, or ``not_started`` on ``date``) or
+        ``none`` (no warranty registered). ``contract`` is the covering contract
+        (an empty recordset if none), also while the manufacturer warranty runs.
+        One query for the contracts of the whole batch.
         """
-        units = lot.service_equipment_ids
-        if not units:
-            return False
-        contracts = units._service_active_contracts(date)
-        return next((c for c in contracts.values() if c.cover_labour and c.cover_parts), False)
+        # sudo: whoever may read the serial may know whether a contract on its
+        # unit extends its warranty and until when (a storekeeper may read
+        # neither units nor contracts); the contract's number is named only to
+        # those who may read contracts (_service_warranty_label).
+        lots = self.sudo()
+        units = lots.service_equipment_ids
+        contracts = units._service_active_contracts(date) if units else {}
+        answers = {}
+        for lot in lots:
+            start, end = lot.service_warranty_start, lot.service_warranty_end
+            contract = next(
+                (
+                    c
+                    for unit in lot.service_equipment_ids
+                    if (c := contracts.get(unit.id)) and c.cover_labour and c.cover_parts
+                ),
+                self.env["service.contract"],
+            )
+            answer = {
+                "in_warranty": bool(end and start and start <= date <= end),
+                "warranty_start": start,
+                "warranty_end": end,
+                "source": "warranty" if end else "none",
+                "contract": contract,
+                "not_started": bool(start and date < start),
+            }
+            if contract and not answer["in_warranty"]:
+                answer.update(
+                    in_warranty=True,
+                    warranty_start=contract.date_start,
+                    warranty_end=contract.date_end,
+                    source="contract",
+                )
+            answers[lot.id] = answer
+        return answers
+
+    @api.model
+    def _service_warranty_label(self, answer, public=False):
+        """The one sentence of ``answer`` (see ``_service_warranty_answers``) in
+        the context's language. ``public``: the contract is not named."""
+        # The context's language, as _() takes it: reading the user's for the
+        # date format would add three queries to each RPC lookup.
+        end = answer["warranty_end"] and format_date(
+            self.env, answer["warranty_end"], lang_code=self.env.context.get("lang") or "en_US"
+        )
+        source = answer["source"]
+        if source == "unknown":
+            return _("Serial number not found.")
+        if source == "contract":
+            if public:
+                if end:
+                    return _("Extended by a service contract until %(date)s.", date=end)
+                return _("Extended by a service contract.")
+            contract = answer["contract"].with_env(self.env)
+            if not contract.has_access("read"):
+                return self._service_warranty_label(answer, public=True)
+            contract = contract.sudo().name
+            if end:
+                return _(
+                    "Extended by contract No. %(contract)s until %(date)s.",
+                    contract=contract,
+                    date=end,
+                )
+            return _("Extended by contract No. %(contract)s (open-ended).", contract=contract)
+        if source == "none":
+            return _("No warranty registered.")
+        if answer["in_warranty"]:
+            return _("In manufacturer warranty until %(date)s.", date=end)
+        if answer.get("not_started"):
+            start = format_date(
+                self.env,
+                answer["warranty_start"],
+                lang_code=self.env.context.get("lang") or "en_US",
+            )
+            return _("Manufacturer warranty starts on %(date)s.", date=start)
+        return _("Manufacturer warranty ended on %(date)s.", date=end)
 
     def action_service_warranty_status(self):
         """Show this serial's warranty status in a notification."""
@@ -184,24 +315,41 @@ class StockLot(models.Model):
     def _service_warranty_apply_installation(self, installation_dates):
         """Move the warranty of serials whose policy counts from installation.
 
-        ``installation_dates``: {lot: date}. Only lots already delivered move.
+        ``installation_dates``: {lot: date or False}. Only lots already delivered
+        move: to the installation date, or back to the delivery date when the
+        installation date is cleared. A replacement unit keeps what was left of
+        the faulty one's warranty.
         """
         for lot, installed in installation_dates.items():
             policy = lot.service_warranty_policy_id
-            if not installed or not lot.service_warranty_start or policy.start_on != "installation":
+            if not lot.service_warranty_start or policy.start_on != "installation":
+                continue
+            # sudo: the service user may not read transfers; only the delivery's
+            # date and whether it replaced a unit under a claim are used.
+            move = lot.sudo().service_warranty_move_id
+            if move.picking_id.service_warranty_claim_id:
+                continue
+            start = installed or (move and fields.Date.context_today(lot, move.date))
+            if not start or start == lot.service_warranty_start:
                 continue
             # The unit's installation date moves the warranty, as its policy says.
             action_records(lot).write(
                 {
-                    "service_warranty_start": installed,
-                    "service_warranty_end": installed
-                    + relativedelta(months=policy.months, days=-1),
+                    "service_warranty_start": start,
+                    "service_warranty_end": start + relativedelta(months=policy.months, days=-1),
                 }
             )
-            lot.message_post(
-                body=_(
+            if installed:
+                body = _(
                     "Warranty moved to the installation date: %(start)s to %(end)s.",
-                    start=installed,
-                    end=lot.service_warranty_end,
+                    start=format_date(self.env, start),
+                    end=format_date(self.env, lot.service_warranty_end),
                 )
-            )
+            else:
+                body = _(
+                    "Installation date cleared: the warranty counts from the delivery, "
+                    "%(start)s to %(end)s.",
+                    start=format_date(self.env, start),
+                    end=format_date(self.env, lot.service_warranty_end),
+                )
+            lot.message_post(body=body)

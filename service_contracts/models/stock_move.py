@@ -12,6 +12,7 @@ class StockMove(models.Model):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         moves._service_warranty_register()
         moves._service_warranty_replace_units()
+        moves._service_create_delivered_units()
         return moves
 
     def _service_warranty_deliveries(self):
@@ -91,7 +92,7 @@ class StockMove(models.Model):
                 WITH v(move_id, policy_id, start_date, end_date, partner_id,
                        supplier_months, months, use_installation) AS (VALUES %(rows)s),
                 todo AS (
-                    SELECT DISTINCT ON (ml.lot_id) ml.lot_id, v.*,
+                    SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.company_id, v.*,
                            CASE WHEN v.use_installation AND eq.installation_date IS NOT NULL
                                 THEN eq.installation_date ELSE v.start_date END AS real_start,
                            CASE WHEN v.use_installation AND eq.installation_date IS NOT NULL
@@ -106,7 +107,8 @@ class StockMove(models.Model):
                   ORDER BY ml.lot_id, v.move_id
                 )
                 UPDATE stock_lot lot
-                   SET service_warranty_policy_id = todo.policy_id,
+                   SET company_id = COALESCE(lot.company_id, todo.company_id),
+                       service_warranty_policy_id = todo.policy_id,
                        service_warranty_start = todo.real_start,
                        service_warranty_end = todo.real_end,
                        service_warranty_partner_id = todo.partner_id,
@@ -137,6 +139,7 @@ class StockMove(models.Model):
         )
         self.env["stock.lot"].invalidate_model(
             [
+                "company_id",
                 "service_warranty_policy_id",
                 "service_warranty_start",
                 "service_warranty_end",
@@ -174,6 +177,51 @@ class StockMove(models.Model):
             )
             unit.message_post(body=note)
             claim.message_post(body=note)
+
+    def _service_create_delivered_units(self):
+        """Register in the installed base the equipment these moves delivered to
+        a customer: one unit per serial, owned by the delivery's partner.
+
+        A serial already registered as a unit (a second delivery after a repair
+        or a return, a replacement that took the faulty unit's place) gets no
+        other one. The number of queries does not depend on the number of serials.
+        """
+        deliveries = self._service_warranty_deliveries().filtered("product_id.is_equipment")
+        if not deliveries:
+            return
+        lines = deliveries.move_line_ids.filtered("lot_id")
+        # sudo: the storekeeper validating the delivery may not read or create
+        # units; registering what was delivered returns nothing to him.
+        Unit = (
+            self.env["service.equipment"]
+            .sudo()
+            .with_context(active_test=False, mail_create_nolog=True, mail_create_nosubscribe=True)
+        )
+        registered = set(
+            Unit.search_fetch([("lot_id", "in", lines.lot_id.ids)], ["lot_id"]).lot_id.ids
+        )
+        vals_list = []
+        for line in lines:
+            lot = line.lot_id
+            if lot.id in registered:
+                continue
+            registered.add(lot.id)
+            move = line.move_id
+            # The customer owns the unit; it stands at the delivery address.
+            address = move.picking_id.partner_id or move.partner_id
+            owner = address.commercial_partner_id
+            vals_list.append(
+                {
+                    "product_id": lot.product_id.id,
+                    "lot_id": lot.id,
+                    "company_id": move.company_id.id,
+                    "partner_id": owner.id,
+                    "site_partner_id": address.id if address.type == "delivery" else False,
+                    "sale_date": fields.Date.context_today(self, move.date),
+                }
+            )
+        if vals_list:
+            Unit.create(vals_list)
 
     def _service_user_tz(self):
         """The time zone in which dates of this user are read, as

@@ -17,3 +17,12 @@ class StockMoveLine(models.Model):
             )
         )
         return res
+
+    def _prepare_new_lot_vals(self):
+        vals = super()._prepare_new_lot_vals()
+        # Odoo leaves a lot created at receipt without a company unless its
+        # product has one; a serial's warranty, owner and dates then read in
+        # every company (stock.lot's rule lets any company read a lot without
+        # one). The serial belongs to the company that received it.
+        vals.setdefault("company_id", self.company_id.id or self.move_id.company_id.id)
+        return vals

@@ -44,9 +44,8 @@ class TestDealTimeline(ServiceContractCase):
         picking.move_ids.picked = True
         picking.button_validate()
         self.assertEqual(picking.state, "done")
-        unit = self.env["service.equipment"].create(
-            self.env["service.equipment"]._prepare_vals_from_lot(lot)
-        )
+        unit = lot.service_equipment_ids
+        self.assertEqual(len(unit), 1, "the delivery registered the unit")
         contract = self.env["service.contract"].browse(
             order.action_create_service_contract()["res_id"]
         )

@@ -169,9 +169,8 @@ class TestWarrantyClaim(WarrantyCase):
 
     def test_replacement_serial_takes_over_the_unit(self):
         faulty, spare = self.sold[1], self.spare[1]
-        unit = self.env["service.equipment"].create(
-            {"product_id": self.model.id, "lot_id": faulty.id, "partner_id": self.customer.id}
-        )
+        unit = faulty.service_equipment_ids
+        self.assertEqual(len(unit), 1, "the delivery registered the unit")
         claim = self._claim(faulty)
         self.assertEqual(claim.equipment_id, unit)
         self._decide(claim, "replace", replacement_lot_id=spare)

@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import format_date
 
 from .common import WarrantyCommon
 
@@ -24,9 +25,7 @@ class TestWarrantyHttp(WarrantyCommon, HttpCase):
                 "service_warranty_end": cls.today - relativedelta(years=1),
             }
         )
-        cls.unit = cls.env["service.equipment"].create(
-            {"product_id": cls.model.id, "lot_id": cls.lots[0].id, "partner_id": cls.customer.id}
-        )
+        cls.unit = cls.lots[0].service_equipment_ids
         cls.portal_user = new_test_user(
             cls.env,
             login="wc_portal",
@@ -51,16 +50,51 @@ class TestWarrantyHttp(WarrantyCommon, HttpCase):
         response = self._check("WEB-00000")
         self.assertEqual(response.status_code, 200)
         end = self.lots[0].service_warranty_end
-        self.assertIn("In warranty until", self._answer(response))
+        self.assertIn("In manufacturer warranty until", self._answer(response))
         self.assertIn(str(end.year), self._answer(response))
         for secret in ("Warranty Customer", "Anna Buyer", self.model.name):
             self.assertNotIn(secret, response.text)
         expired = self._answer(self._check("WEB-00001"))
-        unknown = self._answer(self._check("NO-SUCH-SERIAL"))
         never_sold = self._answer(self._check("WEB-00002"))
-        self.assertEqual(expired, "Not in warranty.")
-        self.assertEqual(unknown, expired)
-        self.assertEqual(never_sold, expired)
+        self.assertEqual(
+            expired,
+            f"Manufacturer warranty ended on {format_date(self.env, self.lots[1].service_warranty_end)}.",
+        )
+        self.assertEqual(never_sold, "No warranty registered.")
+
+    def test_public_check_unknown_serial_is_told_so(self):
+        response = self._check("NO-SUCH-SERIAL")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self._answer(response), "Serial number not found.")
+        self.assertIn("o_warranty_unknown_hint", response.text)
+        self.assertEqual(self._answer(self._check("NO-SUCH\x00SERIAL")), "Serial number not found.")
+
+    def test_public_check_shows_the_contract_extension(self):
+        contract_end = self.today + relativedelta(months=8)
+        contract = self.env["service.contract"].create(
+            {
+                "partner_id": self.customer.id,
+                "date_start": self.today - relativedelta(years=2),
+                "date_end": contract_end,
+                "cover_labour": True,
+                "cover_parts": True,
+                "line_ids": [(0, 0, {"equipment_id": self.lots[1].service_equipment_ids.id})],
+            }
+        )
+        contract.action_activate()
+        response = self._check("WEB-00001")
+        self.assertEqual(
+            self._answer(response),
+            f"Extended by a service contract until {format_date(self.env, contract_end)}.",
+        )
+        self.assertNotIn(contract.name, response.text)
+
+    def test_portal_unit_shows_its_warranty_answer(self):
+        self.authenticate("wc_portal", "wc_portal_pw")
+        response = self.url_open(f"/my/equipment/{self.unit.id}")
+        self.assertEqual(response.status_code, 200)
+        end = format_date(self.env, self.lots[0].service_warranty_end)
+        self.assertIn(f"In manufacturer warranty until {end}.", response.text)
 
     def test_public_check_needs_csrf_token(self):
         response = self._check("WEB-00000", csrf=False)
@@ -74,7 +108,7 @@ class TestWarrantyHttp(WarrantyCommon, HttpCase):
         response = self._check("WEB-00000")
         self.assertEqual(response.status_code, 429)
         self.assertIn("Too many checks", self._answer(response))
-        self.assertNotIn("In warranty until", response.text)
+        self.assertNotIn("In manufacturer warranty until", response.text)
         # Another address is not affected.
         self.assertTrue(RateLimit._hit("warranty_check", "10.1.2.3"))
 

@@ -150,9 +150,7 @@ class TestWarrantyRegistration(WarrantyCase):
         # The second unit is installed after its delivery: the warranty moves.
         today = fields.Date.context_today(lots)
         self.assertEqual(lots[1].service_warranty_start, today)
-        unit = self.env["service.equipment"].create(
-            {"product_id": self.model.id, "lot_id": lots[1].id, "partner_id": self.customer.id}
-        )
+        unit = lots[1].service_equipment_ids
         later = today + relativedelta(days=20)
         unit.write({"installation_date": later})
         self.assertEqual(lots[1].service_warranty_start, later)
@@ -163,9 +161,7 @@ class TestWarrantyRegistration(WarrantyCase):
         self._receive(lots)
         self._deliver(lots)
         start = lots.service_warranty_start
-        unit = self.env["service.equipment"].create(
-            {"product_id": self.model.id, "lot_id": lots.id, "partner_id": self.customer.id}
-        )
+        unit = lots.service_equipment_ids
         unit.write({"installation_date": start + relativedelta(days=30)})
         self.assertEqual(lots.service_warranty_start, start)
 

@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import WarrantyCase
 
@@ -16,9 +17,8 @@ class TestWarrantyStatus(WarrantyCase):
         cls.lot = cls._lots("STAT", 1)
         cls._receive(cls.lot)
         cls._deliver(cls.lot)
-        cls.unit = cls.env["service.equipment"].create(
-            {"product_id": cls.model.id, "lot_id": cls.lot.id, "partner_id": cls.customer.id}
-        )
+        # The delivery registered the unit in the installed base.
+        cls.unit = cls.lot.service_equipment_ids
         cls.today = fields.Date.context_today(cls.lot)
 
     def test_status_in_warranty(self):
@@ -37,10 +37,12 @@ class TestWarrantyStatus(WarrantyCase):
                 "partner": [self.customer.id, self.customer.display_name],
                 "warranty_start": fields.Date.to_string(self.today),
                 "warranty_end": fields.Date.to_string(end),
+                "manufacturer_warranty_end": fields.Date.to_string(end),
                 "in_warranty": True,
                 "days_left": (end - self.today).days + 1,
                 "contract_id": False,
                 "source": "warranty",
+                "label": f"In manufacturer warranty until {format_date(self.env, end)}.",
             },
         )
 
@@ -94,6 +96,9 @@ class TestWarrantyStatus(WarrantyCase):
         self.assertFalse(status["in_warranty"])
 
     def test_status_query_count(self):
+        # Once first: the languages the answer's date is written in are cached
+        # for the whole server, not read on each lookup.
+        self.env["stock.lot"].service_warranty_status("STAT-00000")
         self.env.invalidate_all()
         # 5 for the serial's warranty, 2 for the contract that may extend it
         with self.assertQueryCount(7):
@@ -108,13 +113,13 @@ class TestWarrantyStatus(WarrantyCase):
     def test_unit_and_repair_buttons(self):
         action = self.unit.with_user(self.service_user).action_service_warranty_status()
         self.assertEqual(action["params"]["type"], "success")
-        self.assertIn("In warranty until", action["params"]["message"])
+        self.assertIn("In manufacturer warranty until", action["params"]["message"])
         repair = self.env["repair.order"].create(
             {"product_id": self.model.id, "lot_id": self.lot.id, "partner_id": self.customer.id}
         )
         self.assertTrue(repair.service_in_warranty)
         action = repair.action_service_warranty_status()
-        self.assertIn("In warranty until", action["params"]["message"])
+        self.assertIn("In manufacturer warranty until", action["params"]["message"])
 
     def test_claims_from_the_unit(self):
         action = self.unit.with_user(self.service_user).action_view_service_warranty_claims()

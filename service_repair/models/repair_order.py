@@ -48,8 +48,10 @@ class RepairOrder(models.Model):
         help="When the repair was ended: the repair's own warranty and the rework "
         "window count from it.",
     )
-    service_warranty_end = fields.Date(
-        string="Repair Warranty Until", compute="_compute_service_warranty_end"
+    service_work_warranty_end = fields.Date(
+        string="Repair Warranty Until",
+        compute="_compute_service_work_warranty_end",
+        help="Until when the work done is guaranteed (not the serial's own warranty).",
     )
 
     @api.depends("state")
@@ -61,9 +63,9 @@ class RepairOrder(models.Model):
             )
 
     @api.depends("service_date_done", "service_warranty_months")
-    def _compute_service_warranty_end(self):
+    def _compute_service_work_warranty_end(self):
         for repair in self:
-            repair.service_warranty_end = (
+            repair.service_work_warranty_end = (
                 repair.service_date_done
                 and repair.service_warranty_months
                 and (

@@ -12,12 +12,8 @@ class TestWarrantyClaimRepair(WarrantyCase):
         lots = self._lots("CLR", 2)
         self._receive(lots)
         self._deliver(lots)
-        units = self.env["service.equipment"].create(
-            [
-                {"product_id": self.model.id, "lot_id": lot.id, "partner_id": self.customer.id}
-                for lot in lots
-            ]
-        )
+        # The delivery registered the units.
+        units = lots[0].service_equipment_ids | lots[1].service_equipment_ids
         Claim = self.env["service.warranty.claim"].with_user(self.service_user)
         in_warranty, expired = Claim.create(
             [
