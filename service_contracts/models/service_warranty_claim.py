@@ -768,7 +768,8 @@ class ServiceWarrantyClaim(models.Model):
             raise UserError(_("The refund amount must be positive."))
         self._check_may_refund(line)
         # Refunds of one line by two claims decided at once must not exceed it,
-        # and one serial is refunded once whatever line a claim names.
+        # and a serial is refunded against one invoice line only (further
+        # partial refunds take what is left of that line).
         lock_for_update(line)
         if self.lot_id:
             lock_for_update(self.lot_id)
@@ -778,6 +779,7 @@ class ServiceWarrantyClaim(models.Model):
                     ("lot_id", "=", self.lot_id.id),
                     ("decision", "=", "refund"),
                     ("state", "in", ("decided", "resolved", "closed")),
+                    ("invoice_line_id", "!=", line.id),
                     ("id", "!=", self.id),
                 ],
                 limit=1,
@@ -785,7 +787,8 @@ class ServiceWarrantyClaim(models.Model):
             if refunded:
                 raise UserError(
                     _(
-                        "Serial number %(serial)s has already been refunded (claim %(claim)s).",
+                        "Serial number %(serial)s has already been refunded against another "
+                        "invoice line (claim %(claim)s).",
                         serial=self.lot_id.name,
                         claim=refunded.name,
                     )

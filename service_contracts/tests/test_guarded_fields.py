@@ -283,7 +283,7 @@ class TestGuardedClaims(RefusalMixin, WarrantyCase):
             refund_amount=500.0,
             invoice_line_id=other_line,
         )
-        with self.refused(UserError, "already been refunded"):
+        with self.refused(UserError, "already been refunded against another invoice line"):
             rpc(self.service_user, second, "action_decide")
         self.assertFalse(self._credit_notes(second))
         with self.refused(ValidationError, "at most"):
