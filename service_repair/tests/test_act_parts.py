@@ -111,3 +111,22 @@ class TestCompletionActParts(ServiceRepairCase):
         self.assertFalse(
             repair.message_ids.filtered(lambda m: "planned but not used" in (m.body or ""))
         )
+
+    def test_act_in_russian(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        # the shipped ru.po as it is, also over a database that had older wording
+        self.env["ir.module.module"]._load_module_terms(
+            ["service_repair"], ["ru_RU"], overwrite=True
+        )
+        self.customer.lang = "ru_RU"
+        repair = self._repair_with_parts(2, 2, 1)
+        repair.action_repair_end()
+        text = self._act_text(repair)
+        self.assertIn("Использованные запчасти", text)
+        self.assertIn("Запланировано, но не использовано", text)
+        self.assertLess(
+            text.index("SR Gasket G-12"), text.index("Запланировано, но не использовано")
+        )
+        self.assertGreater(
+            text.index("SR Valve V-3"), text.index("Запланировано, но не использовано")
+        )
