@@ -145,8 +145,9 @@ class RepairOrder(models.Model):
         # Odoo asks before ending a repair whose parts were not all used (the
         # End Repair button's confirmation) and then cancels what was not used:
         # the repair says which parts those were, once.
+        ending = self.filtered(lambda repair: repair.state != "done")
         result = super().action_repair_done()
-        for repair in self:
+        for repair in ending:
             unused = repair._service_act_parts()["unused"]
             if not unused:
                 continue

@@ -99,6 +99,11 @@ class TestCompletionActParts(ServiceRepairCase):
         self.assertRegex(unused, r"SR Valve V-3 1(\.0+)? Units")
         message = repair.message_ids.filtered(lambda m: "planned but not used" in (m.body or ""))
         self.assertIn("SR Gasket G-12: 1.00 Units", message.body)
+        # ending it again (over RPC, say) records nothing twice
+        repair.action_repair_done()
+        self.assertEqual(
+            len(repair.message_ids.filtered(lambda m: "planned but not used" in (m.body or ""))), 1
+        )
 
     def test_all_used_no_unused_section_nor_message(self):
         repair = self._repair_with_parts(2, 2, 0)
