@@ -1,8 +1,9 @@
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, formatLang
 
 
 class RepairOrder(models.Model):
@@ -141,6 +142,62 @@ class RepairOrder(models.Model):
         if self._service_owned_unit_available():
             return self._action_repair_confirm()
         return super().action_validate()
+
+    def action_repair_done(self):
+        # Odoo asks before ending a repair whose parts were not all used (the
+        # End Repair button's confirmation) and then cancels what was not used:
+        # the repair says which parts those were, once.
+        ending = self.filtered(lambda repair: repair.state != "done")
+        result = super().action_repair_done()
+        for repair in ending:
+            unused = repair._service_act_parts()["unused"]
+            if not unused:
+                continue
+            items = Markup().join(
+                Markup("<li>%s</li>")
+                % _(
+                    "%(part)s: %(quantity)s %(uom)s",
+                    part=line["product"].display_name,
+                    quantity=formatLang(self.env, line["quantity"], dp="Product Unit of Measure"),
+                    uom=line["uom"].name,
+                )
+                for line in unused
+            )
+            repair.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (_("The repair was ended with parts planned but not used:"), items),
+            )
+        return result
+
+    def _service_act_parts(self):
+        """The parts of the work completion act, by part and unit of measure:
+        ``used`` (the quantities done, or reserved while the repair is not
+        ended) and ``unused``, planned but not used (the rest of each planned
+        quantity: out of stock, or not taken when Odoo asked on ending the
+        repair — it cancels those moves)."""
+        self.ensure_one()
+        used, unused = {}, {}
+        for move in self.move_ids.filtered(lambda m: m.repair_line_type == "add"):
+            rounding = move.product_uom.rounding
+            done = 0.0 if move.state == "cancel" else move.quantity
+            rest = move.product_uom_qty - done
+            key = (move.product_id.id, move.product_uom.id)
+            for lines, quantity in ((used, done), (unused, rest)):
+                if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
+                    continue
+                line = lines.setdefault(
+                    key,
+                    {
+                        "product": move.product_id,
+                        "uom": move.product_uom,
+                        "quantity": 0.0,
+                        "lots": self.env["stock.lot"],
+                    },
+                )
+                line["quantity"] += quantity
+                if lines is used:
+                    line["lots"] |= move.move_line_ids.lot_id
+        return {"used": list(used.values()), "unused": list(unused.values())}
 
     def _service_owned_unit_available(self):
         owner = self.partner_id.commercial_partner_id

@@ -1,3 +1,4 @@
+from . import test_act_parts
 from . import test_dispatch
 from . import test_gates
 from . import test_intake_strangers
