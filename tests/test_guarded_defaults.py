@@ -7,9 +7,13 @@ a claim created decided, a contract created active then invoiced, a check
 created passed, a serial created with a warranty to 2099).
 """
 
-from odoo import api
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.service_base import rpc_context
 
 from .world import build_world
 
@@ -140,3 +144,75 @@ class TestGuardedDefaults(TransactionCase):
         message = str(caught.exception)
         self.assertIn("«Состояние»", message)
         self.assertNotIn("State", message)
+
+    def test_default_keys_do_not_reach_a_suite_server_action(self):
+        """/web/action/run and ir.actions.server.run took the client's context:
+        contract invoices born posted at 0 (the attacker's re-review)."""
+        w = self.world
+        user = w.users["service_manager"]
+        today = fields.Date.context_today(self.env["service.contract"])
+        contract = self.env["service.contract"].create(
+            {
+                "partner_id": w.customer_a.id,
+                "company_id": w.company1.id,
+                "currency_id": w.company1.currency_id.id,
+                "date_start": today - relativedelta(months=2),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.env["product.product"]
+                            .create({"name": "Guard Plan", "type": "service"})
+                            .id,
+                            "price_unit": 100.0,
+                        }
+                    )
+                ],
+            }
+        )
+        contract.action_activate()
+        action = self.env.ref("service_contracts.service_contract_action_create_invoices")
+        context = {
+            "active_model": "service.contract",
+            "active_ids": contract.ids,
+            "active_id": contract.id,
+            "default_state": "posted",
+            "default_narration": "forged",
+        }
+        api.call_kw(
+            self.env["ir.actions.server"].with_user(user), "run", [action.ids], {"context": context}
+        )
+        invoices = contract.invoice_ids
+        self.assertTrue(invoices)
+        self.assertEqual(set(invoices.mapped("state")), {"draft"})
+        self.assertFalse(any(invoices.mapped("narration")))
+
+    def test_default_keys_do_not_reach_what_a_suite_method_creates(self):
+        """A method the suite adds to Odoo's models (the lookup's quotation)
+        or a model of a suite addon (parts requirements) drops them too."""
+        w = self.world
+        user = w.users["service_manager"]
+        part = w.parts.filtered(lambda p: p.company_id in (w.company1, self.env["res.company"]))[:1]
+        answer = api.call_kw(
+            self.env["product.product"].with_user(user),
+            "service_parts_add_to_quotation",
+            [part.ids],
+            {"partner_id": w.customer_a.id, "context": {"default_state": "sale"}},
+        )
+        self.assertEqual(self.env["sale.order"].browse(answer["id"]).state, "draft")
+        kwargs = {"context": {"default_state": "purchase", "lang": "ru_RU"}}
+        for model, method in (
+            ("service.part.requirement", "action_create_rfqs"),
+            ("service.request", "action_dispatch"),
+        ):
+            with self.subTest(model=model):
+                self.assertEqual(
+                    rpc_context._without_defaults(self.env[model], method, kwargs),
+                    {"context": {"lang": "ru_RU"}},
+                )
+        # the creating calls keep them: a form's defaults
+        self.assertEqual(
+            rpc_context._without_defaults(self.env["service.request"], "create", kwargs), kwargs
+        )
+        self.assertEqual(
+            rpc_context._without_defaults(self.env["res.partner"], "write", kwargs), kwargs
+        )

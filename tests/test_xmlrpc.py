@@ -342,6 +342,20 @@ class TestXmlRpc(HttpCase):
                 if issubclass(env.registry[name], guarded)
                 and env.registry[name].default_get.__module__.startswith("odoo.addons.service_")
             },
+            # a server action of a suite model (the contracts' Create Due Invoices)
+            ("ir.actions.server", "run"): [
+                (
+                    env.ref("service_contracts.service_contract_action_create_invoices").ids,
+                    [],
+                    {
+                        "context": {
+                            "active_model": "service.contract",
+                            "active_ids": w.contracts[:1].ids,
+                            "default_state": "posted",
+                        }
+                    },
+                )
+            ],
             ("product.product", "name_search"): [
                 (None, ["SEC-OEM"], {}),
                 (None, [], {"name": "SEC-PART", "limit": 5}),

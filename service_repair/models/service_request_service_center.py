@@ -562,7 +562,26 @@ class ServiceRequest(models.Model):
                     request=self.name,
                 )
             )
-        open_repairs = self.repair_ids.filtered(lambda r: r.state in ("confirmed", "under_repair"))
+        if not (self.unit_intake_picking_id or self.service_center_in_picking_id):
+            raise UserError(
+                _(
+                    "%(request)s did not take unit %(unit)s in: return it from the request "
+                    "that accepted it.",
+                    request=self.name,
+                    unit=unit.display_name,
+                )
+            )
+        # sudo: a repair of the unit under another request counts too.
+        open_repairs = (
+            self.env["repair.order"]
+            .sudo()
+            .search(
+                [("lot_id", "=", unit.lot_id.id), ("state", "in", ("confirmed", "under_repair"))],
+                limit=1,
+            )
+            if unit.lot_id
+            else self.repair_ids.filtered(lambda r: r.state in ("confirmed", "under_repair"))
+        )
         if open_repairs:
             raise UserError(
                 _(

@@ -162,6 +162,13 @@ class TestUnitStock(ServiceRepairCase):
         self.request.repair_ids.action_validate()
         with self.assertRaisesRegex(UserError, "still in progress"):
             self.request.action_return_to_customer()
+        # nor from another request of the same unit (the attacker's re-review)
+        other = self.Request.create(
+            {"partner_id": self.contact.id, "equipment_id": self.unit.id, "subject": "Noise"}
+        )
+        with self.assertRaisesRegex(UserError, "did not take unit"):
+            other.action_return_to_customer()
+        self.assertFalse(other.unit_return_picking_id)
 
     def test_loaner_round_trip_leaves_stock_as_it_was(self):
         loaner = self._unit("SR-STOCK-LOAN-2", self.boiler, self.env["res.partner"])

@@ -13,3 +13,4 @@ from . import service_skill
 from . import service_team
 from . import stock_lot
 from . import stock_picking
+from . import ir_actions_server
