@@ -176,12 +176,7 @@ class ServiceContractLine(models.Model):
     @api.constrains("quantity", "price_unit", "contract_id")
     def _check_period_amount(self):
         for contract in self.contract_id:
-            if (
-                contract.currency_id.compare_amounts(
-                    sum(line.quantity * line.price_unit for line in contract.line_ids), 0
-                )
-                < 0
-            ):
+            if contract.currency_id.compare_amounts(contract.amount_period, 0) < 0:
                 raise ValidationError(
                     _(
                         "The price per period of contract %(contract)s cannot be negative.",

@@ -80,7 +80,7 @@ class ServiceGuardedMixin(models.AbstractModel):
             fields = self.browse()._service_guarded_fields()
             # A client puts default_<field> keys in the context as freely as
             # values in vals: the new record may take only the field's own
-            # default, computed without them.
+            # default.
             context = self.env.context
             from_context = {
                 key[8:]
@@ -89,10 +89,8 @@ class ServiceGuardedMixin(models.AbstractModel):
             }
             given = {name for vals in vals_list for name in vals} & fields
             if given or from_context:
-                plain = {k: v for k, v in context.items() if not k.startswith("default_")}
-                defaults = self.with_env(self.env(context=plain)).default_get(
-                    list(given | from_context)
-                )
+                # default_get gives a guarded field its own default (below).
+                defaults = self.default_get(list(given | from_context))
                 refused = {
                     name
                     for vals in vals_list
