@@ -428,7 +428,17 @@ class ServiceRequest(models.Model):
                 request.message_subscribe(partner_ids=request.partner_id.ids)
 
     def _send_rating_requests(self):
-        for request in self.filtered(lambda r: r.stage_id.rating_template_id and r.partner_id):
+        """Ask the customer to rate a request that reached a stage with a
+        rating template, if the company rates requests of its type
+        (Settings > Service Requests > Customer Ratings)."""
+        # sudo: the company's policy is read to decide, by any user moving the stage.
+        for request in self.filtered(
+            lambda r: (
+                r.stage_id.rating_template_id
+                and r.partner_id
+                and r.company_id.sudo()._service_rates(r.request_type)
+            )
+        ):
             request.rating_send_request(
                 request.stage_id.rating_template_id, lang=request.partner_id.lang
             )
