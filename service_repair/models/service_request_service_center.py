@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, format_date
 
 from odoo.addons.service_base.tools import (
     action_records,
@@ -234,7 +234,12 @@ class ServiceRequest(models.Model):
                 center=partner.display_name,
                 picking=picking.name,
                 tracking=tracking_ref or "-",
-                date=date_expected_return or "-",
+                # the language _() writes in (the user's when the call gives none)
+                date=format_date(
+                    self.env, date_expected_return, lang_code=self.env.lang or self.env.user.lang
+                )
+                if date_expected_return
+                else "-",
             )
         )
         return picking.id
@@ -416,15 +421,16 @@ class ServiceRequest(models.Model):
         activity_type = self.env.ref("service_repair.mail_activity_type_late_return")
         late = late.filtered(lambda r: activity_type not in r.activity_ids.activity_type_id)
         for request in late:
+            user = request.team_id.user_id or request.user_id or self.env.user
             request.activity_schedule(
                 "service_repair.mail_activity_type_late_return",
                 note=_(
                     "Expected back from %(center)s on %(date)s (tracking %(tracking)s).",
                     center=request.service_center_id.display_name,
-                    date=request.date_expected_return,
+                    date=format_date(self.env, request.date_expected_return, lang_code=user.lang),
                     tracking=request.service_center_tracking_ref or "-",
                 ),
-                user_id=(request.team_id.user_id or request.user_id or self.env.user).id,
+                user_id=user.id,
             )
         return late
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import format_date
 
 from .common import ServiceRepairCase
 
@@ -64,6 +65,16 @@ class TestServiceCenter(ServiceRepairCase):
         self.assertEqual(self.request.service_center_state, "returned")
         self.assertEqual(self.unit.state, "in_repair", "the request is still open")
 
+    def test_chatter_dates_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.tech_boilers.lang = "ru_RU"
+        self.request.with_user(self.tech_boilers).action_send_to_service_center(
+            self.center, date_expected_return=self.tomorrow
+        )
+        body = self.request.message_ids[:1].body
+        self.assertIn(self.tomorrow.strftime("%d.%m.%Y"), body)
+        self.assertNotIn(str(self.tomorrow), body)
+
     def test_refusals_write_nothing(self):
         pickings = self.env["stock.picking"].search_count([])
         with self.assertRaisesRegex(UserError, "is not a service centre"):
@@ -112,6 +123,11 @@ class TestServiceCenter(ServiceRepairCase):
         self.assertEqual(self.request.activity_ids.activity_type_id, late_type)
         self.Request._cron_service_center_late_returns()
         self.assertEqual(len(self.request.activity_ids), 1, "one reminder, not one per run")
+        # dates are written as the reader writes them, not as ISO
+        self.assertIn(
+            format_date(self.env, self.request.date_expected_return), self.request.activity_ids.note
+        )
+        self.assertNotIn(str(self.request.date_expected_return), self.request.activity_ids.note)
         # the centre's vendor bill carries the cost
         action = self.request.action_create_service_center_bill()
         bill_form = Form(self.env["account.move"].with_context(**action["context"]))
