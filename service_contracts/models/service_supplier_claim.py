@@ -50,7 +50,7 @@ class ServiceSupplierClaim(models.Model):
             ("sent", "Sent to Supplier"),
             ("credited", "Credited"),
             ("replaced", "Replaced"),
-            ("cancelled", "Cancelled"),
+            ("cancelled", "Withdrawn"),
         ],
         default="draft",
         required=True,

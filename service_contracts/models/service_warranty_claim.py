@@ -192,7 +192,7 @@ class ServiceWarrantyClaim(models.Model):
     )
     state = fields.Selection(
         [
-            ("new", "New"),
+            ("new", "Registered"),
             ("inspection", "Inspection"),
             ("decided", "Decided"),
             ("resolved", "Resolved"),
