@@ -48,6 +48,15 @@ class TestPortalAndWebForm(HttpCase, ServiceRepairCase):
         detail = self.url_open(f"/my/service-requests/{self.mine.id}")
         self.assertIn("My boiler", detail.text)
         self.assertIn("o_portal_chatter", detail.text)
+        # its times without seconds
+        self.env.cr.execute(
+            "UPDATE service_request SET create_date = '2026-03-02 07:05:09' WHERE id = %s",
+            [self.mine.id],
+        )
+        self.mine.invalidate_recordset(["create_date"])
+        opened = self.url_open(f"/my/service-requests/{self.mine.id}").text
+        self.assertRegex(opened, r"Opened:</strong> <span>[^<]*\d\d:05</span>")
+        self.assertNotIn(":05:09", opened)
         # another customer's request: back to /my
         other = self.url_open(f"/my/service-requests/{self.theirs.id}")
         self.assertNotIn("Someone else", other.text)
