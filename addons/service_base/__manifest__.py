@@ -17,6 +17,7 @@
         "views/service_skill_views.xml",
         "views/product_template_views.xml",
         "views/stock_lot_views.xml",
+        "views/stock_warehouse_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",

@@ -167,7 +167,9 @@ class TestLoaner(ServiceRepairCase):
             request.action_lend_loaner(not_loaner)
         picking = self.env["stock.picking"].browse(request.action_lend_loaner(loaner))
         self.assertEqual(picking.state, "done")
-        self.assertEqual(picking.location_dest_id, self.env.ref("stock.stock_location_customers"))
+        # out with the customer, still the company's stock
+        self.assertEqual(picking.location_dest_id, warehouse.service_loan_location_id)
+        self.assertEqual(picking.partner_id, self.customer)
         self.assertEqual(loaner.state, "on_loan")
         self.assertEqual(request.loaner_state, "lent")
         other = self.Request.create({"partner_id": self.customer.id})

@@ -255,6 +255,12 @@ class ServiceEquipment(models.Model):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
+    def _service_is_pool_unit(self):
+        """Whether the unit is one of the company's pools (demo units here;
+        the loaner pool adds its own): the company's unit, never a customer's
+        to accept for repair."""
+        return bool(self.is_demo)
+
     def _is_company_owned(self):
         """Whether the unit belongs to no customer: no owner, or the company itself."""
         self.ensure_one()
