@@ -210,6 +210,7 @@ class ServiceRequest(models.Model):
             }
         )
         action_records(unit).state = "at_service_center"
+        self._service_move_stage("service_repair.stage_service_center")
         self.message_post(
             body=_(
                 "Unit %(unit)s sent to service centre %(center)s (%(picking)s), "
@@ -330,6 +331,10 @@ class ServiceRequest(models.Model):
         open_repairs = self.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))
         action_records(unit).state = "in_repair" if open_repairs or not self.is_closed else "in_use"
         self.activity_unlink(["service_repair.mail_activity_type_late_return"])
+        if self.stage_id == self.env.ref(
+            "service_repair.stage_service_center", raise_if_not_found=False
+        ):
+            self._service_move_stage("service_repair.stage_in_progress")
         self.message_post(
             body=_(
                 "Unit %(unit)s received back from %(center)s (%(picking)s).",
@@ -339,6 +344,19 @@ class ServiceRequest(models.Model):
             )
         )
         return picking.id
+
+    def _service_move_stage(self, xmlid):
+        """Move the open request to the stage ``xmlid`` (the unit went to a
+        service centre: the SLA clock stands there, as the stage says; it came
+        back: work goes on), if that stage is in use for the request's team."""
+        stage = self.env.ref(xmlid, raise_if_not_found=False)
+        if (
+            stage
+            and stage.active
+            and not self.is_closed
+            and (not stage.team_ids or self.team_id in stage.team_ids)
+        ):
+            self.stage_id = stage
 
     def action_open_send_to_service_center(self):
         self.ensure_one()

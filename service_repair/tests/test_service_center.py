@@ -65,6 +65,16 @@ class TestServiceCenter(ServiceRepairCase):
         self.assertEqual(self.request.service_center_state, "returned")
         self.assertEqual(self.unit.state, "in_repair", "the request is still open")
 
+    def test_stage_follows_the_unit_to_the_centre_and_back(self):
+        """At the service centre the request stands in "At Service Centre" (an
+        SLA-paused stage); back from it, work goes on "In Progress"."""
+        at_centre = self.env.ref("service_repair.stage_service_center")
+        self.assertTrue(at_centre.sla_paused)
+        self.request.action_send_to_service_center(self.center)
+        self.assertEqual(self.request.stage_id, at_centre)
+        self.request.action_receive_from_service_center()
+        self.assertEqual(self.request.stage_id, self.env.ref("service_repair.stage_in_progress"))
+
     def test_chatter_dates_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("ru_RU")
         self.tech_boilers.lang = "ru_RU"
