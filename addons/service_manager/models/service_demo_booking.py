@@ -119,6 +119,11 @@ class ServiceDemoBooking(models.Model):
         ),
     ]
 
+    def _creation_message(self):
+        # Odoo's "%s created" with the model's name takes the wrong gender in Russian.
+        self.ensure_one()
+        return _("Demonstration booking created")
+
     def _service_guarded_fields(self):
         guarded = super()._service_guarded_fields() | {
             "state",
