@@ -129,6 +129,11 @@ export class PartsLookup extends Component {
         );
     }
 
+    leadTimeLabel(days) {
+        // "days" alone cannot agree with the number in Russian (1 день, 2 дня, 14 дней).
+        return _t("lead time: %(days)s days", { days });
+    }
+
     formatQty(value) {
         return Number.isInteger(value) ? String(value) : value.toFixed(2);
     }
