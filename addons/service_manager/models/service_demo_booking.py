@@ -100,7 +100,7 @@ class ServiceDemoBooking(models.Model):
         tracking=True,
     )
     note = fields.Html()
-    lead_won = fields.Boolean(related="lead_id.stage_id.is_won", string="Won", store=True)
+    lead_won = fields.Boolean(related="lead_id.stage_id.is_won", string="Deal Won", store=True)
 
     # Two bookings saved at once cannot see each other (each transaction has
     # its snapshot), so only the database can refuse the second one: an

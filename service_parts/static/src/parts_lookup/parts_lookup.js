@@ -5,6 +5,7 @@ import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
+import { countText } from "@service_base/plural";
 
 /**
  * The parts lookup: type any number (OEM, supplier, analog, barcode, old
@@ -123,10 +124,16 @@ export class PartsLookup extends Component {
                 exact: _t("exact"),
                 prefix: _t("prefix"),
                 fragment: _t("fragment"),
-                name: _t("name"),
+                name: _t("by name"),
                 supersession: _t("superseded"),
             }[how] || how
         );
+    }
+
+    leadTimeLabel(days) {
+        // The noun agrees with the number: 1 день, 2 дня, 14 дней.
+        const forms = _t("day|days");
+        return _t("lead time: %(days)s", { days: countText(days, forms) });
     }
 
     formatQty(value) {
