@@ -124,7 +124,7 @@ class StockLot(models.Model):
         ``contract_id`` is the covering contract, also while the manufacturer
         warranty runs. ``label`` is the answer as one sentence in the context's
         language. An unknown serial is an answer, not an error.
-        The lookup is exact (hash index on the serial name).
+        The lookup is exact, as typed or in capitals (hash index on the serial name).
         """
         date = rpc_date(self.env, date, _lt("Date"))
         if not date:
@@ -169,6 +169,7 @@ class StockLot(models.Model):
         partner.fetch(["complete_name"])
         contract = answer["contract"]
         result.update(
+            serial=lot.name,
             equipment_id=unit.id or False,
             product=[product.id, product_name],
             partner=[partner.id, partner.complete_name] if partner else False,
@@ -192,17 +193,26 @@ class StockLot(models.Model):
         or an empty recordset."""
         if not serial:
             return self.browse()
-        return self.search_fetch(
-            [("name", "=", serial)],
-            [
-                "product_id",
-                "service_warranty_start",
-                "service_warranty_end",
-                "service_warranty_partner_id",
-            ],
-            order="service_warranty_end DESC NULLS LAST, id DESC",
-            limit=1,
-        )
+        # As typed, else in capitals (a customer types «vx-2024-01012» for the
+        # plate's VX-2024-01012): both exact, on the hash index.
+        serial = serial.strip()
+        lots = self.browse()
+        for name in dict.fromkeys([serial, serial.upper()]):
+            lots = self.search_fetch(
+                [("name", "=", name)],
+                [
+                    "name",
+                    "product_id",
+                    "service_warranty_start",
+                    "service_warranty_end",
+                    "service_warranty_partner_id",
+                ],
+                order="service_warranty_end DESC NULLS LAST, id DESC",
+                limit=1,
+            )
+            if lots:
+                break
+        return lots
 
     @api.model
     def _service_warranty_no_answer(self):

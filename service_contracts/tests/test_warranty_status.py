@@ -89,6 +89,11 @@ class TestWarrantyStatus(WarrantyCase):
         self.assertFalse(status["partner"])
         self.assertEqual(self.env["stock.lot"].service_warranty_status("")["source"], "unknown")
 
+    def test_serial_typed_in_small_letters(self):
+        status = self.env["stock.lot"].service_warranty_status(" stat-00000 ")
+        self.assertEqual(status["serial"], "STAT-00000")
+        self.assertNotEqual(status["source"], "unknown")
+
     def test_status_no_warranty_registered(self):
         lot = self._lots("NOWAR", 1)
         status = self.env["stock.lot"].service_warranty_status(lot.name)
