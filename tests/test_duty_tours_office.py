@@ -202,6 +202,10 @@ class TestOfficeDutyTours(HttpCase):
         )
 
         cls._setup_deals()
+        cls._setup_parts()
+        cls._setup_claims()
+        cls._setup_control()
+        cls._setup_accounts()
 
     @classmethod
     def _setup_deals(cls):
@@ -265,6 +269,197 @@ class TestOfficeDutyTours(HttpCase):
             }
         )
         cls.lost_lead.action_set_lost(lost_reason_id=reason.id)
+
+    @classmethod
+    def _setup_parts(cls):
+        """A spare part of the boiler known by its OEM number, in stock, with a supplier."""
+        env = cls.env
+        cls.parts_vendor = env["res.partner"].create({"name": "Тур Запчасти", "is_company": True})
+        cls.electrode = env["product.product"].create(
+            {
+                "name": "Тур Электрод розжига",
+                "is_storable": True,
+                "is_spare_part": True,
+                "standard_price": 10.0,
+                "list_price": 25.0,
+                "taxes_id": [Command.clear()],
+                "supplier_taxes_id": [Command.clear()],
+                "seller_ids": [
+                    Command.create({"partner_id": cls.parts_vendor.id, "price": 12.0, "delay": 3})
+                ],
+            }
+        )
+        env["service.part.crossref"].create(
+            {"product_id": cls.electrode.id, "code": "TUR-OEM-4512", "code_type": "oem"}
+        )
+        env["service.part.compatibility"].create(
+            {"part_product_id": cls.electrode.id, "equipment_product_id": cls.boiler.id}
+        )
+        env["stock.quant"]._update_available_quantity(cls.electrode, cls.stock, 5)
+
+    @classmethod
+    def _setup_claims(cls):
+        """A boiler sold, delivered and invoiced, refunded under warranty and
+        claimed back from the manufacturer (drafts of the credit notes for the
+        accountant); another one repaired under warranty, not claimed back yet."""
+        env = cls.env
+        order = env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": cls.boiler.id, "price_unit": 1000.0, "tax_id": False}
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.move_line_ids.unlink()
+        env["stock.move.line"].create(
+            {
+                "move_id": picking.move_ids.id,
+                "picking_id": picking.id,
+                "product_id": cls.boiler.id,
+                "product_uom_id": cls.boiler.uom_id.id,
+                "lot_id": cls.lot_refund.id,
+                "quantity": 1,
+                "location_id": picking.location_id.id,
+                "location_dest_id": picking.location_dest_id.id,
+            }
+        )
+        picking.move_ids.picked = True
+        picking._action_done()
+        cls.sale_invoice = order._create_invoices()
+        cls.sale_invoice.action_post()
+        Claim = env["service.warranty.claim"]
+        cls.refund_claim = Claim.create(
+            {
+                "partner_id": cls.customer.id,
+                "lot_id": cls.lot_refund.id,
+                "defect_description": "Тур: трещина теплообменника",
+            }
+        )
+        cls.refund_claim.action_start_inspection()
+        cls.refund_claim.write(
+            {
+                "inspection_note": "Литейный брак, ремонту не подлежит.",
+                "decision": "refund",
+                "refund_amount": 1000.0,
+            }
+        )
+        cls.refund_claim.action_decide()
+        cls.credit_note = cls.refund_claim.credit_note_id
+        cls.refund_claim.action_claim_supplier()
+        cls.supplier_claim = cls.refund_claim.supplier_claim_ids
+        cls.supplier_claim.action_send()
+        cls.supplier_claim.action_create_vendor_refund()
+        cls.vendor_refund = cls.supplier_claim.vendor_refund_id
+
+        cls.repair_claim = Claim.create(
+            {
+                "partner_id": cls.customer.id,
+                "lot_id": cls.lot_replace.id,
+                "user_id": cls.technician.id,
+                "defect_description": "Тур: течь циркуляционного насоса",
+            }
+        )
+        cls.repair_claim.action_start_inspection()
+        cls.repair_claim.write({"inspection_note": "Заменить насос.", "decision": "repair"})
+        cls.repair_claim.action_decide()
+
+    @classmethod
+    def _setup_control(cls):
+        """The quality checklist of boilers and a repair waiting for its check, a
+        rated request, a service centre's bills, weeks of history to forecast from."""
+        env = cls.env
+        env["service.qc.template"].create(
+            {
+                "name": "Тур: чек-лист котла",
+                "sequence": 1,
+                "product_categ_ids": [Command.set(cls.category.ids)],
+                "require_other_user": True,
+                "item_ids": [
+                    Command.create({"name": "Тур: герметичность газового тракта"}),
+                    Command.create({"name": "Тур: анализ дымовых газов"}),
+                ],
+            }
+        )
+        action = cls.maint_request.action_create_repair()
+        cls.maint_repair = env["repair.order"].browse(action["res_id"])
+        cls.maint_repair.user_id = cls.technician
+        cls.maint_repair._action_repair_confirm()
+        cls.maint_repair.action_repair_start()
+        cls.qc_check = cls.maint_repair.service_qc_check_ids
+        cls.qc_check.ensure_one()
+
+        cls.past_request.user_id = cls.technician
+        cls.past_request.rating_apply(
+            5, token=cls.past_request._rating_get_access_token(), feedback="Всё отлично"
+        )
+
+        def bill(amount):
+            return {
+                "move_type": "in_invoice",
+                "partner_id": cls.center.id,
+                "service_request_id": cls.late_request.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Тур: замена теплообменника",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+
+        Move = env["account.move"]
+        posted = Move.create(dict(bill(150.0), invoice_date=cls.today))
+        posted.action_post()
+        cls.center_bill = Move.create(bill(90.0))  # the accountant's to check
+
+        Request = env["service.request"]
+        old = Request.create(
+            [
+                {
+                    "subject": f"Тур: заявка {weeks} недель назад",
+                    "partner_id": cls.customer.id,
+                    "team_id": cls.team.id,
+                }
+                for weeks in range(1, 9)
+            ]
+        )
+        for weeks, request in enumerate(old, start=1):
+            env.cr.execute(
+                "UPDATE service_request SET create_date = now() - make_interval(weeks => %s) "
+                "WHERE id = %s",
+                [weeks, request.id],
+            )
+        old.invalidate_recordset(["create_date"])
+        old.action_close()
+
+    @classmethod
+    def _setup_accounts(cls):
+        """An active contract with its first invoice in draft; analytic accounting on."""
+        env = cls.env
+        env.ref("base.group_user").write(
+            {"implied_ids": [Command.link(env.ref("analytic.group_analytic_accounting").id)]}
+        )
+        cls.contract = env["service.contract"].create(
+            {
+                "partner_id": cls.customer.id,
+                "title": "Тур: ТО котельной",
+                "date_start": cls.today.replace(day=1),
+                "sla_policy_id": cls.sla.id,
+                "line_ids": [Command.create({"product_id": cls.plan.id, "price_unit": 100.0})],
+            }
+        )
+        cls.contract.action_activate()
+        cls.contract.action_create_invoices()
+        cls.contract_invoice = cls.contract.invoice_ids
+        cls.contract_invoice.ensure_one()
 
     @classmethod
     def _transfer(cls, lots, picking_type, source, destination, partner):
@@ -396,3 +591,31 @@ class TestOfficeDutyTours(HttpCase):
         renewal = contract.renewal_ids
         self.assertEqual(renewal.state, "draft")
         self.assertEqual(renewal.date_start, contract.date_end + timedelta(days=1))
+
+    def test_manager_parts_costs_and_control(self):
+        """2.6 parts, stock, 2.7 cost and revenue, claims, satisfaction, quality,
+        forecast, teams, the KPI dashboard, the installed base."""
+        self.start_tour("/odoo", "service_duty_manager_control_tour", login="duty_manager", timeout=240)
+        # 2.6: the part on a quotation for the customer and on an RFQ to its supplier
+        quotation = self.env["sale.order"].search(
+            [("partner_id", "=", self.customer.id), ("state", "=", "draft")]
+        )
+        self.assertEqual(quotation.order_line.product_id, self.electrode)
+        rfq = self.env["purchase.order"].search(
+            [("partner_id", "=", self.parts_vendor.id), ("state", "=", "draft")]
+        )
+        self.assertEqual(rfq.order_line.product_id, self.electrode)
+        self.assertEqual(rfq.order_line.price_unit, 12.0)
+        # the second unit claimed back from the manufacturer, sent
+        supplier_claim = self.repair_claim.supplier_claim_ids
+        self.assertEqual(supplier_claim.supplier_id, self.vendor)
+        self.assertEqual(supplier_claim.state, "sent")
+        # quality: the manager passed the technician's check
+        self.assertEqual(self.qc_check.state, "passed")
+        self.assertEqual(self.qc_check.checked_by_id, self.manager)
+        self.assertEqual(set(self.qc_check.line_ids.mapped("result")), {"pass"})
+        # the claim act prints for the manager
+        html = self._render(
+            "service_contracts.action_report_warranty_claim", self.repair_claim, self.manager
+        )
+        self.assertIn("Рекламационный акт", html)

@@ -66,9 +66,19 @@ export function clearSearch() {
         {
             content: "Clear the search",
             trigger: ".o_control_panel .o_searchview",
-            run() {
-                for (const remove of hoot.queryAll(".o_searchview_facet .o_facet_remove")) {
-                    remove.click();
+            async run() {
+                // one facet at a time: the search bar renders again after each
+                for (let attempt = 0; attempt < 10; attempt++) {
+                    const remove = document.querySelector(
+                        ".o_control_panel .o_searchview_facet .o_facet_remove"
+                    );
+                    if (!remove) {
+                        return;
+                    }
+                    await hoot.click(remove);
+                    for (let frame = 0; frame < 100 && remove.isConnected; frame++) {
+                        await new Promise((resolve) => requestAnimationFrame(resolve));
+                    }
                 }
             },
         },
