@@ -460,6 +460,25 @@ class TestOfficeDutyTours(HttpCase):
         cls.contract.action_create_invoices()
         cls.contract_invoice = cls.contract.invoice_ids
         cls.contract_invoice.ensure_one()
+        # A paid repair's quotation, confirmed and invoiced
+        labour = env["product.product"].create(
+            {
+                "name": "Тур: работа инженера (час)",
+                "type": "service",
+                "list_price": 45.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.paid_repair = env["repair.order"].create(
+            {"product_id": cls.boiler.id, "partner_id": cls.customer.id}
+        )
+        cls.paid_repair.action_create_sale_order()
+        order = cls.paid_repair.sale_order_id
+        order.order_line = [
+            Command.create({"product_id": labour.id, "product_uom_qty": 1, "tax_id": False})
+        ]
+        order.action_confirm()
+        cls.repair_invoice = order._create_invoices()
 
     @classmethod
     def _transfer(cls, lots, picking_type, source, destination, partner):
@@ -619,3 +638,32 @@ class TestOfficeDutyTours(HttpCase):
             "service_contracts.action_report_warranty_claim", self.repair_claim, self.manager
         )
         self.assertIn("Рекламационный акт", html)
+
+    # --------------------------------------------------------------- accountant
+
+    def test_accountant_documents_of_the_service(self):
+        """Contract invoices, the service centre's bill, the claims' credit notes,
+        each opening its service document; the analytic report."""
+        self.start_tour("/odoo", "service_duty_accountant_tour", login="duty_accountant", timeout=180)
+        documents = (
+            self.contract_invoice,
+            self.repair_invoice,
+            self.center_bill,
+            self.credit_note,
+            self.vendor_refund,
+        )
+        for move in documents:
+            with self.subTest(move=move.move_type):
+                self.assertEqual(move.state, "posted")
+        line = self.contract_invoice.invoice_line_ids
+        self.assertIn("период", line.name)
+        self.assertEqual(self.contract_invoice.service_period_start, self.contract.date_start)
+        self.assertEqual(self.repair_invoice.service_repair_id, self.paid_repair)
+        self.assertEqual(self.center_bill.service_request_id, self.late_request)
+        self.assertEqual(self.credit_note.service_warranty_claim_id, self.refund_claim)
+        self.assertEqual(self.vendor_refund.service_supplier_claim_id, self.supplier_claim)
+        # the contract's analytic account holds its invoice, as the report showed
+        analytic = self.env["account.analytic.line"].search(
+            [("account_id", "=", self.contract.analytic_account_id.id)]
+        )
+        self.assertAlmostEqual(sum(analytic.mapped("amount")), 100.0)
