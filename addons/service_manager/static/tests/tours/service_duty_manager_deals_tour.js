@@ -194,6 +194,14 @@ registry.category("web_tour.tours").add("service_duty_manager_deals_tour", {
         {
             trigger: ".o_form_view .o_field_widget[name=cap_remaining]:contains('5')",
         },
+        {
+            content: "The contract's cost and revenue",
+            trigger: ".o_form_view .o_notebook .nav-link:contains('Затраты и выручка')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=service_margin]",
+        },
         ...clickHeaderButton("action_create_invoices", "Invoice the first period"),
         {
             content: "The invoice of the contract, for its first period",
