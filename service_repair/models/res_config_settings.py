@@ -13,3 +13,21 @@ class ResConfigSettings(models.TransientModel):
     service_deadline_hours_2 = fields.Integer(
         related="company_id.service_deadline_hours_2", readonly=False
     )
+    service_rating_consultation = fields.Boolean(
+        related="company_id.service_rating_consultation", readonly=False
+    )
+    service_rating_repair = fields.Boolean(
+        related="company_id.service_rating_repair", readonly=False
+    )
+    service_rating_maintenance = fields.Boolean(
+        related="company_id.service_rating_maintenance", readonly=False
+    )
+    service_rating_installation = fields.Boolean(
+        related="company_id.service_rating_installation", readonly=False
+    )
+    service_rating_demonstration = fields.Boolean(
+        related="company_id.service_rating_demonstration", readonly=False
+    )
+    service_rating_complaint = fields.Boolean(
+        related="company_id.service_rating_complaint", readonly=False
+    )

@@ -37,3 +37,35 @@ class TestLogCall(ServiceRepairCase):
         wizard.subject = "Течёт"
         request = self.Request.browse(wizard.save().action_log()["res_id"])
         self.assertFalse(request.is_closed)
+
+    def test_rating_asked_only_for_the_kinds_the_company_rates(self):
+        """A consultation answered on the phone does not ask the customer for
+        a rating (Settings > Customer Ratings); a done repair does, and the
+        setting turns either on or off."""
+        company = self.env.company
+        self.assertFalse(company.service_rating_consultation)
+        self.assertTrue(company.service_rating_repair)
+        done = self.env.ref("service_repair.stage_done")
+        self.assertTrue(done.rating_template_id)
+
+        def logged(request_type):
+            wizard = Form(self.env["service.log.call"].with_user(self.tech_boilers))
+            wizard.partner_id = self.customer
+            wizard.request_type = request_type
+            wizard.subject = f"Звонок: {request_type}"
+            wizard.resolution = "<p>Ответили.</p>"
+            request = self.Request.browse(wizard.save().action_log()["res_id"])
+            request.action_close()
+            return request
+
+        consultation, repair = logged("consultation"), logged("repair")
+        self.assertFalse(consultation.rating_ids)
+        self.assertEqual(len(repair.rating_ids), 1)
+
+        settings = self.env["res.config.settings"].create({})
+        settings.service_rating_consultation = True
+        settings.service_rating_repair = False
+        settings.execute()
+        consultation, repair = logged("consultation"), logged("repair")
+        self.assertEqual(len(consultation.rating_ids), 1)
+        self.assertFalse(repair.rating_ids)

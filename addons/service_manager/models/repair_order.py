@@ -50,6 +50,11 @@ class RepairOrder(models.Model):
         currency_field="service_currency_id",
     )
     service_qc_check_ids = fields.One2many("service.qc.check", "repair_id", string="Quality Checks")
+    service_qc_applies = fields.Boolean(
+        compute="_compute_service_qc_applies",
+        string="Quality Check Applies",
+        help="A quality checklist applies to this repair, or it has a check.",
+    )
     service_qc_state = fields.Selection(
         [
             ("none", "Not Required"),
@@ -92,6 +97,15 @@ class RepairOrder(models.Model):
             repair.service_parts_cost = figures[repair.id]["parts"]
             repair.service_margin = (
                 repair.service_revenue - repair.service_parts_cost - repair.service_labour_cost
+            )
+
+    @api.depends("service_qc_check_ids", "product_id", "lot_id")
+    def _compute_service_qc_applies(self):
+        # sudo: the checklists are read only to show or hide the button.
+        Template = self.env["service.qc.template"].sudo()
+        for repair in self:
+            repair.service_qc_applies = bool(
+                repair.service_qc_check_ids or Template._for_repair(repair.sudo())
             )
 
     @api.depends("service_qc_check_ids.state")

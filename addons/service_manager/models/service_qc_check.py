@@ -36,6 +36,11 @@ class ServiceQcCheck(models.Model):
     failure_reason = fields.Text(readonly=True, tracking=True)
     technician_id = fields.Many2one(related="repair_id.user_id", string="Repaired by")
 
+    @api.depends("repair_id.name")
+    def _compute_display_name(self):
+        for check in self:
+            check.display_name = _("Quality check of %(repair)s", repair=check.repair_id.name)
+
     def _service_guarded_fields(self):
         guarded = super()._service_guarded_fields() | {
             "state",
@@ -98,6 +103,17 @@ class ServiceQcCheck(models.Model):
             }
         )
         return True
+
+    def action_pass_all(self):
+        """Tick every item not yet answered as passed, then pass the check
+        (one click for a checklist that all went well; items already marked
+        failed or not applicable keep their answer)."""
+        for check in self:
+            if check.state != "todo":
+                raise UserError(check._service_checked_message())
+            check._check_checker()
+        self.line_ids.filtered(lambda line: not line.result).write({"result": "pass"})
+        return self.action_pass()
 
     def action_fail(self, reason=None):
         """Fail the check: the repair goes back to its technician with the reason."""

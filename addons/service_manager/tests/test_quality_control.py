@@ -114,6 +114,32 @@ class TestQualityControl(TransactionCase):
         self.other_repair.action_repair_end()
         self.assertEqual(self.other_repair.state, "done")
 
+    def test_all_passed_in_one_click(self):
+        """ "All Passed" ticks the unanswered items and passes the check; an
+        item already answered keeps its answer; four eyes still hold."""
+        self.repair.action_repair_start()
+        check = self.repair.service_qc_check_ids
+        check.line_ids[1].result = "na"
+        with self.assertRaisesRegex(UserError, "someone other than the technician"):
+            check.with_user(self.technician).action_pass_all()
+        self.assertFalse(check.line_ids[0].result, "nothing ticked by a refused click")
+        self.assertIs(check.with_user(self.inspector).action_pass_all(), True)
+        self.assertEqual(check.line_ids.mapped("result"), ["pass", "na"])
+        self.assertEqual((check.state, check.checked_by_id), ("passed", self.inspector))
+
+    def test_check_named_after_its_repair_and_button_only_where_a_checklist_applies(self):
+        self.repair.action_repair_start()
+        check = self.repair.service_qc_check_ids
+        self.assertEqual(check.display_name, f"Quality check of {self.repair.name}")
+        check.invalidate_recordset(["display_name"])
+        self.assertEqual(
+            check.with_context(lang="ru_RU").display_name, f"Проверка качества {self.repair.name}"
+        )
+        self.assertTrue(self.repair.service_qc_applies)
+        self.assertFalse(self.other_repair.service_qc_applies)
+        with self.assertRaisesRegex(UserError, "No quality checklist applies"):
+            self.other_repair.action_service_qc_check()
+
     def test_dashboard_counts_the_checks_of_the_period(self):
         self.env["service.qc.check"].search([("repair_id", "not in", self.repair.ids)]).unlink()
         self.repair.action_repair_start()

@@ -1,0 +1,71 @@
+"""``setup/serve``'s demo shows each promised flow with its data.
+
+A contract near its yearly cap, a request whose SLA clock stands while the
+customer decides, a customer's unit at a service centre that stays the
+customer's stock, and a supplier's price list with price breaks queued for
+the background import.
+"""
+
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.queue_job.job import Job
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestDemoFlows(TransactionCase):
+    def test_contract_near_its_cap(self):
+        contract = self.env.ref("service_contracts.contract_teploservis")
+        self.assertEqual(contract.state, "active")
+        self.assertGreater(contract.cap_used, 0)
+        self.assertGreater(contract.cap_remaining, 0)
+        self.assertLess(contract.cap_remaining, contract.yearly_cap * 0.2)
+
+    def test_request_waiting_for_the_customer(self):
+        request = self.env.ref("service_repair_contracts.service_request_waiting_customer")
+        self.assertTrue(request.stage_id.waiting_customer)
+        self.assertEqual(request.sla_state, "paused")
+
+    def test_customers_unit_at_a_service_centre(self):
+        request = self.env.ref("service_repair.service_request_12")
+        unit = request.equipment_id
+        self.assertEqual(unit.state, "at_service_center")
+        self.assertEqual(request.service_center_state, "sent")
+        self.assertEqual(request.stage_id, self.env.ref("service_repair.stage_service_center"))
+        quants = self.env["stock.quant"].search(
+            [("lot_id", "=", unit.lot_id.id), ("quantity", ">", 0)]
+        )
+        self.assertEqual(
+            [(q.location_id, q.owner_id, q.quantity) for q in quants],
+            [
+                (
+                    self.env.ref("service_repair.stock_location_service_centers"),
+                    unit.partner_id.commercial_partner_id,
+                    1.0,
+                )
+            ],
+        )
+        self.assertEqual(request.unit_intake_picking_id.state, "done")
+        self.assertEqual(request.service_center_out_picking_id.state, "done")
+        if "stock.valuation.layer" in self.env:
+            layers = self.env["stock.valuation.layer"].search(
+                [("stock_move_id.move_line_ids.lot_id", "=", unit.lot_id.id)]
+            )
+            self.assertFalse(layers, "a customer's unit is never valued")
+
+    def test_price_list_with_price_breaks_imports_in_the_background(self):
+        batch = self.env.ref("service_parts.import_teplokomplekt")
+        if batch.state == "queued":
+            # the job runner of setup/serve would run it: run its jobs here
+            while batch.state == "queued":
+                job = self.env["queue.job"].search([("uuid", "=", batch.job_uuid)])
+                self.assertEqual(job.channel, "root.service_parts")
+                Job.load(self.env, job.uuid).perform()
+        self.assertEqual(batch.state, "done")
+        breaks = self.env["product.supplierinfo"].search(
+            [("partner_id", "=", batch.partner_id.id), ("product_code", "=", "TK-HX-200-01")]
+        )
+        self.assertEqual(len(breaks.product_tmpl_id), 1, "one part for its three price breaks")
+        self.assertEqual(
+            sorted(breaks.mapped(lambda s: (s.min_qty, s.price))),
+            [(0, 17500), (5, 16900), (10, 16200)],
+        )
