@@ -164,7 +164,7 @@ registry.category("web_tour.tours").add("service_duty_manager_control_tour", {
         },
         ...clickHeaderButton("action_send", "Sent to the supplier"),
         {
-            trigger: statusIs("Отправлено"),
+            trigger: statusIs("Отправлена поставщику"),
         },
         {
             content: "Who sent it, in the chatter",

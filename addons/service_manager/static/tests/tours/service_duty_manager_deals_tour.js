@@ -140,7 +140,7 @@ registry.category("web_tour.tours").add("service_duty_manager_deals_tour", {
         },
         {
             content: "The opportunity, then the confirmed order",
-            trigger: ".o_data_row:contains('Возможность') ~ .o_data_row:contains('Заказ на продажу')",
+            trigger: ".o_data_row:contains('Сделка') ~ .o_data_row:contains('Заказ на продажу')",
         },
         {
             content: "Open the order",
