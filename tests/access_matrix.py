@@ -112,7 +112,13 @@ def rules(env):
 RECORD_RIGHTS = {
     "service.equipment": {"portal": "R", "service_user": "RCW", "service_manager": "RCWD"},
     "service.request": {"portal": "R", "service_user": "RCW", "service_manager": "RCWD"},
-    "service.warranty.claim": {"portal": "R", "service_user": "RCW", "service_manager": "RCWD"},
+    # The accountant reads the claims whose credit notes they post.
+    "service.warranty.claim": {
+        "portal": "R",
+        "service_user": "RCW",
+        "service_manager": "RCWD",
+        "accountant": "R",
+    },
     "service.contract": {
         "portal": "R",
         "service_user": "RCW",
@@ -147,7 +153,7 @@ RECORD_RIGHTS = {
             "service.part.substitute",
         )
     },
-    "service.supplier.claim": {"service_user": "RCW", "service_manager": "RCWD"},
+    "service.supplier.claim": {"service_user": "RCW", "service_manager": "RCWD", "accountant": "R"},
     "service.qc.check": {"service_user": "RCW", "service_manager": "RCWD"},
     "service.demo.booking": {"service_user": "RCW", "service_manager": "RCWD"},
 }

@@ -18,6 +18,14 @@ class TestServiceContract(ServiceContractCase):
         self.assertEqual(contract.commercial_partner_id, self.customer)
         self.assertEqual(contract.equipment_ids, self.unit)
 
+    def test_contracts_and_supplier_claims_numbered_apart(self):
+        # the accountant reads both numbers, on invoices and on vendor credit notes
+        prefixes = {
+            self.env.ref(f"service_contracts.{xmlid}").prefix
+            for xmlid in ("seq_service_contract", "seq_service_supplier_claim")
+        }
+        self.assertEqual(len(prefixes), 2, prefixes)
+
     def test_end_before_start_refused(self):
         with self.assertRaisesRegex(ValidationError, "cannot end .* before it starts"):
             self._contract(date_start="2027-06-01", date_end="2027-05-31")
