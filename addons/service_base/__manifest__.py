@@ -25,6 +25,7 @@
     ],
     "demo": ["demo/service_base_demo.xml"],
     "assets": {
+        "web.assets_frontend": ["service_base/static/src/scss/portal_header.scss"],
         "web.assets_tests": ["service_base/static/tests/tours/*.js"],
     },
     "application": True,
