@@ -22,7 +22,6 @@
         "views/res_partner_views.xml",
         "views/repair_order_views.xml",
         "views/account_move_views.xml",
-        "views/stock_warehouse_views.xml",
         "views/res_config_settings_views.xml",
         "views/service_request_portal_templates.xml",
         "views/service_request_form_templates.xml",

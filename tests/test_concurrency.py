@@ -1032,6 +1032,56 @@ class TestConcurrentClaimDocuments(ClaimCase):
 
 
 @tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentClaimUnit(ClaimCase):
+    """A claim's repaired unit returned to the customer twice at once: one delivery."""
+
+    def setUp(self):
+        super().setUp()
+
+        def setup(env):
+            claim = self._claims(env, 1, decision="repair")
+            claim.action_decide()
+            claim.action_receive_unit()
+            return claim.id
+
+        self.claim_id = self._committed(setup)
+
+        def cleanup(env):
+            # done transfers cannot be cancelled or unlinked through the ORM
+            pickings = env["stock.picking"].search(
+                [("service_warranty_claim_id", "=", self.claim_id)]
+            )
+            if pickings:
+                moves = tuple(pickings.move_ids.ids)
+                env.cr.execute("DELETE FROM stock_move_line WHERE move_id IN %s", [moves])
+                env.cr.execute(
+                    "DELETE FROM stock_valuation_layer WHERE stock_move_id IN %s", [moves]
+                )
+                env.cr.execute("DELETE FROM stock_move WHERE id IN %s", [moves])
+                env.cr.execute("DELETE FROM stock_picking WHERE id IN %s", [tuple(pickings.ids)])
+                env.invalidate_all()
+
+        # runs before ClaimCase's cleanup of the claims (last added, first run)
+        self.addCleanup(self._committed, cleanup)
+
+    def _return(self, user_id, env):
+        claim = self._as(env, user_id, env["service.warranty.claim"].browse(self.claim_id))
+        return claim.action_return_to_customer()
+
+    @mute_logger("odoo.service.model")
+    def test_unit_returned_twice_at_once(self):
+        self._one_wins(
+            [partial(self._return, self.technician_id), partial(self._return, self.manager_id)],
+            "уже возвращено клиенту",
+        )
+        domain = [
+            ("service_warranty_claim_id", "=", self.claim_id),
+            ("location_dest_id", "=", self.env.ref("stock.stock_location_customers").id),
+        ]
+        self.assertEqual(self._count("stock.picking", domain), 1, "one delivery back")
+
+
+@tagged("post_install", "-at_install", "service_suite")
 class TestConcurrentRefunds(ClaimCase):
     """Two claims refunding one 1,000 invoice line in full, decided at once."""
 

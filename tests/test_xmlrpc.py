@@ -212,6 +212,41 @@ class TestXmlRpc(HttpCase):
         (decided | resolved).action_start_inspection()
         (decided | resolved).action_decide()
         resolved.action_resolve()
+        # Claims under repair whose customer's unit is in the workshop (to
+        # return) and at its supplier (to receive back): see _calls.
+        claimed = env["stock.lot"].create(
+            [
+                {
+                    "name": f"XMLRPC-CLAIMED-{i}",
+                    "product_id": w.model.id,
+                    "company_id": w.company1.id,
+                }
+                for i in range(2)
+            ]
+        )
+        claimed.write(
+            {
+                "service_warranty_partner_id": w.customer_a.id,
+                "service_supplier_id": self.supplier.id,
+                "service_supplier_warranty_end": today + timedelta(days=300),
+            }
+        )
+        in_workshop = env["service.warranty.claim"].create(
+            [
+                {
+                    "partner_id": w.contact_a.id,
+                    "lot_id": lot.id,
+                    "defect_description": "XML-RPC claim in the workshop",
+                    "decision": "repair",
+                }
+                for lot in claimed
+            ]
+        )
+        in_workshop.action_start_inspection()
+        in_workshop.action_decide()
+        for claim in in_workshop:
+            claim.action_receive_unit()
+        in_workshop[1].action_claim_supplier()
         term, draft = env["service.contract"].create(
             [
                 {
@@ -329,6 +364,12 @@ class TestXmlRpc(HttpCase):
         centre = env["res.partner"].search([("is_service_center", "=", True)], limit=1)
         repair = samples["repair.order"][:1]
         claim = w.claims[:1]
+        claims_decided = samples["service.warranty.claim"].filtered(
+            lambda c: c.state == "decided" and c.decision == "repair"
+        )
+        claims_in_workshop = env["service.warranty.claim"].search(
+            [("lot_id.name", "=like", "XMLRPC-CLAIMED-%")], order="id"
+        )
         soon = fields.Date.to_string(fields.Date.today() + timedelta(days=10))
         start = fields.Datetime.now() + timedelta(days=30)
         serials = [*samples["stock.lot"].mapped("name"), "NO-SUCH-SERIAL", ""]
@@ -397,6 +438,18 @@ class TestXmlRpc(HttpCase):
                 (request_b.ids, [loaner.id], {}),
                 (request_a.ids, [loaner.id], {}),
                 (request_b.ids, [demo_unit.id], {}),
+            ],
+            ("service.warranty.claim", "action_receive_unit"): [
+                (claims_decided[:1].ids, [], {}),
+                (claim.ids, [], {}),
+            ],
+            ("service.warranty.claim", "action_return_to_customer"): [
+                (claims_in_workshop[:1].ids, [], {}),
+                (claims_decided[:1].ids, [], {}),
+            ],
+            ("service.supplier.claim", "action_receive_back"): [
+                (claims_in_workshop.supplier_claim_ids.ids, [], {}),
+                (samples["service.supplier.claim"][:1].ids, [], {}),
             ],
             ("service.qc.check", "action_fail"): [
                 (samples["service.qc.check"].ids, [], {"reason": "The valve still leaks."}),

@@ -17,6 +17,7 @@
         "views/service_skill_views.xml",
         "views/product_template_views.xml",
         "views/stock_lot_views.xml",
+        "views/stock_warehouse_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
@@ -25,6 +26,7 @@
     ],
     "demo": ["demo/service_base_demo.xml"],
     "assets": {
+        "web.assets_backend": ["service_base/static/src/plural.js"],
         "web.assets_frontend": ["service_base/static/src/scss/portal_header.scss"],
         "web.assets_tests": ["service_base/static/tests/tours/*.js"],
     },

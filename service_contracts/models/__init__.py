@@ -18,4 +18,5 @@ from . import stock_picking
 from . import service_equipment
 from . import service_warranty_claim
 from . import service_supplier_claim
+from . import account_move_line
 from . import repair_order

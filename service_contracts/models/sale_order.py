@@ -57,6 +57,16 @@ class SaleOrder(models.Model):
                     contract=contract.name,
                 )
             )
+        billed = self.order_line.filtered(lambda line: line._service_invoiced_by_order())
+        if billed and not self._service_contract_lines():
+            raise UserError(
+                _(
+                    "Order %(order)s has no service line left for a contract to invoice: "
+                    "its services are invoiced by the order already. Create the contract "
+                    "by hand for the periods that follow.",
+                    order=self.name,
+                )
+            )
         # The contract takes the order's service lines over (sale_line_id).
         contract = (
             action_records(self.env["service.contract"])
@@ -66,7 +76,27 @@ class SaleOrder(models.Model):
         self.message_post(
             body=_("Service contract %(contract)s created.", contract=contract._get_html_link())
         )
+        if billed:
+            contract.message_post(
+                body=_(
+                    "Not taken over, already invoiced by order %(order)s: %(lines)s.",
+                    order=self.name,
+                    lines=", ".join(billed.mapped("product_id.display_name")),
+                )
+            )
         return contract._get_formview_action()
+
+    def _service_contract_lines(self):
+        """The order's service lines a contract takes over: those the order has
+        not invoiced (an invoiced one would be billed twice, by the order and
+        by the contract's first period)."""
+        return self.order_line.filtered(
+            lambda line: (
+                not line.display_type
+                and line.product_id.type == "service"
+                and not line._service_invoiced_by_order()
+            )
+        )
 
     def _prepare_service_contract_vals(self):
         self.ensure_one()
@@ -80,8 +110,7 @@ class SaleOrder(models.Model):
                     "sale_line_id": line.id,
                 }
             )
-            for line in self.order_line
-            if not line.display_type and line.product_id.type == "service"
+            for line in self._service_contract_lines()
         ]
         lots = self.picking_ids.filtered(
             lambda p: p.state == "done" and p.picking_type_code == "outgoing"

@@ -133,7 +133,7 @@ class ServiceContract(models.Model):
     )
     invoicing_mode = fields.Selection(
         [("advance", "In Advance"), ("arrears", "After the Period")],
-        string="Invoice",
+        string="Invoice Timing",
         default="advance",
         required=True,
         tracking=True,

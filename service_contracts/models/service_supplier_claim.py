@@ -8,6 +8,7 @@ SUPPLIER_CLAIM_FACTS = {
     "state",
     "recovered_amount",
     "return_picking_id",
+    "receipt_picking_id",
     "vendor_refund_id",
     # Related fields: writing them would write the serial.
     "product_id",
@@ -50,7 +51,7 @@ class ServiceSupplierClaim(models.Model):
             ("sent", "Sent to Supplier"),
             ("credited", "Credited"),
             ("replaced", "Replaced"),
-            ("cancelled", "Cancelled"),
+            ("cancelled", "Withdrawn"),
         ],
         default="draft",
         required=True,
@@ -70,6 +71,20 @@ class ServiceSupplierClaim(models.Model):
     return_picking_id = fields.Many2one(
         "stock.picking", readonly=True, copy=False, check_company=True
     )
+    receipt_picking_id = fields.Many2one(
+        "stock.picking",
+        string="Back from Supplier",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The receipt of the customer's unit back from the supplier, still the "
+        "customer's stock.",
+    )
+    is_unit_at_supplier = fields.Boolean(
+        string="Customer's Unit at Supplier",
+        compute="_compute_is_unit_at_supplier",
+        help="The customer's unit was sent to the supplier and has not come back yet.",
+    )
     vendor_refund_id = fields.Many2one(
         "account.move",
         string="Vendor Credit Note",
@@ -87,6 +102,11 @@ class ServiceSupplierClaim(models.Model):
             "Amounts of a supplier claim cannot be negative.",
         ),
     ]
+
+    @api.depends("return_picking_id.state", "return_picking_id.owner_id", "receipt_picking_id")
+    def _compute_is_unit_at_supplier(self):
+        for supplier_claim in self:
+            supplier_claim.is_unit_at_supplier = supplier_claim._service_unit_at_supplier()
 
     @api.constrains("expected_amount", "recovered_amount")
     def _check_amounts(self):
@@ -130,8 +150,12 @@ class ServiceSupplierClaim(models.Model):
         """The supplier claim for customer claim ``claim``, with the return to the vendor.
 
         One per claim (cancelled ones aside), also when two users claim back at once.
+        A customer's unit kept in the workshop as the customer's stock goes to
+        the supplier at once (a validated transfer), still the customer's: no
+        valuation; ``action_receive_back`` brings it back. Any other unit is
+        returned from the company's stock by a transfer the warehouse validates.
         """
-        lock_for_update(claim)
+        claim._service_unit_lock()
         if claim.state not in ("decided", "resolved"):
             raise UserError(
                 _(
@@ -162,18 +186,32 @@ class ServiceSupplierClaim(models.Model):
                 "expected_amount": lot.product_id.standard_price,
             }
         )
-        warehouse = claim._warehouse()
-        action_records(supplier_claim).return_picking_id = claim._create_picking(
-            warehouse.out_type_id,
-            warehouse.lot_stock_id,
-            lot.service_supplier_id.property_stock_supplier,
-            lot,
-            partner=lot.service_supplier_id,
-            vals={
-                "service_supplier_claim_id": supplier_claim.id,
-                "service_warranty_claim_id": False,
-            },
-        )
+        warehouse = claim._service_warehouse()
+        links = {"service_supplier_claim_id": supplier_claim.id, "service_warranty_claim_id": False}
+        owner = claim._service_unit_owner()
+        quant = claim._service_unit_quant(lot)
+        if quant and quant.owner_id and quant.owner_id == owner:
+            picking = claim._service_unit_transfer(
+                warehouse.out_type_id,
+                quant.location_id,
+                lot.service_supplier_id.property_stock_supplier,
+                lot.service_supplier_id,
+                lot,
+                owner=owner,
+                vals=links,
+            )
+            if claim.equipment_id.state in ("in_use", "in_repair"):
+                action_records(claim.equipment_id).state = "at_service_center"
+        else:
+            picking = claim._create_picking(
+                warehouse.out_type_id,
+                warehouse.lot_stock_id,
+                lot.service_supplier_id.property_stock_supplier,
+                lot,
+                partner=lot.service_supplier_id,
+                vals=links,
+            )
+        action_records(supplier_claim).return_picking_id = picking
         claim.message_post(
             body=_(
                 "Claimed back from supplier %(supplier)s (%(ref)s).",
@@ -189,6 +227,51 @@ class ServiceSupplierClaim(models.Model):
                 raise UserError(_("Only a draft supplier claim can be sent."))
         action_records(self).write({"state": "sent"})
         return True
+
+    def action_receive_back(self):
+        """Receive the customer's unit back from the supplier into the location
+        it left from (the repair location), still the customer's stock: no
+        valuation. Once, also when two users receive it at once. Returns an
+        action opening the receipt.
+        """
+        self.ensure_one()
+        lock_for_update(self)
+        claim = self.claim_id
+        claim._service_unit_lock()
+        if not self._service_unit_at_supplier():
+            raise UserError(
+                _(
+                    "Supplier claim %(ref)s has no customer's unit at the supplier to receive.",
+                    ref=self.name,
+                )
+            )
+        out = self.return_picking_id
+        warehouse = claim._service_warehouse()
+        destination = out.location_id
+        if destination.usage != "internal":
+            destination = warehouse._service_repair_location()
+        picking = claim._service_unit_transfer(
+            warehouse.in_type_id,
+            out.location_dest_id,
+            destination,
+            self.supplier_id,
+            self.lot_id,
+            owner=out.owner_id,
+            vals={"service_supplier_claim_id": self.id, "service_warranty_claim_id": False},
+        )
+        action_records(self).receipt_picking_id = picking
+        unit = claim.equipment_id
+        if unit.state == "at_service_center":
+            action_records(unit).state = "in_repair"
+        claim.message_post(
+            body=_(
+                "Unit %(unit)s received back from supplier %(supplier)s (%(picking)s).",
+                unit=claim._service_unit_label(),
+                supplier=self.supplier_id.display_name,
+                picking=picking.name,
+            )
+        )
+        return claim._service_picking_action(picking)
 
     def action_create_vendor_refund(self):
         """The vendor credit note the supplier is expected to issue, in draft.
@@ -256,6 +339,13 @@ class ServiceSupplierClaim(models.Model):
                 {"state": "replaced", "recovered_amount": claim.expected_amount}
             )
         return True
+
+    def _service_unit_at_supplier(self):
+        """Whether this supplier claim sent a customer's unit to the supplier
+        (a done transfer of the customer's stock) that has not come back."""
+        self.ensure_one()
+        out = self.return_picking_id
+        return bool(out.state == "done" and out.owner_id and not self.receipt_picking_id)
 
     def _check_unsettled(self):
         settled = self.filtered(lambda claim: claim.state not in ("draft", "sent"))

@@ -59,7 +59,13 @@ MAX_REFUND = 1_000_000_000_000
 class ServiceWarrantyClaim(models.Model):
     _name = "service.warranty.claim"
     _description = "Warranty Claim"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "service.guarded.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "service.unit.intake.mixin",
+        "service.guarded.mixin",
+    ]
     _order = "claim_date desc, id desc"
     _check_company_auto = True
 
@@ -192,7 +198,7 @@ class ServiceWarrantyClaim(models.Model):
     )
     state = fields.Selection(
         [
-            ("new", "New"),
+            ("new", "Registered"),
             ("inspection", "Inspection"),
             ("decided", "Decided"),
             ("resolved", "Resolved"),
@@ -745,13 +751,11 @@ class ServiceWarrantyClaim(models.Model):
                     claim=promised.name,
                 )
             )
-        warehouse = self._warehouse()
+        warehouse = self._service_warehouse()
         customer_location = self.partner_id.property_stock_customer
         action_records(self).write(
             {
-                "return_picking_id": self._create_picking(
-                    warehouse.in_type_id, customer_location, warehouse.lot_stock_id, self.lot_id
-                ).id,
+                "return_picking_id": self._create_return_picking(warehouse).id,
                 "replacement_picking_id": self._create_picking(
                     warehouse.out_type_id, warehouse.lot_stock_id, customer_location, replacement
                 ).id,
@@ -803,13 +807,7 @@ class ServiceWarrantyClaim(models.Model):
                     left=refundable,
                 )
             )
-        warehouse = self._warehouse()
-        return_picking = self._create_picking(
-            warehouse.in_type_id,
-            self.partner_id.property_stock_customer,
-            warehouse.lot_stock_id,
-            self.lot_id,
-        )
+        return_picking = self._create_return_picking(self._service_warehouse())
         invoice = line.move_id
         # sudo: service staff decide the refund but may not write accounting;
         # the credit note stays a draft that the accountant checks and posts.
@@ -908,19 +906,107 @@ class ServiceWarrantyClaim(models.Model):
         template = self.env.ref("service_contracts.mail_template_warranty_claim_rejected")
         self.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
 
+    # ------------------------------------------------------------------ the unit in the workshop
+
+    def _service_unit_lot(self):
+        return self.lot_id
+
+    def _service_unit_transfer_vals(self):
+        return {**super()._service_unit_transfer_vals(), "service_warranty_claim_id": self.id}
+
+    def _service_unit_repairs(self):
+        return self.repair_id | self.paid_repair_id
+
+    def _service_unit_check_receive(self):
+        # A replaced or refunded unit comes back with the claim's return
+        # transfer, as the company's; only a unit to repair stays the customer's.
+        if not self._service_unit_repairs().filtered(lambda r: r.state != "cancel"):
+            raise UserError(
+                _(
+                    "Claim %(claim)s has no repair: a customer's unit is accepted for the "
+                    "claim's repair only.",
+                    claim=self.name,
+                )
+            )
+        return super()._service_unit_check_receive()
+
+    def _service_unit_check_return(self):
+        away = self.supplier_claim_ids.filtered(lambda s: s._service_unit_at_supplier())[:1]
+        if away:
+            raise UserError(
+                _(
+                    "Unit %(unit)s is at supplier %(supplier)s (%(ref)s): receive it back first.",
+                    unit=self._service_unit_label(),
+                    supplier=away.supplier_id.display_name,
+                    ref=away.name,
+                )
+            )
+        return super()._service_unit_check_return()
+
     # ------------------------------------------------------------------ helpers
 
-    def _warehouse(self):
-        warehouse = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.company_id.id)], limit=1
-        )
-        if not warehouse:
-            raise UserError(
-                _("Company %(company)s has no warehouse.", company=self.company_id.name)
-            )
-        return warehouse
+    def _create_return_picking(self, warehouse):
+        """The faulty serial taken back into the company's stock as the
+        company's own, under a replacement or a refund (a buy-back): its
+        receipt is valued once, at the cost the serial was delivered at (a
+        return of that delivery), when the warehouse validates it.
 
-    def _create_picking(self, picking_type, source, destination, lot, partner=None, vals=None):
+        No transfer when the serial is already coming back under another
+        claim (that claim's return is this one's) or already the company's
+        stock. A unit kept in the workshop as the customer's stock is first
+        handed over from it (a validated transfer of the customer's stock to
+        the customers', no valuation): the return then makes it the company's.
+        """
+        lot = self.lot_id
+        # Two claims taking the serial back at once: one return.
+        lock_for_update(lot)
+        # sudo: another claim's return of the serial counts, also one the user cannot read.
+        pending = (
+            self.sudo()
+            .search(
+                [
+                    ("id", "!=", self.id),
+                    ("lot_id", "=", lot.id),
+                    ("return_picking_id", "!=", False),
+                    ("return_picking_id.state", "not in", ("done", "cancel")),
+                ],
+                limit=1,
+            )
+            .return_picking_id
+        )
+        if pending:
+            return pending.with_env(self.env)
+        customers = self.partner_id.property_stock_customer
+        quant = self._service_unit_quant(lot)
+        if quant and quant.owner_id in (self.env["res.partner"], self.company_id.partner_id):
+            return self.env["stock.picking"]
+        if quant and quant.owner_id == self._service_unit_owner():
+            self._service_unit_transfer(
+                warehouse.out_type_id,
+                quant.location_id,
+                customers,
+                self.partner_id,
+                lot,
+                owner=quant.owner_id,
+            )
+        # sudo: only the serial's own delivery is linked, to value its return.
+        delivery = lot.sudo().service_warranty_move_id
+        is_return = (
+            delivery.state == "done"
+            and delivery.company_id == self.company_id
+            and delivery.location_dest_id.usage == "customer"
+        )
+        return self._create_picking(
+            warehouse.in_type_id,
+            customers,
+            warehouse.lot_stock_id,
+            lot,
+            move_vals={"origin_returned_move_id": delivery.id} if is_return else None,
+        )
+
+    def _create_picking(
+        self, picking_type, source, destination, lot, partner=None, vals=None, move_vals=None
+    ):
         """A confirmed transfer of the one serial ``lot``, linked to this claim."""
         # The claim's action links the transfer to the claim (a guarded field).
         Picking = action_records(self.env["stock.picking"])
@@ -943,6 +1029,7 @@ class ServiceWarrantyClaim(models.Model):
                             "location_id": source.id,
                             "location_dest_id": destination.id,
                             "company_id": self.company_id.id,
+                            **(move_vals or {}),
                         }
                     )
                 ],
@@ -975,6 +1062,9 @@ class ServiceWarrantyClaim(models.Model):
             "under_warranty": under_warranty,
             "internal_notes": self.defect_description,
             "service_warranty_claim_id": self.id,
+            # where the unit is kept as the customer's, when it is already in
+            # (also accepted by a service request)
+            **self._service_unit_location_vals(),
         }
 
     def _open_record(self, records):

@@ -10,6 +10,7 @@ from . import test_contract_tour
 from . import test_warranty_registration
 from . import test_warranty_status
 from . import test_warranty_claim
+from . import test_claim_unit_stock
 from . import test_warranty_http
 from . import test_warranty_answer
 from . import test_guarded_fields

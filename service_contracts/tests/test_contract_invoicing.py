@@ -319,6 +319,34 @@ class TestContractFromOrderInvoicing(ServiceContractCase):
         contract.action_cancel()
         self.assertEqual(plan_line.invoice_status, "to invoice")
 
+    def test_service_invoiced_by_the_order_is_not_billed_again(self):
+        """The order invoiced its service line before the contract was made:
+        the contract does not take that line over (its first period would bill
+        it again); an order with nothing else to take over is refused."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.service_product.id, "price_unit": 300.0}),
+                ],
+            }
+        )
+        order.action_confirm()
+        order._create_invoices().action_post()
+        with self.assertRaisesRegex(UserError, "invoiced by the order already"):
+            order.action_create_service_contract()
+        self.assertFalse(order.service_contract_ids)
+        # a second service, not yet invoiced: only it is taken over
+        second = self.env["product.product"].create(
+            {"name": "Remote monitoring", "type": "service", "list_price": 50.0}
+        )
+        order.order_line = [(0, 0, {"product_id": second.id, "price_unit": 50.0})]
+        contract = self.env["service.contract"].browse(
+            order.action_create_service_contract()["res_id"]
+        )
+        self.assertEqual(contract.line_ids.product_id, second)
+        self.assertIn("already invoiced", contract.message_ids[0].body)
+
     def test_contract_line_keeps_its_order_line(self):
         contract = self._contract()
         order = self.env["sale.order"].create(

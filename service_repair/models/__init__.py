@@ -13,4 +13,3 @@ from . import service_request_web_form
 from . import service_team
 from . import stock_move
 from . import stock_picking
-from . import stock_warehouse

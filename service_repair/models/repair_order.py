@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, formatLang
 
+from odoo.addons.service_base.tools import count_text
+
 
 class RepairOrder(models.Model):
     _name = "repair.order"
@@ -62,6 +64,12 @@ class RepairOrder(models.Model):
             repair.service_date_done = repair.service_date_done or (
                 now if repair.state == "done" else False
             )
+
+    def _service_warranty_months_text(self):
+        """The repair's warranty in months, with its noun in the reader's
+        language («12 месяцев»), for the work completion act."""
+        self.ensure_one()
+        return count_text(self.env, self.service_warranty_months, _("month|months"))
 
     @api.depends("service_date_done", "service_warranty_months")
     def _compute_service_work_warranty_end(self):

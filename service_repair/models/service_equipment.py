@@ -96,3 +96,6 @@ class ServiceEquipment(models.Model):
             "default_partner_id": self.partner_id.id,
         }
         return action
+
+    def _service_is_pool_unit(self):
+        return super()._service_is_pool_unit() or bool(self.is_loaner)

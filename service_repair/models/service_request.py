@@ -41,6 +41,9 @@ class ServiceRequest(models.Model):
         "mail.thread.cc",
         "mail.activity.mixin",
         "rating.mixin",
+        # the customer's unit taken into the workshop and given back
+        # (service_request_service_center.py)
+        "service.unit.intake.mixin",
         "service.guarded.mixin",
     ]
     _order = "priority desc, id desc"
@@ -815,13 +818,7 @@ class ServiceRequest(models.Model):
     def _prepare_repair_location_vals(self):
         """The repair works on the unit where it is kept as its customer's
         stock (the repair location after the intake)."""
-        quant = self.equipment_id.lot_id and self._unit_quant(self.equipment_id.lot_id)
-        if not quant or quant.owner_id != self._unit_owner():
-            return {}
-        return {
-            "product_location_src_id": quant.location_id.id,
-            "product_location_dest_id": quant.location_id.id,
-        }
+        return self._service_unit_location_vals()
 
     def _is_under_warranty(self):
         """Whether the unit is under warranty today, when a warranty source is

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, format_date
 
 from odoo.addons.service_base.tools import (
     action_records,
@@ -81,25 +81,6 @@ class ServiceRequest(models.Model):
         string="Service Centre Cost",
         compute="_compute_service_center_cost",
         help="Untaxed total of the posted vendor bills (less refunds) linked to this request.",
-        groups="base.group_user",
-    )
-    unit_intake_picking_id = fields.Many2one(
-        "stock.picking",
-        string="Acceptance Transfer",
-        readonly=True,
-        copy=False,
-        check_company=True,
-        help="The receipt of the customer's unit into the repair location, as the "
-        "customer's stock (the acceptance act).",
-        groups="base.group_user",
-    )
-    unit_return_picking_id = fields.Many2one(
-        "stock.picking",
-        string="Delivery to Customer",
-        readonly=True,
-        copy=False,
-        check_company=True,
-        help="The delivery of the customer's unit back to the customer.",
         groups="base.group_user",
     )
     loaner_equipment_id = fields.Many2one(
@@ -198,14 +179,17 @@ class ServiceRequest(models.Model):
         lock_for_update(self.equipment_id)
         self._check_can_send(partner, date_expected_return)
         unit = self.equipment_id
-        quant = self._unit_quant(unit.lot_id)
+        quant = self._service_unit_quant(unit.lot_id)
         if quant:
             source, owner = quant.location_id, quant.owner_id
         else:
             # still at the customer's: it goes out as the customer's stock
-            source, owner = self.env.ref("stock.stock_location_customers"), self._unit_owner()
+            source, owner = (
+                self.env.ref("stock.stock_location_customers"),
+                self._service_unit_owner(),
+            )
         warehouse = self._service_warehouse()
-        picking = self._service_transfer(
+        picking = self._service_unit_transfer(
             warehouse.out_type_id,
             source,
             self.env.ref("service_repair.stock_location_service_centers"),
@@ -226,6 +210,7 @@ class ServiceRequest(models.Model):
             }
         )
         action_records(unit).state = "at_service_center"
+        self._service_move_stage("service_repair.stage_service_center")
         self.message_post(
             body=_(
                 "Unit %(unit)s sent to service centre %(center)s (%(picking)s), "
@@ -234,7 +219,12 @@ class ServiceRequest(models.Model):
                 center=partner.display_name,
                 picking=picking.name,
                 tracking=tracking_ref or "-",
-                date=date_expected_return or "-",
+                # the language _() writes in (the user's when the call gives none)
+                date=format_date(
+                    self.env, date_expected_return, lang_code=self.env.lang or self.env.user.lang
+                )
+                if date_expected_return
+                else "-",
             )
         )
         return picking.id
@@ -323,7 +313,7 @@ class ServiceRequest(models.Model):
         destination = out.location_id
         if destination.usage != "internal":
             destination = warehouse._service_repair_location()
-        picking = self._service_transfer(
+        picking = self._service_unit_transfer(
             warehouse.in_type_id,
             self.env.ref("service_repair.stock_location_service_centers"),
             destination,
@@ -341,6 +331,10 @@ class ServiceRequest(models.Model):
         open_repairs = self.repair_ids.filtered(lambda r: r.state not in ("done", "cancel"))
         action_records(unit).state = "in_repair" if open_repairs or not self.is_closed else "in_use"
         self.activity_unlink(["service_repair.mail_activity_type_late_return"])
+        if self.stage_id == self.env.ref(
+            "service_repair.stage_service_center", raise_if_not_found=False
+        ):
+            self._service_move_stage("service_repair.stage_in_progress")
         self.message_post(
             body=_(
                 "Unit %(unit)s received back from %(center)s (%(picking)s).",
@@ -350,6 +344,19 @@ class ServiceRequest(models.Model):
             )
         )
         return picking.id
+
+    def _service_move_stage(self, xmlid):
+        """Move the open request to the stage ``xmlid`` (the unit went to a
+        service centre: the SLA clock stands there, as the stage says; it came
+        back: work goes on), if that stage is in use for the request's team."""
+        stage = self.env.ref(xmlid, raise_if_not_found=False)
+        if (
+            stage
+            and stage.active
+            and not self.is_closed
+            and (not stage.team_ids or self.team_id in stage.team_ids)
+        ):
+            self.stage_id = stage
 
     def action_open_send_to_service_center(self):
         self.ensure_one()
@@ -416,15 +423,16 @@ class ServiceRequest(models.Model):
         activity_type = self.env.ref("service_repair.mail_activity_type_late_return")
         late = late.filtered(lambda r: activity_type not in r.activity_ids.activity_type_id)
         for request in late:
+            user = request.team_id.user_id or request.user_id or self.env.user
             request.activity_schedule(
                 "service_repair.mail_activity_type_late_return",
                 note=_(
                     "Expected back from %(center)s on %(date)s (tracking %(tracking)s).",
                     center=request.service_center_id.display_name,
-                    date=request.date_expected_return,
+                    date=format_date(self.env, request.date_expected_return, lang_code=user.lang),
                     tracking=request.service_center_tracking_ref or "-",
                 ),
-                user_id=(request.team_id.user_id or request.user_id or self.env.user).id,
+                user_id=user.id,
             )
         return late
 
@@ -432,191 +440,26 @@ class ServiceRequest(models.Model):
     # Workshop intake and delivery back
     # ------------------------------------------------------------------
 
-    def action_receive_unit(self):
-        """Accept the customer's unit for repair (the acceptance act).
+    def _service_unit_transfer_vals(self):
+        return {**super()._service_unit_transfer_vals(), "service_request_id": self.id}
 
-        Receives the unit's serial from the customer into the warehouse's
-        repair location as the customer's stock (the quant and the move line
-        carry the customer as owner): it is not the company's stock and gets
-        no valuation. Open repairs of this request then work from that
-        location. The unit is received once, also when two users receive it at
-        once. Returns an action opening the receipt.
-        """
-        self.ensure_one()
-        lock_for_update(self)
-        lock_for_update(self.equipment_id)
-        unit = self.equipment_id
-        self._check_can_receive_unit()
-        warehouse = self._service_warehouse()
-        location = warehouse._service_repair_location()
-        picking = self._service_transfer(
-            warehouse.in_type_id,
-            self.env.ref("stock.stock_location_customers"),
-            location,
-            self.partner_id,
-            unit.lot_id,
-            owner=self._unit_owner(),
-        )
-        action_records(self).write(
-            {"unit_intake_picking_id": picking.id, "unit_return_picking_id": False}
-        )
-        if unit.state == "in_use":
-            action_records(unit).state = "in_repair"
-        self.repair_ids.filtered(lambda r: r.state == "draft").write(
-            {"product_location_src_id": location.id, "product_location_dest_id": location.id}
-        )
-        self.message_post(
-            body=_(
-                "Unit %(unit)s accepted for repair into %(location)s (%(picking)s).",
-                unit=unit.display_name,
-                location=location.display_name,
-                picking=picking.name,
-            )
-        )
-        return self._picking_action(picking)
+    def _service_unit_repairs(self):
+        return self.repair_ids
 
-    def _check_can_receive_unit(self):
-        unit = self.equipment_id
-        if not unit or not unit.lot_id:
-            raise UserError(
-                _(
-                    "Request %(request)s has no unit with a serial number to accept.",
-                    request=self.name,
-                )
-            )
-        if unit.is_loaner or unit.is_demo:
-            raise UserError(
-                _(
-                    "Unit %(unit)s is the company's own (a loaner or demo unit), "
-                    "not a customer's unit to accept.",
-                    unit=unit.display_name,
-                )
-            )
-        if not self.partner_id or not self._unit_owner():
-            raise UserError(
-                _(
-                    "Set the customer of %(request)s before accepting the unit.",
-                    request=self.name,
-                )
-            )
-        if self.unit_intake_picking_id:
-            raise UserError(
-                _(
-                    "Unit %(unit)s has already been accepted on this request (%(picking)s).",
-                    unit=unit.display_name,
-                    picking=self.unit_intake_picking_id.name,
-                )
-            )
-        if unit.state in ("at_service_center", "on_loan", "retired"):
-            raise UserError(
-                _(
-                    "Unit %(unit)s cannot be accepted: it is %(state)s.",
-                    unit=unit.display_name,
-                    state=dict(unit._fields["state"]._description_selection(self.env))[unit.state],
-                )
-            )
-        quant = self._unit_quant(unit.lot_id)
-        if quant:
-            raise UserError(
-                _(
-                    "Unit %(unit)s is already in %(location)s.",
-                    unit=unit.display_name,
-                    location=quant.location_id.display_name,
-                )
-            )
+    def _service_unit_taken_in(self):
+        # The unit sent from the customer's to a service centre comes back
+        # into the workshop: this request took it in.
+        return super()._service_unit_taken_in() or bool(self.service_center_in_picking_id)
 
-    def action_return_to_customer(self):
-        """Deliver the customer's unit back to the customer (or to the site
-        where it stands), from the location where it is kept, still as the
-        customer's stock: no valuation, nothing left in the company's stock.
-
-        One delivery per request, also when two users deliver at once. The
-        unit becomes ``in_use``. Returns an action opening the delivery.
-        """
-        self.ensure_one()
-        lock_for_update(self)
-        lock_for_update(self.equipment_id)
-        unit = self.equipment_id
-        if self.unit_return_picking_id:
-            raise UserError(
-                _(
-                    "Unit %(unit)s has already been returned to the customer (%(picking)s).",
-                    unit=unit.display_name,
-                    picking=self.unit_return_picking_id.name,
-                )
-            )
-        if self.service_center_state == "sent" or unit.state == "at_service_center":
+    def _service_unit_check_return(self):
+        if self.service_center_state == "sent":
             raise UserError(
                 _(
                     "Unit %(unit)s is at a service centre: receive it back first.",
-                    unit=unit.display_name,
+                    unit=self.equipment_id.display_name,
                 )
             )
-        owner = self._unit_owner() if unit.lot_id else self.env["res.partner"]
-        quant = self._unit_quant(unit.lot_id) if owner else self.env["stock.quant"]
-        if not quant or quant.owner_id != owner:
-            raise UserError(
-                _(
-                    "The unit of %(request)s is not in the workshop as the customer's "
-                    "unit: there is nothing to return.",
-                    request=self.name,
-                )
-            )
-        if not (self.unit_intake_picking_id or self.service_center_in_picking_id):
-            raise UserError(
-                _(
-                    "%(request)s did not take unit %(unit)s in: return it from the request "
-                    "that accepted it.",
-                    request=self.name,
-                    unit=unit.display_name,
-                )
-            )
-        # sudo: a repair of the unit under another request counts too.
-        open_repairs = (
-            self.env["repair.order"]
-            .sudo()
-            .search(
-                [("lot_id", "=", unit.lot_id.id), ("state", "in", ("confirmed", "under_repair"))],
-                limit=1,
-            )
-            if unit.lot_id
-            else self.repair_ids.filtered(lambda r: r.state in ("confirmed", "under_repair"))
-        )
-        if open_repairs:
-            raise UserError(
-                _(
-                    "Repair %(repair)s of the unit is still in progress: end or cancel it first.",
-                    repair=open_repairs[0].name,
-                )
-            )
-        warehouse = self._service_warehouse()
-        picking = self._service_transfer(
-            warehouse.out_type_id,
-            quant.location_id,
-            self.env.ref("stock.stock_location_customers"),
-            unit.site_partner_id or self.partner_id,
-            unit.lot_id,
-            owner=owner,
-        )
-        action_records(self).unit_return_picking_id = picking
-        if unit.state == "in_repair":
-            action_records(unit).state = "in_use"
-        self.message_post(
-            body=_(
-                "Unit %(unit)s returned to the customer (%(picking)s).",
-                unit=unit.display_name,
-                picking=picking.name,
-            )
-        )
-        return self._picking_action(picking)
-
-    def _picking_action(self, picking):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "stock.picking",
-            "res_id": picking.id,
-            "views": [(False, "form")],
-        }
+        return super()._service_unit_check_return()
 
     # ------------------------------------------------------------------
     # Loaner units
@@ -624,7 +467,9 @@ class ServiceRequest(models.Model):
 
     def action_lend_loaner(self, loaner):
         """Lend the loaner unit ``loaner`` to this request's customer, with a
-        delivery from the company's stock. Returns the id of the transfer
+        delivery from where it is kept to the warehouse's "Units on Loan"
+        location: the loaner stays the company's stock, valued where it is
+        (the loan books no valuation). Returns the id of the transfer
         (``stock.picking``). A loaner is lent once, also when two users lend
         it at once."""
         self.ensure_one()
@@ -645,7 +490,7 @@ class ServiceRequest(models.Model):
         if loaner.state != "in_use" or not loaner.lot_id:
             raise UserError(_("Loaner unit %(unit)s is not available.", unit=loaner.display_name))
         warehouse = self._service_warehouse()
-        source = self._unit_quant(loaner.lot_id)
+        source = self._service_unit_quant(loaner.lot_id)
         if not source:
             raise UserError(
                 _(
@@ -654,10 +499,10 @@ class ServiceRequest(models.Model):
                     serial=loaner.lot_id.name,
                 )
             )
-        picking = self._service_transfer(
+        picking = self._service_unit_transfer(
             warehouse.out_type_id,
             source.location_id,
-            self.env.ref("stock.stock_location_customers"),
+            warehouse._service_loan_location(),
             self.partner_id,
             loaner.lot_id,
             owner=source.owner_id,
@@ -681,9 +526,10 @@ class ServiceRequest(models.Model):
         return picking.id
 
     def action_return_loaner(self):
-        """Take the lent loaner unit back into the location it was lent from,
-        its owner as it was (the company's own loaners have none). Returns the
-        id of the transfer (``stock.picking``)."""
+        """Take the lent loaner unit back from where it was lent to (the
+        "Units on Loan" location) into the location it was lent from, its
+        owner as it was (the company's own loaners have none): no valuation.
+        Returns the id of the transfer (``stock.picking``)."""
         self.ensure_one()
         lock_for_update(self)
         if self.loaner_state != "lent":
@@ -692,9 +538,11 @@ class ServiceRequest(models.Model):
         warehouse = self._service_warehouse()
         out = self.loaner_out_picking_id
         destination = out.location_id if out.location_id.usage == "internal" else False
-        picking = self._service_transfer(
+        picking = self._service_unit_transfer(
             warehouse.in_type_id,
-            self.env.ref("stock.stock_location_customers"),
+            # where it was lent to (the customers' for a loan made before the
+            # "Units on Loan" location)
+            out.location_dest_id,
             destination or warehouse.lot_stock_id,
             self.partner_id,
             loaner.lot_id,
@@ -723,7 +571,7 @@ class ServiceRequest(models.Model):
         }
 
     # ------------------------------------------------------------------
-    # Stock helpers
+    # Guarded fields
     # ------------------------------------------------------------------
 
     def _service_guarded_fields(self):
@@ -736,58 +584,8 @@ class ServiceRequest(models.Model):
             "date_returned",
             "service_center_out_picking_id",
             "service_center_in_picking_id",
-            "unit_intake_picking_id",
-            "unit_return_picking_id",
             "loaner_equipment_id",
             "loaner_state",
             "loaner_out_picking_id",
             "loaner_in_picking_id",
         }
-
-    def _service_warehouse(self):
-        warehouse = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.company_id.id)], limit=1
-        )
-        if not warehouse:
-            raise UserError(
-                _("Company %(company)s has no warehouse.", company=self.company_id.name)
-            )
-        return warehouse
-
-    def _unit_quant(self, lot):
-        """The quant of serial ``lot`` in an internal location (where the unit
-        is in the company's hands, and whose stock it is), or no quant."""
-        return self.env["stock.quant"].search(
-            [
-                ("lot_id", "=", lot.id),
-                ("quantity", ">", 0),
-                ("location_id.usage", "=", "internal"),
-            ],
-            limit=1,
-        )
-
-    def _unit_owner(self):
-        """Whose stock the unit of this request is: its customer's."""
-        self.ensure_one()
-        return (self.equipment_id.partner_id or self.partner_id).commercial_partner_id
-
-    def _service_transfer(self, picking_type, source, destination, partner, lot, owner=False):
-        """Create, confirm and validate a one-serial transfer for this request;
-        ``owner`` is the partner whose stock the unit stays (none: the company's)."""
-        picking = self.env["stock.picking"]._service_create_unit_transfer(
-            lot.product_id,
-            lot,
-            picking_type,
-            source,
-            destination,
-            partner,
-            self.name,
-            service_request_id=self.id,
-            company_id=self.company_id.id,
-            owner_id=owner.id if owner else False,
-        )
-        picking.move_ids.picked = True
-        picking.with_context(skip_backorder=True, skip_sms=True).button_validate()
-        if picking.state != "done":
-            raise UserError(_("Transfer %(picking)s could not be validated.", picking=picking.name))
-        return picking

@@ -48,6 +48,15 @@ class TestPortalAndWebForm(HttpCase, ServiceRepairCase):
         detail = self.url_open(f"/my/service-requests/{self.mine.id}")
         self.assertIn("My boiler", detail.text)
         self.assertIn("o_portal_chatter", detail.text)
+        # its times without seconds
+        self.env.cr.execute(
+            "UPDATE service_request SET create_date = '2026-03-02 07:05:09' WHERE id = %s",
+            [self.mine.id],
+        )
+        self.mine.invalidate_recordset(["create_date"])
+        opened = self.url_open(f"/my/service-requests/{self.mine.id}").text
+        self.assertRegex(opened, r"Opened:</strong> <span>[^<]*\d\d:05</span>")
+        self.assertNotIn(":05:09", opened)
         # another customer's request: back to /my
         other = self.url_open(f"/my/service-requests/{self.theirs.id}")
         self.assertNotIn("Someone else", other.text)
@@ -173,3 +182,31 @@ class TestPortalAndWebForm(HttpCase, ServiceRepairCase):
         self.assertEqual(no_csrf.status_code, 400)
         self.assertEqual(self.Request.search_count([]), count)
         self.assertEqual(self.env["res.partner"].search_count([]), partners)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestPortalLanguage(HttpCase):
+    def test_portal_in_the_users_language_after_login(self):
+        """A Russian customer who logs in on the (English) login page gets /my
+        in Russian, without /ru in the address they typed."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        new_test_user(
+            self.env,
+            login="ru_portal",
+            groups="base.group_portal",
+            lang="ru_RU",
+            password="ru_portal_pw1",
+        )
+        # a public page first (the visitor's language: English, cookie en_US)
+        self.url_open("/service/request")
+        self.assertEqual(self.opener.cookies.get("frontend_lang"), "en_US")
+        page = self.url_open("/web/login")
+        csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        self.url_open(
+            "/web/login",
+            data={"login": "ru_portal", "password": "ru_portal_pw1", "csrf_token": csrf},
+        )
+        self.assertEqual(self.opener.cookies.get("frontend_lang"), "ru_RU")
+        home = self.url_open("/my")
+        self.assertTrue(home.url.endswith("/ru/my") or home.url.endswith("/my"), home.url)
+        self.assertIn("Моя учетная запись", home.text, "the portal speaks Russian")

@@ -136,10 +136,12 @@ class TestRepairForms(ServiceRepairCase):
         text = self._text("service_repair.action_report_repair_acceptance", repair.ids)
         self.assertIn("Акт приёма оборудования в ремонт", text)
         self.assertIn("Комплектность", text)
+        repair.service_warranty_months = 3
         self._finish(repair)
         text = self._text("service_repair.action_report_repair_completion", repair.ids)
         self.assertIn("Акт выполненных работ", text)
         self.assertIn("Заказчик претензий по объёму", text)
+        self.assertIn("3 месяца", text)
         text = self._text(
             "service_repair.action_report_service_request_maintenance", self.request.ids
         )

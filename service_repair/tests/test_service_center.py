@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import format_date
 
 from .common import ServiceRepairCase
 
@@ -64,6 +65,26 @@ class TestServiceCenter(ServiceRepairCase):
         self.assertEqual(self.request.service_center_state, "returned")
         self.assertEqual(self.unit.state, "in_repair", "the request is still open")
 
+    def test_stage_follows_the_unit_to_the_centre_and_back(self):
+        """At the service centre the request stands in "At Service Centre" (an
+        SLA-paused stage); back from it, work goes on "In Progress"."""
+        at_centre = self.env.ref("service_repair.stage_service_center")
+        self.assertTrue(at_centre.sla_paused)
+        self.request.action_send_to_service_center(self.center)
+        self.assertEqual(self.request.stage_id, at_centre)
+        self.request.action_receive_from_service_center()
+        self.assertEqual(self.request.stage_id, self.env.ref("service_repair.stage_in_progress"))
+
+    def test_chatter_dates_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.tech_boilers.lang = "ru_RU"
+        self.request.with_user(self.tech_boilers).action_send_to_service_center(
+            self.center, date_expected_return=self.tomorrow
+        )
+        body = self.request.message_ids[:1].body
+        self.assertIn(self.tomorrow.strftime("%d.%m.%Y"), body)
+        self.assertNotIn(str(self.tomorrow), body)
+
     def test_refusals_write_nothing(self):
         pickings = self.env["stock.picking"].search_count([])
         with self.assertRaisesRegex(UserError, "is not a service centre"):
@@ -112,6 +133,11 @@ class TestServiceCenter(ServiceRepairCase):
         self.assertEqual(self.request.activity_ids.activity_type_id, late_type)
         self.Request._cron_service_center_late_returns()
         self.assertEqual(len(self.request.activity_ids), 1, "one reminder, not one per run")
+        # dates are written as the reader writes them, not as ISO
+        self.assertIn(
+            format_date(self.env, self.request.date_expected_return), self.request.activity_ids.note
+        )
+        self.assertNotIn(str(self.request.date_expected_return), self.request.activity_ids.note)
         # the centre's vendor bill carries the cost
         action = self.request.action_create_service_center_bill()
         bill_form = Form(self.env["account.move"].with_context(**action["context"]))
@@ -151,7 +177,9 @@ class TestLoaner(ServiceRepairCase):
             request.action_lend_loaner(not_loaner)
         picking = self.env["stock.picking"].browse(request.action_lend_loaner(loaner))
         self.assertEqual(picking.state, "done")
-        self.assertEqual(picking.location_dest_id, self.env.ref("stock.stock_location_customers"))
+        # out with the customer, still the company's stock
+        self.assertEqual(picking.location_dest_id, warehouse.service_loan_location_id)
+        self.assertEqual(picking.partner_id, self.customer)
         self.assertEqual(loaner.state, "on_loan")
         self.assertEqual(request.loaner_state, "lent")
         other = self.Request.create({"partner_id": self.customer.id})

@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.service_base.tools import action_records
+
 from .common import ServiceRepairCase
 
 
@@ -48,6 +50,10 @@ class TestUnitStock(ServiceRepairCase):
             key = (quant.location_id, quant.owner_id)
             result[key] = result.get(key, 0) + quant.quantity
         return {key: qty for key, qty in result.items() if qty}
+
+    def _internal(self, lot):
+        """The quants of ``lot`` in the company's hands."""
+        return {key: qty for key, qty in self._quants(lot).items() if key[0].usage == "internal"}
 
     def _layers(self, lot):
         if not self.valued:
@@ -170,27 +176,84 @@ class TestUnitStock(ServiceRepairCase):
             other.action_return_to_customer()
         self.assertFalse(other.unit_return_picking_id)
 
-    def test_loaner_round_trip_leaves_stock_as_it_was(self):
-        loaner = self._unit("SR-STOCK-LOAN-2", self.boiler, self.env["res.partner"])
+    def _loaner_in_stock(self, name, cost_method):
+        """A loaner on its own shelf, counted in by an inventory adjustment
+        (valued at its cost under real-time valuation)."""
+        if self.valued:
+            self.categ_boilers.property_cost_method = cost_method
+        loaner = self._unit(name, self.boiler, self.env["res.partner"])
         loaner.is_loaner = True
         shelf = self.env["stock.location"].create(
-            {"name": "SR Loaners", "location_id": self.stock.id, "usage": "internal"}
+            {"name": f"SR Loaners {name}", "location_id": self.stock.id, "usage": "internal"}
         )
-        self.env["stock.quant"]._update_available_quantity(
-            self.boiler, shelf, 1, lot_id=loaner.lot_id
+        self.env["stock.quant"].with_context(inventory_mode=True).create(
+            {
+                "product_id": self.boiler.id,
+                "location_id": shelf.id,
+                "lot_id": loaner.lot_id.id,
+                "inventory_quantity": 1,
+            }
+        ).action_apply_inventory()
+        return loaner, shelf
+
+    def test_loaner_round_trip_leaves_stock_as_it_was(self):
+        """A loaner lent stays on the company's books where it is: it moves to
+        the warehouse's "Units on Loan" location and back, neither move valued
+        (FIFO or AVCO alike), its value unchanged while it is out."""
+        for cost_method in ("fifo", "average"):
+            with self.subTest(cost_method=cost_method):
+                loaner, shelf = self._loaner_in_stock(f"SR-STOCK-LOAN-{cost_method}", cost_method)
+                lot = loaner.lot_id
+                before = self._internal(lot)
+                self.assertEqual(before, {(shelf, self.env["res.partner"]): 1})
+                layers = self._layers(lot)
+                value = self.boiler.value_svl if self.valued else 0
+                out = self.env["stock.picking"].browse(self.request.action_lend_loaner(loaner))
+                on_loan = self.warehouse.service_loan_location_id
+                self.assertEqual(on_loan.usage, "internal")
+                self.assertEqual(on_loan.location_id, self.warehouse.view_location_id)
+                self.assertEqual((out.location_id, out.location_dest_id), (shelf, on_loan))
+                self.assertEqual(out.partner_id, self.request.partner_id)
+                self.assertEqual(
+                    self._internal(lot),
+                    {(on_loan, self.env["res.partner"]): 1},
+                    "the company's unit, and where it is",
+                )
+                if self.valued:
+                    self.assertEqual(self.boiler.value_svl, value, "still on the company's books")
+                self.assertEqual(self.unit.state, "in_use")
+                back = self.env["stock.picking"].browse(self.request.action_return_loaner())
+                self.assertEqual(back.location_id, on_loan)
+                self.assertEqual(back.location_dest_id, shelf, "back where it was lent from")
+                self.assertEqual(self._internal(lot), before)
+                self.assertFalse(back.owner_id, "the company's own loaner has no owner")
+                self.assertEqual(self._layers(lot), layers, "the loan books no valuation")
+                self.assertFalse(self._entries(out | back))
+                if self.valued:
+                    self.assertEqual(self.boiler.value_svl, value)
+
+    def test_loan_made_before_the_loan_location_comes_back(self):
+        """A loaner lent to the customers' location (before the "Units on
+        Loan" location) comes back from there."""
+        loaner, shelf = self._loaner_in_stock("SR-STOCK-LOAN-OLD", "fifo")
+        old = self.request._service_unit_transfer(
+            self.warehouse.out_type_id,
+            shelf,
+            self.customers,
+            self.request.partner_id,
+            loaner.lot_id,
         )
-        before = self._quants(loaner.lot_id)
-        self.assertEqual(before, {(shelf, self.env["res.partner"]): 1})
-        self.request.action_lend_loaner(loaner)
-        self.assertEqual(self.unit.state, "in_use")
+        action_records(self.request).write(
+            {
+                "loaner_equipment_id": loaner.id,
+                "loaner_state": "lent",
+                "loaner_out_picking_id": old.id,
+            }
+        )
+        action_records(loaner).state = "on_loan"
         back = self.env["stock.picking"].browse(self.request.action_return_loaner())
-        self.assertEqual(back.location_dest_id, shelf, "back where it was lent from")
-        self.assertEqual(self._quants(loaner.lot_id), before)
-        self.assertFalse(back.owner_id, "the company's own loaner has no owner")
-        layers = self._layers(loaner.lot_id)
-        if self.valued:
-            self.assertEqual(len(layers), 2, "the company's unit is valued out and back")
-        self.assertEqual(sum(layers.mapped("value")), 0)
+        self.assertEqual((back.location_id, back.location_dest_id), (self.customers, shelf))
+        self.assertEqual(self._internal(loaner.lot_id), {(shelf, self.env["res.partner"]): 1})
 
     def test_repair_made_before_the_intake_works_from_the_repair_location(self):
         self.request.action_create_repair()

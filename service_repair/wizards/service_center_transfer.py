@@ -7,7 +7,9 @@ class ServiceCenterTransfer(models.TransientModel):
 
     request_id = fields.Many2one("service.request", required=True, ondelete="cascade")
     direction = fields.Selection(
-        [("send", "Send"), ("receive", "Receive")], required=True, default="send"
+        [("send", "To the Service Centre"), ("receive", "From the Service Centre")],
+        required=True,
+        default="send",
     )
     equipment_id = fields.Many2one(related="request_id.equipment_id")
     partner_id = fields.Many2one(

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import action_records
 
@@ -19,6 +20,7 @@ class ServiceEquipment(models.Model):
         required=True,
         index="trigram",
         tracking=True,
+        translate=True,
     )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -156,7 +158,9 @@ class ServiceEquipment(models.Model):
                 for vals in vals_list
             ]
         )
-        return super().create(vals_list)
+        units = super().create(vals_list)
+        units._service_name_in_every_language()
+        return units
 
     def write(self, vals):
         if vals.get("lot_id") or vals.get("company_id"):
@@ -170,7 +174,45 @@ class ServiceEquipment(models.Model):
                 ],
                 exclude=self,
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if {"product_id", "lot_id", "name"} & set(vals):
+            self._service_name_in_every_language()
+        return result
+
+    def _service_name_in_every_language(self):
+        """A unit named after its model and serial («Model / serial») gets that
+        name in every language its model's name is translated in, so that a
+        Russian screen shows the Russian model name whoever registered the
+        unit. One query for the batch."""
+        units = self.filtered(
+            lambda unit: unit.lot_id and unit.name == f"{unit.product_id.name} / {unit.lot_id.name}"
+        )
+        if not units:
+            return
+        self.env["service.equipment"].flush_model(["name", "product_id", "lot_id"])
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["name"])
+        self.env["stock.lot"].flush_model(["name"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE service_equipment unit
+                   SET name = (
+                        SELECT jsonb_object_agg(t.key, t.value || ' / ' || lot.name)
+                          FROM jsonb_each_text(template.name) t
+                   )
+                  FROM product_product product
+                  JOIN product_template template ON template.id = product.product_tmpl_id,
+                       stock_lot lot
+                 WHERE unit.id IN %s
+                   AND product.id = unit.product_id
+                   AND lot.id = unit.lot_id
+                """,
+                tuple(units.ids),
+            )
+        )
+        units.invalidate_recordset(["name"])
+        units.modified(["name"])
 
     def action_view_deliveries(self):
         """Open the transfers that moved this unit's serial number."""
@@ -212,6 +254,12 @@ class ServiceEquipment(models.Model):
     def _state_label(self):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _service_is_pool_unit(self):
+        """Whether the unit is one of the company's pools (demo units here;
+        the loaner pool adds its own): the company's unit, never a customer's
+        to accept for repair."""
+        return bool(self.is_demo)
 
     def _is_company_owned(self):
         """Whether the unit belongs to no customer: no owner, or the company itself."""

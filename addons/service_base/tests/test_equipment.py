@@ -28,6 +28,34 @@ class TestEquipment(ServiceBaseCase):
             form.site_partner_id = self.other_customer
         self.assertEqual(unit.site_partner_id, self.other_customer)
 
+    def test_name_in_the_readers_language(self):
+        """A unit named after its model reads in the reader's language, whoever
+        registered it; a name typed by hand stays as typed."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.model.product_tmpl_id.update_field_translations("name", {"ru_RU": "Котёл ТБ-1"})
+        lot = self._lot("SB-NAME")
+        unit = (
+            self.env["service.equipment"]
+            .with_context(lang="en_US")
+            .create({"product_id": self.model.id, "lot_id": lot.id})
+        )
+        self.assertEqual(unit.with_context(lang="en_US").name, "Test Boiler TB-1 / SB-NAME")
+        self.assertEqual(unit.with_context(lang="ru_RU").name, "Котёл ТБ-1 / SB-NAME")
+        self.assertEqual(
+            self.env["service.equipment"]
+            .with_context(lang="ru_RU")
+            .search([("name", "ilike", "Котёл ТБ-1 / SB-NAME")]),
+            unit,
+        )
+        # also when registered in Russian through the form
+        with Form(self.env["service.equipment"].with_context(lang="ru_RU")) as form:
+            form.lot_id = self._lot("SB-NAME-2")
+        other = form.record
+        self.assertEqual(other.with_context(lang="en_US").name, "Test Boiler TB-1 / SB-NAME-2")
+        self.assertEqual(other.with_context(lang="ru_RU").name, "Котёл ТБ-1 / SB-NAME-2")
+        unit.with_context(lang="ru_RU").name = "Котёл в котельной №2"
+        self.assertEqual(unit.with_context(lang="ru_RU").name, "Котёл в котельной №2")
+
     def test_duplicate_serial_refused(self):
         lot = self._lot("SB-DUP")
         self.env["service.equipment"].create({"product_id": self.model.id, "lot_id": lot.id})
@@ -50,7 +78,7 @@ class TestEquipment(ServiceBaseCase):
             with self.env.cr.savepoint():
                 self.env.cr.execute(
                     "INSERT INTO service_equipment (name, product_id, lot_id, company_id, state)"
-                    " VALUES ('raced', %s, %s, %s, 'in_use')",
+                    " VALUES ('{\"en_US\": \"raced\"}', %s, %s, %s, 'in_use')",
                     (self.model.id, lot.id, self.company.id),
                 )
 

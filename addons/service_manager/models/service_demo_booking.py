@@ -327,6 +327,10 @@ class ServiceDemoBooking(models.Model):
         }
 
     def _create_unit_picking(self, outgoing):
+        """The transfer of the demo unit to the customer's premises and back:
+        from where it is kept to the warehouse's "Units on Loan" location and
+        back, so that the unit stays the company's stock, valued where it is
+        (neither transfer is valued), while its location says it is out."""
         self.ensure_one()
         unit = self.equipment_id
         warehouse = self.env["stock.warehouse"].search(
@@ -334,7 +338,6 @@ class ServiceDemoBooking(models.Model):
         )
         if not warehouse:
             raise UserError(_("The company has no warehouse to send the demo unit from."))
-        customers = self.env.ref("stock.stock_location_customers")
         if outgoing:
             # The demo unit leaves from where it is kept (its own shelf, not
             # necessarily the warehouse's stock) and comes back there.
@@ -354,7 +357,12 @@ class ServiceDemoBooking(models.Model):
             home = self.picking_out_id.location_id
         home = home or warehouse.lot_stock_id
         picking_type = warehouse.out_type_id if outgoing else warehouse.in_type_id
-        source, dest = (home, customers) if outgoing else (customers, home)
+        # back from where it went (the customers' for a demonstration sent out
+        # before the "Units on Loan" location)
+        away = (
+            warehouse._service_loan_location() if outgoing else self.picking_out_id.location_dest_id
+        )
+        source, dest = (home, away) if outgoing else (away, home)
         return self.env["stock.picking"]._service_create_unit_transfer(
             unit.product_id,
             unit.lot_id,

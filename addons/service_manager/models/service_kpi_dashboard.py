@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL, LazyTranslate, date_utils, format_date
+from odoo.tools import SQL, LazyTranslate, date_utils, format_date, formatLang
 
 from odoo.addons.service_base.tools import rpc_date
 from odoo.addons.service_base.tools.rpc_answers import rpc_answer
@@ -149,10 +149,11 @@ class ServiceKpiDashboard(models.AbstractModel):
     def _kpi(self, key, label, value, section, action, unit="", help_text="", precision=0):
         if value is None:
             display = "—"
-        elif unit == "%":
-            display = f"{value:.{precision}f} %"
         else:
-            display = f"{value:,.{precision}f}".replace(",", "\u202f")
+            # In the user's language: «0,1 %», «1 250» in Russian.
+            display = formatLang(self.env, value, digits=precision)
+            if unit == "%":
+                display = f"{display}\N{NO-BREAK SPACE}%"
         return {
             "key": key,
             "label": label,

@@ -66,12 +66,25 @@ class TestDashboard(TransactionCase):
         )
         self.assertEqual(kpis["demos_done"]["value"], 3)
         self.assertAlmostEqual(kpis["demos_won_rate"]["value"], 100 / 3)
-        self.assertEqual(kpis["demos_won_rate"]["display"], "33 %")
+        self.assertEqual(kpis["demos_won_rate"]["display"], "33\N{NO-BREAK SPACE}%")
         action = kpis["demos_won_rate"]["action"]
         won = self.env[action["res_model"]].search(action["domain"])
         self.assertEqual(won.lead_id, self.lead_won)
         self.assertIs(kpis["qc_pass_rate"]["value"], False, "no check done: no rate, not 0 %")
         self.assertEqual(kpis["qc_pass_rate"]["display"], "—")
+
+    def test_figures_written_in_the_users_language(self):
+        Dashboard = self.env["service.kpi.dashboard"]
+        self.env["res.lang"]._activate_lang("ru_RU")
+        russian = Dashboard.with_context(lang="ru_RU")
+        self.assertEqual(russian._kpi("x", "X", 0.1, "s", {}, precision=1)["display"], "0,1")
+        self.assertEqual(
+            russian._kpi("x", "X", 12.5, "s", {}, unit="%", precision=1)["display"],
+            "12,5\N{NO-BREAK SPACE}%",
+        )
+        self.assertEqual(
+            Dashboard.with_context(lang="en_US")._kpi("x", "X", 1250, "s", {})["display"], "1,250"
+        )
 
     def test_only_managers_read_the_dashboard(self):
         with self.assertRaises(AccessError):

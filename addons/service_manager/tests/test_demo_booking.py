@@ -99,6 +99,57 @@ class TestDemoBooking(TransactionCase):
         booking.action_done()
         self.assertEqual(booking.picking_in_id.location_dest_id, shelf)
 
+    def test_off_site_demo_books_no_valuation(self):
+        """The demo unit at the customer's stays on the company's books where
+        it is: it goes to the warehouse's "Units on Loan" location and back,
+        with real-time FIFO valuation neither transfer is valued."""
+        category = self.env["product.category"].create(
+            {
+                "name": "Demo Chillers",
+                "property_cost_method": "fifo",
+                "property_valuation": "real_time",
+            }
+        )
+        product = self.unit.product_id
+        product.write({"categ_id": category.id, "standard_price": 5000.0})
+        # counted in again, so that the unit is valued in stock
+        stock = self.env.ref("stock.warehouse0").lot_stock_id
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(product, stock, -1, lot_id=self.unit.lot_id)
+        Quant.with_context(inventory_mode=True).create(
+            {
+                "product_id": product.id,
+                "location_id": stock.id,
+                "lot_id": self.unit.lot_id.id,
+                "inventory_quantity": 1,
+            }
+        ).action_apply_inventory()
+        value = product.value_svl
+        self.assertEqual(value, 5000.0)
+        booking = self._book(datetime(2030, 6, 3, 9), datetime(2030, 6, 3, 17), off_site=True)
+        booking.action_confirm()
+        booking.action_send_out()
+        out = booking.picking_out_id
+        warehouse = self.env.ref("stock.warehouse0")
+        self.assertEqual(out.location_dest_id, warehouse.service_loan_location_id)
+        self.assertEqual(out.location_dest_id.usage, "internal")
+        out.move_ids.picked = True
+        out.button_validate()
+        quant = Quant.search([("lot_id", "=", self.unit.lot_id.id), ("quantity", ">", 0)])
+        self.assertEqual(quant.location_id, warehouse.service_loan_location_id)
+        self.assertFalse(quant.owner_id, "the company's unit")
+        booking.outcome = "interested"
+        booking.action_done()
+        back = booking.picking_in_id
+        self.assertEqual(back.location_id, warehouse.service_loan_location_id)
+        back.move_ids.picked = True
+        back.button_validate()
+        self.assertEqual(back.state, "done")
+        moves = (out | back).with_env(self.env).move_ids
+        self.assertFalse(moves.stock_valuation_layer_ids, "no valuation")
+        self.assertFalse(self.env["account.move"].search([("stock_move_id", "in", moves.ids)]))
+        self.assertEqual(product.value_svl, value)
+
     def test_off_site_demo_moves_the_unit_and_reports_outcome(self):
         booking = self._book(datetime(2030, 6, 1, 9), datetime(2030, 6, 1, 17), off_site=True)
         booking.action_confirm()
