@@ -103,6 +103,11 @@ class ServiceSupplierClaim(models.Model):
         ),
     ]
 
+    def _creation_message(self):
+        # Odoo's "%s created" with the model's name takes the wrong gender in Russian.
+        self.ensure_one()
+        return _("Supplier claim created")
+
     @api.depends("return_picking_id.state", "return_picking_id.owner_id", "receipt_picking_id")
     def _compute_is_unit_at_supplier(self):
         for supplier_claim in self:

@@ -304,6 +304,11 @@ class ServiceWarrantyClaim(models.Model):
         groups="base.group_user",
     )
 
+    def _creation_message(self):
+        # Odoo's "%s created" with the model's name takes the wrong gender in Russian.
+        self.ensure_one()
+        return _("Warranty claim created")
+
     def _origin_sale_line(self):
         # sudo: service staff may not read sales and invoices; only the
         # references of the serial's own origin documents are stored.

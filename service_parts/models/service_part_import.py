@@ -1174,7 +1174,9 @@ class ServicePartImport(models.Model):
         }
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([_("Line"), _("Code"), _("Name"), _("Price"), _("Currency"), _("Reason")])
+        writer.writerow(
+            [_("Line"), _("Supplier Code"), _("Name"), _("Price"), _("Currency"), _("Reason")]
+        )
         for line, code, name, price, currency, reject, first_line in rows:
             reason = (
                 _("duplicate of line %(line)s", line=first_line)

@@ -1,3 +1,5 @@
+import json
+
 from odoo.tests import HttpCase, tagged
 
 
@@ -27,6 +29,51 @@ class TestLookupTour(HttpCase):
         move = repair.move_ids.filtered(lambda m: m.product_id == part)
         self.assertEqual(move.product_uom_qty, 1)
         self.assertEqual(move.repair_line_type, "add")
+
+    def test_lookup_reads_in_russian(self):
+        """The lookup's columns and the offer's lead time read as Russian: the
+        stock column says «Ожидается» (not stock's «Входящий», which wins a
+        shared JS msgid), and the days agree with their number («2 дня»)."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"].search(
+            [("name", "in", ("service_base", "service_parts"))]
+        )._update_translations("ru_RU")
+        self.env.ref("base.user_admin").lang = "ru_RU"
+        part = self.env["product.product"].create(
+            {"name": "RU Seal", "type": "consu", "is_storable": True, "is_spare_part": True}
+        )
+        supplier = self.env["res.partner"].create({"name": "RU Supplier", "is_company": True})
+        self.env["product.supplierinfo"].create(
+            {"partner_id": supplier.id, "product_tmpl_id": part.product_tmpl_id.id, "delay": 2}
+        )
+        self.env["service.part.crossref"].create(
+            {"product_id": part.id, "code": "RU-SEAL-77", "code_type": "supplier"}
+        )
+        expected = ["Свободно", "Ожидается", "срок поставки: 2\u00a0дня", "по началу номера"]
+        code = """
+            const expected = %s;
+            const start = Date.now();
+            const poll = () => {
+                const input = document.querySelector("input.o_service_parts_query");
+                if (input && !input.value) {
+                    input.value = "ru-seal";
+                    input.dispatchEvent(new Event("input", { bubbles: true }));
+                }
+                const table = document.querySelector(".o_service_parts_results");
+                const text = table ? table.innerText : "";
+                if (table && expected.every((part) => text.includes(part))) {
+                    console.log("test successful");
+                } else if (Date.now() - start > 30000) {
+                    console.error("The lookup reads: " + (text || "nothing"));
+                } else {
+                    setTimeout(poll, 200);
+                }
+            };
+            poll();
+        """ % json.dumps(expected)
+        self.browser_js(
+            "/odoo/action-service_parts.service_parts_lookup_action", code, login="admin"
+        )
 
 
 class RepairLookupTour:

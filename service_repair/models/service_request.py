@@ -430,6 +430,12 @@ class ServiceRequest(models.Model):
             if request.partner_id not in request.message_partner_ids:
                 request.message_subscribe(partner_ids=request.partner_id.ids)
 
+    def _creation_message(self):
+        # Odoo's "%s created" with the model's name reads «Заявка на
+        # обслуживание создан» in Russian: the request says it in its own words.
+        self.ensure_one()
+        return _("Service request created")
+
     def _send_rating_requests(self):
         """Ask the customer to rate a request that reached a stage with a
         rating template, if the company rates requests of its type

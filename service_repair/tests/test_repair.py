@@ -80,6 +80,24 @@ class TestRepairForms(ServiceRepairCase):
         alone.action_repair_cancel()
         self.assertEqual(alone.state, "cancel")
 
+    def test_quotation_button_only_for_sales(self):
+        """The technician is not shown Odoo's Create Quotation (a sales
+        document they may not create); a salesperson is."""
+        repair = self._repair()
+
+        def has_button(user):
+            arch = repair.with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+            return 'name="action_create_sale_order"' in arch
+
+        self.assertFalse(self.tech_boilers.has_group("sales_team.group_sale_salesman"))
+        self.assertFalse(has_button(self.tech_boilers))
+        salesperson = new_test_user(
+            self.env,
+            login="sr_salesperson",
+            groups="sales_team.group_sale_salesman,service_base.group_service_user",
+        )
+        self.assertTrue(has_button(salesperson))
+
     def test_acts_render_with_their_content(self):
         repair = self._repair()
         repair.write(

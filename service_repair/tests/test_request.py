@@ -35,6 +35,14 @@ class TestServiceRequest(ServiceRepairCase):
             delta=timedelta(minutes=2),
         )
 
+    def test_creation_message_in_russian_agrees(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        request = self.Request.with_context(lang="ru_RU").create(
+            {"subject": "Не греет", "partner_id": self.customer.id}
+        )
+        first = request.message_ids.sorted("id")[:1]
+        self.assertIn("Заявка создана", first.body or first.subtype_id.name or "")
+
     def test_unit_of_another_customer_refused(self):
         with (
             self.assertRaisesRegex(ValidationError, "belongs to SR Customer, not to SR Other"),

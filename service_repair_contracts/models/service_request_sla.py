@@ -424,25 +424,32 @@ class ServiceRequest(models.Model):
         by_leader = defaultdict(lambda: self.browse())
         for request in self:
             leader = request._sla_team_leader()
+            # In the leader's language and time zone (else the company's): the
+            # cron runs as OdooBot, whose English and Brussels time nobody reads.
+            company = request.company_id.partner_id
+            lang = leader.lang or company.lang or self.env.lang
+            tz = leader.tz or company.tz or self.env.user.tz
+            env = request.with_context(lang=lang).env
             targets = [
-                (request in response, self.env._("response"), request.date_response_deadline),
-                (request in resolution, self.env._("resolution"), request.date_deadline),
+                (request in response, env._("response"), request.date_response_deadline),
+                (request in resolution, env._("resolution"), request.date_deadline),
             ]
             missed = [(label, deadline) for hit, label, deadline in targets if hit]
-            bodies[request.id] = self.env._(
+            bodies[request.id] = env._(
                 "SLA breached: %(targets)s. Escalated to %(leader)s.",
                 targets=", ".join(
-                    self.env._(
+                    env._(
                         "%(target)s due %(deadline)s",
                         target=label,
-                        deadline=format_datetime(self.env, deadline),
+                        deadline=format_datetime(
+                            env, deadline, tz=tz, dt_format="short", lang_code=lang
+                        ),
                     )
                     for label, deadline in missed
                 ),
-                leader=leader.name or self.env._("nobody (no team leader)"),
+                leader=leader.name or env._("nobody (no team leader)"),
             )
             if leader and not request.is_closed:
-                env = request.with_context(lang=leader.lang).env
                 activities.append(
                     request._sla_activity_vals(
                         activity_type,

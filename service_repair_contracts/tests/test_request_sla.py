@@ -285,6 +285,23 @@ class TestRequestSla(ServiceContractCase):
             self.assertFalse(request.response_met)
             self.assertEqual(request.date_first_response, request.date_closed)
 
+    def test_escalation_in_the_leaders_language(self):
+        """The cron (OdooBot, English) writes the breach note and the leader's
+        activity in the leader's language, with the deadline in their format."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.leader.write({"lang": "ru_RU", "tz": "Europe/Moscow"})
+        with self._at(FRIDAY_10):
+            request = self._request(user_id=self.technician.id)
+        with self._at(datetime(2027, 1, 8, 14, 30)):
+            self.Request.with_context(lang="en_US")._cron_sla_escalations()
+        breach = self._activities(request, "mail_activity_type_sla_breach")
+        self.assertIn("реакция", breach.summary.lower(), breach.summary)
+        self.assertNotIn("response", breach.summary)
+        note = request.message_ids.filtered(lambda m: "SLA нарушено" in m.body)
+        self.assertTrue(note)
+        self.assertNotIn("response due", note[0].body)
+        self.assertRegex(note[0].body, r"\d\d\.\d\d\.\d{4}", "a Russian date")
+
     def test_closing_late_without_the_cron_is_a_breach(self):
         with self._at(FRIDAY_10):
             request = self._request()

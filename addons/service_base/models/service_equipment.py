@@ -110,6 +110,11 @@ class ServiceEquipment(models.Model):
         ),
     ]
 
+    def _creation_message(self):
+        # Odoo's "%s created" with the model's name takes the wrong gender in Russian.
+        self.ensure_one()
+        return _("Unit registered")
+
     @api.depends("product_id", "lot_id")
     def _compute_name(self):
         for unit in self:

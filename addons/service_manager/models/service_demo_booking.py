@@ -100,7 +100,7 @@ class ServiceDemoBooking(models.Model):
         tracking=True,
     )
     note = fields.Html()
-    lead_won = fields.Boolean(related="lead_id.stage_id.is_won", string="Won", store=True)
+    lead_won = fields.Boolean(related="lead_id.stage_id.is_won", string="Deal Won", store=True)
 
     # Two bookings saved at once cannot see each other (each transaction has
     # its snapshot), so only the database can refuse the second one: an
@@ -118,6 +118,11 @@ class ServiceDemoBooking(models.Model):
             "A demo unit cannot be booked twice for overlapping times.",
         ),
     ]
+
+    def _creation_message(self):
+        # Odoo's "%s created" with the model's name takes the wrong gender in Russian.
+        self.ensure_one()
+        return _("Demonstration booking created")
 
     def _service_guarded_fields(self):
         guarded = super()._service_guarded_fields() | {

@@ -209,7 +209,7 @@ class ServiceQcCheckLine(models.Model):
 
     check_id = fields.Many2one("service.qc.check", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
-    name = fields.Char(string="Check", required=True)
+    name = fields.Char(string="Check Item", required=True)
     mandatory = fields.Boolean(default=True)
     result = fields.Selection([("pass", "Pass"), ("fail", "Fail"), ("na", "N/A")])
     note = fields.Char()

@@ -52,5 +52,5 @@ class ServiceQcTemplateItem(models.Model):
         "service.qc.template", required=True, ondelete="cascade", index=True
     )
     sequence = fields.Integer(default=10)
-    name = fields.Char(string="Check", required=True, translate=True)
+    name = fields.Char(string="Check Item", required=True, translate=True)
     mandatory = fields.Boolean(default=True)

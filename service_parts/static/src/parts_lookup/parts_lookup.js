@@ -6,6 +6,7 @@ import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
 import { Layout } from "@web/search/layout";
+import { countText } from "@service_base/plural";
 
 /**
  * The parts lookup: type any number (OEM, supplier, analog, barcode, old
@@ -171,10 +172,16 @@ export class PartsLookup extends Component {
                 exact: _t("exact"),
                 prefix: _t("prefix"),
                 fragment: _t("fragment"),
-                name: _t("name"),
+                name: _t("by name"),
                 supersession: _t("superseded"),
             }[how] || how
         );
+    }
+
+    leadTimeLabel(days) {
+        // The noun agrees with the number: 1 день, 2 дня, 14 дней.
+        const forms = _t("day|days");
+        return _t("lead time: %(days)s", { days: countText(days, forms) });
     }
 
     formatQty(value) {
