@@ -398,7 +398,7 @@ class Bench:
         from odoo.addons.service_parts.tools import normalize_code  # noqa: PLC0415
 
         return env["product.product"]._service_parts_candidates(
-            normalize_code(query), query, 40, details=True
+            normalize_code(query), 40, details=True
         )
 
     @staticmethod

@@ -404,6 +404,11 @@ class TestXmlRpc(HttpCase):
             ("product.product", "service_parts_lookup"): [
                 (None, ["SEC-PART"], {}),
                 (None, [f"SEC-OEM-{part.id}"], {"equipment_id": w.units[0].id}),
+                (
+                    None,
+                    ["SEC-PART"],
+                    {"equipment_id": w.units[0].id, "only_compatible": True},
+                ),
                 (None, ["Security Part"], {"quantity": 3, "need_date": soon}),
             ],
             ("product.product", "service_parts_add_to_repair"): [

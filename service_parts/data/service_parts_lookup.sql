@@ -24,6 +24,7 @@ DROP FUNCTION IF EXISTS service_parts_lookup_data;
 DROP FUNCTION IF EXISTS service_parts_lookup_details;
 DROP FUNCTION IF EXISTS service_parts_lookup_compat;
 DROP FUNCTION IF EXISTS service_parts_lookup_hits;
+DROP FUNCTION IF EXISTS service_parts_lookup_hits_among;
 DROP FUNCTION IF EXISTS service_parts_serial_fits;
 DROP FUNCTION IF EXISTS service_parts_serial_le;
 
@@ -58,18 +59,23 @@ RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         OR (service_parts_serial_le(p_from, p_serial) AND service_parts_serial_le(p_serial, p_to))
 $$;
 
--- Numbers of the companies ``p_companies`` (or shared) matching the
--- normalized ``p_code`` (``p_raw``: the text as typed, for the internal
--- reference), best first: exact > prefix > fragment, then the
--- shortest number. One row per part: [product id, crossref id, rank, code, code
--- type, partner, normalized code]. ``p_upper``: the smallest text above every
--- text starting with p_code (its last character incremented): the prefix
--- range. Fragments only when ``p_fragments`` and the exact numbers and
--- prefixes leave room, and not when a long number (``p_full`` characters and
--- more) was found exactly: the user typed it in full.
+-- Numbers of the companies ``p_companies`` (or shared) and internal
+-- references (default_code) matching the normalized ``p_code``, best first:
+-- exact > prefix > fragment, then the shortest number. One row per part:
+-- [product id, crossref id (null for the internal reference), rank, code,
+-- code type, partner, normalized code]. ``p_upper``: the smallest text above
+-- every text starting with p_code (its last character incremented): the
+-- prefix range. Fragments (of the cross-reference numbers) only when
+-- ``p_fragments`` and the exact numbers and prefixes leave room, and not when
+-- a long number (``p_full`` characters and more) was found exactly: the user
+-- typed it in full. The internal reference is compared normalized, like the
+-- other numbers (a prefix of it finds the part too), through the index
+-- product_product_service_parts_code (product.product.init()).
+-- ``p_only``: when given, only these parts (those that fit a unit) are
+-- searched, through their own numbers instead of the whole catalog's.
 CREATE FUNCTION service_parts_lookup_hits(
-    p_code text, p_raw text, p_upper text, p_limit integer, p_fragments boolean, p_full integer,
-    p_companies integer[]
+    p_code text, p_upper text, p_limit integer, p_fragments boolean, p_full integer,
+    p_companies integer[], p_only integer[] DEFAULT NULL
 ) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
     hits jsonb;
@@ -77,31 +83,51 @@ DECLARE
     found_ids integer[];
     typed_in_full boolean;
 BEGIN
+    IF p_only IS NOT NULL THEN
+        RETURN service_parts_lookup_hits_among(p_code, p_limit, p_fragments, p_full,
+                                               p_companies, p_only);
+    END IF;
     -- Exact numbers and internal references, then prefixes in the btree's
-    -- order: the index walk stops at the limit whatever the estimates.
-    SELECT COALESCE(jsonb_agg(jsonb_build_array(h.product_id, h.crossref_id, h.rank, c.code,
-                                                c.code_type, rp.complete_name, c.normalized_code)),
+    -- order: the index walk stops at the limit whatever the estimates. The
+    -- internal reference is normalized as the numbers are (tools.py
+    -- SQL_NORMALIZE), in the words of its index so that the planner uses it.
+    SELECT COALESCE(jsonb_agg(jsonb_build_array(h.product_id, h.crossref_id, h.rank,
+                                                COALESCE(c.code, h.ref), c.code_type,
+                                                rp.complete_name,
+                                                COALESCE(c.normalized_code, h.normalized_ref))),
                     '[]'::jsonb),
            COALESCE(array_agg(h.product_id), '{}'),
            bool_or(h.rank = 0 AND h.crossref_id IS NOT NULL AND length(p_code) >= p_full)
       INTO hits, found_ids, typed_in_full
       FROM (
-        SELECT DISTINCT ON (u.product_id) u.product_id, u.crossref_id, u.rank
+        SELECT DISTINCT ON (u.product_id) u.product_id, u.crossref_id, u.rank, u.ref,
+               u.normalized_ref
           FROM (
-            (SELECT x.product_id, x.id AS crossref_id, 0 AS rank
+            (SELECT x.product_id, x.id AS crossref_id, 0 AS rank, NULL::text AS ref,
+                    NULL::text AS normalized_ref
                FROM service_part_crossref x
               WHERE x.normalized_code = p_code
                 AND (x.company_id IS NULL OR x.company_id = ANY(p_companies))
               LIMIT p_limit)
             UNION ALL
-            (SELECT p.id, NULL::integer, 0 FROM product_product p
-              WHERE p.default_code = p_raw LIMIT p_limit)
+            (SELECT r.id, NULL::integer, 0, r.default_code, r.code
+               FROM (SELECT p.id, p.default_code,
+                            upper(regexp_replace(p.default_code, '[^[:alnum:]]+', '', 'g')) AS code
+                       FROM product_product p) r
+              WHERE r.code = p_code LIMIT p_limit)
             UNION ALL
-            (SELECT x.product_id, x.id, 1 FROM service_part_crossref x
+            (SELECT x.product_id, x.id, 1, NULL, NULL FROM service_part_crossref x
               WHERE x.normalized_code ~>=~ p_code AND x.normalized_code ~<~ p_upper
                 AND x.normalized_code <> p_code
                 AND (x.company_id IS NULL OR x.company_id = ANY(p_companies))
               ORDER BY x.normalized_code USING ~<~ LIMIT p_limit)
+            UNION ALL
+            (SELECT r.id, NULL, 1, r.default_code, r.code
+               FROM (SELECT p.id, p.default_code,
+                            upper(regexp_replace(p.default_code, '[^[:alnum:]]+', '', 'g')) AS code
+                       FROM product_product p) r
+              WHERE r.code ~>=~ p_code AND r.code ~<~ p_upper AND r.code <> p_code
+              ORDER BY r.code USING ~<~ LIMIT p_limit)
           ) u
          ORDER BY u.product_id, u.rank, u.crossref_id
       ) h
@@ -141,6 +167,59 @@ BEGIN
                            (value->>0)::integer
                   LIMIT p_limit) r),
         '[]'::jsonb);
+END;
+$$;
+
+-- service_parts_lookup_hits among the parts ``p_only`` alone (those that fit
+-- a unit): their own numbers and internal references, read through the
+-- parts' ids and compared here, so that the cost follows the number of parts
+-- that fit and not the size of the catalog (a short prefix walked through the
+-- whole catalog's index would meet few of them). Same ranks, rows and order;
+-- a long number found exactly leaves fragments out here too.
+CREATE FUNCTION service_parts_lookup_hits_among(
+    p_code text, p_limit integer, p_fragments boolean, p_full integer, p_companies integer[],
+    p_only integer[]
+) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    RETURN COALESCE((
+        -- MATERIALIZED: read through the ids, never through the trigram
+        -- index of the whole catalog.
+        WITH own AS MATERIALIZED (
+            SELECT x.product_id, x.id AS crossref_id, x.code::text AS code, x.code_type,
+                   x.partner_id, x.normalized_code::text AS normalized
+              FROM service_part_crossref x
+             WHERE x.product_id = ANY(p_only)
+               AND (x.company_id IS NULL OR x.company_id = ANY(p_companies))
+            UNION ALL
+            SELECT p.id, NULL, p.default_code, NULL, NULL,
+                   upper(regexp_replace(p.default_code, '[^[:alnum:]]+', '', 'g'))
+              FROM product_product p
+             WHERE p.id = ANY(p_only) AND p.default_code IS NOT NULL
+        ), ranked AS (
+            SELECT o.*, CASE WHEN o.normalized = p_code THEN 0
+                             WHEN left(o.normalized, length(p_code)) = p_code THEN 1
+                             ELSE 2 END AS rank
+              FROM own o
+             WHERE strpos(o.normalized, p_code) > 0
+        ), kept AS (
+            -- Fragments of the numbers only, as in service_parts_lookup_hits.
+            SELECT r.* FROM ranked r
+             WHERE r.rank < 2
+                OR (p_fragments AND r.crossref_id IS NOT NULL AND NOT (
+                        length(p_code) >= p_full AND EXISTS (
+                            SELECT 1 FROM ranked e WHERE e.rank = 0 AND e.crossref_id IS NOT NULL)))
+        ), best AS (
+            SELECT DISTINCT ON (k.product_id) k.*
+              FROM kept k
+             ORDER BY k.product_id, k.rank, k.crossref_id
+        )
+        SELECT jsonb_agg(jsonb_build_array(b.product_id, b.crossref_id, b.rank, b.code,
+                                           b.code_type, rp.complete_name, b.normalized)
+                         ORDER BY b.rank, length(b.normalized), b.product_id)
+          FROM (SELECT * FROM best ORDER BY rank, length(normalized), product_id
+                LIMIT p_limit) b
+          LEFT JOIN res_partner rp ON rp.id = b.partner_id
+    ), '[]'::jsonb);
 END;
 $$;
 
@@ -340,33 +419,46 @@ $$;
 -- The whole lookup by number: the hits (``p_limit``), their fit with the unit,
 -- and the details of the first ``p_show`` of them by rank, those that fit the
 -- unit first (the caller asks service_parts_lookup_details for more when its
--- record rules hide some of these). ``part_ids``: the parts hit, for the
--- caller's record rules; ``shown_ids``: those whose details were read.
+-- record rules hide some of these). With ``p_only_fits`` and a unit, only
+-- the parts that fit it are searched. ``part_ids``: the parts hit, for the
+-- caller's record rules; ``shown_ids``: those whose details were read;
+-- ``fit_ids``: with ``p_only_fits``, the parts that fit the unit (else null).
 CREATE FUNCTION service_parts_lookup_data(
-    p_code text, p_raw text, p_upper text, p_limit integer, p_show integer,
-    p_fragments boolean, p_full integer, p_companies integer[], p_company integer,
-    p_lang text, p_today date, p_model integer, p_categs integer[], p_serial text
-) RETURNS TABLE (part_ids integer[], shown_ids integer[], hits jsonb, compat jsonb, details jsonb)
+    p_code text, p_upper text, p_limit integer, p_show integer,
+    p_fragments boolean, p_full integer, p_only_fits boolean, p_companies integer[],
+    p_company integer, p_lang text, p_today date, p_model integer, p_categs integer[],
+    p_serial text
+) RETURNS TABLE (part_ids integer[], shown_ids integer[], hits jsonb, compat jsonb, details jsonb,
+                 fit_ids integer[])
 -- One row: planned as a thousand, the record rules' subquery over it would
 -- cost enough to start JIT compilation (10 ms).
 LANGUAGE plpgsql STABLE ROWS 1 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-    fit_ids integer[] := '{}';
+    hit_fit_ids integer[] := '{}';
 BEGIN
-    hits := service_parts_lookup_hits(p_code, p_raw, p_upper, p_limit, p_fragments, p_full,
-                                      p_companies);
+    -- Only the parts that fit the unit: every part whose fit with the unit
+    -- (its model's row or a row of its categories) takes the unit's serial.
+    IF p_only_fits AND p_model IS NOT NULL THEN
+        SELECT COALESCE(array_agg(DISTINCT cp.part_product_id), '{}') INTO fit_ids
+          FROM service_part_compatibility cp
+         WHERE (cp.company_id IS NULL OR cp.company_id = ANY(p_companies))
+           AND (cp.equipment_product_id = p_model OR cp.equipment_categ_id = ANY(p_categs))
+           AND service_parts_serial_fits(p_serial, cp.serial_from, cp.serial_to);
+    END IF;
+    hits := service_parts_lookup_hits(p_code, p_upper, p_limit, p_fragments, p_full,
+                                      p_companies, fit_ids);
     SELECT COALESCE(array_agg((e.value->>0)::integer), '{}') INTO part_ids
       FROM jsonb_array_elements(hits) e;
     compat := '[]'::jsonb;
     IF p_model IS NOT NULL THEN
         compat := service_parts_lookup_compat(part_ids, p_companies, p_model, p_categs, p_serial);
-        SELECT COALESCE(array_agg((c.value->>0)::integer), '{}') INTO fit_ids
+        SELECT COALESCE(array_agg((c.value->>0)::integer), '{}') INTO hit_fit_ids
           FROM jsonb_array_elements(compat) c;
     END IF;
     SELECT COALESCE(array_agg(s.pid), '{}') INTO shown_ids
       FROM (SELECT (e.value->>0)::integer AS pid
               FROM jsonb_array_elements(hits) WITH ORDINALITY AS e(value, n)
-             ORDER BY (e.value->>2)::integer, NOT (e.value->>0)::integer = ANY(fit_ids), e.n
+             ORDER BY (e.value->>2)::integer, NOT (e.value->>0)::integer = ANY(hit_fit_ids), e.n
              LIMIT p_show) s;
     details := service_parts_lookup_details(shown_ids, p_companies, p_company, p_lang, p_today,
                                             p_model, p_categs, p_serial);

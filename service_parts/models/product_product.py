@@ -5,12 +5,12 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, LazyTranslate, file_open
+from odoo.tools import SQL, LazyTranslate, create_index, file_open
 
 from odoo.addons.service_base.tools import rpc_date, rpc_number, rpc_record, rpc_text
 from odoo.addons.service_base.tools.rpc_answers import rpc_answer
 
-from ..tools import MAX_QUERY_LENGTH, normalize_code
+from ..tools import MAX_QUERY_LENGTH, SQL_NORMALIZE, normalize_code
 
 _lt = LazyTranslate(__name__)
 
@@ -65,6 +65,15 @@ class ProductProduct(models.Model):
 
     def init(self):
         result = super().init()
+        # The internal reference normalized as the numbers are: an exact
+        # number or a prefix of it ("SP-HX" for SP-HX-200) in the btree's
+        # order, as service_parts_lookup_hits asks it (the very expression).
+        create_index(
+            self.env.cr,
+            "product_product_service_parts_code",
+            self._table,
+            ["(%s) text_pattern_ops" % SQL_NORMALIZE.format(col="default_code")],
+        )
         # The lookup's SQL functions (see the file).
         with file_open("service_parts/data/service_parts_lookup.sql") as sql_file:
             self.env.cr.execute(sql_file.read())
@@ -108,7 +117,7 @@ class ProductProduct(models.Model):
         candidates = [
             product_id
             for product_id, _crossref_id, _rank in self._service_parts_candidates(
-                code, name.strip(), limit or 100, fragments=operator != "="
+                code, limit or 100, fragments=operator != "="
             )
             if product_id not in seen
         ]
@@ -128,9 +137,26 @@ class ProductProduct(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def service_parts_lookup(
-        self, query, equipment_id=False, limit=20, quantity=1.0, need_date=False
+        self,
+        query,
+        equipment_id=False,
+        limit=20,
+        quantity=1.0,
+        need_date=False,
+        only_compatible=False,
     ):
         """Find spare parts by any number or by words of their name.
+
+        Numbers are cross-reference numbers of any type and the internal
+        reference (``default_code``), compared by their letters and digits
+        only (case, spaces and dashes aside): the whole number or its
+        beginning (``SP-HX`` finds ``SP-HX-200``), and from three characters
+        a piece of a cross-reference number.
+
+        With ``equipment_id`` and ``only_compatible``, only the parts that fit
+        the unit are searched (and the current parts that supersede them,
+        whose ``compatible`` says whether they are listed for it); without a
+        unit ``only_compatible`` changes nothing.
 
         Returns at most ``limit`` dicts, best first (exact number > number
         prefix > number fragment > name words; parts that fit the unit before
@@ -174,17 +200,25 @@ class ProductProduct(models.Model):
             self.env[model].check_access("read")
         self.env.flush_all()
         equipment = self._service_parts_equipment(equipment_id) if equipment_id else None
+        only_compatible = bool(only_compatible) and equipment is not None
 
         # Twice the limit: record rules may hide some, a part superseded by
         # another found too counts once.
-        candidates, details, allowed = self._service_parts_lookup_data(
-            code, raw, limit * 2, limit, equipment
+        candidates, details, allowed, fit_ids = self._service_parts_lookup_data(
+            code, limit * 2, limit, equipment, only_compatible
         )
         found = {c["product_id"] for c in candidates}
         # Name words, not pieces of a number: "032A-17F3" must not scan names.
         words = [w for w in _WORDS.findall(raw) if sum(ch.isalpha() for ch in w) >= 3]
-        if words and len(found) < limit and (not found or len(words) > 1):
+        if (
+            words
+            and len(found) < limit
+            and (not found or len(words) > 1)
+            and not (only_compatible and not fit_ids)
+        ):
             name_domain = [("is_spare_part", "=", True), ("id", "not in", list(found))]
+            if only_compatible:
+                name_domain.append(("id", "in", fit_ids))
             name_domain += [("name", "ilike", word) for word in words]
             named = list(self._search(name_domain, limit=limit - len(found)))
             candidates += [{"product_id": pid, "rank": RANK_NAME} for pid in named]
@@ -314,12 +348,14 @@ class ProductProduct(models.Model):
         )
 
     @api.model
-    def _service_parts_lookup_data(self, code, raw, limit, show, equipment):
+    def _service_parts_lookup_data(self, code, limit, show, equipment, only_compatible=False):
         """The numbers matching ``code`` and what the lookup shows of the
         first ``show`` parts, in one statement: (hits as
         ``_service_parts_candidates`` with ``details``, details as
         ``_service_parts_details`` with the fit of every hit, the set of the
-        parts hit that the caller may read).
+        parts hit that the caller may read, and with ``only_compatible`` the
+        ids of the parts that fit the unit, the only ones searched; else
+        None).
 
         The SQL functions of data/service_parts_lookup.sql do the work with
         plans PostgreSQL keeps per connection; the caller's record rules on
@@ -336,25 +372,26 @@ class ProductProduct(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT lookup.hits, lookup.compat, lookup.details, lookup.shown_ids, ARRAY(%s)
+                SELECT lookup.hits, lookup.compat, lookup.details, lookup.shown_ids,
+                       lookup.fit_ids, ARRAY(%s)
                   FROM service_parts_lookup_data(%s, %s, %s, %s, %s, %s, %s, %s) AS lookup
                 """,
                 allowed.select(),
                 code,
-                raw,
                 _upper_bound(code),
                 limit,
                 show,
                 len(code) >= MIN_FRAGMENT,
                 FULL_NUMBER,
+                bool(only_compatible),
                 self._service_parts_sql_args(equipment),
             )
         )
-        hits, compat, details, shown, allowed_ids = self.env.cr.fetchone()
+        hits, compat, details, shown, fit_ids, allowed_ids = self.env.cr.fetchone()
         details = self._service_parts_details_maps(details)
         details["compat"].update(self._service_parts_compat_map(compat))
         details["asked"] = set(shown)
-        return [_hit_dict(row) for row in hits], details, set(allowed_ids)
+        return [_hit_dict(row) for row in hits], details, set(allowed_ids), fit_ids
 
     @api.model
     def _service_parts_details(self, product_ids, equipment, merge_into=None):
@@ -515,7 +552,7 @@ class ProductProduct(models.Model):
         return dict(ranked[0][1], offer_count=len(ranked))
 
     @api.model
-    def _service_parts_candidates(self, code, raw, limit, fragments=True, details=False):
+    def _service_parts_candidates(self, code, limit, fragments=True, details=False):
         """Candidates from the numbers, best rank first (then the shortest
         number): a list of ``(product id, crossref id, rank)``, or of dicts
         with the matched number, its type and partner when ``details`` is set.
@@ -538,9 +575,8 @@ class ProductProduct(models.Model):
         self.flush_model(["default_code"])
         self.env.cr.execute(
             SQL(
-                "SELECT service_parts_lookup_hits(%s, %s, %s, %s, %s, %s, %s::integer[])",
+                "SELECT service_parts_lookup_hits(%s, %s, %s, %s, %s, %s::integer[])",
                 code,
-                raw,
                 _upper_bound(code),
                 limit,
                 fragments and len(code) >= MIN_FRAGMENT,

@@ -148,6 +148,129 @@ class TestLookup(ServicePartsCase):
         self.assertEqual(results[0]["product_id"], self.gasket.id)
         self.assertEqual(results[0]["match"]["how"], "exact")
 
+    def test_internal_reference_prefix(self):
+        """The beginning of an internal reference finds the part, as the
+        whole reference does, in any case and spacing; the other numbers
+        still match as they did."""
+        exchanger = self._part("Heat exchanger", "TPR-QZ-200")
+        exchanger_large = self._part("Heat exchanger, large", "TPR-QZ-2000")
+        rotor = self._part("Pump rotor", "TPR-ROT-4")
+        results = self.Product.service_parts_lookup("TPR-QZ")
+        self.assertEqual(self._ids(results), [exchanger.id, exchanger_large.id])
+        self.assertEqual([r["match"]["how"] for r in results], ["prefix", "prefix"])
+        self.assertEqual(results[0]["match"]["code"], "TPR-QZ-200")
+        self.assertIs(results[0]["match"]["code_type"], False)
+        # Shortest first: the rotor's reference is shorter than the large exchanger's.
+        results = self.Product.service_parts_lookup("tpr")
+        self.assertEqual(self._ids(results), [rotor.id, exchanger.id, exchanger_large.id])
+        # The whole reference, typed another way, is exact and comes first.
+        results = self.Product.service_parts_lookup("tpr qz 200")
+        self.assertEqual(self._ids(results), [exchanger.id, exchanger_large.id])
+        self.assertEqual([r["match"]["how"] for r in results], ["exact", "prefix"])
+        # An internal reference is not searched for fragments.
+        self.assertEqual(self.Product.service_parts_lookup("QZ-200"), [])
+        # Cross-reference numbers: exact, prefix, and a fragment of them.
+        self.assertEqual(self.Product.service_parts_lookup("qv 945")[0]["match"]["how"], "prefix")
+        self.assertEqual(
+            self.Product.service_parts_lookup("GSK-945")[0]["product_id"], self.gasket.id
+        )
+        hows = {
+            r["product_id"]: r["match"]["how"] for r in self.Product.service_parts_lookup("9977")
+        }
+        self.assertEqual(hows[self.valve_alt.id], "fragment")
+        # A reference and a cross-reference number that both begin so: the
+        # part comes once.
+        self._crossref(rotor, "TPR-ROT-4-B", code_type="supplier")
+        results = self.Product.service_parts_lookup("TPR-ROT")
+        self.assertEqual(self._ids(results), [rotor.id])
+
+    def test_internal_reference_prefix_uses_its_index(self):
+        """The internal reference is searched through its index: the
+        lookup's statement and the index speak the same expression. (The
+        test tables are small: scans are forbidden so that the planner must
+        say whether the index can serve the statement at all.)"""
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'product_product_service_parts_code'"
+        )
+        [(definition,)] = self.env.cr.fetchall()
+        self.assertIn("text_pattern_ops", definition)
+        self.env.flush_all()
+        # Replanned from here, without sequential scans (undone with the test's savepoint).
+        self.env.cr.execute("SET LOCAL enable_seqscan = off; DISCARD PLANS")
+        self.addCleanup(self.env.cr.execute, "DISCARD PLANS")
+        self.env.cr.execute(
+            "SELECT pg_stat_get_xact_numscans('product_product_service_parts_code'::regclass)"
+        )
+        [before] = self.env.cr.fetchone()
+        results = self.Product.service_parts_lookup("SP-GSK")
+        self.env.cr.execute(
+            "SELECT pg_stat_get_xact_numscans('product_product_service_parts_code'::regclass)"
+        )
+        [after] = self.env.cr.fetchone()
+        self.assertIn(self.gasket.id, self._ids(results))
+        # The exact branch and the prefix branch.
+        self.assertGreaterEqual(after - before, 2)
+
+    def test_only_parts_that_fit_the_unit(self):
+        """The "fits this unit" switch: only the parts that fit the unit (by
+        model or by category, within the serial range) are searched, by
+        number and by name, even when the others would fill the page."""
+        results = self.Product.service_parts_lookup("945", equipment_id=self.unit.id)
+        self.assertIn(self.valve_alt.id, self._ids(results))
+        results = self.Product.service_parts_lookup(
+            "945", equipment_id=self.unit.id, only_compatible=True
+        )
+        self.assertEqual(sorted(self._ids(results)), sorted([self.valve.id, self.gasket.id]))
+        self.assertTrue(all(r["compatible"] for r in results))
+        # Out of its serial range the electrode does not fit: nothing left.
+        self.assertEqual(
+            self.Product.service_parts_lookup(
+                "771682457", equipment_id=self.unit.id, only_compatible=True
+            ),
+            [],
+        )
+        # Without a unit the switch changes nothing.
+        self.assertEqual(
+            self._ids(self.Product.service_parts_lookup("945", only_compatible=True)),
+            self._ids(self.Product.service_parts_lookup("945")),
+        )
+        # Names: the gasket fits (its category), a look-alike does not.
+        self._part("Burner gasket kit", "SP-GSK-9")
+        results = self.Product.service_parts_lookup(
+            "burner gasket", equipment_id=self.unit.id, only_compatible=True
+        )
+        self.assertEqual(self._ids(results), [self.gasket.id])
+        # Thirty parts that do not fit come first in the numbers' order: the
+        # one that fits is still found, by its internal reference and by an
+        # OEM number's prefix.
+        for index in range(30):
+            self._part("Filler nozzle %s" % index, "FIT-%02d" % index)
+        fitting = self._part("Fitting nozzle", "FIT-99")
+        self._crossref(fitting, "FITOEM-99")
+        for index in range(30):
+            self._crossref(self._part("Filler OEM %s" % index, "FO-%s" % index),
+                           "FITOEM-%02d" % index)  # fmt: skip
+        self.env["service.part.compatibility"].create(
+            {"part_product_id": fitting.id, "equipment_product_id": self.model.id}
+        )
+        for query in ("FIT", "FITOEM"):
+            with self.subTest(query=query):
+                everything = self.Product.service_parts_lookup(
+                    query, equipment_id=self.unit.id, limit=5
+                )
+                self.assertNotIn(fitting.id, self._ids(everything))
+                only = self.Product.service_parts_lookup(
+                    query, equipment_id=self.unit.id, limit=5, only_compatible=True
+                )
+                self.assertEqual(self._ids(only), [fitting.id])
+                self.assertEqual(only[0]["match"]["how"], "prefix")
+        # Still one statement for the numbers (and one for the unit).
+        Product = self.Product.with_user(self.service_user)
+        Product.service_parts_lookup("FIT", equipment_id=self.unit.id, only_compatible=True)
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):
+            Product.service_parts_lookup("FIT", equipment_id=self.unit.id, only_compatible=True)
+
     def test_order_exact_before_prefix_before_fragment(self):
         self._crossref(self.gasket, "ZZ77", code_type="analog")
         self._crossref(self.valve_alt, "ZZ7788", code_type="analog")

@@ -74,3 +74,64 @@ class TestLookupTour(HttpCase):
         self.browser_js(
             "/odoo/action-service_parts.service_parts_lookup_action", code, login="admin"
         )
+
+
+class RepairLookupTour:
+    """The lookup opened from a repair order, kept through a reload, and back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        Product = env["product.product"]
+        boiler = Product.create(
+            {
+                "name": "Tour Fit Boiler",
+                "is_storable": True,
+                "tracking": "serial",
+                "is_equipment": True,
+            }
+        )
+        lot = env["stock.lot"].create({"name": "TFB-1", "product_id": boiler.id})
+        customer = env["res.partner"].create({"name": "Tour Fit Customer", "is_company": True})
+        env["service.equipment"].create(
+            {"product_id": boiler.id, "lot_id": lot.id, "partner_id": customer.id}
+        )
+        fits, other = Product.create(
+            [
+                {"name": name, "is_storable": True, "is_spare_part": True, "default_code": code}
+                for name, code in (
+                    ("Tour Fit Nozzle", "TOURFIT-10"),
+                    ("Tour Other Nozzle", "TOURFIT-20"),
+                )
+            ]
+        )
+        env["service.part.compatibility"].create(
+            {"part_product_id": fits.id, "equipment_product_id": boiler.id, "quantity": 1}
+        )
+        cls.fits = fits
+        cls.repair = env["repair.order"].create(
+            {
+                "name": "TOURFIT-1",
+                "product_id": boiler.id,
+                "lot_id": lot.id,
+                "partner_id": customer.id,
+            }
+        )
+
+    def test_lookup_from_repair_and_back(self):
+        url = f"/odoo/action-repair.action_repair_order_tree/{self.repair.id}"
+        self.start_tour(url, "service_parts_repair_lookup_tour", login="admin", timeout=180)
+        move = self.repair.move_ids.filtered(lambda m: m.product_id == self.fits)
+        self.assertEqual(move.product_uom_qty, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestRepairLookupTourDesktop(RepairLookupTour, HttpCase):
+    browser_size = "1366x768"
+
+
+@tagged("post_install", "-at_install")
+class TestRepairLookupTourPhone(RepairLookupTour, HttpCase):
+    browser_size = "375x667"
+    touch_enabled = True

@@ -25,6 +25,15 @@ class IrHttp(models.AbstractModel):
         return super()._dispatch(endpoint)
 
     @classmethod
+    def _get_translation_frontend_modules_name(cls):
+        # The portal's message box (under a request, a contract, a claim) is
+        # mail's composer and thread: without the website addon (whose
+        # website_mail adds it) nothing loads mail's translations on portal
+        # pages, and a Russian customer read "The conversation is empty.",
+        # "Attach files"... in English.
+        return [*super()._get_translation_frontend_modules_name(), "mail"]
+
+    @classmethod
     def _handle_error(cls, exception):
         # A body above the route's max_content_length (see
         # service_base.tools.uploads) was refused unparsed: say so in the

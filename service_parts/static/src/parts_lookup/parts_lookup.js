@@ -5,6 +5,7 @@ import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
+import { Layout } from "@web/search/layout";
 import { countText } from "@service_base/plural";
 
 /**
@@ -15,20 +16,31 @@ import { countText } from "@service_base/plural";
  */
 export class PartsLookup extends Component {
     static template = "service_parts.PartsLookup";
-    static components = { RecordSelector };
+    static components = { Layout, RecordSelector };
     static props = ["*"];
+    // The breadcrumb's name when the action comes back from the URL alone.
+    static displayName = _t("Parts Lookup");
 
     setup() {
         this.orm = useService("orm");
         this.notification = useService("notification");
         this.actionService = useService("action");
+        this.ui = useState(useService("ui"));
         this.inputRef = useRef("query");
-        const params = (this.props.action && this.props.action.params) || {};
+        // Opened from a repair, the action brings the repair, its unit and
+        // customer in its params; a reload brings them back from the URL,
+        // where updateActionState keeps them (the router gives the query
+        // string as the client action's params).
+        const action = this.props.action || {};
+        const given = { ...(action.context || {}), ...(action.params || {}) };
+        const id = (value) => (Number.isInteger(value) && value > 0 ? value : false);
+        this.display = { controlPanel: {} };
         this.state = useState({
-            query: params.query || "",
-            equipmentId: params.equipment_id || false,
-            repairId: params.repair_id || false,
-            partnerId: params.partner_id || false,
+            query: typeof given.query === "string" ? given.query : "",
+            equipmentId: id(given.equipment_id),
+            repairId: id(given.repair_id),
+            partnerId: id(given.partner_id),
+            onlyCompatible: Boolean(given.only_compatible),
             quantity: 1,
             results: [],
             loading: false,
@@ -39,6 +51,7 @@ export class PartsLookup extends Component {
         });
         this.searchSeq = 0;
         this.debouncedSearch = useDebounced(() => this.search(), 150);
+        this.keepInUrl();
         onWillStart(async () => {
             const [repair, quotation, rfq] = await Promise.all([
                 user.checkAccessRight("repair.order", "write"),
@@ -46,6 +59,18 @@ export class PartsLookup extends Component {
                 user.checkAccessRight("purchase.order", "create"),
             ]);
             Object.assign(this.state.can, { repair, quotation, rfq });
+            if (this.state.repairId && !(this.props.action && this.props.action.name)) {
+                // Back from the URL, the action has lost its name: the
+                // breadcrumb says again which repair the parts are for.
+                const [found] = await this.orm
+                    .read("repair.order", [this.state.repairId], ["display_name"])
+                    .catch(() => []);
+                if (found && this.env.config && this.env.config.setDisplayName) {
+                    this.env.config.setDisplayName(
+                        _t("Parts for %(repair)s", { repair: found.display_name })
+                    );
+                }
+            }
             if (this.state.query) {
                 await this.search();
             }
@@ -57,9 +82,28 @@ export class PartsLookup extends Component {
         return [["state", "in", ["draft", "confirmed", "under_repair"]]];
     }
 
+    /** What a reload must restore, in the URL (the router leaves undefined out). */
+    keepInUrl() {
+        if (!this.props.updateActionState) {
+            return;
+        }
+        this.props.updateActionState({
+            repair_id: this.state.repairId || undefined,
+            equipment_id: this.state.equipmentId || undefined,
+            partner_id: this.state.partnerId || undefined,
+            only_compatible: (this.state.equipmentId && this.state.onlyCompatible && 1) || undefined,
+        });
+    }
+
     onInput(ev) {
         this.state.query = ev.target.value;
         this.debouncedSearch();
+    }
+
+    async onOnlyCompatibleChange(ev) {
+        this.state.onlyCompatible = ev.target.checked;
+        this.keepInUrl();
+        await this.search();
     }
 
     onQuantityInput(ev) {
@@ -75,15 +119,18 @@ export class PartsLookup extends Component {
                 this.state.partnerId = unit.partner_id[0];
             }
         }
+        this.keepInUrl();
         await this.search();
     }
 
     onRepairChange(repairId) {
         this.state.repairId = repairId || false;
+        this.keepInUrl();
     }
 
     onPartnerChange(partnerId) {
         this.state.partnerId = partnerId || false;
+        this.keepInUrl();
     }
 
     async search() {
@@ -98,6 +145,7 @@ export class PartsLookup extends Component {
         try {
             const results = await this.orm.call("product.product", "service_parts_lookup", [query], {
                 equipment_id: this.state.equipmentId || false,
+                only_compatible: Boolean(this.state.equipmentId && this.state.onlyCompatible),
                 limit: 20,
                 quantity: this.state.quantity,
             });

@@ -25,7 +25,7 @@ registry.category("web_tour.tours").add("service_parts_warehouse_tour", {
         },
         {
             content: "Five are free in stock",
-            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5') td.text-success:contains('5')",
+            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5') .o_service_parts_free.text-success:contains('5')",
         },
         {
             content: "The substitute is offered",
@@ -39,6 +39,27 @@ registry.category("web_tour.tours").add("service_parts_warehouse_tour", {
             content: "The storekeeper may add it to a repair order, not to a quotation or an RFQ",
             trigger:
                 ".o_service_parts_result:contains('Tour Impeller IM-5'):has(.o_service_parts_add_repair):not(:has(.o_service_parts_add_quotation)):not(:has(.o_service_parts_add_rfq))",
+        },
+        {
+            content: "The add button is on the screen, not past its right edge (a phone is 375 pixels wide)",
+            // The row: the button itself is disabled until a repair is chosen.
+            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5'):has(.o_service_parts_add_repair)",
+            run() {
+                const box = this.anchor
+                    .querySelector(".o_service_parts_add_repair")
+                    .getBoundingClientRect();
+                const page = document.documentElement;
+                if (box.left < 0 || box.right > window.innerWidth) {
+                    throw new Error(
+                        `The add button spans ${box.left}-${box.right} px of a ${window.innerWidth} px window`
+                    );
+                }
+                if (page.scrollWidth > window.innerWidth) {
+                    throw new Error(
+                        `The page is ${page.scrollWidth} px wide in a ${window.innerWidth} px window`
+                    );
+                }
+            },
         },
     ],
 });
