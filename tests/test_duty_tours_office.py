@@ -30,7 +30,9 @@ class TestOfficeDutyTours(HttpCase):
         env["res.lang"]._activate_lang(RU)
         cls.today = fields.Date.context_today(env.user)
         cls.company = env.company
-        cls.warehouse = env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
         cls.stock = cls.warehouse.lot_stock_id
 
         def user(login, name, groups):
@@ -44,18 +46,30 @@ class TestOfficeDutyTours(HttpCase):
                 email=f"{login}@example.com",
             )
 
-        cls.manager = user("duty_manager", "Мария Руководитель", "service_base.group_service_manager")
+        cls.manager = user(
+            "duty_manager", "Мария Руководитель", "service_base.group_service_manager"
+        )
         cls.accountant = user("duty_accountant", "Анна Бухгалтер", "account.group_account_user")
         cls.technician = user("duty_tech", "Пётр Инженер", "service_base.group_service_user")
         cls.salesperson = user("duty_sales", "Семён Продавец", "sales_team.group_sale_salesman")
 
         Partner = env["res.partner"]
         cls.customer = Partner.create(
-            {"name": "ООО «Тур Котельная»", "is_company": True, "lang": RU, "email": "boiler@example.com"}
+            {
+                "name": "ООО «Тур Котельная»",
+                "is_company": True,
+                "lang": RU,
+                "email": "boiler@example.com",
+            }
         )
         cls.vendor = Partner.create({"name": "Тур Завод Котлов", "is_company": True, "lang": RU})
         cls.center = Partner.create(
-            {"name": "Тур Сервисный центр", "is_company": True, "is_service_center": True, "lang": RU}
+            {
+                "name": "Тур Сервисный центр",
+                "is_company": True,
+                "is_service_center": True,
+                "lang": RU,
+            }
         )
 
         # The installed base: a boiler model, its team and technician.
@@ -119,7 +133,11 @@ class TestOfficeDutyTours(HttpCase):
         ) = lots
         # Bought from the manufacturer (the supplier warranty starts), three sold.
         cls._transfer(
-            lots, cls.warehouse.in_type_id, env.ref("stock.stock_location_suppliers"), cls.stock, cls.vendor
+            lots,
+            cls.warehouse.in_type_id,
+            env.ref("stock.stock_location_suppliers"),
+            cls.stock,
+            cls.vendor,
         )
         Unit = env["service.equipment"]
         customers = env.ref("stock.stock_location_customers")
@@ -198,7 +216,12 @@ class TestOfficeDutyTours(HttpCase):
         )
         # A complaint nobody is assigned to yet.
         cls.complaint = Request.create(
-            dict(base, subject="Тур: никто не приехал", equipment_id=cls.unit_maint.id, request_type="complaint")
+            dict(
+                base,
+                subject="Тур: никто не приехал",
+                equipment_id=cls.unit_maint.id,
+                request_type="complaint",
+            )
         )
 
         cls._setup_deals()
@@ -530,9 +553,7 @@ class TestOfficeDutyTours(HttpCase):
     def _render(self, report, records, user):
         """The HTML of ``report`` for ``records``, rendered as ``user``."""
         html, __ = (
-            self.env["ir.actions.report"]
-            .with_user(user)
-            ._render_qweb_html(report, records.ids)
+            self.env["ir.actions.report"].with_user(user)._render_qweb_html(report, records.ids)
         )
         return html.decode()
 
@@ -541,7 +562,9 @@ class TestOfficeDutyTours(HttpCase):
     def test_manager_intake_repair_and_meetings(self):
         """2.1 consultations, 2.2 service centres, 2.3 repair forms, 2.5
         maintenance reports, 2.9 dispatch, 2.10 meetings, audit."""
-        self.start_tour("/odoo", "service_duty_manager_intake_tour", login="duty_manager", timeout=180)
+        self.start_tour(
+            "/odoo", "service_duty_manager_intake_tour", login="duty_manager", timeout=180
+        )
         # 2.1: the call, answered and closed, on the unit's history
         call = self.env["service.request"].search([("subject", "=", "Тур: как продуть котёл")])
         self.assertEqual(call.request_type, "consultation")
@@ -569,7 +592,9 @@ class TestOfficeDutyTours(HttpCase):
         self.assertEqual(self.late_request.service_center_in_picking_id.state, "done")
         # 2.5: the maintenance report
         html = self._render(
-            "service_repair.action_report_service_request_maintenance", self.maint_request, self.manager
+            "service_repair.action_report_service_request_maintenance",
+            self.maint_request,
+            self.manager,
         )
         self.assertIn("Отчёт о техническом обслуживании", html)
         self.assertIn("Чистка горелки", html)
@@ -586,7 +611,9 @@ class TestOfficeDutyTours(HttpCase):
 
     def test_manager_deals_demos_and_contracts(self):
         """2.4 demonstrations, 2.8 contracts and deal documents, competitors."""
-        self.start_tour("/odoo", "service_duty_manager_deals_tour", login="duty_manager", timeout=180)
+        self.start_tour(
+            "/odoo", "service_duty_manager_deals_tour", login="duty_manager", timeout=180
+        )
         # 2.4: the demo unit booked for the opportunity, out and back, the outcome on it
         booking = self.env["service.demo.booking"].search([("lead_id", "=", self.lead.id)])
         self.assertEqual(booking.equipment_id, self.demo_unit)
@@ -614,7 +641,9 @@ class TestOfficeDutyTours(HttpCase):
     def test_manager_parts_costs_and_control(self):
         """2.6 parts, stock, 2.7 cost and revenue, claims, satisfaction, quality,
         forecast, teams, the KPI dashboard, the installed base."""
-        self.start_tour("/odoo", "service_duty_manager_control_tour", login="duty_manager", timeout=240)
+        self.start_tour(
+            "/odoo", "service_duty_manager_control_tour", login="duty_manager", timeout=240
+        )
         # 2.6: the part on a quotation for the customer and on an RFQ to its supplier
         quotation = self.env["sale.order"].search(
             [("partner_id", "=", self.customer.id), ("state", "=", "draft")]
@@ -644,7 +673,9 @@ class TestOfficeDutyTours(HttpCase):
     def test_accountant_documents_of_the_service(self):
         """Contract invoices, the service centre's bill, the claims' credit notes,
         each opening its service document; the analytic report."""
-        self.start_tour("/odoo", "service_duty_accountant_tour", login="duty_accountant", timeout=180)
+        self.start_tour(
+            "/odoo", "service_duty_accountant_tour", login="duty_accountant", timeout=180
+        )
         documents = (
             self.contract_invoice,
             self.repair_invoice,
