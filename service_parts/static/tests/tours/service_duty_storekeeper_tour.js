@@ -101,11 +101,11 @@ registry.category("web_tour.tours").add("service_duty_storekeeper_tour", {
         },
         {
             content: "The substitute and its free stock",
-            trigger: ".o_service_parts_result:contains('DUTY-OEM-7712'):contains('Крыльчатка IM-5S'):contains('свободно 2')",
+            trigger: ".o_service_parts_result:contains('DUTY-OEM-7712'):contains('Крыльчатка IM-5S'):contains('свободно: 2')",
         },
         {
             content: "The supplier's lead time, in Russian",
-            trigger: ".o_service_parts_result:contains('DUTY-OEM-7712') .o_service_parts_lead_time:contains('Срок поставки: 4 дн.')",
+            trigger: ".o_service_parts_result:contains('DUTY-OEM-7712') .o_service_parts_lead_time:contains('срок поставки: 4 дня')",
         },
         {
             content: "Look a part up by its name",
@@ -214,12 +214,14 @@ registry.category("web_tour.tours").add("service_duty_storekeeper_tour", {
             run: "click",
         },
         {
-            content: "The unit in for repair, in the repair location",
-            trigger: ".o_list_view .o_data_row:contains('DUTY-PUMP-2'):contains('Ремонт')",
+            // (the location's name is stored in one language: stock.location.name
+            // is not translatable in Odoo; the test checks which location it is)
+            content: "The unit in for repair, owned by the customer",
+            trigger: ".o_list_view .o_data_row:contains('DUTY-PUMP-2'):contains('ООО «Насосы Тура»')",
         },
         {
-            content: "The unit at the service centre",
-            trigger: ".o_list_view .o_data_row:contains('DUTY-PUMP-3')",
+            content: "The unit at the service centre, owned by the customer",
+            trigger: ".o_list_view .o_data_row:contains('DUTY-PUMP-3'):contains('ООО «Насосы Тура»')",
         },
     ],
 });
