@@ -83,11 +83,15 @@ class RepairOrder(models.Model):
 
     @api.depends("request_id.analytic_account_id", "service_warranty_claim_id.analytic_account_id")
     def _compute_service_analytic_account_id(self):
+        # sudo: warehouse users without Service rights reserve and consume the
+        # repair's parts, and stock_account asks each move line for this
+        # account; only the account the repair is charged to is read.
         for repair in self:
+            source = repair.sudo()
             repair.service_analytic_account_id = (
-                repair.request_id.analytic_account_id
-                or repair.service_warranty_claim_id.analytic_account_id
-            )
+                source.request_id.analytic_account_id
+                or source.service_warranty_claim_id.analytic_account_id
+            ).sudo(False)
 
     @api.depends("sale_order_id", "move_ids", "service_labour_cost")
     def _compute_service_profitability(self):

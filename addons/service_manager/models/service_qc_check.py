@@ -37,7 +37,9 @@ class ServiceQcCheck(models.Model):
     technician_id = fields.Many2one(related="repair_id.user_id", string="Repaired by")
 
     @api.depends("repair_id.name")
+    @api.depends_context("lang")
     def _compute_display_name(self):
+        # Breadcrumbs, chatter and links name the check after its repair (it has no name).
         for check in self:
             check.display_name = _("Quality check of %(repair)s", repair=check.repair_id.name)
 

@@ -4,6 +4,7 @@ import { RecordSelector } from "@web/core/record_selectors/record_selector";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
+import { formatFloat } from "@web/core/utils/numbers";
 import { useDebounced } from "@web/core/utils/timing";
 import { Layout } from "@web/search/layout";
 import { countText } from "@service_base/plural";
@@ -185,7 +186,12 @@ export class PartsLookup extends Component {
     }
 
     formatQty(value) {
-        return Number.isInteger(value) ? String(value) : value.toFixed(2);
+        // in the user's language: 0,5 in Russian
+        return Number.isInteger(value) ? String(value) : formatFloat(value, { digits: [false, 2] });
+    }
+
+    formatPrice(value) {
+        return formatFloat(value, { digits: [false, 2] });
     }
 
     warehouseTitle(availability) {
