@@ -16,6 +16,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.service_contracts.tests.common import done_transfer
+
 RU = "ru_RU"
 
 
@@ -505,50 +507,7 @@ class TestOfficeDutyTours(HttpCase):
 
     @classmethod
     def _transfer(cls, lots, picking_type, source, destination, partner):
-        """A done transfer of serials ``lots`` (one product)."""
-        env = cls.env
-        product = lots.product_id
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": partner.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": len(lots),
-                            "product_uom": product.uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom_id": product.uom_id.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "location_id": source.id,
-                    "location_dest_id": destination.id,
-                }
-                for lot in lots
-            ]
-        )
-        move.picked = True
-        picking._action_done()
-        return picking
+        return done_transfer(cls.env, lots, picking_type, source, destination, partner)
 
     def _render(self, report, records, user):
         """The HTML of ``report`` for ``records``, rendered as ``user``."""

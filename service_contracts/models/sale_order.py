@@ -57,7 +57,7 @@ class SaleOrder(models.Model):
                     contract=contract.name,
                 )
             )
-        billed = self.order_line.filtered(lambda line: line._service_invoiced_by_order())
+        billed = self._service_lines().filtered("qty_invoiced")
         if billed and not self._service_contract_lines():
             raise UserError(
                 _(
@@ -86,17 +86,16 @@ class SaleOrder(models.Model):
             )
         return contract._get_formview_action()
 
+    def _service_lines(self):
+        return self.order_line.filtered(
+            lambda line: not line.display_type and line.product_id.type == "service"
+        )
+
     def _service_contract_lines(self):
         """The order's service lines a contract takes over: those the order has
         not invoiced (an invoiced one would be billed twice, by the order and
         by the contract's first period)."""
-        return self.order_line.filtered(
-            lambda line: (
-                not line.display_type
-                and line.product_id.type == "service"
-                and not line._service_invoiced_by_order()
-            )
-        )
+        return self._service_lines().filtered(lambda line: not line.qty_invoiced)
 
     def _prepare_service_contract_vals(self):
         self.ensure_one()

@@ -26,9 +26,3 @@ class SaleOrderLine(models.Model):
         for line in self.browse(taken.ids):
             line.qty_to_invoice = 0.0
         return res
-
-    def _service_invoiced_by_order(self):
-        """Whether the order has invoiced this service line (not counting
-        cancelled invoices): a contract does not take it over."""
-        self.ensure_one()
-        return not self.display_type and self.product_id.type == "service" and self.qty_invoiced > 0

@@ -2,6 +2,53 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def done_transfer(env, lots, picking_type, source, destination, partner):
+    """A done transfer of serials ``lots`` (one product) from ``source`` to
+    ``destination``, a move line per serial."""
+    product = lots.product_id
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": picking_type.id,
+            "partner_id": partner.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": len(lots),
+                        "product_uom": product.uom_id.id,
+                        "location_id": source.id,
+                        "location_dest_id": destination.id,
+                    }
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    move = picking.move_ids
+    move.move_line_ids.unlink()
+    env["stock.move.line"].create(
+        [
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": product.id,
+                "product_uom_id": product.uom_id.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            }
+            for lot in lots
+        ]
+    )
+    move.picked = True
+    picking._action_done()
+    return picking
+
+
 class WarrantyCommon:
     """Warranty test data: a serial-tracked model, its policy, a customer, a vendor."""
 
@@ -79,48 +126,7 @@ class WarrantyCommon:
 
     @classmethod
     def _transfer(cls, lots, picking_type, source, destination, partner):
-        product = lots.product_id
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": partner.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": len(lots),
-                            "product_uom": product.uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        cls.env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom_id": product.uom_id.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "location_id": source.id,
-                    "location_dest_id": destination.id,
-                }
-                for lot in lots
-            ]
-        )
-        move.picked = True
-        picking._action_done()
-        return picking
+        return done_transfer(cls.env, lots, picking_type, source, destination, partner)
 
     @classmethod
     def _receive(cls, lots, vendor=None):

@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 import { openMenu, statusIs } from "@service_base/../tests/tours/service_tour_utils";
-import { failOnErrorDialog } from "@service_base/../tests/tours/service_field_tour_utils";
+import { watchForErrors } from "@service_base/../tests/tours/service_duty_tour_utils";
 
 /** Open menu `menuXmlid` of section `sectionXmlid` of the Inventory app, already open. */
 function inventoryMenu(sectionXmlid, menuXmlid, content) {
@@ -67,7 +67,7 @@ function validateTransfer(text, content) {
 registry.category("web_tour.tours").add("service_duty_storekeeper_tour", {
     url: "/odoo",
     steps: () => [
-        failOnErrorDialog(),
+        watchForErrors(),
         // --- Parts lookup ------------------------------------------------
         ...openMenu(
             "stock.menu_stock_root",

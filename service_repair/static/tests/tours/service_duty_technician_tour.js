@@ -8,7 +8,7 @@ import {
     openMenu,
     statusIs,
 } from "@service_base/../tests/tours/service_tour_utils";
-import { failOnErrorDialog } from "@service_base/../tests/tours/service_field_tour_utils";
+import { watchForErrors } from "@service_base/../tests/tours/service_duty_tour_utils";
 
 /** The form's header button `name`, labelled `label` (in Russian). */
 function headerButton(name, label) {
@@ -61,7 +61,7 @@ function printMenuLists(...reports) {
 registry.category("web_tour.tours").add("service_duty_technician_tour", {
     url: "/odoo",
     steps: () => [
-        failOnErrorDialog(),
+        watchForErrors(),
         // --- My requests -------------------------------------------------
         ...openMenu(
             "service_base.menu_service_root",
@@ -269,7 +269,7 @@ registry.category("web_tour.tours").add("service_duty_technician_tour", {
         },
         {
             content: "Add it to the repair order",
-            trigger: ".o_service_parts_result:contains('DUTY-OEM-7712') .o_service_parts_add_repair:enabled:contains('В заказ на ремонт')",
+            trigger: ".o_service_parts_result:contains('DUTY-OEM-7712') .o_service_parts_add_repair:enabled:contains('Добавить в заказ на ремонт')",
             run: "click",
         },
         {

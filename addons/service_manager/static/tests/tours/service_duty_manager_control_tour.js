@@ -80,7 +80,7 @@ registry.category("web_tour.tours").add("service_duty_manager_control_tour", {
         },
         {
             content: "Put the part on a quotation",
-            trigger: ".o_service_parts_result:contains('Тур Электрод розжига') .o_service_parts_add_quotation:contains('В коммерческое предложение')",
+            trigger: ".o_service_parts_result:contains('Тур Электрод розжига') .o_service_parts_add_quotation:contains('Добавить в предложение')",
             run: "click",
         },
         {
@@ -194,7 +194,7 @@ registry.category("web_tour.tours").add("service_duty_manager_control_tour", {
             run: "click",
         },
         {
-            trigger: statusIs("На проверку"),
+            trigger: statusIs("На проверке"),
         },
         ...["Тур: герметичность газового тракта", "Тур: анализ дымовых газов"].flatMap((item) => [
             {
@@ -204,7 +204,7 @@ registry.category("web_tour.tours").add("service_duty_manager_control_tour", {
             },
             {
                 trigger: `.o_field_widget[name=line_ids] .o_data_row:contains('${item}') .o_field_widget[name=result] select`,
-                run: selectOption("Пройдена"),
+                run: selectOption("Пройден"),
             },
         ]),
         ...clickHeaderButton("action_pass", "The check is passed"),
@@ -265,7 +265,7 @@ registry.category("web_tour.tours").add("service_duty_manager_control_tour", {
         // The morning screen, for another period
         ...openMenu(SERVICE, "service_manager.menu_service_manager_root", "service_manager.menu_service_kpi_dashboard"),
         {
-            trigger: ".o_service_dashboard h2:contains('Панель сервисной службы')",
+            trigger: ".o_service_dashboard h2:contains('Панель показателей сервиса')",
         },
         {
             content: "The last 30 days",
