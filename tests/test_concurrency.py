@@ -964,7 +964,7 @@ class TestConcurrentClaimDocuments(ClaimCase):
                 partial(self._claim_back, self.technician_id, claim_id),
                 partial(self._claim_back, self.manager_id, claim_id),
             ],
-            "претензия поставщику уже выставлена",
+            "рекламация поставщику уже выставлена",
         )
 
         def check(env):
@@ -1004,7 +1004,7 @@ class TestConcurrentClaimDocuments(ClaimCase):
                 partial(self._vendor_refund, self.manager_id, supplier_claim_id),
                 partial(self._vendor_refund, self.technician_id, supplier_claim_id),
             ],
-            "уже есть кредит-нота поставщика",
+            "возврат уже создан",
         )
         domain = [("service_supplier_claim_id", "=", supplier_claim_id)]
         self.assertEqual(self._count("account.move", domain), 1, "one vendor credit note")
