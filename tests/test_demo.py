@@ -6,6 +6,8 @@ customer's stock, and a supplier's price list with price breaks queued for
 the background import.
 """
 
+import base64
+
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.queue_job.job import Job
@@ -69,3 +71,7 @@ class TestDemoFlows(TransactionCase):
             sorted(breaks.mapped(lambda s: (s.min_qty, s.price))),
             [(0, 17500), (5, 16900), (10, 16200)],
         )
+        # the line without a price is reported, in the Russian the demo ships in
+        report = base64.b64decode(batch.report_file).decode("utf-8")
+        self.assertTrue(report.startswith("Строка,"), report)
+        self.assertIn("неверная цена", report)

@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -63,3 +64,24 @@ class TestDutyMenus(TransactionCase):
             "menu_service_report_competitors",
         ):
             self.assertNotIn(self.env.ref(f"service_manager.{xmlid}").id, visible)
+
+    def test_the_accountant_reads_the_stock_valuation(self):
+        """Odoo gives the valuation layers to Inventory administrators only;
+        the accountant checks there that a customer's unit is never valued."""
+        accountant = new_test_user(
+            self.env, login="sm_menu_accountant", groups="account.group_account_invoice"
+        )
+        menu = self.env.ref("service_manager.menu_account_stock_valuation")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(accountant)._visible_menu_ids())
+        layer = self.env["stock.valuation.layer"].search([], limit=1)
+        Layers = self.env["stock.valuation.layer"].with_user(accountant)
+        self.assertEqual(Layers.search_count([]), self.env["stock.valuation.layer"].search_count([]))
+        self.assertTrue(layer, "the demo's stock is valued")
+        with self.assertRaises(AccessError):
+            layer.with_user(accountant).write({"description": "edited"})
+        technician = new_test_user(
+            self.env, login="sm_menu_tech_val", groups="service_base.group_service_user"
+        )
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(technician)._visible_menu_ids())
+        with self.assertRaises(AccessError):
+            self.env["stock.valuation.layer"].with_user(technician).search_count([])
