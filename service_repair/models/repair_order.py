@@ -156,6 +156,15 @@ class RepairOrder(models.Model):
         # End Repair button's confirmation) and then cancels what was not used:
         # the repair says which parts those were, once.
         ending = self.filtered(lambda repair: repair.state != "done")
+        # Odoo gives the repaired unit's move an owner only when it finds the
+        # unit among the quants of the repair's partner at the repair's
+        # component location; a customer's unit accepted for repair is the
+        # customer company's stock at the product's location: it moves as the
+        # customer's (stock.move.create), not as nobody's.
+        owners = {repair.id: repair._service_unit_owner().id for repair in ending}
+        owners = {repair_id: owner for repair_id, owner in owners.items() if owner}
+        if owners:
+            self = self.with_context(service_repair_unit_owners=owners)
         result = super().action_repair_done()
         for repair in ending:
             unused = repair._service_act_parts()["unused"]
@@ -208,14 +217,23 @@ class RepairOrder(models.Model):
         return {"used": list(used.values()), "unused": list(unused.values())}
 
     def _service_owned_unit_available(self):
+        """The unit is the stock of the customer company while the repair names
+        one of its people (Odoo looks for the partner's quants only)."""
+        return self.partner_id != self.partner_id.commercial_partner_id and bool(
+            self._service_unit_owner()
+        )
+
+    def _service_unit_owner(self):
+        """The customer company whose stock the unit to repair is, where the
+        repair finds it (its product location), or an empty partner."""
         owner = self.partner_id.commercial_partner_id
         if (
-            owner == self.partner_id
+            not owner
             or not self.lot_id
             or not self.product_id.is_storable
             or any(move.product_uom_qty < 0 for move in self.move_ids)
         ):
-            return False
+            return self.env["res.partner"]
         quants = self.env["stock.quant"].search(
             [
                 ("product_id", "=", self.product_id.id),
@@ -225,7 +243,7 @@ class RepairOrder(models.Model):
             ]
         )
         repair_qty = self.product_uom._compute_quantity(self.product_qty, self.product_id.uom_id)
-        return (
+        enough = (
             float_compare(
                 sum(quants.mapped("quantity")),
                 repair_qty,
@@ -233,6 +251,7 @@ class RepairOrder(models.Model):
             )
             >= 0
         )
+        return owner if enough else self.env["res.partner"]
 
     def _service_guarded_fields(self):
         return super()._service_guarded_fields() | {"service_date_done"}

@@ -1,8 +1,22 @@
-from odoo import models
+from odoo import api, models
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The repaired unit's move of RepairOrder.action_repair_done, for a
+        # customer's unit: the customer stays its owner (not nobody).
+        owners = self.env.context.get("service_repair_unit_owners")
+        if owners:
+            for vals in vals_list:
+                owner = owners.get(vals.get("repair_id"))
+                if owner and not vals.get("repair_line_type"):
+                    for command in vals.get("move_line_ids") or ():
+                        if command[0] == 0 and not command[2].get("owner_id"):
+                            command[2]["owner_id"] = owner
+        return super().create(vals_list)
 
     def _service_stays_owners(self):
         """A service transfer of a unit that stays its owner's stock (a

@@ -108,6 +108,13 @@ class TestUnitStock(ServiceRepairCase):
         repair.action_repair_end()
         self.assertEqual(repair.state, "done")
         self.assertEqual(self._quants(lot), in_workshop, "repaired where it stands")
+        # Odoo looks for the customer's unit among the parts (the repair's
+        # component location) and would move it as nobody's: it moves as the
+        # customer's, so no quant without owner is left beside it
+        self.assertEqual(repair.move_id.move_line_ids.owner_id, owner)
+        self.assertFalse(
+            self.env["stock.quant"].search([("lot_id", "=", lot.id), ("owner_id", "=", False)])
+        )
 
         # the delivery back closes the loop
         delivery = self._picking(request.action_return_to_customer())
