@@ -54,6 +54,33 @@ class TestDemoFlows(TransactionCase):
             )
             self.assertFalse(layers, "a customer's unit is never valued")
 
+    def test_demo_unit_goes_out_and_back_from_the_shelf(self):
+        booking = self.env.ref("service_manager.demo_booking_teploservis")
+        stock = self.env.ref("stock.warehouse0").lot_stock_id
+        for unit in self.env["service.equipment"].search([("is_demo", "=", True)]):
+            quant = self.env["stock.quant"].search(
+                [("lot_id", "=", unit.lot_id.id), ("quantity", ">", 0)]
+            )
+            self.assertEqual((quant.location_id, quant.owner_id), (stock, self.env["res.partner"]))
+        booking.write({"off_site": True})
+        if booking.state == "draft":
+            booking.action_confirm()
+        booking.action_send_out()
+        out = booking.picking_out_id
+        self.assertEqual(out.state, "assigned", "the unit is there to send")
+        out.move_ids.picked = True
+        out.button_validate()
+        self.assertEqual(out.state, "done")
+        booking.outcome = "interested"
+        booking.action_done()
+        back = booking.picking_in_id
+        back.move_ids.picked = True
+        back.button_validate()
+        quant = self.env["stock.quant"].search(
+            [("lot_id", "=", booking.equipment_id.lot_id.id), ("quantity", ">", 0)]
+        )
+        self.assertEqual(quant.location_id, stock, "back on its shelf")
+
     def test_price_list_with_price_breaks_imports_in_the_background(self):
         batch = self.env.ref("service_parts.import_teplokomplekt")
         if batch.state == "queued":

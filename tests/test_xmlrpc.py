@@ -486,6 +486,15 @@ class TestXmlRpc(HttpCase):
                     ],
                     "service.team": [{"name": "XML-RPC new team"}],
                     "account.analytic.line": [{"name": "XML-RPC"}],
+                    "stock.move": [
+                        {
+                            "name": "XML-RPC",
+                            "product_id": part.id,
+                            "product_uom_qty": 1,
+                            "location_id": env.ref("stock.stock_location_stock").id,
+                            "location_dest_id": env.ref("stock.stock_location_customers").id,
+                        }
+                    ],
                 }.items()
             },
             ("service.qc.check.line", "unlink"): [(w.qc_checks.line_ids[:1].ids, [], {})],

@@ -75,7 +75,9 @@ class TestDutyMenus(TransactionCase):
         self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(accountant)._visible_menu_ids())
         layer = self.env["stock.valuation.layer"].search([], limit=1)
         Layers = self.env["stock.valuation.layer"].with_user(accountant)
-        self.assertEqual(Layers.search_count([]), self.env["stock.valuation.layer"].search_count([]))
+        self.assertEqual(
+            Layers.search_count([]), self.env["stock.valuation.layer"].search_count([])
+        )
         self.assertTrue(layer, "the demo's stock is valued")
         with self.assertRaises(AccessError):
             layer.with_user(accountant).write({"description": "edited"})
