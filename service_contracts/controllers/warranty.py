@@ -47,9 +47,11 @@ class ServiceWarrantyCheck(http.Controller):
         # PostgreSQL refuses NUL in any text; a form may send one (%00).
         serial = (serial or "").replace("\x00", "").strip()[:100]
         # sudo: the public may not read serials; of the status only the
-        # answer, its end date and its source (no contract named) leave the server.
+        # answer, its end date and its source (no contract named) leave the
+        # server, and only for the serials of the site's company: another
+        # company's serial is not known here.
         Lot = request.env["stock.lot"].sudo()
-        lot = Lot._service_warranty_find(serial)
+        lot = Lot._service_warranty_find(serial, company=request.env.company)
         if lot:
             answer = lot._service_warranty_answers(fields.Date.context_today(lot))[lot.id]
             kind = "in" if answer["in_warranty"] else "out"

@@ -57,6 +57,38 @@ class AccountMove(models.Model):
         # claims count their credit notes.
         return super()._service_guarded_fields() | MOVE_SERVICE_LINKS
 
+    def _check_draftable(self):
+        # A cancelled contract invoice whose period was invoiced again since
+        # stays cancelled: two open invoices would bill the period twice.
+        reopened = self.filtered(
+            lambda m: m.state == "cancel" and m.service_contract_id and m.service_period_start
+        )
+        if reopened:
+            # sudo: only whether another invoice bills the period, never shown.
+            others = self.sudo().search(
+                [
+                    ("service_contract_id", "in", reopened.service_contract_id.ids),
+                    ("service_period_start", "in", reopened.mapped("service_period_start")),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "!=", "cancel"),
+                    ("id", "not in", reopened.ids),
+                ]
+            )
+            billed = {(m.service_contract_id.id, m.service_period_start): m for m in others}
+            for move in reopened:
+                other = billed.get((move.service_contract_id.id, move.service_period_start))
+                if other and move.move_type == "out_invoice":
+                    raise UserError(
+                        _(
+                            "Invoice %(invoice)s stays cancelled: %(other)s bills the same "
+                            "period of contract %(contract)s.",
+                            invoice=move.display_name,
+                            other=other.name or other.display_name,
+                            contract=move.service_contract_id.name,
+                        )
+                    )
+        return super()._check_draftable()
+
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         posted._service_warranty_start_on_invoice()
@@ -100,15 +132,19 @@ class AccountMove(models.Model):
         res = super().init()
         # The ORM cannot declare a partial unique index. This one makes the
         # recurring invoicing idempotent even across concurrent transactions:
-        # one customer invoice per contract and period, whatever runs twice.
+        # one customer invoice per contract and period, whatever runs twice; a
+        # cancelled one leaves its period to be invoiced again. (It replaces
+        # the index of earlier versions, which counted cancelled invoices.)
         self.env.cr.execute(
             SQL(
                 """
-                CREATE UNIQUE INDEX IF NOT EXISTS account_move_service_contract_period_uniq
+                DROP INDEX IF EXISTS account_move_service_contract_period_uniq;
+                CREATE UNIQUE INDEX IF NOT EXISTS account_move_service_contract_open_period_uniq
                     ON account_move (service_contract_id, service_period_start)
                  WHERE service_contract_id IS NOT NULL
                    AND service_period_start IS NOT NULL
                    AND move_type = 'out_invoice'
+                   AND state != 'cancel'
                 """
             )
         )

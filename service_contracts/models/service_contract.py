@@ -4,7 +4,7 @@ import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from odoo.addons.service_base.tools import action_records, lock_for_update
@@ -28,6 +28,20 @@ CONTRACT_FACTS = {
 # What the invoiced periods hang on: a change once the contract runs would
 # bill the periods again (other starts), another customer or currency.
 CONTRACT_TERMS = {"company_id", "partner_id", "currency_id", "date_start", "invoicing_period"}
+# What the customer agreed to, once the contract runs: its service manager
+# changes it (the service staff and sales read and use it).
+RUNNING_TERMS = {
+    "date_end",
+    "yearly_cap",
+    "cover_labour",
+    "cover_parts",
+    "cover_travel",
+    "sla_policy_id",
+    "invoicing_mode",
+    "auto_post_invoices",
+    "partner_invoice_id",
+    "analytic_account_id",
+}
 
 
 class ServiceContract(models.Model):
@@ -240,6 +254,7 @@ class ServiceContract(models.Model):
         "invoicing_mode",
         "amount_period",
         "invoice_ids.service_period_start",
+        "invoice_ids.state",
     )
     def _compute_next_invoice_date(self):
         invoiced = self.filtered(lambda c: isinstance(c.id, int))._invoiced_period_starts()
@@ -300,12 +315,39 @@ class ServiceContract(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._service_check_running_terms(vals)
         res = super().write(vals)
         if "date_end" in vals or "renewal_reminder_days" in vals:
             # A new end date (or notice) deserves a new reminder.
             reminded = self.filtered("renewal_reminder_sent")
             action_records(reminded).write({"renewal_reminder_sent": False})
         return res
+
+    def _service_check_running_terms(self, vals):
+        """A contract in force keeps its agreed terms unless a service manager
+        changes them (a draft is edited freely)."""
+        if (
+            self.env.su
+            or self._service_guarded_free()
+            or self.env.user.has_group("service_base.group_service_manager")
+        ):
+            return
+        running = self.filtered(lambda c: c.state != "draft")
+        for name in sorted(RUNNING_TERMS & set(vals)):
+            field = self._fields[name]
+            for contract in running:
+                new = field.convert_to_record(
+                    field.convert_to_cache(vals[name], contract), contract
+                )
+                if new != contract[name]:
+                    raise AccessError(
+                        _(
+                            "Contract %(contract)s is in force: only a service manager changes "
+                            'its "%(field)s".',
+                            contract=contract.display_name,
+                            field=field._description_string(self.env),
+                        )
+                    )
 
     def _service_guarded_fields(self):
         guarded = super()._service_guarded_fields() | CONTRACT_FACTS
@@ -635,7 +677,12 @@ class ServiceContract(models.Model):
             self.env["account.move"]
             .sudo()
             ._read_group(
-                [("service_contract_id", "in", self.ids), ("service_period_start", "!=", False)],
+                [
+                    ("service_contract_id", "in", self.ids),
+                    ("service_period_start", "!=", False),
+                    # a cancelled invoice leaves its period to invoice again
+                    ("state", "!=", "cancel"),
+                ],
                 ["service_contract_id", "service_period_start:day"],
             )
         )

@@ -4,8 +4,9 @@ from odoo.exceptions import AccessError, ValidationError
 # Beyond these a line is a typing error (and its amounts overflow).
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = 1_000_000_000_000
-# What the customer pays for a line: fixed once its contract runs (managers aside).
-PRICE_TERMS = frozenset({"price_unit", "quantity", "product_id"})
+# What the customer pays for a line, and the unit it covers: fixed once its
+# contract runs (managers aside).
+LINE_TERMS = frozenset({"price_unit", "quantity", "product_id", "equipment_id"})
 
 
 class ServiceContractLine(models.Model):
@@ -137,7 +138,7 @@ class ServiceContractLine(models.Model):
             # A line stays on its contract; another contract gets a line of its own.
             guarded.add("contract_id")
             if not self._service_may_change_running_terms():
-                guarded |= PRICE_TERMS
+                guarded |= LINE_TERMS
         return guarded
 
     def _service_may_change_running_terms(self):

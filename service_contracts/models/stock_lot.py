@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL, LazyTranslate, format_date
 
-from odoo.addons.service_base.tools import action_records, rpc_date, rpc_text
+from odoo.addons.service_base.tools import action_records, rpc_date, rpc_text, user_lang_env
 
 _lt = LazyTranslate(__name__)
 
@@ -187,19 +187,21 @@ class StockLot(models.Model):
         return result
 
     @api.model
-    def _service_warranty_find(self, serial):
+    def _service_warranty_find(self, serial, company=None):
         """The serial named exactly ``serial`` the caller may read (the one
         with the latest warranty when several companies share the number),
-        or an empty recordset."""
+        or an empty recordset; with ``company``, only a serial of that company
+        (or of none)."""
         if not serial:
             return self.browse()
+        domain = [("company_id", "in", [company.id, False])] if company else []
         # As typed, else in capitals (a customer types «vx-2024-01012» for the
         # plate's VX-2024-01012): both exact, on the hash index.
         serial = serial.strip()
         lots = self.browse()
         for name in dict.fromkeys([serial, serial.upper()]):
             lots = self.search_fetch(
-                [("name", "=", name)],
+                [("name", "=", name), *domain],
                 [
                     "name",
                     "product_id",
@@ -277,12 +279,13 @@ class StockLot(models.Model):
     @api.model
     def _service_warranty_label(self, answer, public=False):
         """The one sentence of ``answer`` (see ``_service_warranty_answers``) in
-        the context's language. ``public``: the contract is not named."""
-        # The context's language, as _() takes it: reading the user's for the
-        # date format would add three queries to each RPC lookup.
-        end = answer["warranty_end"] and format_date(
-            self.env, answer["warranty_end"], lang_code=self.env.context.get("lang") or "en_US"
-        )
+        the context's language (the user's without one, as _() takes it).
+        ``public``: the contract is not named."""
+        if not self.env.lang:
+            # An RPC call without a context: the words and the dates in the
+            # user's language.
+            return self.with_env(user_lang_env(self.env))._service_warranty_label(answer, public)
+        end = answer["warranty_end"] and format_date(self.env, answer["warranty_end"])
         source = answer["source"]
         if source == "unknown":
             return _("Serial number not found.")
@@ -307,11 +310,7 @@ class StockLot(models.Model):
         if answer["in_warranty"]:
             return _("In manufacturer warranty until %(date)s.", date=end)
         if answer.get("not_started"):
-            start = format_date(
-                self.env,
-                answer["warranty_start"],
-                lang_code=self.env.context.get("lang") or "en_US",
-            )
+            start = format_date(self.env, answer["warranty_start"])
             return _("Manufacturer warranty starts on %(date)s.", date=start)
         return _("Manufacturer warranty ended on %(date)s.", date=end)
 

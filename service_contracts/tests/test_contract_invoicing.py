@@ -211,6 +211,22 @@ class TestContractInvoicing(ServiceContractCase):
                 )
                 self.env.flush_all()
 
+    def test_cancelled_invoice_leaves_its_period_to_invoice_again(self):
+        contract = self._active()
+        move = contract._create_period_invoices(date(2026, 9, 2))
+        move.button_cancel()
+        self.assertEqual(contract.next_invoice_date, move.service_period_start)
+        again = contract._create_period_invoices(date(2026, 9, 2))
+        self.assertEqual(again.service_period_start, move.service_period_start)
+        self.assertNotEqual(again, move)
+        with self.assertRaisesRegex(UserError, "stays cancelled: .* bills the same period"):
+            move.button_draft()
+        self.assertEqual(move.state, "cancel")
+        # Once the new one is cancelled in turn, the first may come back.
+        again.button_cancel()
+        move.button_draft()
+        self.assertEqual(move.state, "draft")
+
     def test_cron_resumes_after_a_partial_run(self):
         today = fields.Date.context_today(self.env["service.contract"])
         start = today - relativedelta(months=2)
@@ -315,9 +331,28 @@ class TestContractFromOrderInvoicing(ServiceContractCase):
         )
         self.assertFalse(plan_line.invoice_lines)
 
-        # Without its contract, the line is the order's to invoice again.
+        # Cancelled after it billed periods, the contract keeps the line: the
+        # order would bill the service a second time.
         contract.action_cancel()
+        self.assertEqual((plan_line.qty_to_invoice, plan_line.invoice_status), (0.0, "no"))
+        # Its invoices cancelled too, nothing was billed: the order invoices it.
+        contract.invoice_ids.button_cancel()
         self.assertEqual(plan_line.invoice_status, "to invoice")
+
+    def test_cancelled_contract_without_invoices_gives_the_line_back(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [(0, 0, {"product_id": self.service_product.id})],
+            }
+        )
+        order.action_confirm()
+        contract = self.env["service.contract"].browse(
+            order.action_create_service_contract()["res_id"]
+        )
+        self.assertEqual(order.order_line.invoice_status, "no")
+        contract.action_cancel()
+        self.assertEqual(order.order_line.invoice_status, "to invoice")
 
     def test_service_invoiced_by_the_order_is_not_billed_again(self):
         """The order invoiced its service line before the contract was made:

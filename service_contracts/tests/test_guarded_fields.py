@@ -396,7 +396,8 @@ class TestGuardedContracts(RefusalMixin, ServiceContractCase):
                     rpc(self.service_manager, contract, "write", vals)
         # What a running contract may change still saves, and asks for a new reminder.
         contract.renewal_reminder_sent = True
-        rpc(self.service_user, contract, "write", {"date_end": "2027-06-30", "title": "Longer"})
+        rpc(self.service_manager, contract, "write", {"date_end": "2027-06-30"})
+        rpc(self.service_user, contract, "write", {"title": "Longer"})
         self.assertFalse(contract.renewal_reminder_sent)
         # A draft is edited freely.
         draft = self._contract()
@@ -467,3 +468,31 @@ class TestGuardedContracts(RefusalMixin, ServiceContractCase):
         self.assertEqual(line.price_unit, 120.0)
         with self.refused(ValidationError, "cannot be negative"):
             rpc(self.service_manager, line, "write", {"price_unit": -99999.0})
+
+    def test_running_contract_terms_only_by_a_manager(self):
+        """A technician raised an active contract's cap, moved its end, covered
+        parts and put another unit on it (the integrator's review)."""
+        contract = self._contract(yearly_cap=1000.0, cover_parts=False)
+        contract.action_activate()
+        unit_line = contract.line_ids.filtered("equipment_id")
+        other_sla = self.sla.copy({"name": "Faster"})
+        for vals in (
+            {"yearly_cap": 1_000_000.0},
+            {"date_end": "2099-12-31"},
+            {"cover_parts": True},
+            {"cover_travel": True},
+            {"sla_policy_id": other_sla.id},
+            {"invoicing_mode": "arrears"},
+        ):
+            with self.subTest(vals=vals):
+                with self.refused(AccessError, "only a service manager changes"):
+                    rpc(self.service_user, contract, "write", vals)
+        unit = self._unit("CB-0009", self.customer)
+        with self.refused(UserError, "can only be set by its actions"):
+            rpc(self.service_user, unit_line, "write", {"equipment_id": unit.id})
+        # The same values, a draft's terms and the manager's changes save.
+        rpc(self.service_user, contract, "write", {"yearly_cap": 1000.0, "title": "Same"})
+        rpc(self.service_user, self._contract(), "write", {"yearly_cap": 5.0})
+        rpc(self.service_manager, contract, "write", {"yearly_cap": 2000.0, "cover_parts": True})
+        rpc(self.service_manager, unit_line, "write", {"equipment_id": unit.id})
+        self.assertEqual((contract.yearly_cap, contract.equipment_ids), (2000.0, unit))

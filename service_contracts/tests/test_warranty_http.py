@@ -69,6 +69,16 @@ class TestWarrantyHttp(WarrantyCommon, HttpCase):
         self.assertIn("o_warranty_unknown_hint", response.text)
         self.assertEqual(self._answer(self._check("NO-SUCH\x00SERIAL")), "Serial number not found.")
 
+    def test_public_check_knows_only_the_sites_company_serials(self):
+        """Another company's serial is not found here (it was "No warranty
+        registered", telling that the number exists elsewhere)."""
+        other = self.env["res.company"].create({"name": "Other Service Co"})
+        self.env["stock.lot"].create(
+            {"name": "OTHER-CO-0001", "product_id": self.model.id, "company_id": other.id}
+        )
+        self.assertEqual(self._answer(self._check("OTHER-CO-0001")), "Serial number not found.")
+        self.assertEqual(self._answer(self._check(self.lots[2].name)), "No warranty registered.")
+
     def test_public_check_shows_the_contract_extension(self):
         contract_end = self.today + relativedelta(months=8)
         contract = self.env["service.contract"].create(

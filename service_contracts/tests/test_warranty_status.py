@@ -2,7 +2,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import api, fields
 from odoo.tests import tagged
 from odoo.tools import format_date
 
@@ -45,6 +45,17 @@ class TestWarrantyStatus(WarrantyCase):
                 "label": f"In manufacturer warranty until {format_date(self.env, end)}.",
             },
         )
+
+    def test_status_without_context_speaks_the_users_language(self):
+        """Over XML-RPC without a context: the words were the user's (Russian)
+        and the date American; both are the user's now."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.service_user.lang = "ru_RU"
+        bare = api.Environment(self.env.cr, self.service_user.id, {})
+        status = api.call_kw(bare["stock.lot"], "service_warranty_status", ["STAT-00000"], {})
+        end = self.today + relativedelta(months=24, days=-1)
+        self.assertIn(end.strftime("%d.%m.%Y"), status["label"])
+        self.assertNotIn("warranty", status["label"])
 
     def test_status_expired(self):
         later = self.today + relativedelta(months=25)

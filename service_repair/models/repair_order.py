@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, formatLang
 
 from odoo.addons.service_base.tools import count_text
@@ -127,11 +127,17 @@ class RepairOrder(models.Model):
             raise UserError(
                 _("A repair order is created as a draft; its buttons move it on from there.")
             )
-        return super().create(vals_list)
+        repairs = super().create(vals_list)
+        repairs.filtered("under_warranty")._service_check_warranty_decision()
+        return repairs
 
     def write(self, vals):
         if vals.get("request_id"):
             self._check_request_writable([vals["request_id"]])
+        if "under_warranty" in vals:
+            self.filtered(
+                lambda r: r.under_warranty != bool(vals["under_warranty"])
+            )._service_check_warranty_decision(bool(vals["under_warranty"]))
         res = super().write(vals)
         if vals.get("state") in ("done", "cancel"):
             # sudo: repairs are also ended or cancelled by users without Service
@@ -255,6 +261,41 @@ class RepairOrder(models.Model):
 
     def _service_guarded_fields(self):
         return super()._service_guarded_fields() | {"service_date_done"}
+
+    def _service_warranty_answer(self):
+        """Whether the suite's warranty check makes this repair free: its
+        request's answer, or its serial's for its customer."""
+        self.ensure_one()
+        if self.request_id:
+            return self.request_id._is_under_warranty()
+        return self.env["service.request"]._service_lot_in_warranty(self.lot_id, self.partner_id)
+
+    def _service_check_warranty_decision(self, under_warranty=None):
+        """Free of charge (or not) is the warranty check's answer: another one
+        (a goodwill repair, a warranty refused) is the service manager's call,
+        since it sets what the customer pays."""
+        if (
+            not self
+            or self._service_guarded_free()
+            or self.env.user.has_group("service_base.group_service_manager")
+        ):
+            return
+        for repair in self:
+            wanted = repair.under_warranty if under_warranty is None else under_warranty
+            if wanted != repair._service_warranty_answer():
+                raise AccessError(
+                    _(
+                        "Repair %(repair)s: the warranty check finds the unit under warranty; "
+                        "only a service manager charges the customer for it.",
+                        repair=repair.name,
+                    )
+                    if not wanted
+                    else _(
+                        "Repair %(repair)s: the warranty check finds no warranty that makes "
+                        "it free; only a service manager repairs it free of charge.",
+                        repair=repair.name,
+                    )
+                )
 
     def _check_request_writable(self, request_ids):
         """Finishing a repair closes its request (under sudo, above): only who

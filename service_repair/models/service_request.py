@@ -835,16 +835,28 @@ class ServiceRequest(models.Model):
         not under warranty whatever the serial's warranty says.
         """
         self.ensure_one()
+        return self._service_lot_in_warranty(self.lot_id, self.partner_id)
+
+    @api.model
+    def _service_lot_in_warranty(self, lot, partner):
+        """Whether serial ``lot`` is under the warranty that makes a repair free
+        for customer ``partner`` (False without a warranty source)."""
         Lot = self.env["stock.lot"]
-        if not self.lot_id or not self.partner_id or not hasattr(Lot, "service_warranty_status"):
+        if not lot or not partner or not hasattr(Lot, "service_warranty_status"):
             return False
-        status = Lot.service_warranty_status(self.lot_id.name)
+        status = Lot.service_warranty_status(lot.name)
         holder = status.get("partner")
         if isinstance(holder, (list, tuple)) and holder:
-            # sudo: only compared with this request's customer, never shown.
+            # sudo: only compared with this customer, never shown.
             holder = self.env["res.partner"].sudo().browse(holder[0]).commercial_partner_id
-            if holder != self.partner_id.commercial_partner_id:
+            if holder != partner.commercial_partner_id:
                 return False
+        return self._service_warranty_makes_free(status)
+
+    @api.model
+    def _service_warranty_makes_free(self, status):
+        """Whether the warranty ``status`` (of ``service_warranty_status``) makes
+        the whole repair free."""
         return bool(status.get("in_warranty"))
 
     def _close_when_repairs_done(self):

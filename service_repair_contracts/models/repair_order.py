@@ -5,15 +5,20 @@ class RepairOrder(models.Model):
     _inherit = "repair.order"
 
     service_contract_id = fields.Many2one(
-        related="request_id.contract_id", string="Service Contract", readonly=True
+        "service.contract",
+        string="Service Contract",
+        compute="_compute_service_contract_id",
+        search="_search_service_contract_id",
+        help="The contract that pays this repair: its request's, or the one extending "
+        "the warranty of its warranty claim.",
     )
     service_contract_cap = fields.Monetary(
-        related="request_id.contract_id.yearly_cap",
+        related="service_contract_id.yearly_cap",
         string="Contract Yearly Cap",
         currency_field="service_contract_currency_id",
     )
     service_contract_currency_id = fields.Many2one(
-        related="request_id.contract_id.currency_id", string="Contract Currency"
+        related="service_contract_id.currency_id", string="Contract Currency"
     )
     service_covered_amount = fields.Monetary(
         string="Paid by Contract",
@@ -35,13 +40,39 @@ class RepairOrder(models.Model):
         help="What the yearly cap still pays in that contract year.",
     )
 
+    @api.depends("request_id.contract_id", "service_warranty_claim_id.warranty_contract_id")
+    def _compute_service_contract_id(self):
+        for repair in self:
+            repair.service_contract_id = (
+                repair.request_id.contract_id
+                or repair.service_warranty_claim_id.warranty_contract_id
+            )
+
+    def _search_service_contract_id(self, operator, value):
+        return [
+            "|",
+            ("request_id.contract_id", operator, value),
+            "&",
+            ("request_id.contract_id", "=", False),
+            ("service_warranty_claim_id.warranty_contract_id", operator, value),
+        ]
+
+    def _service_contract_date(self):
+        """The day whose contract year pays this repair: when its request came in,
+        or its warranty claim's date."""
+        self.ensure_one()
+        claim = self.service_warranty_claim_id
+        if not self.request_id and claim.claim_date:
+            return claim.claim_date
+        return fields.Date.context_today(self, self.request_id.create_date or fields.Datetime.now())
+
     @api.depends(
-        "request_id.contract_id.yearly_cap",
+        "service_contract_id.yearly_cap",
         "sale_order_id.order_line.service_covered_amount",
         "sale_order_id.state",
     )
     def _compute_service_cap(self):
-        contracts = self.request_id.contract_id
+        contracts = self.service_contract_id
         used = contracts._service_cap_used_by_year()
         # sudo: only the sums the contracts pay on these repairs' quotations,
         # also for a technician who may not read the quotation's lines.
@@ -59,15 +90,12 @@ class RepairOrder(models.Model):
             )
         }
         for repair in self:
-            contract = repair.request_id.contract_id
+            contract = repair.service_contract_id
             repair.service_covered_amount = covered.get(repair.sale_order_id.id, 0.0)
             repair.service_cap_used = repair.service_cap_remaining = 0.0
             if not contract:
                 continue
-            request = repair.request_id
-            year = contract._service_contract_year(
-                fields.Date.context_today(repair, request.create_date or fields.Datetime.now())
-            )[0]
+            year = contract._service_contract_year(repair._service_contract_date())[0]
             repair.service_cap_used = used[contract.id, year]
             if contract.yearly_cap:
                 repair.service_cap_remaining = max(

@@ -38,6 +38,6 @@ class SaleOrder(models.Model):
         lines = orders.order_line
         confirmed = orders.filtered(lambda o: o.state == "sale")
         if confirmed:
-            contracts = confirmed.repair_order_ids.request_id.contract_id.filtered("yearly_cap")
+            contracts = confirmed.repair_order_ids.service_contract_id.filtered("yearly_cap")
             lock_for_update(contracts.sorted("id"))
         lines._service_apply_contract_cover()

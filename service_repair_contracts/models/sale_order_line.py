@@ -61,7 +61,7 @@ class SaleOrderLine(models.Model):
         """The contract of the repair's request when it covers this kind of line
         (labour for services, parts for goods), else an empty recordset."""
         self.ensure_one()
-        contract = self.order_id.repair_order_ids.request_id.contract_id[:1]
+        contract = self.order_id.repair_order_ids[:1].service_contract_id
         if self.display_type or not self.product_id or not contract:
             return self.env["service.contract"]
         covered = (
@@ -70,10 +70,11 @@ class SaleOrderLine(models.Model):
         return contract if covered else self.env["service.contract"]
 
     def _service_cover_date(self):
-        """The day whose contract year pays this line: when the request came in."""
+        """The day whose contract year pays this line: when the request came in
+        (the claim's date for the repair of a warranty claim)."""
         self.ensure_one()
-        request = self.order_id.repair_order_ids.request_id[:1]
-        return fields.Date.context_today(self, request.create_date or fields.Datetime.now())
+        repair = self.order_id.repair_order_ids[:1]
+        return repair._service_contract_date()
 
     def _service_contract_cover(self):
         """``{line: (contract, year_start, covered, discount)}`` for these lines, in order.

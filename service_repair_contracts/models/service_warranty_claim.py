@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.service_base.tools import action_records
+
 
 class ServiceWarrantyClaim(models.Model):
     _inherit = "service.warranty.claim"
@@ -10,3 +12,12 @@ class ServiceWarrantyClaim(models.Model):
         vals = super()._prepare_repair_vals(under_warranty)
         vals["equipment_id"] = self.equipment_id.id
         return vals
+
+    def _decide_repair(self):
+        # A warranty that is a contract's with a yearly cap does not make the
+        # repair free as a whole: the cap pays its lines while it lasts, as for
+        # the contract's requests (sale.order.line._service_contract_cover).
+        capped = self.warranty_source == "contract" and self.warranty_contract_id.yearly_cap
+        action_records(self).repair_id = self._create_repair(
+            under_warranty=self.in_warranty and not capped
+        )

@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.service_contracts.tests.common_contract import ServiceContractCase
@@ -188,3 +188,54 @@ class TestContractYearlyCap(ServiceContractCase):
         )
         contract = self.contract.with_user(self.service_user)
         self.assertEqual((contract.cap_used, contract.cap_remaining), (1400.0, 1600.0))
+
+    def test_claim_under_a_capped_contract_warranty_uses_the_cap(self):
+        """A serial whose warranty is the capped contract's: its claim's repair is
+        not free as a whole, the cap pays its lines (it was free, cap or not)."""
+        claim = self.env["service.warranty.claim"].create(
+            {
+                "partner_id": self.customer_contact.id,
+                "lot_id": self.unit.lot_id.id,
+                "defect_description": "No ignition",
+            }
+        )
+        self.assertEqual((claim.warranty_source, claim.in_warranty), ("contract", True))
+        first = self._repair(part_qty=2)  # 2,800 of the 3,000
+        first.sale_order_id.action_confirm()
+        claim.action_start_inspection()
+        claim.decision = "repair"
+        claim.action_decide()
+        repair = claim.repair_id
+        self.assertFalse(repair.under_warranty)
+        self.assertEqual(repair.service_contract_id, self.contract)
+        repair.move_ids = [
+            (0, 0, {"product_id": self.part.id, "product_uom_qty": 1, "repair_line_type": "add"})
+        ]
+        repair.action_create_sale_order()
+        line = self._lines(repair)[self.part]
+        self.assertEqual(line.service_contract_id, self.contract)
+        self.assertEqual(line.service_covered_amount, 199.92, "what was left of the cap")
+        self.assertEqual(line.price_subtotal, 1200.08)
+        self.assertEqual((repair.service_cap_used, repair.service_cap_remaining), (2800.0, 200.0))
+
+    def test_warranty_tick_is_the_check_or_the_managers(self):
+        """Ticking Under Warranty would zero the capped lines: the service staff
+        keep the warranty check's answer; a service manager decides otherwise."""
+        repair = self._repair(part_qty=1, labour_hours=2)
+        line = self._lines(repair)[self.part]
+        with self.assertRaisesRegex(AccessError, "only a service manager repairs it free"):
+            repair.with_user(self.service_user).write({"under_warranty": True})
+        self.assertEqual(line.price_unit, 1400.0)
+        with self.assertRaisesRegex(AccessError, "only a service manager repairs it free"):
+            self.env["repair.order"].with_user(self.service_user).create(
+                {"partner_id": self.customer.id, "under_warranty": True}
+            )
+        repair.with_user(self.service_user).write({"under_warranty": False, "priority": "1"})
+        repair.with_user(self.service_manager).write({"under_warranty": True})
+        self.assertEqual(line.price_unit, 0.0, "a goodwill repair, the manager's call")
+        # Without a cap the contract makes the repair free: charging is refused.
+        self.contract.yearly_cap = 0.0
+        free = self._repair(part_qty=1)
+        self.assertTrue(free.under_warranty)
+        with self.assertRaisesRegex(AccessError, "charges the customer"):
+            free.with_user(self.service_user).write({"under_warranty": False})

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.service_contracts.tests.common_contract import ServiceContractCase
@@ -101,3 +101,57 @@ class TestRequestUnderContract(ServiceContractCase):
             request.with_user(self.service_user).write(
                 {"date_response_deadline": "2099-01-01 00:00:00"}
             )
+
+    def test_contract_of_a_request_is_the_covering_one_or_the_managers(self):
+        """The contract sets the deadlines and the price of the repair: the
+        service staff cannot move a request to another contract or out of it."""
+        request = self._request(self.unit)
+        foreign = self._contract(
+            partner_id=self.other_customer.id,
+            line_ids=[(0, 0, {"equipment_id": self.other_unit.id})],
+            date_start="2026-01-01",
+            date_end="2030-12-31",
+        )
+        foreign.action_activate()
+        other_unit_contract = self._contract(
+            date_start="2026-01-01",
+            date_end="2030-12-31",
+            line_ids=[(0, 0, {"equipment_id": self._unit("CB-0003", self.customer).id})],
+        )
+        other_unit_contract.action_activate()
+        # An older contract of the unit: the one that started last covers it.
+        older = self._contract(date_start="2025-06-01", date_end="2030-12-31")
+        older.action_activate()
+        as_technician = request.with_user(self.service_user)
+        with (
+            self.assertRaisesRegex(AccessError, "takes request .* out of contract"),
+            self.env.cr.savepoint(),
+        ):
+            as_technician.write({"contract_id": False})
+        with self.assertRaisesRegex(AccessError, "comes under contract"), self.env.cr.savepoint():
+            as_technician.write({"contract_id": older.id})
+        with (
+            self.assertRaisesRegex(ValidationError, "does not cover unit"),
+            self.env.cr.savepoint(),
+        ):
+            as_technician.write({"contract_id": other_unit_contract.id})
+        request.invalidate_recordset()  # as the failed call's rollback does
+        self.assertEqual(request.contract_id, self.contract)
+        # Not even the manager puts it under a contract of another unit or customer.
+        as_manager = request.with_user(self.service_manager)
+        with (
+            self.assertRaisesRegex(ValidationError, "does not cover unit"),
+            self.env.cr.savepoint(),
+        ):
+            as_manager.write({"contract_id": other_unit_contract.id})
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            as_manager.write({"contract_id": foreign.id})
+        as_manager.write({"contract_id": older.id})
+        as_manager.write({"contract_id": False})
+        self.assertFalse(request.contract_id)
+        # The unit changed: the technician's form takes the contract that comes with it.
+        form = Form(request.with_user(self.service_user))
+        form.equipment_id = self.other_unit
+        form.partner_id = self.other_customer
+        form.save()
+        self.assertEqual(request.contract_id, foreign)

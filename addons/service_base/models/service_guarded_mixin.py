@@ -2,6 +2,7 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from ..tools.guarded import ACTION
+from ..tools.lang import user_lang_env
 
 
 class ServiceGuardedMixin(models.AbstractModel):
@@ -32,7 +33,7 @@ class ServiceGuardedMixin(models.AbstractModel):
     def _service_guarded_refuse(self, names):
         # The message speaks the user's language also over XML-RPC, whose
         # context has no lang unless the client gives one: so do its labels.
-        env = self.env if self.env.lang else self.with_context(lang=self.env.user.lang).env
+        env = user_lang_env(self.env)
         labels = sorted(self._fields[name]._description_string(env) for name in names)
         model = env["ir.model"]._get(self._name).name
         if len(labels) == 1:

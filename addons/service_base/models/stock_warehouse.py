@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 from ..tools import lock_for_update
 
@@ -29,7 +29,9 @@ class StockWarehouse(models.Model):
 
     def _service_repair_location(self):
         """The warehouse's repair location, created on first use."""
-        return self._service_location("service_repair_location_id", _("Repair"))
+        return self._service_location(
+            "service_repair_location_id", self._service_company_env()._("Repair")
+        )
 
     def _service_loan_location(self):
         """The warehouse's location of the units on loan, created on first use.
@@ -37,7 +39,15 @@ class StockWarehouse(models.Model):
         An internal location of the warehouse (beside its stock, not inside
         it): a unit lent moves there and back without leaving the company's
         books, so neither move is valued, and no delivery reserves it."""
-        return self._service_location("service_loan_location_id", _("Units on Loan"))
+        return self._service_location(
+            "service_loan_location_id", self._service_company_env()._("Units on Loan")
+        )
+
+    def _service_company_env(self):
+        """The env in the company's language: a location is the company's, its
+        name the same for every user, whatever the language of the first one
+        whose transfer created it."""
+        return self.with_context(lang=self.company_id.partner_id.lang or "en_US").env
 
     def _service_location(self, field_name, name):
         self.ensure_one()

@@ -5,3 +5,4 @@ from .rpc_values import rpc_date, rpc_number, rpc_record, rpc_text
 from .guarded import action_records
 from .locking import lock_for_update
 from .plural import count_text, plural_form
+from .lang import user_lang_env

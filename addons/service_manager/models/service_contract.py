@@ -2,6 +2,8 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 
+from odoo.addons.service_base.tools import action_records
+
 
 class ServiceContract(models.Model):
     _name = "service.contract"
@@ -129,5 +131,7 @@ class ServiceContract(models.Model):
                 ]
             )
         )
-        for contract, account in zip(contracts, accounts, strict=True):
+        # the activation's own account: a running contract's account is
+        # otherwise the service manager's to change
+        for contract, account in zip(action_records(contracts), accounts, strict=True):
             contract.analytic_account_id = account.id

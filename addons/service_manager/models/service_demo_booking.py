@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
-from odoo.addons.service_base.tools import action_records
+from odoo.addons.service_base.tools import action_records, user_lang_env
 
 # The states in which the form lets each field change (after them, the
 # booking keeps it as its record).
@@ -138,6 +138,8 @@ class ServiceDemoBooking(models.Model):
     def _service_guarded_refuse(self, names):
         locked = set(names) & set(EDITABLE_IN)
         if locked == set(names):
+            # labels and states in the words of the message (RPC without a context)
+            env = user_lang_env(self.env)
             for booking in self:
                 frozen = {name for name in locked if booking.state not in EDITABLE_IN[name]}
                 if frozen:
@@ -147,12 +149,11 @@ class ServiceDemoBooking(models.Model):
                             "demonstration is %(state)s.",
                             fields=", ".join(
                                 sorted(
-                                    self._fields[name]._description_string(self.env)
-                                    for name in frozen
+                                    self._fields[name]._description_string(env) for name in frozen
                                 )
                             ),
                             booking=booking.name,
-                            state=dict(self._fields["state"]._description_selection(self.env))[
+                            state=dict(self._fields["state"]._description_selection(env))[
                                 booking.state
                             ],
                         )
@@ -204,10 +205,14 @@ class ServiceDemoBooking(models.Model):
                 return ValidationError(
                     _(
                         "%(unit)s is already booked for %(booking)s from %(start)s to %(stop)s.",
-                        unit=clash.equipment_id.display_name,
+                        unit=clash.equipment_id.with_env(user_lang_env(self.env)).display_name,
                         booking=clash.name,
-                        start=format_datetime(self.env, clash.date_start, dt_format="short"),
-                        stop=format_datetime(self.env, clash.date_stop, dt_format="short"),
+                        start=format_datetime(
+                            user_lang_env(self.env), clash.date_start, dt_format="short"
+                        ),
+                        stop=format_datetime(
+                            user_lang_env(self.env), clash.date_stop, dt_format="short"
+                        ),
                     )
                 )
         if not concurrent:

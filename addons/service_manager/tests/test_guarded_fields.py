@@ -453,8 +453,9 @@ class TestGuardedLabourCharges(RpcMixin, WarrantyCommon, TransactionCase):
         # (a contract in force: only such a one may cover a request).
         contract.sudo().write({"state": "active", "date_start": fields.Date.today()})
         contract.with_user(self.service_manager).analytic_account_id = self.marketing
+        # (a request whose unit no contract covers: put under one by the manager)
         self._rpc(
-            self.service_user,
+            self.service_manager,
             "service.request",
             "write",
             request.ids,
@@ -606,6 +607,18 @@ class TestGuardedDemoBooking(RpcMixin, TransactionCase):
             self.booking.ids,
             {"equipment_id": self.other_unit.id},
         )
+        # Without a context (XML-RPC): the state in the words of the message.
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.manager.lang = "ru_RU"
+        bare = api.Environment(self.env.cr, self.manager.id, {})
+        with self.assertRaisesRegex(UserError, "в состоянии «Забронировано»"):
+            api.call_kw(
+                bare["service.demo.booking"],
+                "write",
+                [self.booking.ids, {"equipment_id": self.other_unit.id}],
+                {},
+            )
+        self.manager.lang = "en_US"
         self._refused(
             UserError,
             "can only be set by its actions",
