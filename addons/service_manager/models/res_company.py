@@ -3,6 +3,13 @@ from odoo.exceptions import ValidationError
 
 # A bound far above any technician's hourly cost: beyond it, a typing error.
 MAX_LABOUR_RATE = 1_000_000
+TARGET_FIELDS = (
+    "service_target_sla",
+    "service_target_csat",
+    "service_target_first_time_fix",
+    "service_target_parts_fill",
+    "service_target_qc_pass",
+)
 
 
 class ResCompany(models.Model):
@@ -33,6 +40,57 @@ class ResCompany(models.Model):
         help="Average time a request takes, to turn the forecast into hours.",
         groups="base.group_user",
     )
+
+    # Targets of the dashboard's figures, in percent: a figure at its target
+    # shows green, within 10 points of it amber, further off red.
+    service_target_sla = fields.Float(
+        string="SLA Target (%)",
+        default=90.0,
+        help="Share of requests answered and resolved within the SLA that the service aims at.",
+        groups="base.group_user",
+    )
+    service_target_csat = fields.Float(
+        string="Satisfaction Target (%)",
+        default=85.0,
+        help="Share of ratings of 4 or 5 out of 5 that the service aims at.",
+        groups="base.group_user",
+    )
+    service_target_first_time_fix = fields.Float(
+        string="First-Time Fix Target (%)",
+        default=85.0,
+        help="Share of repairs that are not a comeback; the rework target is the rest.",
+        groups="base.group_user",
+    )
+    service_target_parts_fill = fields.Float(
+        string="Parts Fill Rate Target (%)",
+        default=90.0,
+        help="Share of repair parts served from stock that the warehouse aims at.",
+        groups="base.group_user",
+    )
+    service_target_qc_pass = fields.Float(
+        string="Quality Check Target (%)",
+        default=95.0,
+        help="Share of completed quality checks that pass, which the workshop aims at.",
+        groups="base.group_user",
+    )
+
+    @api.constrains(
+        "service_target_sla",
+        "service_target_csat",
+        "service_target_first_time_fix",
+        "service_target_parts_fill",
+        "service_target_qc_pass",
+    )
+    def _check_service_targets(self):
+        for company in self:
+            for name in TARGET_FIELDS:
+                if not 0 <= company[name] <= 100:
+                    raise ValidationError(
+                        _(
+                            'The target "%(target)s" must be between 0 and 100 %%.',
+                            target=self._fields[name]._description_string(self.env),
+                        )
+                    )
 
     @api.constrains("service_labour_rate")
     def _check_service_labour_rate(self):

@@ -14,3 +14,14 @@ class ResConfigSettings(models.TransientModel):
     service_hours_per_request = fields.Float(
         related="company_id.service_hours_per_request", readonly=False
     )
+    service_target_sla = fields.Float(related="company_id.service_target_sla", readonly=False)
+    service_target_csat = fields.Float(related="company_id.service_target_csat", readonly=False)
+    service_target_first_time_fix = fields.Float(
+        related="company_id.service_target_first_time_fix", readonly=False
+    )
+    service_target_parts_fill = fields.Float(
+        related="company_id.service_target_parts_fill", readonly=False
+    )
+    service_target_qc_pass = fields.Float(
+        related="company_id.service_target_qc_pass", readonly=False
+    )

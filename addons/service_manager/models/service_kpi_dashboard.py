@@ -15,6 +15,20 @@ from ..tools import forecast, local_midnights_utc
 _lt = LazyTranslate(__name__)
 
 PERIOD_DAYS = 90
+# How many periods a figure's trend shows (the period shown last).
+TREND_PERIODS = 6
+# Points off the target that still show amber, not red.
+TARGET_BAND = 10.0
+# The figures of today, whatever the period: no trend over past periods.
+TODAY_KPIS = {
+    "backlog_open",
+    "backlog_old",
+    "backlog_overdue",
+    "complaints_open",
+    "qc_todo",
+    "forecast_load",
+    "forecast_capacity",
+}
 # Beyond these the period is a typing error (and the year 9999 has no next day).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 REPAIR_TYPES = ("repair", "maintenance", "complaint")
@@ -57,18 +71,106 @@ class ServiceKpiDashboard(models.AbstractModel):
             raise UserError(_("The period starts after it ends."))
         if date_from < FIRST_DAY or date_to > LAST_DAY:
             raise UserError(_("The period must lie between the years 1900 and 2999."))
+        kpis = self._kpis_of(date_from, date_to)
+        targets = self._kpi_targets()
+        for kpi in kpis:
+            kpi.update(self._kpi_target_state(kpi, targets.get(kpi["key"])))
+        return rpc_answer(kpis)
+
+    @api.model
+    def _kpis_of(self, date_from, date_to, methods=None):
+        """The KPI dicts of the period ``date_from``..``date_to`` (dates)."""
         self = self.with_context(
             service_kpi_period=(fields.Date.to_string(date_from), fields.Date.to_string(date_to))
         )
         kpis = []
-        for method in self._kpi_methods():
+        for method in methods or self._kpi_methods():
             try:
                 kpis.extend(getattr(self, method)())
             except AccessError:
                 # A figure built on records this manager may not read (e.g.
                 # journal items) is left out rather than shown half-computed.
                 continue
-        return rpc_answer(kpis)
+        return kpis
+
+    @api.model
+    def _kpi_targets(self):
+        """``{kpi key: (target, higher_is_better)}`` from the company's settings."""
+        company = self.env.company
+        first_time_fix = company.service_target_first_time_fix
+        sla = company.service_target_sla
+        return {
+            "sla_response": (sla, True),
+            "sla_resolution": (sla, True),
+            "csat": (company.service_target_csat, True),
+            "first_time_fix": (first_time_fix, True),
+            "rework_rate": (100.0 - first_time_fix, False),
+            "parts_fill_rate": (company.service_target_parts_fill, True),
+            "qc_pass_rate": (company.service_target_qc_pass, True),
+            # the forecast load is on target within the technicians' capacity
+            "forecast_capacity": (100.0, False),
+        }
+
+    @api.model
+    def _kpi_target_state(self, kpi, target):
+        """``{target, target_display, state}`` of ``kpi``: ``state`` is
+        ``success`` at the target, ``warning`` within TARGET_BAND points of it,
+        ``danger`` further off, False without a target or a value."""
+        if target is None:
+            return {"target": False, "target_display": "", "state": False}
+        goal, higher = target
+        shown = formatLang(self.env, goal, digits=0) + "\N{NO-BREAK SPACE}%"
+        display = (
+            _("Target: at least %(target)s", target=shown)
+            if higher
+            else _("Target: at most %(target)s", target=shown)
+        )
+        answer = {"target": goal, "target_display": display, "state": False}
+        value = kpi["value"]
+        if value is None or value is False:
+            return answer
+        gap = (goal - value) if higher else (value - goal)
+        answer["state"] = "success" if gap <= 0 else "warning" if gap <= TARGET_BAND else "danger"
+        return answer
+
+    @api.model
+    def get_trends(self, date_from=False, date_to=False, periods=TREND_PERIODS):
+        """The trend of each period figure over the ``periods`` periods of the
+        same length that end with ``date_from``..``date_to`` (default: the
+        dashboard's period): ``{kpi key: [{label, value, display}, ...]}``,
+        oldest first. The figures of today (backlog, forecast) have none.
+        Service managers only, as the dashboard."""
+        if not self.env.user.has_group("service_base.group_service_manager"):
+            raise AccessError(_("Only service managers can open the service dashboard."))
+        today = fields.Date.context_today(self)
+        date_to = rpc_date(self.env, date_to, _lt("Period end")) or today
+        date_from = rpc_date(self.env, date_from, _lt("Period start")) or date_to - timedelta(
+            days=PERIOD_DAYS - 1
+        )
+        if date_from > date_to:
+            raise UserError(_("The period starts after it ends."))
+        if not isinstance(periods, int) or not 1 <= periods <= 24:
+            raise UserError(_("A trend shows 1 to 24 periods."))
+        length = (date_to - date_from).days + 1
+        methods = [
+            method
+            for method in self._kpi_methods()
+            if method not in ("_kpi_backlog", "_kpi_forecast")
+        ]
+        trends = {}
+        for back in range(periods - 1, -1, -1):
+            start = date_from - timedelta(days=length * back)
+            end = start + timedelta(days=length - 1)
+            if start < FIRST_DAY:
+                continue
+            label = "%s – %s" % (format_date(self.env, start), format_date(self.env, end))
+            for kpi in self._kpis_of(start, end, methods):
+                if kpi["key"] in TODAY_KPIS:
+                    continue
+                trends.setdefault(kpi["key"], []).append(
+                    {"label": label, "value": kpi["value"], "display": kpi["display"]}
+                )
+        return rpc_answer(trends)
 
     @api.model
     def _kpi_methods(self):
@@ -583,7 +685,8 @@ class ServiceKpiDashboard(models.AbstractModel):
         weeks = Wizard._weekly_counts(104)
         result = forecast([count for __, count in weeks], horizon=4)
         load = sum(result["forecast"])
-        capacity = 4 * Wizard._capacity_per_week()
+        per_week = Wizard._capacity_per_week()
+        capacity = 4 * per_week
         action = {
             "type": "ir.actions.act_window",
             "res_model": "service.forecast.wizard",
@@ -592,13 +695,16 @@ class ServiceKpiDashboard(models.AbstractModel):
         }
         section = _("Next 4 weeks")
         return [
-            self._kpi(
-                "forecast_load",
-                _("Forecast requests"),
-                load,
-                section,
-                action,
-                help_text=_("Holt-Winters forecast from the weekly history of requests."),
+            dict(
+                self._kpi(
+                    "forecast_load",
+                    _("Forecast requests"),
+                    load,
+                    section,
+                    action,
+                    help_text=_("Holt-Winters forecast from the weekly history of requests."),
+                ),
+                chart=self._forecast_chart(weeks[-8:], result["forecast"], per_week),
             ),
             self._kpi(
                 "forecast_capacity",
@@ -610,3 +716,31 @@ class ServiceKpiDashboard(models.AbstractModel):
                 help_text=_("Forecast requests in hours against the technicians' hours."),
             ),
         ]
+
+    @api.model
+    def _forecast_chart(self, history, predicted, per_week):
+        """The bars of the forecast card: the last weeks' requests, the
+        forecast weeks', and the technicians' capacity per week."""
+        bars = [
+            {
+                "label": _("Week of %(date)s", date=format_date(self.env, week)),
+                "value": count,
+                "display": formatLang(self.env, count, digits=0),
+                "forecast": False,
+            }
+            for week, count in history
+        ]
+        last = history[-1][0] if history else fields.Date.context_today(self)
+        bars += [
+            {
+                "label": _(
+                    "Week of %(date)s (forecast)",
+                    date=format_date(self.env, last + timedelta(weeks=index + 1)),
+                ),
+                "value": round(value, 1),
+                "display": formatLang(self.env, value, digits=1),
+                "forecast": True,
+            }
+            for index, value in enumerate(predicted)
+        ]
+        return {"bars": bars, "capacity": round(per_week, 1)}

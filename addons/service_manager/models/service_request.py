@@ -217,8 +217,9 @@ class ServiceRequest(models.Model):
         for request in self:
             opened = request.create_date
             closed = request.date_closed
+            # never negative: a request imported closed before it was recorded
             request.resolution_hours = (
-                (closed - opened).total_seconds() / 3600 if opened and closed else 0.0
+                max((closed - opened).total_seconds() / 3600, 0.0) if opened and closed else 0.0
             )
             # The breach flags are the SLA clock's verdict (a deadline moved by
             # hand after a breach does not undo it).

@@ -1,6 +1,6 @@
 from datetime import date, datetime, time, timedelta
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 
@@ -89,6 +89,86 @@ class TestDashboard(TransactionCase):
     def test_only_managers_read_the_dashboard(self):
         with self.assertRaises(AccessError):
             self.env["service.kpi.dashboard"].with_user(self.user).get_kpis()
+        with self.assertRaises(AccessError):
+            self.env["service.kpi.dashboard"].with_user(self.user).get_trends()
+
+    def _checks(self, passed, failed, day):
+        """Quality checks done on ``day``: ``passed`` passed, ``failed`` failed."""
+        Check = self.env["service.qc.check"]
+        repairs = self.env["repair.order"].create(
+            [{"partner_id": self.partner.id} for __ in range(passed + failed)]
+        )
+        template = self.env["service.qc.template"].create({"name": "Dash checklist"})
+        checks = Check.create(
+            [{"repair_id": repair.id, "template_id": template.id} for repair in repairs]
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE service_qc_check SET state = CASE WHEN id = ANY(%s) THEN 'passed' "
+            "ELSE 'failed' END, date_checked = %s WHERE id = ANY(%s)",
+            [checks[:passed].ids, datetime.combine(day, time(10)), checks.ids],
+        )
+        Check.invalidate_model()
+
+    def test_figures_are_coloured_against_the_companys_targets(self):
+        """CSAT 0 % looked as good as 95 %: each rate has its target and state."""
+        self._checks(9, 1, date(2031, 1, 10))
+        period = {"date_from": "2031-01-01", "date_to": "2031-01-31"}
+        company = self.env.company
+        cases = ((95.0, "warning"), (90.0, "success"), (99.5, "warning"), (100.0, "warning"))
+        for target, state in (*cases, (None, "danger")):
+            if target is None:
+                company.service_target_qc_pass = 100.0
+                self._checks(0, 3, date(2031, 1, 11))  # 9 of 13 passed: 69 %
+            else:
+                company.service_target_qc_pass = target
+            kpi = self._kpis(**period)["qc_pass_rate"]
+            with self.subTest(target=target):
+                self.assertEqual(kpi["state"], state)
+                self.assertEqual(kpi["target"], company.service_target_qc_pass)
+        self.assertEqual(kpi["target_display"], "Target: at least 100\N{NO-BREAK SPACE}%")
+        # Lower is better for rework, and a figure without a value has no state.
+        kpis = self._kpis(**period)
+        self.assertEqual(kpis["rework_rate"]["target"], 100 - company.service_target_first_time_fix)
+        self.assertIs(kpis["csat"]["state"], False, "no rating: no colour")
+        self.assertEqual(kpis["demos_done"]["target_display"], "", "a count has no target")
+        with self.assertRaisesRegex(ValidationError, "between 0 and 100"):
+            company.service_target_csat = 120
+
+    def test_trends_of_the_past_periods(self):
+        self._checks(1, 1, date(2031, 1, 10))  # January: 50 %
+        self._checks(3, 0, date(2031, 2, 20))  # 31 days later: 100 %
+        Dashboard = self.env["service.kpi.dashboard"].with_user(self.manager)
+        trends = Dashboard.get_trends("2031-02-01", "2031-03-03", periods=3)
+        points = trends["qc_pass_rate"]
+        self.assertEqual(len(points), 3)
+        self.assertEqual([p["value"] for p in points], [False, 50.0, 100.0])
+        self.assertTrue(points[0]["label"].startswith("12/01/2030"), points[0]["label"])
+        self.assertNotIn("backlog_open", trends, "today's figures have no trend")
+        self.assertNotIn("forecast_load", trends)
+        with self.assertRaisesRegex(UserError, "1 to 24 periods"):
+            Dashboard.get_trends(periods=100)
+        # One set of queries per period, whatever the records.
+        Dashboard.get_trends("2031-02-01", "2031-03-03", periods=2)
+        with self.assertQueryCount(QUERIES_TREND_2):
+            Dashboard.get_trends("2031-02-01", "2031-03-03", periods=2)
+
+    def test_forecast_card_draws_weeks_and_capacity(self):
+        kpi = self._kpis()["forecast_load"]
+        chart = kpi["chart"]
+        self.assertEqual(len(chart["bars"]), 12, "8 past weeks, 4 forecast weeks")
+        self.assertEqual([bar["forecast"] for bar in chart["bars"]], [False] * 8 + [True] * 4)
+        self.assertAlmostEqual(
+            sum(bar["value"] for bar in chart["bars"][8:]), kpi["value"], delta=0.2
+        )
+        self.assertEqual(
+            chart["capacity"],
+            round(self.env["service.forecast.wizard"]._capacity_per_week(), 1),
+        )
+
+
+# get_trends over two periods: 18 measured with the suite installed (9 a period).
+QUERIES_TREND_2 = 20
 
 
 @tagged("post_install", "-at_install")

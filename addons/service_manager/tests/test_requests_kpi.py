@@ -333,3 +333,19 @@ class TestRequestKpis(TransactionCase):
         self.assertEqual(periods["this_year"], ("2026-01-01", "2026-05-20"))
         self.assertEqual(periods["last_year"], ("2025-01-01", "2025-12-31"))
         self.assertEqual(list(periods)[0], "last_90")
+
+    def test_team_performance_counts_no_negative_hours(self):
+        """A request recorded after it was closed (an import) showed «-0.00»
+        hours in Team Performance; the pivot lists closed requests by type."""
+        request = self._request()
+        request.write({"stage_id": self.done_stage.id})
+        self._set_dates(request, "2026-03-01 10:00:00", "2026-03-01 09:00:00")
+        self.env.add_to_compute(request._fields["resolution_hours"], request)
+        request._recompute_recordset(["resolution_hours"])
+        self.assertEqual(request.resolution_hours, 0.0)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_manager.service_request_action_team_performance"
+        )
+        self.assertIn("search_default_closed", action["context"])
+        arch = self.env.ref("service_manager.service_request_view_pivot_team").arch
+        self.assertNotIn('name="is_closed"', arch)

@@ -15,7 +15,13 @@ export class ServiceDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({ sections: [], loading: true, periods: [], period: null });
+        this.state = useState({
+            sections: [],
+            loading: true,
+            periods: [],
+            period: null,
+            trends: {},
+        });
         onWillStart(async () => {
             this.state.periods = await this.orm.call("service.kpi.dashboard", "get_periods", []);
             this.state.period = this.state.periods[0];
@@ -45,6 +51,60 @@ export class ServiceDashboard extends Component {
         this.state.period = period;
         this.state.sections = sections;
         this.state.loading = false;
+        // The trends cost a query set per past period: they follow the figures.
+        const trends = await this.orm.call("service.kpi.dashboard", "get_trends", [], {
+            date_from,
+            date_to,
+        });
+        if (this.state.period === period) {
+            this.state.trends = trends;
+        }
+    }
+
+    /** The trend of ``kpi`` as an SVG polyline in a 100 × 30 box (null when
+     * fewer than two of its periods have a value). */
+    trendPoints(kpi) {
+        const points = (this.state.trends[kpi.key] || [])
+            .map((point, index) => [index, point.value])
+            .filter(([, value]) => value !== false && value !== null);
+        const count = (this.state.trends[kpi.key] || []).length;
+        if (points.length < 2) {
+            return null;
+        }
+        const values = points.map(([, value]) => value);
+        const low = Math.min(...values, kpi.target === false ? Infinity : kpi.target);
+        const high = Math.max(...values, kpi.target === false ? -Infinity : kpi.target);
+        const span = high - low || 1;
+        return points
+            .map(([index, value]) => {
+                const x = (100 * index) / Math.max(count - 1, 1);
+                const y = 28 - (26 * (value - low)) / span;
+                return `${x.toFixed(1)},${y.toFixed(1)}`;
+            })
+            .join(" ");
+    }
+
+    trendTitle(kpi) {
+        return (this.state.trends[kpi.key] || [])
+            .map((point) => `${point.label}: ${point.display}`)
+            .join("\n");
+    }
+
+    /** The forecast card's bars in a 100 × 40 box, with the capacity line. */
+    chartBars(kpi) {
+        const chart = kpi.chart;
+        const high = Math.max(chart.capacity, ...chart.bars.map((bar) => bar.value), 1);
+        const width = 100 / chart.bars.length;
+        return {
+            bars: chart.bars.map((bar, index) => ({
+                ...bar,
+                x: index * width + width * 0.1,
+                width: width * 0.8,
+                height: (38 * bar.value) / high,
+                y: 40 - (38 * bar.value) / high,
+            })),
+            capacityY: 40 - (38 * chart.capacity) / high,
+        };
     }
 
     selectPeriod(ev) {

@@ -36,6 +36,15 @@ registry.category("web_tour.tours").add("service_dashboard_tour", {
         },
         ...goBack("Back to the dashboard"),
         {
+            content: "First-time fix of 100 % meets its target: green, with the target named",
+            trigger:
+                ".o_service_kpi_first_time_fix.o_service_kpi_success .o_service_kpi_target:contains('85')",
+        },
+        {
+            content: "The forecast card draws the weeks and the capacity",
+            trigger: ".o_service_kpi_forecast_load svg.o_service_kpi_chart:has(rect + rect)",
+        },
+        {
             content: "The repairs of the last 90 days: today's request counts",
             trigger: ".o_service_kpi_first_time_fix .o_service_kpi_value:contains('100')",
             run: "click",
