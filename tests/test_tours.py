@@ -40,53 +40,73 @@ class RoleTours:
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
+        # The users of a Russian service department, and their screens in Russian.
+        env["res.lang"]._activate_lang("ru_RU")
         cls.technician = new_test_user(
             env,
+            lang="ru_RU",
             login="tour_tech",
-            name="Tour Technician",
+            name="Тур Техник",
             groups="service_base.group_service_user",
         )
         cls.manager = new_test_user(
             env,
+            lang="ru_RU",
             login="tour_manager",
-            name="Tour Manager",
+            name="Тур Руководитель",
             groups="service_base.group_service_manager",
         )
         cls.storekeeper = new_test_user(
-            env, login="tour_store", name="Tour Storekeeper", groups="stock.group_stock_user"
+            env,
+            lang="ru_RU",
+            login="tour_store",
+            name="Тур Кладовщик",
+            groups="stock.group_stock_user",
         )
         cls.accountant = new_test_user(
             env,
+            lang="ru_RU",
             login="tour_accountant",
-            name="Tour Accountant",
+            name="Тур Бухгалтер",
             groups="account.group_account_invoice",
         )
         cls.customer = env["res.partner"].create(
-            {"name": "Tour Pump Customer", "is_company": True, "email": "pumps@example.com"}
+            {
+                "name": "Тур Насосная станция",
+                "is_company": True,
+                "email": "pumps@example.com",
+                "lang": "ru_RU",
+            }
         )
         contact = env["res.partner"].create(
-            {"name": "Olga Tour", "parent_id": cls.customer.id, "email": "olga@example.com"}
+            {
+                "name": "Ольга Тур",
+                "parent_id": cls.customer.id,
+                "email": "olga@example.com",
+                "lang": "ru_RU",
+            }
         )
         cls.portal_user = new_test_user(
             env,
+            lang="ru_RU",
             login="tour_portal",
-            name="Olga Tour",
+            name="Ольга Тур",
             groups="base.group_portal",
             partner_id=contact.id,
         )
 
         # The installed base: a pump at the customer, in warranty; a team that repairs it.
-        category = env["product.category"].create({"name": "Tour Pumps"})
+        category = env["product.category"].create({"name": "Тур Насосы"})
         skill = env["service.skill"].create(
-            {"name": "Tour pumps", "product_category_ids": [Command.set(category.ids)]}
+            {"name": "Тур насосы", "product_category_ids": [Command.set(category.ids)]}
         )
         cls.technician.write({"service_skill_ids": [Command.link(skill.id)], "service_capacity": 0})
         team = env["service.team"].create(
-            {"name": "Tour Team", "member_ids": [Command.set(cls.technician.ids)]}
+            {"name": "Тур Бригада", "member_ids": [Command.set(cls.technician.ids)]}
         )
         cls.pump = env["product.product"].create(
             {
-                "name": "Tour Pump TP-3",
+                "name": "Тур Насос TP-3",
                 "categ_id": category.id,
                 "is_storable": True,
                 "tracking": "serial",
@@ -106,7 +126,7 @@ class RoleTours:
         # The technician's request, with its confirmed repair order.
         cls.assigned_request = Request.create(
             {
-                "subject": "Tour: pump is noisy",
+                "subject": "Тур: шумит насос",
                 "partner_id": cls.customer.id,
                 "equipment_id": cls.unit.id,
                 "team_id": team.id,
@@ -120,7 +140,7 @@ class RoleTours:
         # A complaint waiting for dispatch.
         cls.waiting_request = Request.create(
             {
-                "subject": "Tour: boiler leaks",
+                "subject": "Тур: течёт котёл",
                 "partner_id": cls.customer.id,
                 "equipment_id": cls.unit.id,
                 "team_id": team.id,
@@ -130,7 +150,7 @@ class RoleTours:
 
         # Last month's request: the history the workload forecast learns from.
         old = Request.create(
-            {"subject": "Tour: last month", "partner_id": cls.customer.id, "team_id": team.id}
+            {"subject": "Тур: прошлый месяц", "partner_id": cls.customer.id, "team_id": team.id}
         )
         env.cr.execute(
             "UPDATE service_request SET create_date = now() - interval '30 days' WHERE id = %s",
@@ -143,10 +163,12 @@ class RoleTours:
         cls.impeller, substitute = Product.create(
             [
                 {"name": name, "is_storable": True, "is_spare_part": True, "standard_price": 40}
-                for name in ("Tour Impeller IM-5", "Tour Impeller IM-5S")
+                for name in ("Тур Крыльчатка IM-5", "Тур Крыльчатка IM-5S")
             ]
         )
-        supplier = env["res.partner"].create({"name": "Tour Pump Parts GmbH", "is_company": True})
+        supplier = env["res.partner"].create(
+            {"name": "Тур Запчасти для насосов", "is_company": True}
+        )
         env["service.part.crossref"].create(
             {"product_id": cls.impeller.id, "code": "TOUR-OEM-7712", "code_type": "oem"}
         )
@@ -179,16 +201,16 @@ class RoleTours:
                 "partner_id": cls.customer.id,
                 "lot_id": claimed.id,
                 "user_id": cls.technician.id,
-                "defect_description": "Loud knocking at full speed.",
+                "defect_description": "Сильный стук на полных оборотах.",
             }
         )
 
         # A service contract and its first invoice, still a draft.
         maintenance = Product.create(
-            {"name": "Tour Pump Maintenance", "type": "service", "list_price": 120.0}
+            {"name": "Тур Обслуживание насоса", "type": "service", "list_price": 120.0}
         )
         contract_customer = env["res.partner"].create(
-            {"name": "Tour Contract Customer", "is_company": True}
+            {"name": "Тур Клиент по договору", "is_company": True}
         )
         cls.contract = env["service.contract"].create(
             {
@@ -251,7 +273,7 @@ class RoleTours:
 
     def test_portal_customer_request(self):
         self._run_tour("service_portal_request_tour", "tour_portal", url="/my")
-        new = self.env["service.request"].search([("subject", "=", "Tour: display flickers")])
+        new = self.env["service.request"].search([("subject", "=", "Тур: мигает дисплей")])
         self.assertEqual(new.equipment_id, self.unit)
         self.assertEqual(new.channel, "portal")
 

@@ -29,27 +29,27 @@ registry.category("web_tour.tours").add("service_claim_form_tour", {
         },
         ...clickHeaderButton("action_start_inspection", "Start the inspection"),
         {
-            trigger: statusIs("Inspection"),
+            trigger: statusIs("Осмотр"),
         },
         {
             content: "Go to the decision",
-            trigger: ".o_notebook .nav-link:contains('Inspection and Decision')",
+            trigger: ".o_notebook .nav-link:contains('Осмотр и решение')",
             run: "click",
         },
         {
             content: "Write down the findings",
             trigger: ".o_field_widget[name=inspection_note] textarea",
-            run: "edit Bearing worn: manufacturing defect.",
+            run: "edit Износ подшипника: заводской брак.",
         },
         {
             content: "Decide a warranty repair",
             trigger: ".o_field_widget[name=decision] select",
-            run: "selectByLabel Repair",
+            run: "selectByLabel Ремонт",
         },
         ...clickHeaderButton("action_decide", "Confirm the decision"),
         {
             content: "The claim is decided",
-            trigger: statusIs("Decided"),
+            trigger: statusIs("Решение принято"),
         },
         {
             content: "Its repair order is linked",

@@ -21,29 +21,29 @@ registry.category("web_tour.tours").add("service_parts_warehouse_tour", {
         },
         {
             content: "The part is found by its OEM number",
-            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5'):contains('TOUR-OEM-7712')",
+            trigger: ".o_service_parts_result:contains('Тур Крыльчатка IM-5'):contains('TOUR-OEM-7712')",
         },
         {
             content: "Five are free in stock",
-            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5') .o_service_parts_free.text-success:contains('5')",
+            trigger: ".o_service_parts_result:contains('Тур Крыльчатка IM-5') .o_service_parts_free.text-success:contains('5')",
         },
         {
             content: "The substitute is offered",
-            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5'):contains('Tour Impeller IM-5S')",
+            trigger: ".o_service_parts_result:contains('Тур Крыльчатка IM-5'):contains('Тур Крыльчатка IM-5S')",
         },
         {
             content: "So is the best supplier offer",
-            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5'):contains('Tour Pump Parts GmbH')",
+            trigger: ".o_service_parts_result:contains('Тур Крыльчатка IM-5'):contains('Тур Запчасти для насосов')",
         },
         {
             content: "The storekeeper may add it to a repair order, not to a quotation or an RFQ",
             trigger:
-                ".o_service_parts_result:contains('Tour Impeller IM-5'):has(.o_service_parts_add_repair):not(:has(.o_service_parts_add_quotation)):not(:has(.o_service_parts_add_rfq))",
+                ".o_service_parts_result:contains('Тур Крыльчатка IM-5'):has(.o_service_parts_add_repair):not(:has(.o_service_parts_add_quotation)):not(:has(.o_service_parts_add_rfq))",
         },
         {
             content: "The add button is on the screen, not past its right edge (a phone is 375 pixels wide)",
             // The row: the button itself is disabled until a repair is chosen.
-            trigger: ".o_service_parts_result:contains('Tour Impeller IM-5'):has(.o_service_parts_add_repair)",
+            trigger: ".o_service_parts_result:contains('Тур Крыльчатка IM-5'):has(.o_service_parts_add_repair)",
             run() {
                 const box = this.anchor
                     .querySelector(".o_service_parts_add_repair")

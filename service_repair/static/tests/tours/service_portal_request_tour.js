@@ -15,7 +15,7 @@ registry.category("web_tour.tours").add("service_portal_request_tour", {
         },
         {
             content: "My open request is listed",
-            trigger: "table:contains('Tour: pump is noisy')",
+            trigger: "table:contains('Тур: шумит насос')",
         },
         {
             content: "Open a new request",
@@ -30,11 +30,11 @@ registry.category("web_tour.tours").add("service_portal_request_tour", {
         {
             content: "Say what is wrong",
             trigger: "form.o_service_request_portal_form input[name=subject]",
-            run: "edit Tour: display flickers",
+            run: "edit Тур: мигает дисплей",
         },
         {
             trigger: "form.o_service_request_portal_form textarea[name=description]",
-            run: "edit Since Monday the display flickers when the pump starts.",
+            run: "edit С понедельника дисплей мигает при пуске насоса.",
         },
         {
             content: "Send it",
@@ -43,7 +43,7 @@ registry.category("web_tour.tours").add("service_portal_request_tour", {
         },
         {
             content: "The new request's page",
-            trigger: ".card-header:contains('Tour: display flickers')",
+            trigger: ".card-header:contains('Тур: мигает дисплей')",
         },
     ],
 });

@@ -23,7 +23,7 @@ registry.category("web_tour.tours").add("service_technician_tour", {
         ),
         {
             content: "The request kanban shows the request assigned to me",
-            trigger: ".o_kanban_view .o_kanban_record:contains('Tour: pump is noisy')",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Тур: шумит насос')",
             run: "click",
         },
         {
@@ -31,12 +31,12 @@ registry.category("web_tour.tours").add("service_technician_tour", {
             trigger: fieldShows("equipment_id", "TOUR-PUMP-1"),
         },
         {
-            trigger: fieldShows("user_id", "Tour Technician"),
+            trigger: fieldShows("user_id", "Тур Техник"),
         },
         ...clickStatButton("action_view_repairs", "Open the repair order of the request"),
         {
             content: "The repair order is confirmed, for the unit's serial",
-            trigger: statusIs("Confirmed"),
+            trigger: statusIs("Подтвержден"),
         },
         {
             trigger: fieldShows("lot_id", "TOUR-PUMP-1"),
@@ -44,7 +44,7 @@ registry.category("web_tour.tours").add("service_technician_tour", {
         ...clickHeaderButton("action_repair_start", "Start the repair"),
         {
             content: "The repair is under way",
-            trigger: statusIs("Under Repair"),
+            trigger: statusIs("Под ремонтом"),
         },
         ...goBack("Back to the request"),
         {
@@ -54,7 +54,7 @@ registry.category("web_tour.tours").add("service_technician_tour", {
         ...goBack("Back to the kanban"),
         {
             content: "The request is on the kanban",
-            trigger: ".o_kanban_view .o_kanban_record:contains('Tour: pump is noisy')",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Тур: шумит насос')",
         },
     ],
 });

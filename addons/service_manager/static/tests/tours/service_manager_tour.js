@@ -23,28 +23,28 @@ registry.category("web_tour.tours").add("service_manager_tour", {
         {
             isActive: ["desktop"],
             content: "Unfold the requests nobody is assigned to",
-            trigger: ".o_kanban_view .o_kanban_group.o_column_folded:contains('None')",
+            trigger: ".o_kanban_view .o_kanban_group.o_column_folded:contains('Нет')",
             run: "click",
         },
         {
             isActive: ["mobile"],
             content: "Load the requests nobody is assigned to",
-            trigger: ".o_kanban_view .o_kanban_group:contains('None') .o_kanban_load_more button",
+            trigger: ".o_kanban_view .o_kanban_group:contains('Нет') .o_kanban_load_more button",
             run: "click",
         },
         {
             content: "The new request waits for a technician",
-            trigger: ".o_kanban_view .o_kanban_record:contains('Tour: boiler leaks')",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Тур: течёт котёл')",
         },
         ...clickViewHeaderButton("action_dispatch_queue", "Dispatch the waiting requests"),
         {
             content: "The requests are assigned: close the message",
-            trigger: ".o_notification:contains('assigned') .o_notification_close",
+            trigger: ".o_notification:contains('Назначено заявок') .o_notification_close",
             run: "click",
         },
         {
             content: "The request is now in the technician's column",
-            trigger: ".o_kanban_group:contains('Tour Technician') .o_kanban_record:contains('Tour: boiler leaks')",
+            trigger: ".o_kanban_group:contains('Тур Техник') .o_kanban_record:contains('Тур: течёт котёл')",
         },
         ...openMenu(
             "service_base.menu_service_root",
@@ -77,7 +77,7 @@ registry.category("web_tour.tours").add("service_manager_tour", {
         },
         {
             content: "The complaint is among them",
-            trigger: ".o_data_row:contains('Tour: boiler leaks'), .o_kanban_record:contains('Tour: boiler leaks')",
+            trigger: ".o_data_row:contains('Тур: течёт котёл'), .o_kanban_record:contains('Тур: течёт котёл')",
         },
         ...goBack("Back to the dashboard"),
         {
