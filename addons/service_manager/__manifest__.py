@@ -15,7 +15,6 @@
         "stock_account",
         "calendar",
         "crm",
-        "spreadsheet_dashboard",
     ],
     "data": [
         "security/ir.model.access.csv",

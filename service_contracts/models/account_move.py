@@ -2,7 +2,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
+
+from odoo.addons.service_base.tools import user_lang_env
 
 # Set by the contracts' invoicing and the claims' refunds only.
 MOVE_SERVICE_LINKS = {
@@ -80,11 +82,11 @@ class AccountMove(models.Model):
                 if other and move.move_type == "out_invoice":
                     raise UserError(
                         _(
-                            "Invoice %(invoice)s stays cancelled: %(other)s bills the same "
-                            "period of contract %(contract)s.",
-                            invoice=move.display_name,
-                            other=other.name or other.display_name,
+                            "This cancelled invoice of contract %(contract)s stays cancelled: "
+                            "invoice %(other)s bills the same period (%(start)s) now.",
                             contract=move.service_contract_id.name,
+                            other=other.with_env(user_lang_env(self.env)).display_name,
+                            start=format_date(user_lang_env(self.env), move.service_period_start),
                         )
                     )
         return super()._check_draftable()

@@ -57,6 +57,23 @@ class SaleOrder(models.Model):
                     contract=contract.name,
                 )
             )
+        # sudo: only whether a cancelled contract of the order billed periods,
+        # which a second contract would bill again.
+        invoiced = self.sudo().service_contract_ids.filtered(
+            lambda c: (
+                c.state == "cancelled" and c.invoice_ids.filtered(lambda m: m.state != "cancel")
+            )
+        )[:1]
+        if invoiced:
+            raise UserError(
+                _(
+                    "Order %(order)s had service contract %(contract)s, cancelled after it "
+                    "invoiced: a new contract from the order would bill those periods again. "
+                    "Create the contract for the periods that follow by hand.",
+                    order=self.name,
+                    contract=invoiced.name,
+                )
+            )
         billed = self._service_lines().filtered("qty_invoiced")
         if billed and not self._service_contract_lines():
             raise UserError(

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
-from odoo.addons.service_base.tools import action_records, lock_for_update
+from odoo.addons.service_base.tools import action_records, lock_for_update, user_lang_env
 
 _logger = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ CONTRACT_TERMS = {"company_id", "partner_id", "currency_id", "date_start", "invo
 # What the customer agreed to, once the contract runs: its service manager
 # changes it (the service staff and sales read and use it).
 RUNNING_TERMS = {
+    # archived, it is neither invoiced nor expired by the crons
+    "active",
     "date_end",
     "yearly_cap",
     "cover_labour",
@@ -345,15 +347,40 @@ class ServiceContract(models.Model):
                             "Contract %(contract)s is in force: only a service manager changes "
                             'its "%(field)s".',
                             contract=contract.display_name,
-                            field=field._description_string(self.env),
+                            field=field._description_string(user_lang_env(self.env)),
                         )
                     )
 
     def _service_guarded_fields(self):
         guarded = super()._service_guarded_fields() | CONTRACT_FACTS
-        if any(contract.state != "draft" for contract in self):
+        if any(contract.state != "draft" for contract in self) or self._service_has_invoiced():
+            # also a draft that invoiced (reset after a cancellation): other
+            # periods would overlap those billed
             guarded |= CONTRACT_TERMS
         return guarded
+
+    def _service_has_invoiced(self):
+        """Whether any of these contracts has an invoice not cancelled."""
+        ids = [contract_id for contract_id in self.ids if isinstance(contract_id, int)]
+        # sudo: only whether periods were billed, for users who may not read invoices
+        return bool(ids) and bool(
+            self.env["account.move"]
+            .sudo()
+            .search_count([("service_contract_id", "in", ids), ("state", "!=", "cancel")], limit=1)
+        )
+
+    def _service_check_manager_action(self, action):
+        """Cancelling a contract in force, or reopening one that ran, changes what
+        the customer was promised: a service manager's decision."""
+        if self.env.su or self.env.user.has_group("service_base.group_service_manager"):
+            return
+        raise AccessError(
+            _(
+                "Only a service manager can %(action)s contract %(contract)s.",
+                action=action,
+                contract=self[:1].name,
+            )
+        )
 
     # ------------------------------------------------------------------
     # State changes
@@ -389,12 +416,16 @@ class ServiceContract(models.Model):
     def action_cancel(self):
         if self.filtered(lambda c: c.state == "expired"):
             raise UserError(_("An expired contract cannot be cancelled."))
+        running = self.filtered(lambda c: c.state == "active")
+        if running:
+            running._service_check_manager_action(_("cancel"))
         action_records(self).write({"state": "cancelled"})
         return True
 
     def action_draft(self):
         if self.filtered(lambda c: c.state != "cancelled"):
             raise UserError(_("Only a cancelled contract can be reset to draft."))
+        self._service_check_manager_action(_("reset to draft"))
         action_records(self).write({"state": "draft"})
         return True
 

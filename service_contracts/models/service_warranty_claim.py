@@ -1,7 +1,7 @@
 import psycopg2
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.service_base.tools import action_records, lock_for_update
@@ -721,9 +721,30 @@ class ServiceWarrantyClaim(models.Model):
     def _decide_repair(self):
         action_records(self).repair_id = self._create_repair(under_warranty=self.in_warranty)
 
+    def _service_check_capped_warranty(self):
+        """A warranty that is a capped contract's pays repairs within the cap;
+        a replacement or a refund, the unit's whole value, is beyond what the
+        cap measures: a service manager's decision."""
+        contract = self.warranty_contract_id
+        if (
+            self.warranty_source == "contract"
+            and contract.yearly_cap
+            and not self.env.su
+            and not self.env.user.has_group("service_base.group_service_manager")
+        ):
+            raise AccessError(
+                _(
+                    "The warranty of claim %(claim)s is contract %(contract)s's, with a yearly "
+                    "cap: only a service manager decides to replace or refund the unit under it.",
+                    claim=self.name,
+                    contract=contract.name,
+                )
+            )
+
     def _decide_replace(self):
         if not self.in_warranty:
             raise UserError(_("The warranty has expired: the unit cannot be replaced under it."))
+        self._service_check_capped_warranty()
         replacement = self.replacement_lot_id
         if not replacement:
             raise UserError(_("Choose the replacement serial number."))
@@ -770,6 +791,7 @@ class ServiceWarrantyClaim(models.Model):
     def _decide_refund(self):
         if not self.in_warranty:
             raise UserError(_("The warranty has expired: the unit cannot be refunded under it."))
+        self._service_check_capped_warranty()
         line = self.invoice_line_id.sudo()
         if not line:
             raise UserError(_("Set the origin invoice line to refund."))

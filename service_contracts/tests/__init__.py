@@ -14,3 +14,4 @@ from . import test_claim_unit_stock
 from . import test_warranty_http
 from . import test_warranty_answer
 from . import test_guarded_fields
+from . import test_uninstall_hook

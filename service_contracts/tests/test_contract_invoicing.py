@@ -335,6 +335,9 @@ class TestContractFromOrderInvoicing(ServiceContractCase):
         # order would bill the service a second time.
         contract.action_cancel()
         self.assertEqual((plan_line.qty_to_invoice, plan_line.invoice_status), (0.0, "no"))
+        # Nor does a second contract from the order bill those periods again.
+        with self.assertRaisesRegex(UserError, "cancelled after it invoiced"):
+            order.action_create_service_contract()
         # Its invoices cancelled too, nothing was billed: the order invoices it.
         contract.invoice_ids.button_cancel()
         self.assertEqual(plan_line.invoice_status, "to invoice")

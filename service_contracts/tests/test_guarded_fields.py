@@ -496,3 +496,28 @@ class TestGuardedContracts(RefusalMixin, ServiceContractCase):
         rpc(self.service_manager, contract, "write", {"yearly_cap": 2000.0, "cover_parts": True})
         rpc(self.service_manager, unit_line, "write", {"equipment_id": unit.id})
         self.assertEqual((contract.yearly_cap, contract.equipment_ids), (2000.0, unit))
+
+    def test_running_contract_is_cancelled_reopened_or_archived_by_a_manager(self):
+        """Cancel, reset to draft, edit and activate again rewrote a running
+        contract (and re-dated its invoiced periods); archiving stopped its
+        invoicing silently."""
+        contract = self._contract(date_start="2026-09-01")
+        contract.action_activate()
+        contract._create_period_invoices(fields.Date.to_date("2026-09-02"))
+        with self.refused(AccessError, "Only a service manager can"):
+            rpc(self.service_user, contract, "action_cancel")
+        with self.refused(AccessError, "only a service manager changes"):
+            rpc(self.service_user, contract, "write", {"active": False})
+        rpc(self.service_manager, contract, "action_cancel")
+        with self.refused(AccessError, "Only a service manager can"):
+            rpc(self.service_user, contract, "action_draft")
+        rpc(self.service_manager, contract, "action_draft")
+        # A draft that invoiced keeps the start and period of its invoices.
+        for vals in ({"date_start": "2026-08-15"}, {"invoicing_period": "quarterly"}):
+            with self.subTest(vals=vals):
+                with self.refused(UserError, "can only be set by its actions"):
+                    rpc(self.service_manager, contract, "write", vals)
+        # A draft never activated is the service staff's to cancel.
+        draft = self._contract()
+        rpc(self.service_user, draft, "action_cancel")
+        self.assertEqual(draft.state, "cancelled")

@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, formatLang
 
-from odoo.addons.service_base.tools import count_text
+from odoo.addons.service_base.tools import action_records, count_text
 
 
 class RepairOrder(models.Model):
@@ -139,6 +139,10 @@ class RepairOrder(models.Model):
                 lambda r: r.under_warranty != bool(vals["under_warranty"])
             )._service_check_warranty_decision(bool(vals["under_warranty"]))
         res = super().write(vals)
+        if {"lot_id", "partner_id", "request_id"} & set(vals) and "under_warranty" not in vals:
+            # another serial or customer: the warranty check answers again
+            # (a free repair stayed free for a serial without warranty)
+            self._service_follow_warranty_answer()
         if vals.get("state") in ("done", "cancel"):
             # sudo: repairs are also ended or cancelled by users without Service
             # rights (Odoo's Repairs and Sales users); closing the requests of
@@ -269,6 +273,14 @@ class RepairOrder(models.Model):
         if self.request_id:
             return self.request_id._is_under_warranty()
         return self.env["service.request"]._service_lot_in_warranty(self.lot_id, self.partner_id)
+
+    def _service_follow_warranty_answer(self):
+        if self.env.su:
+            return
+        for repair in self.filtered(lambda r: r.state not in ("done", "cancel")):
+            answer = repair._service_warranty_answer()
+            if repair.under_warranty != answer:
+                action_records(repair).write({"under_warranty": answer})
 
     def _service_check_warranty_decision(self, under_warranty=None):
         """Free of charge (or not) is the warranty check's answer: another one

@@ -40,13 +40,24 @@ class RepairOrder(models.Model):
         help="What the yearly cap still pays in that contract year.",
     )
 
-    @api.depends("request_id.contract_id", "service_warranty_claim_id.warranty_contract_id")
+    @api.depends(
+        "request_id.contract_id",
+        "service_warranty_claim_id.warranty_contract_id",
+        "lot_id",
+        "request_id.contract_id.line_ids.equipment_id",
+    )
     def _compute_service_contract_id(self):
         for repair in self:
-            repair.service_contract_id = (
+            contract = (
                 repair.request_id.contract_id
                 or repair.service_warranty_claim_id.warranty_contract_id
             )
+            # a contract of units pays the repair of one of them only (the
+            # request may have none, its repair another serial)
+            covered = contract.line_ids.equipment_id
+            if covered and repair.lot_id and repair.lot_id not in covered.lot_id:
+                contract = contract.browse()
+            repair.service_contract_id = contract
 
     def _search_service_contract_id(self, operator, value):
         return [
@@ -63,7 +74,10 @@ class RepairOrder(models.Model):
         self.ensure_one()
         claim = self.service_warranty_claim_id
         if not self.request_id and claim.claim_date:
-            return claim.claim_date
+            # never a later year than the one the claim was filed in: a claim
+            # dated ahead would take a whole new cap
+            filed = fields.Date.context_today(self, claim.create_date or fields.Datetime.now())
+            return min(claim.claim_date, filed)
         return fields.Date.context_today(self, self.request_id.create_date or fields.Datetime.now())
 
     @api.depends(

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from odoo.addons.service_base.tools import user_lang_env
+
 from .service_request_sla import SLA_GUARDED_FIELDS
 
 
@@ -37,6 +39,20 @@ class ServiceRequest(models.Model):
                 contract = self.env["service.contract"]
             result[request] = contract
         return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = super().create(vals_list)
+        if not (
+            self.env.su or self.env.user.has_group("service_base.group_service_manager")
+        ) and any("contract_id" in vals for vals in vals_list):
+            # a contract given with the new request: the covering one only, as
+            # for a change (below)
+            covering = requests._service_covering_contracts()
+            for request, vals in zip(requests, vals_list, strict=True):
+                if "contract_id" in vals and request.contract_id != covering[request]:
+                    request._service_refuse_contract(covering[request], covering[request])
+        return requests
 
     def write(self, vals):
         checked = "contract_id" in vals and not (
@@ -111,7 +127,7 @@ class ServiceRequest(models.Model):
                         "does not cover unit %(unit)s.",
                         request=request.name,
                         contract=contract.name,
-                        unit=request.equipment_id.display_name,
+                        unit=request.equipment_id.with_env(user_lang_env(self.env)).display_name,
                     )
                 )
             if contract.commercial_partner_id != request.commercial_partner_id or not in_force:

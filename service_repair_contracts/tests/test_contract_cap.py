@@ -239,3 +239,54 @@ class TestContractYearlyCap(ServiceContractCase):
         self.assertTrue(free.under_warranty)
         with self.assertRaisesRegex(AccessError, "charges the customer"):
             free.with_user(self.service_user).write({"under_warranty": False})
+
+    def _claim(self, **vals):
+        return self.env["service.warranty.claim"].create(
+            {
+                "partner_id": self.customer_contact.id,
+                "lot_id": self.unit.lot_id.id,
+                "defect_description": "No ignition",
+                **vals,
+            }
+        )
+
+    def test_replacing_or_refunding_under_a_capped_warranty_is_the_managers(self):
+        """A replacement (the unit's whole value) went past the cap unchecked."""
+        claim = self._claim()
+        claim.action_start_inspection()
+        as_technician = claim.with_user(self.service_user)
+        for decision in ("replace", "refund"):
+            as_technician.decision = decision
+            with (
+                self.subTest(decision=decision),
+                self.assertRaisesRegex(
+                    AccessError, "only a service manager decides to replace or refund"
+                ),
+            ):
+                as_technician.action_decide()
+        self.assertEqual(claim.state, "inspection")
+
+    def test_a_claim_dated_ahead_takes_no_new_cap(self):
+        self._repair(part_qty=2).sale_order_id.action_confirm()  # 2,800 of 3,000
+        start = self.contract._service_contract_year()[0]
+        claim = self._claim(claim_date=start.replace(year=start.year + 1))
+        claim.action_start_inspection()
+        claim.decision = "repair"
+        claim.action_decide()
+        self.assertEqual(claim.repair_id.service_cap_remaining, 200.0, "this year's cap")
+
+    def test_another_serial_gets_the_warranty_check_again(self):
+        """A free repair stayed free when its serial was changed to one
+        without warranty (or the contract's cover)."""
+        self.contract.yearly_cap = 0.0
+        repair = self._repair(part_qty=1)
+        self.assertTrue(repair.under_warranty)
+        self.assertEqual(repair.service_contract_id, self.contract)
+        stranger = self.env["stock.lot"].create(
+            {"name": "CB-OTHER-1", "product_id": self.equipment_model.id}
+        )
+        as_technician = repair.with_user(self.service_user)
+        as_technician.write({"lot_id": stranger.id, "request_id": False, "equipment_id": False})
+        self.assertFalse(repair.under_warranty)
+        self.assertFalse(repair.service_contract_id, "the contract covers another unit")
+        self.assertEqual(self._lines(repair)[self.part].price_unit, 1400.0)

@@ -155,3 +155,61 @@ class TestRequestUnderContract(ServiceContractCase):
         form.partner_id = self.other_customer
         form.save()
         self.assertEqual(request.contract_id, foreign)
+
+    def test_a_new_request_takes_the_covering_contract_only(self):
+        Request = self.env["service.request"].with_user(self.service_user)
+        with self.assertRaisesRegex(AccessError, "takes request .* out of contract"):
+            Request.create(
+                {
+                    "partner_id": self.customer_contact.id,
+                    "equipment_id": self.unit.id,
+                    "contract_id": False,
+                    "description": "No contract, please",
+                }
+            )
+        with self.assertRaisesRegex(AccessError, "No contract of the customer covers"):
+            Request.create(
+                {
+                    "partner_id": self.customer_contact.id,
+                    "contract_id": self.contract.id,
+                    "description": "Premium SLA without a unit",
+                }
+            )
+        request = Request.create(
+            {
+                "partner_id": self.customer_contact.id,
+                "equipment_id": self.unit.id,
+                "contract_id": self.contract.id,
+                "description": "Under its contract",
+            }
+        )
+        self.assertEqual(request.contract_id, self.contract)
+
+    def test_the_contract_pays_for_its_units_only(self):
+        """A request without a unit under a contract (the manager's), its repair
+        on a serial the contract does not cover: the contract does not pay."""
+        request = (
+            self.env["service.request"]
+            .with_user(self.service_manager)
+            .create(
+                {
+                    "partner_id": self.customer_contact.id,
+                    "contract_id": self.contract.id,
+                    "description": "Which unit?",
+                }
+            )
+        )
+        lot = self.env["stock.lot"].create(
+            {"name": "CB-NOT-COVERED", "product_id": self.equipment_model.id}
+        )
+        repair = self.env["repair.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "request_id": request.id,
+                "product_id": self.equipment_model.id,
+                "lot_id": lot.id,
+            }
+        )
+        self.assertFalse(repair.service_contract_id)
+        repair.lot_id = self.unit.lot_id
+        self.assertEqual(repair.service_contract_id, self.contract)
