@@ -4,7 +4,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.service_base.tools import action_records, lock_for_update
+from odoo.addons.service_base.tools import action_records, lock_for_update, user_lang_env
 
 # Set by the claim's actions and computations only (service.guarded.mixin).
 CLAIM_FACTS = {
@@ -760,6 +760,23 @@ class ServiceWarrantyClaim(models.Model):
         if replacement.product_qty < 1:
             raise UserError(
                 _("Replacement serial %(serial)s is not in stock.", serial=replacement.name)
+            )
+        # A serial of the installed base (a demo or loaner unit, a customer's)
+        # is not a spare: its delivery would be refused after the customer
+        # gave up the faulty unit.
+        # sudo: only whether a unit carries the serial, for users who may not
+        # read every unit.
+        unit = (
+            self.env["service.equipment"].sudo().search([("lot_id", "=", replacement.id)], limit=1)
+        )
+        if unit:
+            raise UserError(
+                _(
+                    "Serial %(serial)s is unit %(unit)s of the installed base, not a spare: "
+                    "choose a serial from stock that no unit carries.",
+                    serial=replacement.name,
+                    unit=unit.with_env(user_lang_env(self.env)).display_name,
+                )
             )
         promised = self.search(
             [

@@ -211,6 +211,17 @@ class TestWarrantyClaim(WarrantyCase):
         self.assertEqual(claim.state, "inspection")
         self.assertFalse(claim.picking_ids)
 
+    def test_replacement_from_the_installed_base_refused(self):
+        """A demo-pool serial was accepted as the replacement; its delivery then
+        failed, after the customer had given up the faulty unit."""
+        self.env["service.equipment"].create(
+            {"product_id": self.model.id, "lot_id": self.spare[0].id, "is_demo": True}
+        )
+        claim = self._claim(self.sold[0])
+        with self.assertRaisesRegex(UserError, "of the installed base, not a spare"):
+            self._decide(claim, "replace", replacement_lot_id=self.spare[0])
+        self.assertFalse(claim.picking_ids)
+
     def test_reject_sends_email_and_offers_paid_repair(self):
         claim = self._claim(self.sold[0])
         with self.assertRaisesRegex(UserError, "reason"):
