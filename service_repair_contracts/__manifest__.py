@@ -14,6 +14,7 @@
         "views/service_contract_views.xml",
         "views/repair_order_views.xml",
         "views/service_warranty_portal_templates.xml",
+        "report/repair_order_templates.xml",
     ],
     "demo": ["demo/service_request_sla_demo.xml"],
     "auto_install": True,

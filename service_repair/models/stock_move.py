@@ -37,3 +37,30 @@ class StockMove(models.Model):
 
     def _is_dropshipped_returned(self):
         return super()._is_dropshipped_returned() and not self._service_stays_owners()
+
+    # The repair's quotation lines follow its parts (Odoo's repair does it on
+    # each change of a part). A technician changes the parts of a repair
+    # without the rights of Sales on its quotation: who may change the repair
+    # keeps its quotation's lines in step with it. sudo: only those lines of
+    # the repair's own quotation, as Odoo writes them.
+    def _service_repair_quotation_env(self):
+        repairs = self.repair_id
+        if not repairs or self.env.su:
+            return self
+        repairs.check_access("write")
+        return self.sudo()
+
+    def _create_repair_sale_order_line(self):
+        return super(
+            StockMove, self._service_repair_quotation_env()
+        )._create_repair_sale_order_line()
+
+    def _update_repair_sale_order_line(self):
+        return super(
+            StockMove, self._service_repair_quotation_env()
+        )._update_repair_sale_order_line()
+
+    def _clean_repair_sale_order_line(self):
+        return super(
+            StockMove, self._service_repair_quotation_env()
+        )._clean_repair_sale_order_line()

@@ -2,7 +2,8 @@ import re
 import subprocess
 import tempfile
 
-from odoo.exceptions import UserError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import ServiceRepairCase
@@ -39,6 +40,34 @@ class TestRepairForms(ServiceRepairCase):
         repair.action_validate()
         repair.action_repair_start()
         repair.action_repair_end()
+
+    def test_technician_changes_the_parts_of_a_quoted_repair(self):
+        """A technician (no Sales rights) added a part to a repair with a
+        quotation: «not allowed to create sale.order.line» (the role review)."""
+        repair = self._repair()
+        repair.action_create_sale_order()
+        as_technician = repair.with_user(self.tech_boilers)
+        as_technician.write(
+            {
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.part.id,
+                            "product_uom_qty": 2,
+                            "repair_line_type": "add",
+                        }
+                    )
+                ]
+            }
+        )
+        line = repair.sale_order_id.order_line.filtered(lambda l: l.product_id == self.part)
+        self.assertEqual(line.product_uom_qty, 2)
+        as_technician.move_ids.filtered(lambda m: m.product_id == self.part).product_uom_qty = 3
+        self.assertEqual(line.product_uom_qty, 3)
+        # Not a way into another repair's quotation: the repair's write right decides.
+        outsider = new_test_user(self.env, login="sr_outsider", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            repair.move_ids.with_user(outsider)._create_repair_sale_order_line()
 
     def test_repair_prefilled_and_request_closed_when_done(self):
         repair = self._repair()

@@ -428,25 +428,22 @@ class ServiceRequest(models.Model):
             # cron runs as OdooBot, whose English and Brussels time nobody reads.
             company = request.company_id.partner_id
             lang = leader.lang or company.lang or self.env.lang
-            tz = leader.tz or company.tz or self.env.user.tz
+            # never the cron user's (OdooBot's Brussels time) for want of one
+            tz = leader.tz or company.tz or "UTC"
             env = request.with_context(lang=lang).env
             targets = [
                 (request in response, env._("response"), request.date_response_deadline),
                 (request in resolution, env._("resolution"), request.date_deadline),
             ]
-            missed = [(label, deadline) for hit, label, deadline in targets if hit]
+            missed, dues = [], []
+            for hit, label, deadline in targets:
+                if hit:
+                    when = format_datetime(env, deadline, tz=tz, dt_format="short", lang_code=lang)
+                    missed.append((label, deadline))
+                    dues.append(env._("%(target)s due %(deadline)s", target=label, deadline=when))
             bodies[request.id] = env._(
                 "SLA breached: %(targets)s. Escalated to %(leader)s.",
-                targets=", ".join(
-                    env._(
-                        "%(target)s due %(deadline)s",
-                        target=label,
-                        deadline=format_datetime(
-                            env, deadline, tz=tz, dt_format="short", lang_code=lang
-                        ),
-                    )
-                    for label, deadline in missed
-                ),
+                targets=", ".join(dues),
                 leader=leader.name or env._("nobody (no team leader)"),
             )
             if leader and not request.is_closed:
@@ -505,8 +502,10 @@ class ServiceRequest(models.Model):
             else:
                 label, deadline = "resolution", request.date_deadline
             for user in request.user_id | request._sla_team_leader():
-                env = request.with_context(lang=user.lang, tz=user.tz).env
-                when = format_datetime(env, deadline, tz=user.tz)
+                # the user's time zone, else the company's (never the cron user's)
+                tz = user.tz or request.company_id.partner_id.tz or "UTC"
+                env = request.with_context(lang=user.lang, tz=tz).env
+                when = format_datetime(env, deadline, tz=tz)
                 summary = (
                     env._("SLA: respond to the customer by %(deadline)s", deadline=when)
                     if label == "response"
@@ -517,7 +516,7 @@ class ServiceRequest(models.Model):
                         activity_type,
                         user,
                         summary,
-                        fields.Date.context_today(request.with_context(tz=user.tz), deadline),
+                        fields.Date.context_today(request.with_context(tz=tz), deadline),
                     )
                 )
         self._sla_create_activities(activities)

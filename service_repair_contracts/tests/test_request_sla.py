@@ -254,6 +254,22 @@ class TestRequestSla(ServiceContractCase):
             self.assertFalse(self.Request._cron_sla_escalations())
             self.assertEqual(len(self._activities(request, "mail_activity_type_sla_warning")), 2)
 
+    def test_warning_in_the_users_time_zone_never_the_crons(self):
+        """A user without a time zone read the deadline an hour late: the cron
+        (OdooBot, in Brussels time) wrote it in its own."""
+        self.env.ref("base.user_root").tz = "Europe/Brussels"
+        self.technician.tz = False
+        self.leader.tz = "Europe/Moscow"
+        self.env.company.partner_id.tz = False
+        with self._at(FRIDAY_10):
+            request = self._request(user_id=self.technician.id)
+        with self._at(datetime(2027, 1, 8, 13, 15)):
+            self.Request.with_user(self.env.ref("base.user_root"))._cron_sla_escalations()
+        warnings = self._activities(request, "mail_activity_type_sla_warning")
+        by_user = {activity.user_id: activity.summary for activity in warnings}
+        self.assertIn("2:00:00 PM", by_user[self.technician], "UTC, as no zone is set")
+        self.assertIn("5:00:00 PM", by_user[self.leader], "the leader's Moscow time")
+
     def test_breach_is_escalated_to_the_team_leader_and_counted(self):
         with self._at(FRIDAY_10):
             request = self._request(user_id=self.technician.id)
@@ -300,6 +316,7 @@ class TestRequestSla(ServiceContractCase):
         note = request.message_ids.filtered(lambda m: "SLA нарушено" in m.body)
         self.assertTrue(note)
         self.assertNotIn("response due", note[0].body)
+        self.assertNotIn(" due ", note[0].body, "every word of it Russian")
         self.assertRegex(note[0].body, r"\d\d\.\d\d\.\d{4}", "a Russian date")
 
     def test_closing_late_without_the_cron_is_a_breach(self):

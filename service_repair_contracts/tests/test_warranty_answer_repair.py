@@ -41,7 +41,12 @@ class TestWorkCompletionActWarranty(WarrantyCase):
         text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
         env = self.env(context=dict(self.env.context, lang="en_US"))
         self.assertIn(f"until {format_date(env, date(2026, 4, 10))}", text)
-        self.assertNotIn(format_date(env, date(2028, 11, 30)), text)
+        # The serial's own warranty is the one answer, in its own row; it is
+        # not the work's (the act said «Under Warranty: No» for a covered unit).
+        serial_end = format_date(env, date(2028, 11, 30))
+        self.assertIn(f"Warranty In manufacturer warranty until {serial_end}.", text)
+        self.assertNotIn(f"guaranteed for 3 months, until {serial_end}", text)
+        self.assertIn("Repaired Free of Charge No", text)
 
 
 @tagged("post_install", "-at_install")
