@@ -174,6 +174,11 @@ class ServiceRequest(models.Model):
         "repair.order", "request_id", string="Repairs", groups="base.group_user"
     )
     repair_count = fields.Integer(compute="_compute_repair_count", groups="base.group_user")
+    has_open_repair = fields.Boolean(
+        compute="_compute_repair_count",
+        groups="base.group_user",
+        help="A repair of the request is in progress: a second one is not created.",
+    )
     picking_ids = fields.One2many(
         "stock.picking", "service_request_id", string="Transfers", groups="base.group_user"
     )
@@ -270,13 +275,16 @@ class ServiceRequest(models.Model):
             )
 
     def _compute_repair_count(self):
-        counts = dict(
-            self.env["repair.order"]._read_group(
-                [("request_id", "in", self.ids)], ["request_id"], ["__count"]
-            )
-        )
+        counts, open_requests = {}, set()
+        for request, state, count in self.env["repair.order"]._read_group(
+            [("request_id", "in", self.ids)], ["request_id", "state"], ["__count"]
+        ):
+            counts[request] = counts.get(request, 0) + count
+            if state not in ("done", "cancel"):
+                open_requests.add(request)
         for request in self:
             request.repair_count = counts.get(request, 0)
+            request.has_open_repair = request in open_requests
 
     def _compute_picking_count(self):
         counts = dict(

@@ -81,6 +81,8 @@ class TestRepairForms(ServiceRepairCase):
         self.assertIn("Water drips", repair.service_complaint)
         self.assertEqual(self.unit.state, "in_repair")
         self.assertEqual(self.request.repair_count, 1)
+        # the button is hidden while a repair runs (it offered a second, then refused)
+        self.assertTrue(self.request.has_open_repair)
         with self.assertRaisesRegex(UserError, "already has repair .* in progress"):
             self._repair()
         # a second repair opened in the Repairs app keeps the request open
@@ -89,6 +91,8 @@ class TestRepairForms(ServiceRepairCase):
         self.assertEqual(repair.state, "done")
         self.assertFalse(self.request.is_closed, "a second repair is still open")
         second.action_repair_cancel()
+        self.request.invalidate_recordset(["has_open_repair"])
+        self.assertFalse(self.request.has_open_repair)
         self.assertTrue(self.request.is_closed)
         self.assertEqual(self.request.stage_id, self.env.ref("service_repair.stage_done"))
         self.assertEqual(self.unit.state, "in_use")

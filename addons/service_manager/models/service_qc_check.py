@@ -36,6 +36,12 @@ class ServiceQcCheck(models.Model):
     failure_reason = fields.Text(readonly=True, tracking=True)
     technician_id = fields.Many2one(related="repair_id.user_id", string="Repaired by")
 
+    def _creation_message(self):
+        # Odoo's "%s created" with the model's name reads «Проверка качества
+        # ремонта создан» in Russian.
+        self.ensure_one()
+        return _("Quality check created")
+
     @api.depends("repair_id.name")
     @api.depends_context("lang")
     def _compute_display_name(self):

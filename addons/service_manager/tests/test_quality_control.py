@@ -164,3 +164,14 @@ class TestQualityControl(TransactionCase):
         self.assertIs(rate, False, "no check done: no rate, not 0 %")
         self.assertEqual(waiting_count, 1)
         self.assertEqual(waiting.state, "todo")
+
+    def test_creation_message_in_russian_agrees(self):
+        """«Проверка качества ремонта создан» (Odoo's masculine template)."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        check = (
+            self.env["service.qc.check"]
+            .with_context(lang="ru_RU")
+            .create({"repair_id": self.repair.id, "template_id": self.template.id})
+        )
+        first = check.message_ids.sorted("id")[:1]
+        self.assertIn("Проверка качества создана", first.body or "")
