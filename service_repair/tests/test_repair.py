@@ -60,7 +60,7 @@ class TestRepairForms(ServiceRepairCase):
                 ]
             }
         )
-        line = repair.sale_order_id.order_line.filtered(lambda l: l.product_id == self.part)
+        line = repair.sale_order_id.order_line.filtered(lambda sol: sol.product_id == self.part)
         self.assertEqual(line.product_uom_qty, 2)
         as_technician.move_ids.filtered(lambda m: m.product_id == self.part).product_uom_qty = 3
         self.assertEqual(line.product_uom_qty, 3)
