@@ -182,6 +182,13 @@ class TestRequestKpis(TransactionCase):
         self.assertGreater(total, 10)
         self.assertLess(total, 18)
         self.assertGreater(wizard.capacity_per_week, 0)
+        # What the manager reads: the model by name, the history it learnt from,
+        # a breadcrumb that is not «service.forecast.wizard,3» (the role review).
+        self.assertEqual(wizard.history_requests, 3 * 9 + 5 * 3)
+        self.assertIn(wizard.model_used, ("holt", "holt_winters", "mean"))
+        labels = dict(wizard._fields["model_used"]._description_selection(self.env))
+        self.assertNotIn("_", labels[wizard.model_used])
+        self.assertEqual(wizard.display_name, "Workload Forecast")
 
     def test_weekly_history_cuts_weeks_at_monday_midnight_local_time(self):
         wizard_model = (

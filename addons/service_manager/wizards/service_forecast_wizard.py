@@ -23,12 +23,33 @@ class ServiceForecastWizard(models.TransientModel):
     line_ids = fields.One2many("service.forecast.wizard.line", "wizard_id", string="Forecast")
     mae = fields.Float(string="Error on the Last 8 Weeks (requests/week)", readonly=True)
     mape = fields.Float(string="Relative Error on the Last 8 Weeks (%)", readonly=True)
-    model_used = fields.Char(readonly=True)
+    model_used = fields.Selection(
+        [
+            ("holt_winters", "Holt-Winters (trend and yearly season)"),
+            ("holt", "Holt (trend, history too short for a season)"),
+            ("mean", "Average (history too short for a trend)"),
+            ("none", "None"),
+        ],
+        string="Forecast Model",
+        readonly=True,
+    )
+    history_requests = fields.Integer(
+        string="Requests in the History",
+        readonly=True,
+        help="Requests of the full weeks the forecast learns from (the current week is not "
+        "full yet).",
+    )
     capacity_per_week = fields.Float(
         string="Capacity (requests/week)",
         readonly=True,
         help="Technicians x weekly hours / hours per request.",
     )
+
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the breadcrumb: not «service.forecast.wizard,3»
+        for wizard in self:
+            wizard.display_name = _("Workload Forecast")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -72,6 +93,7 @@ class ServiceForecastWizard(models.TransientModel):
                     "mae": backtest["mae"] or 0.0,
                     "mape": 100.0 * (backtest["mape"] or 0.0),
                     "model_used": total["model"],
+                    "history_requests": sum(sum(counts.values()) for __, counts in history),
                     "capacity_per_week": wizard._capacity_per_week(),
                 }
             )
