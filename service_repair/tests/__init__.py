@@ -1,4 +1,5 @@
 from . import test_act_parts
+from . import test_assignment
 from . import test_dispatch
 from . import test_gates
 from . import test_intake_strangers
