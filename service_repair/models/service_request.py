@@ -141,6 +141,7 @@ class ServiceRequest(models.Model):
         tracking=True,
         check_company=True,
         domain=[("share", "=", False)],
+        group_expand="_read_group_user_ids",
     )
     date_assigned = fields.Datetime(
         compute="_compute_date_assigned",
@@ -220,6 +221,17 @@ class ServiceRequest(models.Model):
     @api.model
     def _read_group_stage_ids(self, stages, domain):
         return self._stages_for_team(self.env.context.get("default_team_id"))
+
+    @api.model
+    def _read_group_user_ids(self, users, domain):
+        """On the dispatch board (``service_dispatch_board`` in the context),
+        every technician of a team has a column, requests or not: the
+        dispatcher drops requests there."""
+        if not self.env.context.get("service_dispatch_board"):
+            return users
+        teams = self.env["service.team"].search([])
+        technicians = teams.member_ids.filtered(lambda u: u.active and not u.share)
+        return self.env["res.users"].search([("id", "in", (users | technicians).ids)])
 
     @api.depends("partner_id")
     def _compute_email_from(self):
@@ -813,6 +825,26 @@ class ServiceRequest(models.Model):
             load=loads.get(user.id, 0),
             capacity=user.service_capacity or "∞",
         )
+
+    @api.model
+    def service_dispatch_board_columns(self, user_ids):
+        """The headers of the dispatch board's technician columns, in a fixed
+        number of queries whatever the number of technicians:
+        ``{user_id: {"load": open requests, "capacity": at most (0: no
+        limit), "skills": [skill names]}}`` (skill names in the context's
+        language)."""
+        users = self.env["res.users"].browse(user_ids).exists()
+        loads = self._service_load(users)
+        users.fetch(["service_capacity", "service_skill_ids"])
+        users.service_skill_ids.fetch(["name"])
+        return {
+            user.id: {
+                "load": loads.get(user.id, 0),
+                "capacity": user.service_capacity,
+                "skills": user.service_skill_ids.sorted("name").mapped("name"),
+            }
+            for user in users
+        }
 
     def _dispatch_note(self, team, user, rule, reason):
         if user:
