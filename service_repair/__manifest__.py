@@ -35,6 +35,7 @@
     ],
     "demo": ["demo/service_request_demo.xml"],
     "assets": {
+        "web.assets_backend": ["service_repair/static/src/dispatch_board/*"],
         "web.assets_tests": ["service_repair/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -11,6 +11,10 @@ from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
 from odoo.addons.service_base.tools import action_records, lock_for_update, rpc_text
+from odoo.addons.service_base.tools.lang import user_lang_env
+from odoo.addons.service_base.tools.plural import count_text
+
+from ..exceptions import ASSIGNMENT_CHECKED, ServiceOverCapacityError
 
 _logger = logging.getLogger(__name__)
 
@@ -137,6 +141,7 @@ class ServiceRequest(models.Model):
         tracking=True,
         check_company=True,
         domain=[("share", "=", False)],
+        group_expand="_read_group_user_ids",
     )
     date_assigned = fields.Datetime(
         compute="_compute_date_assigned",
@@ -221,6 +226,17 @@ class ServiceRequest(models.Model):
     @api.model
     def _read_group_stage_ids(self, stages, domain):
         return self._stages_for_team(self.env.context.get("default_team_id"))
+
+    @api.model
+    def _read_group_user_ids(self, users, domain):
+        """On the dispatch board (``service_dispatch_board`` in the context),
+        every technician of a team has a column, requests or not: the
+        dispatcher drops requests there."""
+        if not self.env.context.get("service_dispatch_board"):
+            return users
+        teams = self.env["service.team"].search([])
+        technicians = teams.member_ids.filtered(lambda u: u.active and not u.share)
+        return self.env["res.users"].search([("id", "in", (users | technicians).ids)])
 
     @api.depends("partner_id")
     def _compute_email_from(self):
@@ -396,15 +412,23 @@ class ServiceRequest(models.Model):
                 vals["name"] = seq.next_by_code("service.request") or _("New")
         requests = super().create(vals_list)
         requests._subscribe_customers()
+        requests.filtered("user_id")._check_assignment()
         requests.filtered("user_id")._advance_to_assigned()
         return requests
 
     def write(self, vals):
+        reassigned = self.browse()
+        if vals.get("user_id"):
+            reassigned = self.filtered(lambda r: r.user_id.id != vals["user_id"])
         res = super().write(vals)
         if vals.get("partner_id"):
             self._subscribe_customers()
-        if vals.get("user_id") and "stage_id" not in vals:
-            self._advance_to_assigned()
+        reassigned._check_assignment()
+        if "user_id" in vals and "stage_id" not in vals:
+            if vals["user_id"]:
+                self._advance_to_assigned()
+            else:
+                self._back_to_new()
         if vals.get("stage_id"):
             self._send_rating_requests()
         return res
@@ -431,6 +455,107 @@ class ServiceRequest(models.Model):
         if not new or not assigned or not assigned.active:
             return
         self.filtered(lambda request: request.stage_id == new).stage_id = assigned
+
+    def _back_to_new(self):
+        """An unassigned request that waited for its technician in "Assigned"
+        is new again (back in the dispatch queue's stage); one whose work went
+        further keeps its stage."""
+        new = self.env.ref("service_repair.stage_new", raise_if_not_found=False)
+        assigned = self.env.ref("service_repair.stage_assigned", raise_if_not_found=False)
+        if not new or not assigned or not new.active:
+            return
+        self.filtered(lambda request: request.stage_id == assigned).stage_id = new
+
+    def _check_assignment(self):
+        """Refuse to give these requests to their technician where the dispatch
+        would not: a technician whose teams neither include the request's team
+        nor cover the customer's territory, one without the skill for the unit
+        when a technician of the team has it, or one past their capacity of
+        open requests (unless ``service_over_capacity`` is in the context: the
+        dispatcher confirmed). The dispatch itself and the suite's own actions
+        have chosen already and are not checked again."""
+        requests = self.filtered(lambda r: r.user_id and not r.is_closed)
+        if (
+            not requests
+            or self._service_guarded_free()
+            or self.env.context.get("service_assignment_checked") is ASSIGNMENT_CHECKED
+        ):
+            return
+        env = user_lang_env(self.env)
+        users = requests.user_id
+        teams = self.env["service.team"].search([("member_ids", "in", users.ids)])
+        for request in requests:
+            request.with_env(env)._check_assignment_team_skill(teams)
+        if self.env.context.get("service_over_capacity"):
+            return
+        loads = self._service_load(users)
+        forms = env._("open request|open requests")
+        for user in users.filtered("service_capacity"):
+            load = loads.get(user.id, 0)
+            if load > user.service_capacity:
+                raise ServiceOverCapacityError(
+                    env._(
+                        "%(user)s would have %(load)s, over their capacity of %(capacity)s.",
+                        user=user.name,
+                        load=count_text(env, load, forms),
+                        capacity=user.service_capacity,
+                    )
+                )
+
+    def _check_assignment_team_skill(self, teams):
+        """The team and skill checks of ``_check_assignment`` for one request,
+        among ``teams`` (the technicians' teams, prefetched)."""
+        self.ensure_one()
+        user = self.user_id
+        own_teams = teams.filtered(
+            lambda t: user in t.member_ids and t.company_id == self.company_id
+        )
+        if self.team_id not in own_teams:
+            covering = own_teams.filtered(
+                lambda t: (
+                    t._handles(self.request_type)
+                    and (not self.partner_id or t._covers(self.partner_id))
+                )
+            )
+            if not covering:
+                if not own_teams:
+                    message = self.env._(
+                        "%(user)s is not a technician of any service team: add them to "
+                        "a team before assigning %(request)s.",
+                        user=user.name,
+                        request=self.name,
+                    )
+                else:
+                    message = self.env._(
+                        "%(user)s cannot take %(request)s: their teams (%(teams)s) do not "
+                        "cover the address of %(customer)s or do not take %(type)s requests.",
+                        user=user.name,
+                        request=self.name,
+                        teams=", ".join(own_teams.mapped("display_name")),
+                        customer=self.partner_id.display_name or "-",
+                        type=dict(
+                            self._fields["request_type"]._description_selection(self.env)
+                        ).get(self.request_type),
+                    )
+                raise UserError(message)
+        product = self.product_id
+        if not product or user._service_can_repair(product):
+            return
+        # As the dispatch does: the skilled technicians first, anyone of the
+        # team when the team has none.
+        pool = self.team_id.member_ids or own_teams.member_ids
+        skilled = pool.filtered(lambda u: u._service_can_repair(product))
+        if skilled:
+            raise UserError(
+                self.env._(
+                    "%(user)s has no skill for %(category)s (%(request)s); technicians "
+                    "who have it: %(skilled)s.",
+                    user=user.name,
+                    category=product.categ_id.display_name,
+                    request=self.name,
+                    skilled=", ".join(skilled.sorted("name").mapped("name")),
+                )
+            )
 
     def _subscribe_customers(self):
         # The customer follows their request: replies and stage changes reach them.
@@ -708,6 +833,26 @@ class ServiceRequest(models.Model):
             load=loads.get(user.id, 0),
             capacity=user.service_capacity or "∞",
         )
+
+    @api.model
+    def service_dispatch_board_columns(self, user_ids):
+        """The headers of the dispatch board's technician columns, in a fixed
+        number of queries whatever the number of technicians:
+        ``{user_id: {"load": open requests, "capacity": at most (0: no
+        limit), "skills": [skill names]}}`` (skill names in the context's
+        language)."""
+        users = self.env["res.users"].browse(user_ids).exists()
+        loads = self._service_load(users)
+        users.fetch(["service_capacity", "service_skill_ids"])
+        users.service_skill_ids.fetch(["name"])
+        return {
+            user.id: {
+                "load": loads.get(user.id, 0),
+                "capacity": user.service_capacity,
+                "skills": user.service_skill_ids.sorted("name").mapped("name"),
+            }
+            for user in users
+        }
 
     def _dispatch_note(self, team, user, rule, reason):
         if user:

@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
 
+from ..exceptions import ASSIGNMENT_CHECKED
+
 
 class ServiceLogCall(models.TransientModel):
     _name = "service.log.call"
@@ -49,19 +51,25 @@ class ServiceLogCall(models.TransientModel):
         )
         if error:
             raise UserError(error)
-        request = self.env["service.request"].create(
-            {
-                "partner_id": self.partner_id.id,
-                "equipment_id": self.equipment_id.id,
-                "team_id": self.equipment_id.team_id.id,
-                "channel": self.channel,
-                "request_type": self.request_type,
-                "subject": self.subject,
-                "description": self.description,
-                "resolution": self.resolution,
-                "priority": self.priority,
-                "user_id": self.env.user.id if self.close_now else False,
-            }
+        # A call answered and closed on the spot is its answerer's: the
+        # dispatch's checks (team, skill, capacity) do not apply to it.
+        request = (
+            self.env["service.request"]
+            .with_context(service_assignment_checked=ASSIGNMENT_CHECKED)
+            .create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "equipment_id": self.equipment_id.id,
+                    "team_id": self.equipment_id.team_id.id,
+                    "channel": self.channel,
+                    "request_type": self.request_type,
+                    "subject": self.subject,
+                    "description": self.description,
+                    "resolution": self.resolution,
+                    "priority": self.priority,
+                    "user_id": self.env.user.id if self.close_now else False,
+                }
+            )
         )
         if self.close_now:
             request.action_close()

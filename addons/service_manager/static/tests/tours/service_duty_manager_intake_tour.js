@@ -232,9 +232,8 @@ registry.category("web_tour.tours").add("service_duty_manager_intake_tour", {
         // 2.9 The dispatch board and the rules
         ...openMenu(...REQUESTS, "service_repair.menu_service_dispatch_board"),
         {
-            content: "Unfold the requests nobody is assigned to",
-            trigger: ".o_kanban_view .o_kanban_group.o_column_folded:contains('Нет')",
-            run: "click",
+            content: "The requests nobody is assigned to come first, open",
+            trigger: ".o_kanban_view .o_kanban_group.o_service_dispatch_queue:not(.o_column_folded) .o_column_title:contains('Не назначены')",
         },
         {
             content: "The complaint waits for a technician",
@@ -242,6 +241,11 @@ registry.category("web_tour.tours").add("service_duty_manager_intake_tour", {
         },
         {
             trigger: ".o_control_panel_main_buttons button[name=action_dispatch_queue]:contains('Распределить')",
+            run: "click",
+        },
+        {
+            content: "Nothing ticked: the whole queue, once asked",
+            trigger: ".modal .modal-footer button.btn-primary:contains('Распределить все')",
             run: "click",
         },
         {

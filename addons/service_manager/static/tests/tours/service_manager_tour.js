@@ -21,22 +21,19 @@ registry.category("web_tour.tours").add("service_manager_tour", {
             "service_repair.menu_service_dispatch_board"
         ),
         {
-            isActive: ["desktop"],
-            content: "Unfold the requests nobody is assigned to",
-            trigger: ".o_kanban_view .o_kanban_group.o_column_folded:contains('Нет')",
-            run: "click",
-        },
-        {
-            isActive: ["mobile"],
-            content: "Load the requests nobody is assigned to",
-            trigger: ".o_kanban_view .o_kanban_group:contains('Нет') .o_kanban_load_more button",
-            run: "click",
+            content: "The requests nobody is assigned to come first, open",
+            trigger: ".o_kanban_view .o_kanban_group.o_service_dispatch_queue:not(.o_column_folded) .o_column_title:contains('Не назначены')",
         },
         {
             content: "The new request waits for a technician",
             trigger: ".o_kanban_view .o_kanban_record:contains('Тур: течёт котёл')",
         },
         ...clickViewHeaderButton("action_dispatch_queue", "Dispatch the waiting requests"),
+        {
+            content: "Nothing ticked: the whole queue, once asked",
+            trigger: ".modal .modal-footer button.btn-primary:contains('Распределить все')",
+            run: "click",
+        },
         {
             content: "The requests are assigned: close the message",
             trigger: ".o_notification:contains('Назначено заявок') .o_notification_close",
