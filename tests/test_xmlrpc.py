@@ -451,6 +451,11 @@ class TestXmlRpc(HttpCase):
                 (claims_in_workshop.supplier_claim_ids.ids, [], {}),
                 (samples["service.supplier.claim"][:1].ids, [], {}),
             ],
+            ("service.request", "service_dispatch_board_columns"): [
+                (None, [w.teams.member_ids.ids], {}),
+                (None, [[]], {}),
+                (None, ["not ids"], {}),
+            ],
             ("service.qc.check", "action_fail"): [
                 (samples["service.qc.check"].ids, [], {"reason": "The valve still leaks."}),
                 (samples["service.qc.check"].ids, [], {}),

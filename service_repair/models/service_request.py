@@ -840,13 +840,18 @@ class ServiceRequest(models.Model):
         number of queries whatever the number of technicians:
         ``{user_id: {"load": open requests, "capacity": at most (0: no
         limit), "skills": [skill names]}}`` (skill names in the context's
-        language)."""
+        language). The keys are the ids as strings, as JSON and XML-RPC carry
+        them."""
+        if not isinstance(user_ids, (list, tuple)) or not all(
+            isinstance(user_id, int) and not isinstance(user_id, bool) for user_id in user_ids
+        ):
+            raise UserError(_("Give the technicians as a list of user ids."))
         users = self.env["res.users"].browse(user_ids).exists()
         loads = self._service_load(users)
         users.fetch(["service_capacity", "service_skill_ids"])
         users.service_skill_ids.fetch(["name"])
         return {
-            user.id: {
+            str(user.id): {
                 "load": loads.get(user.id, 0),
                 "capacity": user.service_capacity,
                 "skills": user.service_skill_ids.sorted("name").mapped("name"),

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import ServiceRepairCase
@@ -24,12 +25,15 @@ class TestDispatchBoard(ServiceRepairCase):
         users = self.tech_boilers | self.tech_boilers2 | self.tech_climate
         columns = self.Request.with_user(self.manager).service_dispatch_board_columns(users.ids)
         self.assertEqual(
-            columns[self.tech_boilers.id],
+            columns[str(self.tech_boilers.id)],
             {"load": 2, "capacity": 5, "skills": ["SR boilers", "SR climate"]},
             "closed requests are no load",
         )
-        self.assertEqual(columns[self.tech_boilers2.id]["load"], 0)
-        self.assertEqual(columns[self.tech_climate.id]["capacity"], 0, "no limit")
+        self.assertEqual(columns[str(self.tech_boilers2.id)]["load"], 0)
+        self.assertEqual(columns[str(self.tech_climate.id)]["capacity"], 0, "no limit")
+        # string keys, as XML-RPC carries them (it refuses integer keys)
+        with self.assertRaisesRegex(UserError, "list of user ids"):
+            self.Request.with_user(self.manager).service_dispatch_board_columns("1,2")
 
     def test_columns_in_a_fixed_number_of_queries(self):
         Request = self.Request.with_user(self.manager)

@@ -6,7 +6,6 @@ class RepairOrder(models.Model):
 
     service_contract_id = fields.Many2one(
         "service.contract",
-        string="Service Contract",
         compute="_compute_service_contract_id",
         search="_search_service_contract_id",
         help="The contract that pays this repair: its request's, or the one extending "

@@ -18,6 +18,8 @@ class ServiceRequest(models.Model):
         index="btree_not_null",
         check_company=True,
         tracking=True,
+        # a copy takes the contract covering its unit now, not the original's
+        copy=False,
         help="The active service contract covering the unit when the request came in.",
     )
 
