@@ -16,6 +16,7 @@
         "calendar",
         "crm",
         "spreadsheet_dashboard",
+        "web_timeline",
     ],
     "data": [
         "security/ir.model.access.csv",
