@@ -830,15 +830,20 @@ class ServiceRequest(models.Model):
     def service_dispatch_board_columns(self, user_ids):
         """The headers of the dispatch board's technician columns, in a fixed
         number of queries whatever the number of technicians:
-        ``{user_id: {"load": open requests, "capacity": at most (0: no
+        ``{"<user id>": {"load": open requests, "capacity": at most (0: no
         limit), "skills": [skill names]}}`` (skill names in the context's
         language)."""
+        if not isinstance(user_ids, list | tuple) or not all(
+            isinstance(user_id, int) for user_id in user_ids
+        ):
+            raise UserError(_("The technicians are given as a list of user ids."))
         users = self.env["res.users"].browse(user_ids).exists()
         loads = self._service_load(users)
         users.fetch(["service_capacity", "service_skill_ids"])
         users.service_skill_ids.fetch(["name"])
+        # string keys: XML-RPC's structs take no others (JSON would make them so)
         return {
-            user.id: {
+            str(user.id): {
                 "load": loads.get(user.id, 0),
                 "capacity": user.service_capacity,
                 "skills": user.service_skill_ids.sorted("name").mapped("name"),

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import ServiceRepairCase
@@ -24,12 +25,12 @@ class TestDispatchBoard(ServiceRepairCase):
         users = self.tech_boilers | self.tech_boilers2 | self.tech_climate
         columns = self.Request.with_user(self.manager).service_dispatch_board_columns(users.ids)
         self.assertEqual(
-            columns[self.tech_boilers.id],
+            columns[str(self.tech_boilers.id)],
             {"load": 2, "capacity": 5, "skills": ["SR boilers", "SR climate"]},
             "closed requests are no load",
         )
-        self.assertEqual(columns[self.tech_boilers2.id]["load"], 0)
-        self.assertEqual(columns[self.tech_climate.id]["capacity"], 0, "no limit")
+        self.assertEqual(columns[str(self.tech_boilers2.id)]["load"], 0)
+        self.assertEqual(columns[str(self.tech_climate.id)]["capacity"], 0, "no limit")
 
     def test_columns_in_a_fixed_number_of_queries(self):
         Request = self.Request.with_user(self.manager)
@@ -65,3 +66,10 @@ class TestDispatchBoard(ServiceRepairCase):
         ids = [g["user_id"] and g["user_id"][0] for g in groups]
         self.assertIn(idle.id, ids, "a technician without requests gets a column")
         self.assertIn(False, ids, "the queue")
+
+    def test_columns_refuse_what_is_not_a_list_of_ids(self):
+        Request = self.Request.with_user(self.manager)
+        for bad in ("1,2", [1, "x"], None, {"id": 1}):
+            with self.subTest(bad=bad), self.assertRaises(UserError):
+                Request.service_dispatch_board_columns(bad)
+        self.assertEqual(Request.service_dispatch_board_columns([2_000_000_000]), {})
