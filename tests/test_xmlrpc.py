@@ -434,6 +434,11 @@ class TestXmlRpc(HttpCase):
                 ),
                 (request_b.ids, [centre.id], {}),
             ],
+            ("service.request", "service_dispatch_board_columns"): [
+                (None, [env["service.team"].search([]).member_ids.ids], {}),
+                (None, [[]], {}),
+                (None, [[2_000_000_000]], {}),
+            ],
             ("service.request", "action_lend_loaner"): [
                 (request_b.ids, [loaner.id], {}),
                 (request_a.ids, [loaner.id], {}),

@@ -15,6 +15,7 @@
         "stock_account",
         "calendar",
         "crm",
+        "web_timeline",
     ],
     "data": [
         "security/ir.model.access.csv",

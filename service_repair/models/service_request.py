@@ -838,7 +838,7 @@ class ServiceRequest(models.Model):
     def service_dispatch_board_columns(self, user_ids):
         """The headers of the dispatch board's technician columns, in a fixed
         number of queries whatever the number of technicians:
-        ``{user_id: {"load": open requests, "capacity": at most (0: no
+        ``{"<user id>": {"load": open requests, "capacity": at most (0: no
         limit), "skills": [skill names]}}`` (skill names in the context's
         language). The keys are the ids as strings, as JSON and XML-RPC carry
         them."""
@@ -850,6 +850,7 @@ class ServiceRequest(models.Model):
         loads = self._service_load(users)
         users.fetch(["service_capacity", "service_skill_ids"])
         users.service_skill_ids.fetch(["name"])
+        # string keys: XML-RPC's structs take no others (JSON would make them so)
         return {
             str(user.id): {
                 "load": loads.get(user.id, 0),

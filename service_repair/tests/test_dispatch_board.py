@@ -69,3 +69,10 @@ class TestDispatchBoard(ServiceRepairCase):
         ids = [g["user_id"] and g["user_id"][0] for g in groups]
         self.assertIn(idle.id, ids, "a technician without requests gets a column")
         self.assertIn(False, ids, "the queue")
+
+    def test_columns_refuse_what_is_not_a_list_of_ids(self):
+        Request = self.Request.with_user(self.manager)
+        for bad in ("1,2", [1, "x"], None, {"id": 1}):
+            with self.subTest(bad=bad), self.assertRaises(UserError):
+                Request.service_dispatch_board_columns(bad)
+        self.assertEqual(Request.service_dispatch_board_columns([2_000_000_000]), {})

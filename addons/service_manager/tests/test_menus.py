@@ -22,6 +22,7 @@ DUTY_MENUS = {
     "competitors": ["menu_service_report_competitors", "menu_service_config_competitors"],
     "team leadership": [
         "menu_service_team_performance",
+        "menu_service_schedule",
         "service_base.menu_service_teams_technicians",
     ],
 }

@@ -88,7 +88,6 @@ export class DispatchBoardModel extends RelationalModel {
                     title: _t("Over capacity"),
                     body: message,
                     confirmLabel: _t("Assign anyway"),
-                    cancelLabel: _t("Cancel"),
                     confirm: () => resolve(true),
                     cancel: () => resolve(false),
                 },

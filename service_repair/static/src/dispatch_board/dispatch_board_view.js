@@ -42,7 +42,9 @@ export class DispatchBoardController extends KanbanController {
     }
 
     async dispatch() {
-        let ids = this.selectedIds;
+        // a ticked request dragged to a technician since is no longer the queue's
+        const queued = new Set(this.queueGroup?.list.records.map((record) => record.resId));
+        let ids = this.selectedIds.filter((id) => queued.has(id));
         if (!ids.length) {
             const queue = this.queueGroup;
             const domain = queue ? queue.list.domain : [["user_id", "=", false]];
@@ -66,7 +68,6 @@ export class DispatchBoardController extends KanbanController {
                             { count }
                         ),
                         confirmLabel: _t("Dispatch all"),
-                        cancelLabel: _t("Cancel"),
                         confirm: () => resolve(true),
                         cancel: () => resolve(false),
                     },
