@@ -438,6 +438,7 @@ class TestXmlRpc(HttpCase):
                 (None, [env["service.team"].search([]).member_ids.ids], {}),
                 (None, [[]], {}),
                 (None, [[2_000_000_000]], {}),
+                (None, ["not ids"], {}),
             ],
             ("service.request", "action_lend_loaner"): [
                 (request_b.ids, [loaner.id], {}),
@@ -455,11 +456,6 @@ class TestXmlRpc(HttpCase):
             ("service.supplier.claim", "action_receive_back"): [
                 (claims_in_workshop.supplier_claim_ids.ids, [], {}),
                 (samples["service.supplier.claim"][:1].ids, [], {}),
-            ],
-            ("service.request", "service_dispatch_board_columns"): [
-                (None, [w.teams.member_ids.ids], {}),
-                (None, [[]], {}),
-                (None, ["not ids"], {}),
             ],
             ("service.qc.check", "action_fail"): [
                 (samples["service.qc.check"].ids, [], {"reason": "The valve still leaks."}),
