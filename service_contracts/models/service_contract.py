@@ -334,22 +334,20 @@ class ServiceContract(models.Model):
             or self.env.user.has_group("service_base.group_service_manager")
         ):
             return
-        running = self.filtered(lambda c: c.state != "draft")
-        for name in sorted(RUNNING_TERMS & set(vals)):
-            field = self._fields[name]
-            for contract in running:
-                new = field.convert_to_record(
-                    field.convert_to_cache(vals[name], contract), contract
-                )
-                if new != contract[name]:
-                    raise AccessError(
-                        _(
-                            "Contract %(contract)s is in force: only a service manager changes "
-                            'its "%(field)s".',
-                            contract=contract.display_name,
-                            field=field._description_string(user_lang_env(self.env)),
-                        )
+        # the first term changed, by name, as the message names one
+        for contract in self.filtered(lambda c: c.state != "draft"):
+            changed = contract._service_changed_fields(vals, RUNNING_TERMS)
+            if changed:
+                raise AccessError(
+                    _(
+                        "Contract %(contract)s is in force: only a service manager changes "
+                        'its "%(field)s".',
+                        contract=contract.display_name,
+                        field=self._fields[min(changed)]._description_string(
+                            user_lang_env(self.env)
+                        ),
                     )
+                )
 
     def _service_guarded_fields(self):
         guarded = super()._service_guarded_fields() | CONTRACT_FACTS

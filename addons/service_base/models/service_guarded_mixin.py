@@ -109,20 +109,23 @@ class ServiceGuardedMixin(models.AbstractModel):
 
     def write(self, vals):
         if not self._service_guarded_free():
-            guarded = set(vals) & self._service_guarded_fields()
-            refused = set()
-            for name in guarded:
-                field = self._fields[name]
-                if field.type in ("one2many", "many2many"):
-                    refused.add(name)
-                    continue
-                for record in self:
-                    new = field.convert_to_record(
-                        field.convert_to_cache(vals[name], record), record
-                    )
-                    if new != record[name]:
-                        refused.add(name)
-                        break
+            refused = self._service_changed_fields(vals, self._service_guarded_fields())
             if refused:
                 self._service_guarded_refuse(refused)
         return super().write(vals)
+
+    def _service_changed_fields(self, vals, names):
+        """Of ``names``, those that ``vals`` would change on any of these
+        records (a relation to many always counts as a change)."""
+        changed = set()
+        for name in set(vals) & set(names):
+            field = self._fields[name]
+            if field.type in ("one2many", "many2many"):
+                changed.add(name)
+                continue
+            for record in self:
+                new = field.convert_to_record(field.convert_to_cache(vals[name], record), record)
+                if new != record[name]:
+                    changed.add(name)
+                    break
+        return changed

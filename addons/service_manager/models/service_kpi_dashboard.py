@@ -60,6 +60,17 @@ class ServiceKpiDashboard(models.AbstractModel):
 
         Only service managers may read it: the figures span every team.
         """
+        date_from, date_to = self._dashboard_period(date_from, date_to)
+        kpis = self._kpis_of(date_from, date_to)
+        targets = self._kpi_targets()
+        for kpi in kpis:
+            kpi.update(self._kpi_target_state(kpi, targets.get(kpi["key"])))
+        return rpc_answer(kpis)
+
+    @api.model
+    def _dashboard_period(self, date_from, date_to):
+        """The dashboard's period as dates (default: the last 90 days), for
+        service managers only: the figures span every team."""
         if not self.env.user.has_group("service_base.group_service_manager"):
             raise AccessError(_("Only service managers can open the service dashboard."))
         today = fields.Date.context_today(self)
@@ -71,11 +82,7 @@ class ServiceKpiDashboard(models.AbstractModel):
             raise UserError(_("The period starts after it ends."))
         if date_from < FIRST_DAY or date_to > LAST_DAY:
             raise UserError(_("The period must lie between the years 1900 and 2999."))
-        kpis = self._kpis_of(date_from, date_to)
-        targets = self._kpi_targets()
-        for kpi in kpis:
-            kpi.update(self._kpi_target_state(kpi, targets.get(kpi["key"])))
-        return rpc_answer(kpis)
+        return date_from, date_to
 
     @api.model
     def _kpis_of(self, date_from, date_to, methods=None):
@@ -140,15 +147,7 @@ class ServiceKpiDashboard(models.AbstractModel):
         dashboard's period): ``{kpi key: [{label, value, display}, ...]}``,
         oldest first. The figures of today (backlog, forecast) have none.
         Service managers only, as the dashboard."""
-        if not self.env.user.has_group("service_base.group_service_manager"):
-            raise AccessError(_("Only service managers can open the service dashboard."))
-        today = fields.Date.context_today(self)
-        date_to = rpc_date(self.env, date_to, _lt("Period end")) or today
-        date_from = rpc_date(self.env, date_from, _lt("Period start")) or date_to - timedelta(
-            days=PERIOD_DAYS - 1
-        )
-        if date_from > date_to:
-            raise UserError(_("The period starts after it ends."))
+        date_from, date_to = self._dashboard_period(date_from, date_to)
         if not isinstance(periods, int) or not 1 <= periods <= 24:
             raise UserError(_("A trend shows 1 to 24 periods."))
         length = (date_to - date_from).days + 1
