@@ -12,6 +12,7 @@ import base64
 import os
 import pathlib
 import struct
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import Command, fields, tools
@@ -147,6 +148,10 @@ class RoleTours:
                 "request_type": "complaint",
             }
         )
+        # Due in three days at noon: the card words it in Russian's plural («Через 3 дня»).
+        cls.waiting_request.write(
+            {"date_deadline": fields.Datetime.now().replace(hour=12, minute=0) + timedelta(days=3)}
+        )
 
         # Last month's request: the history the workload forecast learns from.
         old = Request.create(
@@ -257,6 +262,9 @@ class RoleTours:
     def test_manager_dispatch_and_dashboard(self):
         self._run_tour("service_manager_tour", "tour_manager")
         self.assertEqual(self.waiting_request.user_id, self.technician)
+
+    def test_manager_dispatch_board(self):
+        self._run_tour("service_dispatch_board_screen_tour", "tour_manager")
 
     def test_warehouse_parts_lookup(self):
         self._run_tour("service_parts_warehouse_tour", "tour_store")

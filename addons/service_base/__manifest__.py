@@ -26,7 +26,10 @@
     ],
     "demo": ["demo/service_base_demo.xml"],
     "assets": {
-        "web.assets_backend": ["service_base/static/src/plural.js"],
+        "web.assets_backend": [
+            "service_base/static/src/plural.js",
+            "service_base/static/src/remaining_days_patch.js",
+        ],
         "web.assets_frontend": ["service_base/static/src/scss/portal_header.scss"],
         "web.assets_tests": ["service_base/static/tests/tours/*.js"],
     },

@@ -44,6 +44,7 @@
     "assets": {
         "web.assets_backend": [
             "service_manager/static/src/dashboard/*",
+            "service_manager/static/src/schedule/*",
         ],
         "web.assets_tests": ["service_manager/static/tests/tours/*.js"],
     },

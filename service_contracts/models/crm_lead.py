@@ -66,15 +66,17 @@ class CrmLead(models.Model):
         return action
 
     def action_service_deal_timeline(self):
-        """Open the deal timeline: every document of this opportunity, in order, with its state."""
+        """Open the deal as a flow: a column a step (opportunity to payment), each document
+        of this opportunity in its step with its state; the list view shows the same rows."""
         self.ensure_one()
         documents = self.env["service.deal.document"]._build_for_leads(self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Deal Documents: %(deal)s", deal=self.name),
             "res_model": "service.deal.document",
-            "view_mode": "list,form",
+            "view_mode": "kanban,list,form",
             "views": [
+                (self.env.ref("service_contracts.service_deal_document_view_kanban").id, "kanban"),
                 (self.env.ref("service_contracts.service_deal_document_view_list").id, "list"),
                 (self.env.ref("service_contracts.service_deal_document_view_form").id, "form"),
             ],

@@ -17,7 +17,7 @@ class ServiceDealDocument(models.TransientModel):
     _order = "lead_id, stage_sequence, date, id"
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True, ondelete="cascade")
-    stage = fields.Selection(DEAL_STAGES, readonly=True, required=True)
+    stage = fields.Selection(DEAL_STAGES, readonly=True, required=True, group_expand=True)
     stage_sequence = fields.Integer(readonly=True)
     res_model = fields.Char(string="Document Model", readonly=True, required=True)
     res_id = fields.Integer(string="Document ID", readonly=True, required=True)

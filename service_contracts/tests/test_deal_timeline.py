@@ -127,3 +127,37 @@ class TestDealTimeline(ServiceContractCase):
         action = lead.with_user(salesman).action_service_deal_timeline()
         rows = self.env["service.deal.document"].with_user(salesman).search(action["domain"])
         self.assertEqual(rows.mapped("stage"), ["opportunity", "contract"])
+
+    def test_the_deal_reads_as_a_flow(self):
+        """The deal opens as a board of its steps, in the deal's order, the steps it has not
+        reached kept as empty columns."""
+        lead = self.env["crm.lead"].create(
+            {"name": "Early deal", "type": "opportunity", "partner_id": self.customer.id}
+        )
+        self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "opportunity_id": lead.id,
+                "order_line": [(0, 0, {"product_id": self.service_product.id})],
+            }
+        )
+        action = lead.action_service_deal_timeline()
+        self.assertEqual([mode for __, mode in action["views"]], ["kanban", "list", "form"])
+        arch = self.env["service.deal.document"].get_views([(action["views"][0][0], "kanban")])
+        self.assertIn('default_group_by="stage"', arch["views"]["kanban"]["arch"])
+        # as the kanban reads its columns
+        groups = self.env["service.deal.document"].web_read_group(
+            action["domain"], ["stage"], ["stage"]
+        )["groups"]
+        self.assertEqual(
+            [(group["stage"], group["stage_count"]) for group in groups],
+            [
+                ("opportunity", 1),
+                ("quotation", 1),
+                ("sale_order", 0),
+                ("delivery", 0),
+                ("contract", 0),
+                ("invoice", 0),
+                ("payment", 0),
+            ],
+        )

@@ -7,6 +7,27 @@ export const OVER_CAPACITY_ERROR =
     "odoo.addons.service_repair.exceptions.ServiceOverCapacityError";
 
 /**
+ * Ask the dispatcher whether to give a technician more than their capacity
+ * (``message``: the server's refusal); resolves to true when they confirm.
+ * The board and the technicians' schedule ask alike.
+ */
+export function confirmOverCapacity(dialogService, message) {
+    return new Promise((resolve) => {
+        dialogService.add(
+            ConfirmationDialog,
+            {
+                title: _t("Over capacity"),
+                body: message,
+                confirmLabel: _t("Assign anyway"),
+                confirm: () => resolve(true),
+                cancel: () => resolve(false),
+            },
+            { onClose: () => resolve(false) }
+        );
+    });
+}
+
+/**
  * The dispatch board's data: the requests grouped by technician, the
  * unassigned ones first and never folded, and each technician's load,
  * capacity and skills (one call for all the columns).
@@ -81,19 +102,7 @@ export class DispatchBoardModel extends RelationalModel {
 
     /** Ask the dispatcher whether to give a technician more than their capacity. */
     confirmOverCapacity(message) {
-        return new Promise((resolve) => {
-            this.dialogService.add(
-                ConfirmationDialog,
-                {
-                    title: _t("Over capacity"),
-                    body: message,
-                    confirmLabel: _t("Assign anyway"),
-                    confirm: () => resolve(true),
-                    cancel: () => resolve(false),
-                },
-                { onClose: () => resolve(false) }
-            );
-        });
+        return confirmOverCapacity(this.dialogService, message);
     }
 }
 

@@ -139,12 +139,20 @@ registry.category("web_tour.tours").add("service_duty_manager_deals_tour", {
             trigger: ".o_breadcrumb:contains('Документы сделки')",
         },
         {
-            content: "The opportunity, then the confirmed order",
-            trigger: ".o_data_row:contains('Сделка') ~ .o_data_row:contains('Заказ на продажу')",
+            content: "The deal as a flow: the opportunity's step, then the quotation's",
+            trigger:
+                ".o_kanban_group:has(.o_column_title:contains('Сделка')):has(.o_kanban_record)" +
+                " + .o_kanban_group:has(.o_column_title:contains('Коммерческое предложение'))",
         },
         {
-            content: "Open the order",
-            trigger: ".o_data_row:contains('Заказ на продажу') button[name=action_open_document]",
+            content: "The steps not reached yet are shown, empty",
+            trigger:
+                ".o_kanban_group:has(.o_column_title:contains('Оплата')):not(:has(.o_kanban_record))",
+        },
+        {
+            content: "Open the confirmed order from its step",
+            trigger:
+                ".o_kanban_group:has(.o_column_title:contains('Заказ на продажу')) .o_kanban_record",
             run: "click",
         },
 
