@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.modules.db import FunctionStatus
 from odoo.osv import expression
 from odoo.tools import SQL, LazyTranslate, create_index, file_open
 
@@ -28,6 +29,40 @@ MAX_QUANTITY = 1_000_000_000
 # From this length, a number found exactly is not also searched as a fragment.
 FULL_NUMBER = 8
 _WORDS = re.compile(r"\w{2,}", re.UNICODE)
+
+# Trigram indexes for Odoo's own product pickers (product.product's
+# name_search, as sale, purchase, repair and stock lines call it): name ->
+# (table, column). Odoo's searches there run ``column ILIKE '%text%'`` on
+# each of these columns (``unaccent(column) ILIKE unaccent(...)`` where the
+# database has an immutable unaccent), which only a trigram index on that
+# very expression serves; Odoo indexes them with btrees (equality) or not at
+# all. Partial (the column not null): ILIKE never matches a null, so the
+# planner takes them for every such search. The translated name needs none:
+# Odoo's search adds a prefilter on ``jsonb_path_query_array(name,
+# '$.*')::text``, which Odoo's own trigram index on product_template.name
+# serves (see README, "Product pickers").
+PICKER_INDEXES = {
+    # ('default_code', 'ilike', ...): name_search's second search.
+    "service_parts_product_default_code_trgm": ("product_product", "default_code"),
+    # ('barcode', 'ilike', ...): the product search view's "Product" filter.
+    "service_parts_product_barcode_trgm": ("product_product", "barcode"),
+    # name_search's last search, with a partner in the context (a sale or
+    # purchase line's picker): the partner's supplier codes and names.
+    "service_parts_supplierinfo_code_trgm": ("product_supplierinfo", "product_code"),
+    "service_parts_supplierinfo_name_trgm": ("product_supplierinfo", "product_name"),
+}
+# ... and the partner of the supplier prices, which Odoo does not index
+# (the same search, and the display name of every product it shows).
+PICKER_BTREE_INDEXES = {
+    "service_parts_supplierinfo_partner": ("product_supplierinfo", "partner_id"),
+}
+# Every index this addon creates on Odoo's tables outside its fields (what
+# an uninstall drops).
+CORE_TABLE_INDEXES = (
+    "product_product_service_parts_code",
+    *PICKER_INDEXES,
+    *PICKER_BTREE_INDEXES,
+)
 
 
 def _upper_bound(code):
@@ -74,10 +109,35 @@ class ProductProduct(models.Model):
             self._table,
             ["(%s) text_pattern_ops" % SQL_NORMALIZE.format(col="default_code")],
         )
+        self._service_parts_create_picker_indexes()
         # The lookup's SQL functions (see the file).
         with file_open("service_parts/data/service_parts_lookup.sql") as sql_file:
             self.env.cr.execute(sql_file.read())
         return result
+
+    def _service_parts_create_picker_indexes(self):
+        """PICKER_INDEXES and PICKER_BTREE_INDEXES, unless they exist. The
+        trigram indexes are on the expression Odoo's ILIKE compares (the
+        column, in ``unaccent()`` when the database's unaccent is immutable,
+        as Odoo's own trigram indexes are); without pg_trgm (Odoo then makes
+        no trigram index either) they are not made."""
+        registry = self.env.registry
+        for name, (table, column) in PICKER_BTREE_INDEXES.items():
+            create_index(self.env.cr, name, table, ['"%s"' % column])
+        if not registry.has_trigram:
+            return
+        for name, (table, column) in PICKER_INDEXES.items():
+            expression_sql = '"%s"' % column
+            if registry.has_unaccent == FunctionStatus.INDEXABLE:
+                expression_sql = registry.unaccent(expression_sql)
+            create_index(
+                self.env.cr,
+                name,
+                table,
+                ["%s gin_trgm_ops" % expression_sql],
+                method="gin",
+                where='"%s" IS NOT NULL' % column,
+            )
 
     # ------------------------------------------------------------------
     # Standard search: any cross-reference number finds the part

@@ -5,3 +5,4 @@ from . import test_requirements
 from . import test_import
 from . import test_tour
 from . import test_security
+from . import test_picker_indexes
