@@ -414,10 +414,10 @@ class Bench:
             fragments.append(norm[start : start + rnd.choice((4, 5, 6))])
         return exact, fragments
 
-    def time_calls(self, queries, call):
+    def time_calls(self, queries, call, context=None):
         latencies = []
         with self.registry.cursor() as cr:
-            env = self.env(cr, self.args.uid)
+            env = api.Environment(cr, self.args.uid, context or {"lang": "en_US"})
             call(env, queries[0])  # warm caches that do not depend on the query
             for query in queries:
                 env.invalidate_all()
@@ -450,13 +450,118 @@ class Bench:
 
         return super(ProductProduct, env["product.product"]).name_search(query, limit=20)
 
-    def concurrent(self, clients, queries):
+    @staticmethod
+    def picker(env, query):
+        """product.product's name_search as a sale line's product picker
+        calls it (the web client's Many2XAutocomplete: limit 8, the line's
+        domain and context), this addon's extension included."""
+        return env["product.product"].name_search(query, [("sale_ok", "=", True)], "ilike", 8)
+
+    def picker_context(self, lang):
+        """The context of a sale line's product field (sale_order_views.xml)
+        for an order of a customer, in the user's language."""
+        with self.registry.cursor() as cr:
+            env = self.env(cr)
+            partner = env["res.partner"].search([("name", "=", "Bench Customer")], limit=1)
+            if not partner:
+                partner = env["res.partner"].create({"name": "Bench Customer"})
+            pricelist = env["product.pricelist"].search([], limit=1)
+            uom = env.ref("uom.product_uom_unit")
+            cr.commit()
+            return {
+                "lang": lang,
+                "partner_id": partner.id,
+                "quantity": 1.0,
+                "pricelist": pricelist.id,
+                "uom": uom.id,
+                "company_id": env.company.id,
+                "default_uom_id": uom.id,
+            }
+
+    def picker_indexes(self):
+        """{name: size in bytes} of this addon's picker indexes present."""
+        from odoo.addons.service_parts.models.product_product import (  # noqa: PLC0415
+            PICKER_BTREE_INDEXES,
+            PICKER_INDEXES,
+        )
+
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT indexname, pg_relation_size(indexname::regclass) FROM pg_indexes"
+                    " WHERE indexname = ANY(%s)",
+                    [*PICKER_INDEXES, *PICKER_BTREE_INDEXES],
+                )
+            )
+            return dict(cr.fetchall())
+
+    def drop_picker_indexes(self):
+        names = self.picker_indexes()
+        with self.registry.cursor() as cr:
+            for name in names:
+                cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+        log("dropped the picker indexes: %s" % ", ".join(names))
+
+    def create_picker_indexes(self):
+        """What the module's init() does; timed."""
+        started = time.monotonic()
+        with self.registry.cursor() as cr:
+            cr.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            self.env(cr)["product.product"]._service_parts_create_picker_indexes()
+        return round(time.monotonic() - started, 1)
+
+    def explain_picker(self, query, context):
+        """EXPLAIN ANALYZE of each statement the picker's name_search runs
+        on the products for ``query``: [{statement, indexes, ms}]."""
+        plans = []
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, self.args.uid, context)
+            statements = []
+            execute = cr.execute
+
+            def record(query, params=None, log_exceptions=True):
+                text = cr.mogrify(query, params).decode()
+                if text.startswith('SELECT "product_product"."id"') or "lookup_hits" in text:
+                    statements.append(text)
+                return execute(query, params, log_exceptions)
+
+            cr.execute = record
+            try:
+                Bench.picker(env, query)
+            finally:
+                cr.execute = execute
+            for text in statements:
+                cr.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + text)
+                plan = cr.fetchone()[0][0]
+                indexes, nodes = set(), [plan["Plan"]]
+                while nodes:
+                    node = nodes.pop()
+                    if "Index Name" in node:
+                        indexes.add(node["Index Name"])
+                    if node.get("Node Type") == "Seq Scan":
+                        indexes.add("Seq Scan on " + node["Relation Name"])
+                    nodes.extend(node.get("Plans", []))
+                plans.append(
+                    {
+                        "statement": text[:160] + " ... " + text[-220:],
+                        "indexes": sorted(indexes),
+                        "ms": round(plan["Execution Time"], 3),
+                    }
+                )
+            cr.rollback()
+        return plans
+
+    def concurrent(self, clients, queries, call=None, context=None):
         odoo.sql_db.close_all()
         ctx = multiprocessing.get_context("fork")
         queue = ctx.Queue()
         per_client = max(1, len(queries) // clients)
+        call = call or Bench.lookup
         procs = [
-            ctx.Process(target=_client, args=(self.args, queries[i::clients][:per_client], queue))
+            ctx.Process(
+                target=_client,
+                args=(self.args, queries[i::clients][:per_client], queue, call, context),
+            )
             for i in range(clients)
         ]
         started = time.monotonic()
@@ -603,19 +708,83 @@ class Bench:
         }
 
 
-def _client(args, queries, queue):
+def _client(args, queries, queue, call, context):
     registry = Registry(args.db)
     latencies = []
     with registry.cursor() as cr:
-        env = api.Environment(cr, args.uid, {"lang": "en_US"})
-        Bench.lookup(env, queries[0])
+        env = api.Environment(cr, args.uid, context or {"lang": "en_US"})
+        call(env, queries[0])
         for query in queries:
             env.invalidate_all()
             started = time.perf_counter()
-            Bench.lookup(env, query)
+            call(env, query)
             latencies.append((time.perf_counter() - started) * 1000)
         cr.rollback()
     queue.put(latencies)
+
+
+def measure_pickers(bench, args, report, fragments, measure):
+    """Odoo's product picker (a sale line's name_search) on the fragments,
+    with this addon's picker indexes, concurrently, then without them (dropped
+    for the measure and built again: the build's time is reported), in
+    English and in Russian (another expression of the translated name)."""
+    contexts = {lang: bench.picker_context(lang) for lang in ("en_US", "ru_RU")}
+    report["picker_indexes_bytes"] = bench.picker_indexes()
+    for lang, context in contexts.items():
+        log("picker name_search (%s), with the indexes" % lang)
+        measure(
+            "picker_name_search_%s" % lang,
+            Bench.picker,
+            fragments[: args.picker_iterations],
+            context,
+        )
+    report["picker_explain"] = {
+        "with_indexes": bench.explain_picker(fragments[0], contexts["ru_RU"]),
+    }
+    for clients in [int(c) for c in args.picker_clients.split(",") if c]:
+        log("picker name_search: %s concurrent clients" % clients)
+        load = load_average()
+        result = bench.concurrent(
+            clients, fragments[: args.picker_iterations * 2], Bench.picker, contexts["en_US"]
+        )
+        result["load_average"] = load
+        report.setdefault("picker_concurrent", []).append(result)
+    bench.drop_picker_indexes()
+    try:
+        for lang, context in contexts.items():
+            log("picker name_search (%s), without the indexes" % lang)
+            measure(
+                "picker_name_search_%s_without_indexes" % lang,
+                Bench.picker,
+                fragments[: args.standard_iterations],
+                context,
+            )
+        log("standard name_search, without the indexes")
+        measure(
+            "standard_name_search_fragment_without_indexes",
+            Bench.standard_name_search,
+            fragments[: args.standard_iterations],
+        )
+        report["picker_explain"]["without_indexes"] = bench.explain_picker(
+            fragments[0], contexts["ru_RU"]
+        )
+    finally:
+        log("building the picker indexes again")
+        report["picker_indexes_build_s"] = bench.create_picker_indexes()
+    for lang in contexts:
+        with_ = report["picker_name_search_%s" % lang]
+        without = report["picker_name_search_%s_without_indexes" % lang]
+        for pct in ("p50", "p95"):
+            report["picker_speedup_%s_%s" % (lang, pct)] = round(
+                without[pct + "_ms"] / with_[pct + "_ms"], 1
+            )
+    standard = report["standard_name_search_fragment_without_indexes"]
+    for stage in ("lookup_fragment", "index_stage_fragment"):
+        prefix = "speedup" if stage == "lookup_fragment" else "speedup_index_stage"
+        for pct in ("p50", "p95"):
+            report["%s_vs_name_search_without_indexes_%s" % (prefix, pct)] = round(
+                standard[pct + "_ms"] / report[stage][pct + "_ms"], 1
+            )
 
 
 def main():
@@ -633,6 +802,13 @@ def main():
         help="standard name_search calls (slow at scale)",
     )
     parser.add_argument("--clients", default="2,8")
+    parser.add_argument(
+        "--picker-iterations",
+        type=int,
+        default=100,
+        help="picker name_search calls with the indexes (0: no picker measure)",
+    )
+    parser.add_argument("--picker-clients", default="8")
     parser.add_argument("--import-lines", type=int, default=1_000_000)
     parser.add_argument("--standard-import-lines", type=int, default=10_000)
     parser.add_argument("--uid", type=int, default=2, help="user running the lookups (admin)")
@@ -655,9 +831,9 @@ def main():
         return
     exact, fragments = bench.sample_queries()
 
-    def measure(key, calls, queries):
+    def measure(key, calls, queries, context=None):
         load = load_average()
-        result = summary(bench.time_calls(queries, calls))
+        result = summary(bench.time_calls(queries, calls, context))
         result["load_average"] = load
         report[key] = result
 
@@ -688,6 +864,8 @@ def main():
         result = bench.concurrent(clients, fragments + exact)
         result["load_average"] = load
         report["concurrent"].append(result)
+    if args.picker_iterations:
+        measure_pickers(bench, args, report, fragments, measure)
     if args.import_lines:
         log("bulk import of %s lines" % args.import_lines)
         load = load_average()

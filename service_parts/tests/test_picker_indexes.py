@@ -142,7 +142,7 @@ class TestPickerIndexes(TransactionCase):
         for index, (context, domain) in enumerate(self._contexts()):
             for query in QUERIES:
                 self.env.invalidate_all()
-                results[index, query] = Product.with_context(context).name_search(
+                results[index, query] = Product.with_context(**context).name_search(
                     query, domain, "ilike", 8
                 )
         return results
