@@ -661,6 +661,88 @@ class Bench:
             cr.rollback()
         return result
 
+    def job_import(self, lines):
+        """The import as the users run it: started, then each of its jobs
+        run in a transaction of its own and committed, as queue_job's
+        runner does (the parts stay: run it last, on a database to drop).
+        The same file is then imported again (nothing may change)."""
+        from odoo.addons.queue_job.job import Job  # noqa: PLC0415
+
+        data = base64.b64encode(self.catalog_csv(lines, "JOB"))
+        log("catalog file: %s lines, %.0f MB" % (lines, len(data) * 3 / 4 / 1e6))
+        result = {"lines": lines}
+        for key in ("import", "reimport"):
+            with self.registry.cursor() as cr:
+                env = self.env(cr)
+                supplier = env["res.partner"].search([("name", "=", "Bench Job Supplier")])
+                supplier = supplier or env["res.partner"].create({"name": "Bench Job Supplier"})
+                imp = env["service.part.import"].create(
+                    {
+                        "partner_id": supplier.id,
+                        "file": data,
+                        "file_name": "bench_jobs.csv",
+                        "col_code": "Article",
+                        "col_name": "Description",
+                        "col_oem": "OEM",
+                        "col_price": "Price",
+                        "col_currency": "Currency",
+                        "col_min_qty": "MOQ",
+                        "col_delay": "Lead time",
+                    }
+                )
+                imp.action_start()
+                import_id = imp.id
+            jobs, progress = [], []
+            load = load_average()
+            started = time.monotonic()
+            while True:
+                with self.registry.cursor() as cr:
+                    env = self.env(cr)
+                    imp = env["service.part.import"].browse(import_id)
+                    if imp.state != "queued":
+                        break
+                    job = Job.load(env, imp.job_uuid)
+                    job.set_started()
+                    job.store()
+                    cr.commit()
+                    job_started = time.monotonic()
+                    job.perform()
+                    env.flush_all()
+                    job.set_done()
+                    job.store()
+                    env.flush_all()
+                    cr.commit()
+                    jobs.append(time.monotonic() - job_started)
+                    imp.invalidate_recordset()
+                    progress.append(round(imp.progress, 1))
+                    log(
+                        "%s: job %s, %.1f s, %s%% (%s)"
+                        % (key, len(jobs), jobs[-1], progress[-1], imp.progress_step)
+                    )
+            elapsed = time.monotonic() - started
+            with self.registry.cursor() as cr:
+                imp = self.env(cr)["service.part.import"].browse(import_id)
+                result[key] = {
+                    "state": imp.state,
+                    "error": imp.error or None,
+                    "seconds": round(elapsed, 1),
+                    "lines_per_s": round(lines / elapsed, 1),
+                    "jobs": len(jobs),
+                    "job_seconds_max": round(max(jobs), 1),
+                    "job_seconds_first": round(jobs[0], 1),
+                    "job_seconds_mean": round(statistics.fmean(jobs), 1),
+                    "progress_after_each_job": progress,
+                    "parts_created": imp.part_created_count,
+                    "parts_matched": imp.part_matched_count,
+                    "prices_created": imp.price_created_count,
+                    "prices_updated": imp.price_updated_count,
+                    "numbers_created": imp.crossref_created_count,
+                    "rejected": imp.rejected_count,
+                    "load_average": load,
+                    "load_average_end": load_average(),
+                }
+        return result
+
     def standard_import(self, lines):
         """Odoo's own import path (``load``, used by base_import) on the same
         kind of lines: a part with its supplier price."""
@@ -811,6 +893,13 @@ def main():
     parser.add_argument("--picker-clients", default="8")
     parser.add_argument("--import-lines", type=int, default=1_000_000)
     parser.add_argument("--standard-import-lines", type=int, default=10_000)
+    parser.add_argument(
+        "--job-import-lines",
+        type=int,
+        default=0,
+        help="import this many lines through the import's jobs, committed: the"
+        " parts stay in the database (run it last, on a database to drop)",
+    )
     parser.add_argument("--uid", type=int, default=2, help="user running the lookups (admin)")
     parser.add_argument("--fill-only", action="store_true", help="fill (or reuse) and stop")
     parser.add_argument("--drop", action="store_true", help="(handled by run_bench)")
@@ -880,6 +969,9 @@ def main():
             report["import_speedup_vs_standard"] = round(
                 report["import"]["lines_per_s"] / report["standard_import"]["lines_per_s"], 1
             )
+    if args.job_import_lines:
+        log("import of %s lines through its jobs (committed)" % args.job_import_lines)
+        report["job_import"] = bench.job_import(args.job_import_lines)
     if args.import_lines or args.standard_import_lines:
         # The imports were rolled back: clean up for the next run's lookups.
         bench.vacuum()
