@@ -98,3 +98,53 @@ def check_product_pair(records, product_field, template_field):
                     template=template.display_name,
                 )
             )
+
+
+def or_branches(domain):
+    """The branches of a domain that is an OR at its top (each a domain), or
+    None when it is not one."""
+    from odoo.osv import expression  # noqa: PLC0415
+
+    domain = expression.normalize_domain(domain)
+    if not domain or domain[0] != expression.OR_OPERATOR:
+        return None
+
+    def term_end(index):
+        # The index after the (prefix-notation) term starting at ``index``.
+        token = domain[index]
+        if token == expression.NOT_OPERATOR:
+            return term_end(index + 1)
+        if token in (expression.AND_OPERATOR, expression.OR_OPERATOR):
+            return term_end(term_end(index + 1))
+        return index + 1
+
+    branches = []
+
+    def collect(index):
+        if domain[index] == expression.OR_OPERATOR:
+            return collect(collect(index + 1))
+        end = term_end(index)
+        branches.append(domain[index:end])
+        return end
+
+    collect(0)
+    return branches
+
+
+def or_as_union(model, domain):
+    """``domain`` (an OR at its top) as ``[('id', 'in', <UNION of one
+    subquery per branch>)]``, which finds the same records: ``a OR b`` on one
+    row is ``a`` or ``b`` on it, and each branch's subquery is searched with
+    the same environment (the same active filter and record rules, which the
+    outer search applies as well). Why: PostgreSQL evaluates an OR whose
+    branches are subqueries or other tables' columns row by row, a scan of
+    the whole table, while each branch alone takes its own index. Other
+    domains come back unchanged."""
+    branches = or_branches(domain)
+    if not branches or len(branches) < 2:
+        return domain
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    id_column = SQL.identifier(model._table, "id")
+    selects = [model._search(branch).subselect(id_column) for branch in branches]
+    return [("id", "in", SQL("(%s)", SQL(" UNION ").join(selects)))]

@@ -11,7 +11,7 @@ from odoo.tools import SQL, LazyTranslate, create_index, file_open
 from odoo.addons.service_base.tools import rpc_date, rpc_number, rpc_record, rpc_text
 from odoo.addons.service_base.tools.rpc_answers import rpc_answer
 
-from ..tools import MAX_QUERY_LENGTH, SQL_NORMALIZE, normalize_code
+from ..tools import MAX_QUERY_LENGTH, SQL_NORMALIZE, normalize_code, or_as_union
 
 _lt = LazyTranslate(__name__)
 
@@ -156,6 +156,9 @@ class ProductProduct(models.Model):
                 domain = expression.OR(
                     [domain, [("service_crossref_ids.normalized_code", code_operator, pattern)]]
                 )
+        if operator not in expression.NEGATIVE_TERM_OPERATORS:
+            # Name, reference, barcode, supplier codes, numbers: one index each.
+            domain = or_as_union(self, domain)
         return domain
 
     @api.model

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.osv import expression
+
+from ..tools import or_as_union
 
 # Catalog rows need the part's variant, which exists only once the template is created.
 _DEFERRED = (
@@ -29,6 +32,15 @@ class ProductTemplate(models.Model):
     service_substitute_ids = fields.One2many(
         "service.part.substitute", "product_tmpl_id", string="Substitutes"
     )
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        # The template's name or one of its variants' (a sale line's product
+        # picker searches templates): each through its own indexes.
+        domain = super()._search_display_name(operator, value)
+        if operator not in expression.NEGATIVE_TERM_OPERATORS:
+            domain = or_as_union(self, domain)
+        return domain
 
     @api.model_create_multi
     def create(self, vals_list):

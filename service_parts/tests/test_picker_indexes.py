@@ -1,7 +1,9 @@
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo.tests import TransactionCase, tagged
 
+from ..models import product_product, product_template
 from ..models.product_product import CORE_TABLE_INDEXES, PICKER_BTREE_INDEXES, PICKER_INDEXES
 
 # (name, internal reference, barcode, Russian name, can be sold)
@@ -247,3 +249,64 @@ class TestPickerIndexes(TransactionCase):
         for lang in ("en_US", "ru_RU"):
             plan = self._plan("product.product", [("name", "ilike", "насос")], lang)
             self.assertIn("product_template__name_index", plan, plan)
+
+    def _template_searches(self):
+        Template = self.env["product.template"]
+        Product = self.env["product.product"]
+        results = {}
+        for index, (context, domain) in enumerate(self._contexts()):
+            for query in QUERIES:
+                for operator in ("ilike", "not ilike", "=", "=ilike"):
+                    self.env.invalidate_all()
+                    results[index, query, operator, "name_search"] = Template.with_context(
+                        **context
+                    ).name_search(query, domain, operator, 8)
+                    for model in (Template, Product):
+                        results[index, query, operator, model._name] = (
+                            model.with_context(**context)
+                            .search([("display_name", operator, query)], order="id")
+                            .ids
+                        )
+        return results
+
+    def test_template_picker_same_results_as_odoo(self):
+        """A sale line's product column searches product.template by its
+        display name (the name, or a variant's name, reference, barcode,
+        supplier code, number): the branches of that OR as a UNION of
+        subqueries find what Odoo's OR finds."""
+        union = self._template_searches()
+        self.assertTrue(any(union.values()))
+        for query in ("1001", "насос", "VX-77", "cp-6", "4600000020034"):
+            self.assertTrue(any(union[i, query, "ilike", "name_search"] for i in range(6)), query)
+        with (
+            patch.object(product_product, "or_as_union", lambda model, domain: domain),
+            patch.object(product_template, "or_as_union", lambda model, domain: domain),
+        ):
+            plain = self._template_searches()
+        for key in union:
+            self.assertEqual(union[key], plain[key], key)
+
+    def test_template_picker_takes_the_indexes(self):
+        """No scan of the catalog's tables for a template name_search."""
+        statements = []
+        execute = self.env.cr.execute
+
+        def record(query, params=None, log_exceptions=True):
+            text = self.env.cr.mogrify(query, params).decode()
+            if text.startswith('SELECT "product_template"."id"'):
+                statements.append(text)
+            return execute(query, params, log_exceptions)
+
+        with patch.object(self.env.cr, "execute", record):
+            self.env["product.template"].with_context(partner_id=self.vendor.id).name_search(
+                "VX-77", [("sale_ok", "=", True)], "ilike", 8
+            )
+        self.assertTrue(statements)
+        with self._planner(enable_seqscan="off"):
+            for text in statements:
+                self.env.cr.execute("EXPLAIN " + text)
+                plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+                # (res_company's own scan is the rules' list of companies)
+                for table in ("product_template", "product_product", "product_supplierinfo"):
+                    self.assertNotIn("Seq Scan on %s " % table, plan + " ", plan)
+                self.assertNotIn("Seq Scan on service_part_crossref", plan, plan)
