@@ -457,6 +457,12 @@ class Bench:
         domain and context), this addon's extension included."""
         return env["product.product"].name_search(query, [("sale_ok", "=", True)], "ilike", 8)
 
+    @staticmethod
+    def template_picker(env, query):
+        """product.template's name_search, as the product column of a sale
+        line (product_template_id, the one Odoo 18 shows) calls it."""
+        return env["product.template"].name_search(query, [("sale_ok", "=", True)], "ilike", 8)
+
     def picker_context(self, lang):
         """The context of a sale line's product field (sale_order_views.xml)
         for an order of a customer, in the user's language."""
@@ -831,6 +837,34 @@ def measure_pickers(bench, args, report, fragments, measure):
         )
         result["load_average"] = load
         report.setdefault("picker_concurrent", []).append(result)
+    for lang, context in contexts.items():
+        log("template picker name_search (%s)" % lang)
+        measure(
+            "template_picker_name_search_%s" % lang,
+            Bench.template_picker,
+            fragments[: args.picker_iterations],
+            context,
+        )
+    if args.template_or_iterations:
+        # Odoo's own search of the same: the OR of the branches.
+        from unittest.mock import patch  # noqa: PLC0415
+
+        from odoo.addons.service_parts.models import (  # noqa: PLC0415
+            product_product,
+            product_template,
+        )
+
+        log("template picker name_search, Odoo's OR")
+        with (
+            patch.object(product_product, "or_as_union", lambda model, domain: domain),
+            patch.object(product_template, "or_as_union", lambda model, domain: domain),
+        ):
+            measure(
+                "template_picker_name_search_en_US_odoo_or",
+                Bench.template_picker,
+                fragments[: args.template_or_iterations],
+                contexts["en_US"],
+            )
     bench.drop_picker_indexes()
     try:
         for lang, context in contexts.items():
@@ -891,6 +925,12 @@ def main():
         help="picker name_search calls with the indexes (0: no picker measure)",
     )
     parser.add_argument("--picker-clients", default="8")
+    parser.add_argument(
+        "--template-or-iterations",
+        type=int,
+        default=3,
+        help="template name_search calls with Odoo's OR (a scan of the catalog each)",
+    )
     parser.add_argument("--import-lines", type=int, default=1_000_000)
     parser.add_argument("--standard-import-lines", type=int, default=10_000)
     parser.add_argument(
