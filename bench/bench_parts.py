@@ -689,21 +689,23 @@ class Bench:
             cr.rollback()
         return result
 
-    def job_import(self, lines):
+    def job_import(self, lines, prefix="JOB"):
         """The import as the users run it: started, then each of its jobs
         run in a transaction of its own and committed, as queue_job's
         runner does (the parts stay: run it last, on a database to drop).
         The same file is then imported again (nothing may change)."""
         from odoo.addons.queue_job.job import Job  # noqa: PLC0415
 
-        data = base64.b64encode(self.catalog_csv(lines, "JOB"))
+        data = base64.b64encode(self.catalog_csv(lines, prefix))
         log("catalog file: %s lines, %.0f MB" % (lines, len(data) * 3 / 4 / 1e6))
         result = {"lines": lines}
         for key in ("import", "reimport"):
             with self.registry.cursor() as cr:
                 env = self.env(cr)
-                supplier = env["res.partner"].search([("name", "=", "Bench Job Supplier")])
-                supplier = supplier or env["res.partner"].create({"name": "Bench Job Supplier"})
+                # A supplier per prefix: the first import is a new supplier's.
+                name = "Bench Job Supplier %s" % prefix
+                supplier = env["res.partner"].search([("name", "=", name)])
+                supplier = supplier or env["res.partner"].create({"name": name})
                 imp = env["service.part.import"].create(
                     {
                         "partner_id": supplier.id,
@@ -965,6 +967,9 @@ def main():
         help="import this many lines through the import's jobs, committed: the"
         " parts stay in the database (run it last, on a database to drop)",
     )
+    parser.add_argument(
+        "--job-import-prefix", default="JOB", help="of the parts' codes, and the supplier's name"
+    )
     parser.add_argument("--uid", type=int, default=2, help="user running the lookups (admin)")
     parser.add_argument("--fill-only", action="store_true", help="fill (or reuse) and stop")
     parser.add_argument("--drop", action="store_true", help="(handled by run_bench)")
@@ -1036,7 +1041,7 @@ def main():
             )
     if args.job_import_lines:
         log("import of %s lines through its jobs (committed)" % args.job_import_lines)
-        report["job_import"] = bench.job_import(args.job_import_lines)
+        report["job_import"] = bench.job_import(args.job_import_lines, args.job_import_prefix)
     if args.import_lines or args.standard_import_lines:
         # The imports were rolled back: clean up for the next run's lookups.
         bench.vacuum()
