@@ -571,7 +571,10 @@ class Bench:
                     nodes.extend(node.get("Plans", []))
                 plans.append(
                     {
-                        "statement": text[:160] + " ... " + text[-220:],
+                        # its conditions (the select list and order are the same)
+                        "statement": text[text.find(" WHERE ") + 1 : text.find(" ORDER BY ")][:400]
+                        if " WHERE " in text
+                        else text[:200],
                         "indexes": sorted(indexes),
                         "ms": round(plan["Execution Time"], 3),
                     }
