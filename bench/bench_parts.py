@@ -617,12 +617,13 @@ class Bench:
         out.write("Article,Description,OEM,Price,Currency,MOQ,Lead time\n")
         for i in range(lines):
             out.write(
-                "%s-%08d,Imported %s %d,OEMX%08d,%d.%02d,%s,,%d\n"
+                "%s-%08d,Imported %s %d,OEM%s%08d,%d.%02d,%s,,%d\n"
                 % (
                     prefix,
                     i,
                     WORDS[i % len(WORDS)],
                     i,
+                    prefix,
                     i,
                     10 + i % 900,
                     i % 100,
