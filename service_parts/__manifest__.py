@@ -6,6 +6,7 @@
     "author": "Service Desk for Odoo",
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
+    "uninstall_hook": "uninstall_hook",
     "depends": ["service_base", "repair", "purchase_stock", "queue_job"],
     "external_dependencies": {"python": ["openpyxl"]},
     "data": [

@@ -7,6 +7,7 @@
     "author": "Service Desk for Odoo",
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
+    "uninstall_hook": "uninstall_hook",
     "depends": [
         "service_repair",
         "service_parts",

@@ -74,7 +74,8 @@ class ProductProduct(models.Model):
             self._table,
             ["(%s) text_pattern_ops" % SQL_NORMALIZE.format(col="default_code")],
         )
-        # The lookup's SQL functions (see the file).
+        # The lookup's SQL functions (see the file). The uninstall_hook
+        # (hooks.py) drops them and the index above.
         with file_open("service_parts/data/service_parts_lookup.sql") as sql_file:
             self.env.cr.execute(sql_file.read())
         return result

@@ -205,6 +205,8 @@ class ServiceRequest(models.Model):
         # One request per incoming email, even when two deliveries of the same
         # message are processed at the same time (Odoo's gateway only searches
         # for a known Message-Id before creating): the second insert fails here.
+        # On this addon's table: it goes with the table when the addon is
+        # uninstalled (no uninstall_hook needed; tests/test_uninstall.py).
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS service_request_email_message_id_uniq "

@@ -1,0 +1,33 @@
+import re
+
+from odoo.tools import SQL, file_open
+
+LOOKUP_SQL = "service_parts/data/service_parts_lookup.sql"
+
+# What init() creates outside the ORM and an uninstall would leave behind:
+# the ORM drops the addon's own tables (and the indexes on them, such as
+# service_part_crossref_normalized_code_btree) and its columns, not these.
+CORE_INDEXES = ("product_product_service_parts_code",)
+# The catalog import's staging table (service.part.import.init()); its index
+# goes with it.
+TABLES = ("service_part_import_staged",)
+
+
+def lookup_functions():
+    """The SQL functions of the parts lookup, in the order the file creates them."""
+    with file_open(LOOKUP_SQL) as sql_file:
+        return re.findall(
+            r"^CREATE (?:OR REPLACE )?FUNCTION (\w+)\s*\(", sql_file.read(), re.MULTILINE
+        )
+
+
+def uninstall_hook(env):
+    # The callers first (a function may call those created before it).
+    for name in reversed(lookup_functions()):
+        env.cr.execute(SQL("DROP FUNCTION IF EXISTS %s", SQL.identifier(name)))
+    for name in CORE_INDEXES:
+        env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+    for name in TABLES:
+        env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(name)))
+    # pg_trgm, which the numbers' trigram indexes use, stays: Odoo's own
+    # trigram indexes (product names, stock lots...) and other addons use it.
