@@ -50,6 +50,22 @@ install_debian_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Odoo prints a report's header and footer (company logo, address, page
+# numbers) only with wkhtmltopdf 0.12.6.1 built against wkhtmltopdf's patched
+# Qt; Debian's package is unpatched and prints the acts without them. Odoo
+# runs either: warn, do not fail (docs/deploy.md says where the patched one is).
+check_wkhtmltopdf() {
+    local bin=${WKHTMLTOPDF:-wkhtmltopdf} version
+    if ! version=$("$bin" --version 2>/dev/null); then
+        log "WARNING: $bin not found: Odoo cannot print PDF reports (docs/deploy.md, wkhtmltopdf)"
+        return 0
+    fi
+    case "$version" in
+        *"(with patched qt)"*) ;;
+        *) log "WARNING: $version is not built with patched Qt: PDF reports print without the company's header and footer (docs/deploy.md, wkhtmltopdf)" ;;
+    esac
+}
+
 start_postgresql() {
     if ! pg_isready -q 2>/dev/null; then
         log "starting PostgreSQL"
@@ -141,6 +157,7 @@ CONF
 install_all() {
     check_odoo_source
     install_debian_packages
+    check_wkhtmltopdf
     start_postgresql
     install_python
 }
