@@ -388,6 +388,29 @@ def check_database(report, options, dbname):
             )
         else:
             report.add("web.base.url", "OK", f"web.base.url = {url}")
+        params = dict.fromkeys(("web.base.url.freeze", "report.url"), "")
+        cr.execute("SELECT key, value FROM ir_config_parameter WHERE key = ANY(%s)", [list(params)])
+        params.update(cr.fetchall())
+        if not is_true(params["web.base.url.freeze"]):
+            report.add(
+                "web.base.url.freeze",
+                "WARN",
+                "web.base.url.freeze is not set: an administrator's login through another "
+                "address (an SSH tunnel, the server's own port) rewrites web.base.url",
+            )
+        else:
+            report.add("web.base.url.freeze", "OK", "web.base.url.freeze = True")
+        if params["report.url"]:
+            report.add("report.url", "OK", f"report.url = {params['report.url']}")
+        else:
+            report.add(
+                "report.url",
+                "WARN",
+                "report.url is not set: wkhtmltopdf fetches the reports' styles from "
+                f"web.base.url ({url or 'not set'}); where the server cannot reach its public "
+                "address, the acts print unstyled. Set it to the server's own address, e.g. "
+                f"http://127.0.0.1:{options['http_port']}",
+            )
 
         data_dir = options["data_dir"] if is_set(options["data_dir"]) else default_data_dir()
         filestore = Path(data_dir) / "filestore" / dbname

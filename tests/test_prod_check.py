@@ -162,6 +162,8 @@ class TestProdCheck(BaseCase):
         self.assertIn("Service: dispatch new requests", self.message(report, "scheduled actions"))
         self.assertEqual(self.statuses(report)["suite"], "OK")
         self.assertEqual(self.statuses(report)["limit_memory_hard"], "OK", "Odoo's default")
+        self.assertEqual(self.statuses(report)["report.url"], "WARN")
+        self.assertIn("http://127.0.0.1:8069", self.message(report, "report.url"))
 
         # The channels may come from queue_job's environment variable instead.
         run, report = self.run_check(
@@ -189,7 +191,9 @@ class TestProdCheck(BaseCase):
             "INSERT INTO mail_alias_domain (name, bounce_alias, catchall_alias, sequence) "
             "VALUES ('service.example.com', 'bounce', 'catchall', 10);"
             "UPDATE res_company SET alias_domain_id = "
-            "(SELECT id FROM mail_alias_domain WHERE name = 'service.example.com')"
+            "(SELECT id FROM mail_alias_domain WHERE name = 'service.example.com');"
+            "INSERT INTO ir_config_parameter (key, value) VALUES "
+            "('report.url', 'http://127.0.0.1:8069'), ('web.base.url.freeze', 'True')"
         )
         hashed = CryptContext(["pbkdf2_sha512"]).hash("a long master password")
         production = PRODUCTION.format(
@@ -217,6 +221,8 @@ class TestProdCheck(BaseCase):
             "wkhtmltopdf",
             "alias domain",
             "scheduled actions",
+            "report.url",
+            "web.base.url.freeze",
         ):
             self.assertEqual(statuses[check], "OK", check)
         # What the template lacks and production servers usually have is said,
