@@ -9,6 +9,10 @@ ODOO_SRC=${ODOO_SRC:-/opt/odoo}
 SD_HOME=${SERVICE_DESK_HOME:-$HOME/.cache/service-desk}
 VENV=${SERVICE_DESK_VENV:-$SD_HOME/venv}
 PY=$VENV/bin/python
+# The packaging tools (setup/requirements-tools.txt) live in a venv of their
+# own: OCA's module checks pin a polib that Odoo's requirements pin otherwise.
+TOOLS_VENV=${SERVICE_DESK_TOOLS_VENV:-$SD_HOME/tools-venv}
+TOOLS_PY=$TOOLS_VENV/bin/python
 DATA_DIR=$SD_HOME/data
 # Bump when the way the base template is built changes (it is part of its key).
 BASE_RECIPE=1
@@ -96,6 +100,25 @@ install_python() {
     echo "$want" >"$stamp"
 }
 
+# The packaging tools: README generator's pandoc, OCA's module checks. Not
+# part of any template database's key (they change no database).
+install_tools() {
+    local stamp want out
+    want=$(sha1sum <"$ROOT/requirements-tools.txt" | cut -c1-16)
+    stamp=$TOOLS_VENV/.service-desk-stamp
+    if [ -x "$TOOLS_PY" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        return 0
+    fi
+    log "installing the packaging tools into $TOOLS_VENV"
+    mkdir -p "$SD_HOME"
+    [ -x "$TOOLS_PY" ] || python3 -m venv "$TOOLS_VENV"
+    if ! out=$("$TOOLS_PY" -m pip install -q -r "$ROOT/requirements-tools.txt" 2>&1); then
+        printf '%s\n' "$out" | grep -v "^WARNING: Location" >&2
+        die "pip install -r requirements-tools.txt failed"
+    fi
+    echo "$want" >"$stamp"
+}
+
 # Addons of the suite: every folder with a manifest under addons/ and the root.
 suite_addon_dirs() {
     (cd "$ROOT" && for m in addons/*/__manifest__.py */__manifest__.py; do
@@ -143,6 +166,7 @@ install_all() {
     install_debian_packages
     start_postgresql
     install_python
+    install_tools
 }
 
 db_exists() {
