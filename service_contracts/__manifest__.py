@@ -7,7 +7,7 @@
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
     "development_status": "Beta",
-    "maintainers": ["service-desk"],
+    "maintainers": ["service-desk-odoo"],
     "uninstall_hook": "uninstall_hook",
     "depends": [
         "service_base",
