@@ -1,4 +1,4 @@
-"""Each addon's README.rst and static/description/index.html from its readme/ fragments.
+"""Each addon's README.rst (and an application's index.html) from its readme/ fragments.
 
 The layout is that of OCA's ``oca-gen-addon-readme`` (OCA's maintainer tools,
 not published on PyPI): the same fragments (readme/DESCRIPTION.md, USAGE.md,
@@ -7,10 +7,12 @@ pandoc with the same options (GitHub Markdown, raw HTML off, heading levels
 shifted as OCA shifts them), the same sections, badges, source digest (sha256
 of the manifest and the fragments) and the same checks (docutils halts on a
 warning), so OCA's own generator would give the same sections from the same
-fragments. Odoo's Apps page shows index.html; whool's wheel takes README.rst as
-its long description.
+fragments. Whool's wheel takes README.rst as its long description, and Odoo's
+Apps page shows it too, except for an application (service_base), whose page
+shows only static/description/index.html: that one is written for
+applications only (OCA writes it for every addon).
 
-    gen_readme.py [ADDON_DIR ...]          write README.rst and index.html
+    gen_readme.py [ADDON_DIR ...]          write README.rst (and index.html)
     gen_readme.py --check [ADDON_DIR ...]  regenerate into a temporary folder,
                                            compare, exit 1 naming what is stale
     --root DIR   the repository (default: this one); addons default to its suite
@@ -25,7 +27,6 @@ import hashlib
 import os
 import pathlib
 import re
-import shutil
 import sys
 import tempfile
 
@@ -72,6 +73,10 @@ RST2HTML_SETTINGS = {
     "syntax_highlight": "short",
     "xml_declaration": False,
     "output_encoding": "utf-8",
+    # Unlike OCA's pages, without docutils' stylesheet: Odoo's Apps page drops
+    # a <style> (html_sanitize), and six copies of it are six copies of it.
+    "stylesheet_path": "",
+    "embed_stylesheet": False,
 }
 GENERATED_BY = "setup/gen-readme"
 
@@ -240,7 +245,8 @@ def render(addon_dir, root):
     credits.append(section("Maintainers", "-", body))
     out.append("\n".join(credits))
     readme = "\n".join(out)
-    return readme, index_html(readme, path)
+    html = index_html(readme, path)  # checks the README, also where no page is kept
+    return readme, html if manifest.get("application") else None
 
 
 def index_html(readme, path):
@@ -258,12 +264,28 @@ def index_html(readme, path):
     return re.sub(rb"(<meta.*generator.*Docutils)\s*[\d.]+", rb"\1", html)
 
 
+PAGE = "static/description/index.html"
+
+
 def write(addon_dir, root, out_root):
+    """Write the addon's README.rst (and page) under out_root; the files it wrote."""
     readme, html = render(addon_dir, root)
     target = out_root / addon_dir.relative_to(root)
-    (target / "static" / "description").mkdir(parents=True, exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
     (target / "README.rst").write_text(readme, encoding="utf-8")
-    (target / "static" / "description" / "index.html").write_bytes(html)
+    if html is None:
+        return ["README.rst"]
+    (target / PAGE).parent.mkdir(parents=True, exist_ok=True)
+    (target / PAGE).write_bytes(html)
+    return ["README.rst", PAGE]
+
+
+def generated_page(addon_dir):
+    """The index.html that this script wrote, if any (not one written by hand)."""
+    page = addon_dir / PAGE
+    if page.is_file() and GENERATED_BY.encode() in page.read_bytes():
+        return page
+    return None
 
 
 def main(argv=None):
@@ -276,16 +298,21 @@ def main(argv=None):
     addons = [a.resolve() for a in args.addons] or suite_addon_dirs(root)
     if not args.check:
         for addon in addons:
-            write(addon, root, root)
-            print(f"wrote {addon.relative_to(root)}/README.rst, static/description/index.html")
+            written = write(addon, root, root)
+            page = generated_page(addon)
+            if page and PAGE not in written:
+                page.unlink()  # no longer an application: Odoo shows the README
+            print(f"wrote {addon.relative_to(root)}: {', '.join(written)}")
         return 0
     stale = []
     with tempfile.TemporaryDirectory(prefix="gen-readme-") as tmp:
         out = pathlib.Path(tmp)
         for addon in addons:
-            write(addon, root, out)
             rel = addon.relative_to(root)
-            for name in ("README.rst", "static/description/index.html"):
+            written = write(addon, root, out)
+            if PAGE not in written and generated_page(addon):
+                stale.append(f"{rel}/{PAGE} (not an application's: remove it)")
+            for name in written:
                 fresh = (out / rel / name).read_text(encoding="utf-8")
                 current = root / rel / name
                 old = current.read_text(encoding="utf-8") if current.is_file() else ""
@@ -299,11 +326,10 @@ def main(argv=None):
                         lineterm="",
                     )
                     print("\n".join(list(diff)[:40]))
-        shutil.rmtree(out, ignore_errors=True)
     if stale:
         print("stale (run setup/gen-readme): " + ", ".join(stale))
         return 1
-    print(f"{len(addons)} addons: README.rst and index.html up to date")
+    print(f"{len(addons)} addons: README.rst (and index.html) up to date")
     return 0
 
 

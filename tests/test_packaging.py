@@ -1,7 +1,8 @@
 """The addons are packaged the OCA way.
 
-Each addon's README.rst and static/description/index.html (Odoo's Apps page)
-are generated from its readme/ fragments by setup/gen-readme: a fragment or a
+Each addon's README.rst (Odoo's Apps page and the wheel's long description)
+and an application's static/description/index.html (its Apps page) are
+generated from its readme/ fragments by setup/gen-readme: a fragment or a
 manifest changed without regenerating them fails here. Each has its own icon,
 OCA's manifest keys and OCA's fragments.
 """
@@ -62,7 +63,9 @@ class TestPackaging(TransactionCase):
 
     def test_changed_fragment_is_stale(self):
         """The check sees a changed fragment, a new one and a changed manifest."""
-        addon = suite_addons()["service_repair_contracts"]
+        addon = suite_addons()["service_base"]
+        manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
+        self.assertTrue(manifest.get("application"), "an application: it has an index.html")
         rel = addon.relative_to(ROOT)
         with tempfile.TemporaryDirectory() as tmp:
             copy = pathlib.Path(tmp) / rel
