@@ -201,13 +201,15 @@ PY
 }
 
 # Hash of what an installed database depends on: the addons' code and data,
-# not their tests (a test change needs no reinstall).
+# not their tests (a test change needs no reinstall), nor their documentation
+# (README.rst and static/description/ are read from the files; the Apps page's
+# copy of a README is refreshed by Update Apps List, as tests/test_packaging.py does).
 suite_hash() {
     (
         cd "$ROOT"
         # shellcheck disable=SC2046
         git ls-files -co --exclude-standard -- $(suite_addon_dirs) \
-            | grep -v -E '(^|/)tests/|/static/tests/|/readme/|\.md$' | sort \
+            | grep -v -E '(^|/)tests/|/static/tests/|/readme/|\.md$|(^|/)README\.rst$|/static/description/' | sort \
             | xargs -r sha1sum
         echo "$1"
     ) | sha1sum | cut -c1-12
