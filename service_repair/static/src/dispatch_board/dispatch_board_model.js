@@ -34,6 +34,9 @@ export function confirmOverCapacity(dialogService, message) {
  */
 export class DispatchBoardModel extends RelationalModel {
     static services = [...RelationalModel.services, "dialog"];
+    // Odoo folds every column after the tenth; a dispatcher drops requests on
+    // the technicians' columns, so a team of up to 30 shows open.
+    static MAX_NUMBER_OPENED_GROUPS = 30;
 
     setup(params, { dialog }) {
         super.setup(...arguments);
