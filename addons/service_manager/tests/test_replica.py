@@ -99,6 +99,8 @@ class ReplicaCommon:
         )
         cls.serial = cls.units[:1].lot_id.name
         cls.code = env["service.part.crossref"].search([], order="id", limit=1).code
+        part = env["product.product"].search([("is_spare_part", "=", True)], order="id", limit=1)
+        cls.word = max(part.name.split(), key=len)
         cls.technicians = env["service.team"].search([]).member_ids
         assert cls.units and cls.serial and cls.code and cls.technicians, "demo data missing"
 
@@ -164,6 +166,36 @@ class TestReadonlyMethods(ReplicaCommon, TransactionCase):
                 lambda answer: self.assertEqual(len(answer["mttr"]), 3),
             ),
             ("service.kpi.dashboard", "get_periods", [], {}, self.assertTrue),
+            # the other ways through the same methods
+            (
+                "product.product",
+                "service_parts_lookup",
+                [self.word],
+                {"equipment_id": unit.id, "only_compatible": True, "quantity": 3},
+                lambda answer: self.assertIsInstance(answer, list),
+            ),
+            (
+                "product.product",
+                "service_parts_lookup",
+                [self.code[1:5]],
+                {"need_date": "2030-01-01"},
+                self.assertTrue,
+            ),
+            ("product.product", "name_search", [self.word], {}, self.assertTrue),
+            (
+                "stock.lot",
+                "service_warranty_status",
+                ["NO-SUCH-SERIAL"],
+                {"date": "2025-06-30"},
+                lambda answer: self.assertEqual(answer["source"], "unknown"),
+            ),
+            (
+                "service.kpi.dashboard",
+                "get_kpis",
+                [],
+                {"date_from": "2025-01-01", "date_to": "2025-12-31"},
+                self.assertTrue,
+            ),
             (
                 "service.request",
                 "service_dispatch_board_columns",
