@@ -287,8 +287,7 @@ class Replica:
             target = None
             while time.monotonic() - start < timeout:
                 cr.execute(
-                    "SELECT pg_current_wal_lsn(), replay_lsn, "
-                    "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) >= 0 "
+                    "SELECT pg_current_wal_lsn(), replay_lsn "
                     "FROM pg_stat_replication WHERE application_name = %s",
                     [self.SLOT],
                 )
