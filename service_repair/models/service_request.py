@@ -890,6 +890,8 @@ class ServiceRequest(models.Model):
             capacity=user.service_capacity or "∞",
         )
 
+    # Reads only: served by a read-only replica when odoo.conf names one.
+    @api.readonly
     @api.model
     def service_dispatch_board_columns(self, user_ids):
         """The headers of the dispatch board's technician columns, in a fixed

@@ -6,3 +6,4 @@ from .guarded import action_records
 from .locking import lock_for_update
 from .plural import count_text, plural_form
 from .lang import user_lang_env
+from .replica import on_replica
