@@ -108,6 +108,15 @@ def chart(draw, colour):
     )
 
 
+def pin(draw, colour):
+    """Field visits: a map pin over the road."""
+    u = SCALE
+    draw.ellipse((34 * u, 14 * u, 94 * u, 74 * u), fill=WHITE)
+    draw.polygon([(38 * u, 56 * u), (90 * u, 56 * u), (64 * u, 96 * u)], fill=WHITE)
+    draw.ellipse((52 * u, 32 * u, 76 * u, 56 * u), fill=colour)
+    draw.rounded_rectangle((18 * u, 102 * u, 110 * u, 110 * u), radius=3 * u, fill=WHITE)
+
+
 ICONS = {
     "service_base": ((38, 110, 164, 255), units),
     "service_repair": ((214, 96, 44, 255), wrench),
@@ -115,6 +124,7 @@ ICONS = {
     "service_contracts": ((111, 76, 155, 255), contract),
     "service_repair_contracts": ((190, 58, 90, 255), clock),
     "service_manager": ((40, 58, 82, 255), chart),
+    "service_field": ((22, 138, 150, 255), pin),
 }
 
 
