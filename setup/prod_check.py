@@ -25,14 +25,17 @@ from pathlib import Path
 
 import psycopg2
 
+# The suite's addons: these, and any other of the suite's author.
 SUITE = (
     "service_base",
     "service_parts",
     "service_repair",
     "service_contracts",
     "service_repair_contracts",
+    "service_field",
     "service_manager",
 )
+AUTHOR = "Service Desk for Odoo"
 SUITE_CHANNEL = "root.service_parts"
 MIB = 1024 * 1024
 # Odoo's defaults (odoo/tools/config.py) for what the file may leave out.
@@ -298,10 +301,12 @@ def check_database(report, options, dbname):
         conn.set_session(readonly=True)
         cr = conn.cursor()
         cr.execute(
-            "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)",
-            [list(SUITE)],
+            "SELECT name, state FROM ir_module_module WHERE name = ANY(%s) OR author = %s",
+            [list(SUITE), AUTHOR],
         )
-        installed = sorted(name for (name,) in cr.fetchall())
+        modules = cr.fetchall()
+        suite = sorted(name for name, _state in modules)
+        installed = sorted(name for name, state in modules if state == "installed")
         report.add(
             "suite",
             "OK" if installed else "MISSING",
@@ -364,7 +369,7 @@ def check_database(report, options, dbname):
              WHERE d.module = ANY(%s)
              ORDER BY d.module, c.id
             """,
-            [list(SUITE) + ["queue_job"]],
+            [suite + ["queue_job"]],
         )
         crons = cr.fetchall()
         inactive = [f"{name} ({module})" for module, name, active in crons if not active]

@@ -136,6 +136,9 @@ class ProductProduct(models.Model):
     # ------------------------------------------------------------------
     # The lookup
     # ------------------------------------------------------------------
+    # Reads only (its SQL functions are STABLE): served by a read-only
+    # replica when odoo.conf names one (db_replica_host).
+    @api.readonly
     @api.model
     def service_parts_lookup(
         self,

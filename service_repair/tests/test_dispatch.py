@@ -148,6 +148,18 @@ class TestDispatch(ServiceRepairCase):
         self.assertEqual(action["params"]["type"], "success")
         self.assertRegex(action["params"]["message"], r"^(\d+) of \1 requests assigned")
 
+    def test_a_waiting_request_gets_one_note_not_one_a_run(self):
+        self.team.member_ids.service_capacity = 1
+        self._requests(3).action_dispatch()  # the team is full
+        waiting = self._requests(1)
+        waiting.action_dispatch()
+        waiting.action_dispatch()
+        self.Request._cron_dispatch()
+        notes = waiting.message_ids.filtered(lambda m: "no technician assigned" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertFalse(waiting.user_id)
+        self.assertIn("full capacity", waiting.dispatch_waiting_reason)
+
     def test_cron_dispatches_new_requests(self):
         requests = self._requests(3)
         self.assertTrue(self.Request._cron_dispatch())
