@@ -7,6 +7,9 @@ LOOKUP_SQL = "service_parts/data/service_parts_lookup.sql"
 # What init() creates outside the ORM and an uninstall would leave behind:
 # the ORM drops the addon's own tables (and the indexes on them, such as
 # service_part_crossref_normalized_code_btree) and its columns, not these.
+# An index that init() adds on Odoo's tables (product_product,
+# product_template, stock_...) belongs here: tests/test_uninstall.py fails on
+# whatever an uninstall leaves.
 CORE_INDEXES = ("product_product_service_parts_code",)
 # The catalog import's staging table (service.part.import.init()); its index
 # goes with it.
