@@ -298,3 +298,26 @@ class TestFindSlots(VisitCase):
              "user_id": self.tech_climate.id}
         )
         self.assertEqual(self.request.service_find_slots(1), [])
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitSite(VisitCase):
+    def test_the_site_and_its_route(self):
+        site = self.env["res.partner"].create(
+            {"name": "SF boiler room", "parent_id": self.customer.id, "type": "other",
+             "street": "ул. Ленина, 5", "city": "Москва"}
+        )
+        self.unit.site_partner_id = site
+        visit = self.visit()
+        self.assertEqual(visit.site_partner_id, site)
+        self.assertEqual(visit.site_address, "ул. Ленина, 5, Москва")
+        self.assertEqual(
+            visit.maps_url,
+            "https://yandex.ru/maps/?text=%D1%83%D0%BB.+%D0%9B%D0%B5%D0%BD%D0%B8%D0%BD%D0%B0"
+            "%2C+5%2C+%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0",
+        )
+        site.city = "Тверь"
+        self.assertIn("%D0%A2%D0%B2%D0%B5%D1%80%D1%8C", visit.maps_url)
+        bare = self.visit(start=13, end=14, site_partner_id=self.env["res.partner"].create(
+            {"name": "SF no address"}).id)
+        self.assertFalse(bare.maps_url)
