@@ -321,3 +321,33 @@ class TestVisitSite(VisitCase):
         bare = self.visit(start=13, end=14, site_partner_id=self.env["res.partner"].create(
             {"name": "SF no address"}).id)
         self.assertFalse(bare.maps_url)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestFindSlotsQueries(VisitCase):
+    def _queries(self):
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.request.service_find_slots(1, fields.Datetime.to_string(self.at(0)), limit=5)
+        return self.env.cr.sql_log_count - before
+
+    def test_queries_do_not_grow_with_visits_or_technicians(self):
+        self._queries()  # warm the caches
+        few = self._queries()
+        extra = self.env["res.users"]
+        for i in range(6):
+            extra |= new_test_user(
+                self.env, login=f"sf_extra_{i}", groups="service_base.group_service_user"
+            )
+        extra.service_skill_ids = self.skill_boilers
+        for tech in extra:
+            self.env["resource.resource"].create(
+                {"name": tech.name, "user_id": tech.id, "calendar_id": self.calendar.id,
+                 "company_id": self.company.id, "tz": "UTC"}
+            )
+        self.team.member_ids |= extra
+        for tech in extra | self.tech_boilers:
+            for hour in (8, 10, 13, 15):
+                self.visit(user=tech, start=hour, end=hour + 1)
+        self._queries()  # the registry's caches, cleared by the new users' groups
+        self.assertEqual(self._queries(), few)
