@@ -792,16 +792,23 @@ class ServiceRequest(models.Model):
         requests = self or self.search([("user_id", "=", False), ("is_closed", "=", False)])
         dispatched = requests._dispatch()
         assigned = dispatched.filtered("user_id")
+        message = _(
+            "%(assigned)s of %(total)s requests assigned to a technician.",
+            assigned=len(assigned),
+            total=len(dispatched),
+        )
+        # why the others wait, as their notes say it
+        reasons = sorted(set((dispatched - assigned).mapped("dispatch_waiting_reason")) - {False})
+        if reasons:
+            message = _(
+                "%(message)s Waiting: %(reasons)s.", message=message, reasons="; ".join(reasons)
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": _("Dispatch"),
-                "message": _(
-                    "%(assigned)s of %(total)s requests assigned to a technician.",
-                    assigned=len(assigned),
-                    total=len(dispatched),
-                ),
+                "message": message,
                 "type": "success" if assigned else "warning",
                 # closing reloads the view that called the button
                 "next": {"type": "ir.actions.act_window_close"},
@@ -973,7 +980,19 @@ class ServiceRequest(models.Model):
         )
         try:
             with self.env.cr.savepoint():
-                requests._dispatch()
+                # The cron's user (OdooBot) reads no language: a request's
+                # notes are written in its team manager's, else its company's.
+                by_lang = {}
+                for request in requests:
+                    lang = (
+                        self.env.lang
+                        or request.team_id.user_id.lang
+                        or request.company_id.partner_id.lang
+                        or "en_US"
+                    )
+                    by_lang.setdefault(lang, []).append(request.id)
+                for lang, ids in by_lang.items():
+                    self.browse(ids).with_context(lang=lang)._dispatch()
         except psycopg2.errors.SerializationFailure:
             # As ir_cron does for its jobs: another transaction changed these
             # rows after ours began; the next run sees its result.

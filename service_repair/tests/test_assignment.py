@@ -185,7 +185,7 @@ class TestAssignment(ServiceRepairCase):
             )
         self.assertEqual(
             str(err.exception),
-            "Техник Tech Boilers: будет 2\N{NO-BREAK SPACE}открытые заявки при норме 1.",
+            "Инженер Tech Boilers: будет 2\N{NO-BREAK SPACE}открытые заявки при норме 1.",
         )
         # past the capacity only a service manager assigns, and only when the
         # context says True (not any value a client sends)

@@ -8,7 +8,6 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.resource.models.utils import Intervals
 from odoo.addons.service_base.tools import rpc_datetime, rpc_number, user_lang_env
 
 from .service_visit import MAX_VISIT_HOURS
@@ -26,6 +25,33 @@ def _round_up(moment, minutes=SLOT_STEP_MINUTES):
     epoch = moment.timestamp()
     rounded = math.ceil(epoch / step) * step
     return moment + timedelta(seconds=rounded - epoch)
+
+
+def _round_up_naive(moment, minutes=SLOT_STEP_MINUTES):
+    """A naive UTC datetime rounded up to the next step of ``minutes``."""
+    return _round_up(pytz.utc.localize(moment), minutes).replace(tzinfo=None)
+
+
+def _free_gaps(spans, busy):
+    """The parts of the sorted, disjoint ``spans`` that no interval of the
+    sorted ``busy`` list covers: [(begin, end)]."""
+    gaps = []
+    index = 0
+    for begin, end in spans:
+        cursor = begin
+        # busy intervals that end before this span are behind us for good
+        while index < len(busy) and busy[index][1] <= begin:
+            index += 1
+        probe = index
+        while probe < len(busy) and busy[probe][0] < end:
+            busy_begin, busy_end = busy[probe]
+            if busy_begin > cursor:
+                gaps.append((cursor, busy_begin))
+            cursor = max(cursor, busy_end)
+            probe += 1
+        if cursor < end:
+            gaps.append((cursor, end))
+    return gaps
 
 
 class ServiceRequest(models.Model):
@@ -121,12 +147,28 @@ class ServiceRequest(models.Model):
             or self._find_team(self.env["service.team"].search([]))
             or self.company_id.service_default_team_id
         )
-        members = team.member_ids.filtered(
-            lambda u: not u.share and self.company_id in u.company_ids
+        # The team's active service technicians of the request's company, in
+        # one query (read through the ORM, each user's record rules would be
+        # evaluated for each field of each member).
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT u.id FROM res_users u
+                  JOIN res_company_users_rel c ON c.user_id = u.id AND c.cid = %s
+                  JOIN res_groups_users_rel g ON g.uid = u.id AND g.gid = %s
+                 WHERE u.id = ANY(%s) AND u.active AND NOT COALESCE(u.share, FALSE)
+                 ORDER BY u.id
+                """,
+                self.company_id.id,
+                self.env.ref("service_base.group_service_user").id,
+                team.member_ids.ids,
+            )
         )
+        members = self.env["res.users"].browse(row[0] for row in self.env.cr.fetchall())
         product = self.product_id
-        skilled = members.filtered(lambda u: u._service_can_repair(product)) if product else members
-        pool = (skilled or members).filtered(lambda u: u._has_group("service_base.group_service_user"))
+        # sudo: the colleagues' skills decide who is offered, nothing of them is returned
+        skilled = members.sudo()._service_who_can_repair(product).sudo(False) if product else members
+        pool = skilled or members
         loads = self._service_load(pool)
         return {
             user: loads.get(user.id, 0)
@@ -138,12 +180,24 @@ class ServiceRequest(models.Model):
 
     def _service_slots(self, duration, start, limit):
         """[(user, begin, end, load)] — the first ``limit`` free slots of
-        ``duration`` from ``start`` (aware), earliest first."""
+        ``duration`` from ``start`` (aware), earliest first. The search looks
+        at the next three days first, the four weeks only when those do not
+        offer enough (a busy team's calendar is long to read)."""
         technicians = self._service_slot_technicians()
         if not technicians:
             return []
         users = self.env["res.users"].union(*technicians)
-        end = start + timedelta(days=SLOT_HORIZON_DAYS)
+        for days in (3, SLOT_HORIZON_DAYS):
+            slots = self._service_slots_within(
+                users, technicians, duration, start, start + timedelta(days=days), limit
+            )
+            if len(slots) >= limit:
+                break
+        return slots
+
+    def _service_slots_within(self, users, loads, duration, start, end, limit):
+        """The free slots between two aware datetimes; the arithmetic in
+        naive UTC datetimes, as the database keeps them."""
         Visit = self.env["service.visit"]
         work, __ = Visit._service_work_intervals(users, start, end)
         Visit.flush_model(["user_id", "date_start", "date_end", "state"])
@@ -155,24 +209,32 @@ class ServiceRequest(models.Model):
                 SELECT user_id, date_start, date_end FROM service_visit
                  WHERE user_id = ANY(%s) AND state != 'cancelled'
                    AND date_end > %s AND date_start < %s
+                 ORDER BY user_id, date_start
                 """,
                 users.ids,
-                start.replace(tzinfo=None),
-                end.replace(tzinfo=None),
+                start.astimezone(pytz.utc).replace(tzinfo=None),
+                end.astimezone(pytz.utc).replace(tzinfo=None),
             )
         )
         busy = {}
         for user_id, begin, stop in self.env.cr.fetchall():
-            busy.setdefault(user_id, []).append((pytz.utc.localize(begin), pytz.utc.localize(stop), Visit))
-        first = _round_up(start)
+            busy.setdefault(user_id, []).append((begin, stop))
+        first = _round_up(start).astimezone(pytz.utc).replace(tzinfo=None)
         slots = []
         for user in users:
-            free = work[user.id] - Intervals(busy.get(user.id, []))
+            spans = [
+                (
+                    begin.astimezone(pytz.utc).replace(tzinfo=None),
+                    stop.astimezone(pytz.utc).replace(tzinfo=None),
+                )
+                for begin, stop, __ in work[user.id]
+            ]
             found = 0
-            for begin, stop, __ in free:
-                begin = _round_up(max(begin, first))
+            for begin, stop in _free_gaps(spans, busy.get(user.id, [])):
+                begin = _round_up_naive(max(begin, first))
                 if begin + duration <= stop:
-                    slots.append((user, begin, begin + duration, technicians[user]))
+                    slots.append((user, pytz.utc.localize(begin), pytz.utc.localize(begin + duration),
+                                  loads[user]))
                     found += 1
                     if found >= limit:
                         break

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from urllib.parse import urlencode
 from datetime import timedelta
 
 import pytz
@@ -80,6 +81,9 @@ class ServiceVisit(models.Model):
         help="Where the technician goes: the unit's site, else the customer's address.",
     )
     site_address = fields.Char(compute="_compute_site_address", string="Address")
+    maps_url = fields.Char(
+        compute="_compute_site_address", string="Route", help="The site's address on a map."
+    )
     date_start = fields.Datetime(string="Planned Start", required=True, tracking=True)
     date_end = fields.Datetime(string="Planned End", required=True, tracking=True)
     duration = fields.Float(
@@ -141,12 +145,19 @@ class ServiceVisit(models.Model):
             request = visit.request_id
             visit.site_partner_id = request.equipment_id.site_partner_id or request.partner_id
 
-    @api.depends("site_partner_id")
+    @api.depends(
+        "site_partner_id.street", "site_partner_id.street2", "site_partner_id.city",
+        "site_partner_id.zip",
+    )
     def _compute_site_address(self):
         for visit in self:
             partner = visit.site_partner_id
             parts = [partner.street, partner.street2, partner.city, partner.zip]
-            visit.site_address = ", ".join(part for part in parts if part)
+            address = ", ".join(part for part in parts if part)
+            visit.site_address = address
+            visit.maps_url = (
+                "https://yandex.ru/maps/?" + urlencode({"text": address}) if address else False
+            )
 
     @api.depends("date_start", "date_end")
     def _compute_duration(self):

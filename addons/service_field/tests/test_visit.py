@@ -298,3 +298,56 @@ class TestFindSlots(VisitCase):
              "user_id": self.tech_climate.id}
         )
         self.assertEqual(self.request.service_find_slots(1), [])
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitSite(VisitCase):
+    def test_the_site_and_its_route(self):
+        site = self.env["res.partner"].create(
+            {"name": "SF boiler room", "parent_id": self.customer.id, "type": "other",
+             "street": "ул. Ленина, 5", "city": "Москва"}
+        )
+        self.unit.site_partner_id = site
+        visit = self.visit()
+        self.assertEqual(visit.site_partner_id, site)
+        self.assertEqual(visit.site_address, "ул. Ленина, 5, Москва")
+        self.assertEqual(
+            visit.maps_url,
+            "https://yandex.ru/maps/?text=%D1%83%D0%BB.+%D0%9B%D0%B5%D0%BD%D0%B8%D0%BD%D0%B0"
+            "%2C+5%2C+%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0",
+        )
+        site.city = "Тверь"
+        self.assertIn("%D0%A2%D0%B2%D0%B5%D1%80%D1%8C", visit.maps_url)
+        bare = self.visit(start=13, end=14, site_partner_id=self.env["res.partner"].create(
+            {"name": "SF no address"}).id)
+        self.assertFalse(bare.maps_url)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestFindSlotsQueries(VisitCase):
+    def _queries(self):
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.request.service_find_slots(1, fields.Datetime.to_string(self.at(0)), limit=5)
+        return self.env.cr.sql_log_count - before
+
+    def test_queries_do_not_grow_with_visits_or_technicians(self):
+        self._queries()  # warm the caches
+        few = self._queries()
+        extra = self.env["res.users"]
+        for i in range(6):
+            extra |= new_test_user(
+                self.env, login=f"sf_extra_{i}", groups="service_base.group_service_user"
+            )
+        extra.service_skill_ids = self.skill_boilers
+        for tech in extra:
+            self.env["resource.resource"].create(
+                {"name": tech.name, "user_id": tech.id, "calendar_id": self.calendar.id,
+                 "company_id": self.company.id, "tz": "UTC"}
+            )
+        self.team.member_ids |= extra
+        for tech in extra | self.tech_boilers:
+            for hour in (8, 10, 13, 15):
+                self.visit(user=tech, start=hour, end=hour + 1)
+        self._queries()  # the registry's caches, cleared by the new users' groups
+        self.assertEqual(self._queries(), few)
