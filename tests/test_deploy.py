@@ -195,9 +195,11 @@ class TestDeploy(BaseCase):
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{cls.url()}/web/health", timeout=5).status_code == 200:
+                # The first request of a worker loads the registry: slow on a
+                # loaded machine.
+                if requests.get(f"{cls.url()}/web/health", timeout=60).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(1)
         raise AssertionError(f"the server did not answer on {cls.url()}")
