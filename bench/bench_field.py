@@ -49,15 +49,19 @@ def parse_args():
 
 def fill(env, technicians, visits):
     group = env.ref("service_base.group_service_user")
-    users = env["res.users"].with_context(no_reset_password=True).create(
-        [
-            {
-                "name": f"Bench Technician {i:03d}",
-                "login": f"bench_tech_{i:03d}",
-                "groups_id": [(6, 0, group.ids)],
-            }
-            for i in range(technicians)
-        ]
+    users = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"Bench Technician {i:03d}",
+                    "login": f"bench_tech_{i:03d}",
+                    "groups_id": [(6, 0, group.ids)],
+                }
+                for i in range(technicians)
+            ]
+        )
     )
     team = env["service.team"].create(
         {"name": "Bench Field Team", "member_ids": [(6, 0, users.ids)]}
@@ -143,9 +147,9 @@ def main():
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
         if args.reuse:
-            request_id = env["service.request"].search(
-                [("subject", "=", "Bench field 0")], limit=1
-            ).id
+            request_id = (
+                env["service.request"].search([("subject", "=", "Bench field 0")], limit=1).id
+            )
         else:
             began = time.perf_counter()
             request_id, __ = fill(env, args.technicians, args.visits)
@@ -167,7 +171,10 @@ def main():
             ("date_start", "<", (now + timedelta(days=14)).strftime("%Y-%m-%d %H:%M:%S")),
             ("date_end", ">", now.strftime("%Y-%m-%d %H:%M:%S")),
         ]
-        spec = {name: {} for name in view_fields or ["name", "date_start", "date_end", "user_id", "state"]}
+        spec = {
+            name: {}
+            for name in view_fields or ["name", "date_start", "date_end", "user_id", "state"]
+        }
         for name in ("user_id", "request_id", "partner_id"):
             if name in spec:
                 spec[name] = {"fields": {"display_name": {}}}

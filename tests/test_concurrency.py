@@ -1617,7 +1617,10 @@ class TestConcurrentVisits(CommittedCase):
     def test_the_same_slot_booked_twice_at_once(self):
         with mute_logger("odoo.sql_db", "odoo.service.model"):
             results, errors, __ = self._race(
-                [partial(self._book, self.request_ids[0], 0), partial(self._book, self.request_ids[1], 1)]
+                [
+                    partial(self._book, self.request_ids[0], 0),
+                    partial(self._book, self.request_ids[1], 1),
+                ]
             )
         self.assertEqual(sum(1 for result in results if result), 1, errors)
         refused = [error for error in errors if error]
@@ -1632,7 +1635,10 @@ class TestConcurrentVisits(CommittedCase):
 
     def test_two_slots_of_one_technician_at_once(self):
         results, errors, __ = self._race(
-            [partial(self._book, self.request_ids[0], 0), partial(self._book, self.request_ids[1], 2)]
+            [
+                partial(self._book, self.request_ids[0], 0),
+                partial(self._book, self.request_ids[1], 2),
+            ]
         )
         self.assertEqual(errors, [None, None])
         self.assertTrue(all(results))
@@ -1663,8 +1669,11 @@ class TestConcurrentCapacity(CommittedCase):
             )
             requests = env["service.request"].create(
                 [
-                    {"subject": f"Concurrency capacity {i}", "team_id": team.id,
-                     "partner_id": partner.id}
+                    {
+                        "subject": f"Concurrency capacity {i}",
+                        "team_id": team.id,
+                        "partner_id": partner.id,
+                    }
                     for i, partner in enumerate(partners)
                 ]
             )

@@ -328,19 +328,26 @@ class TestXmlRpc(HttpCase):
         )
         visits = env["service.visit"].create(
             [
-                {"request_id": request_a.id, "user_id": tech.id, "date_start": start + timedelta(hours=h),
-                 "date_end": start + timedelta(hours=h + 1)}
+                {
+                    "request_id": request_a.id,
+                    "user_id": tech.id,
+                    "date_start": start + timedelta(hours=h),
+                    "date_end": start + timedelta(hours=h + 1),
+                }
                 for h in (0, 2)
             ]
         )
         visits[1].action_arrive()
-        slot_search = env["service.slot.wizard"].with_user(self.manager).create(
-            {"request_id": request_a.id}
+        slot_search = (
+            env["service.slot.wizard"].with_user(self.manager).create({"request_id": request_a.id})
         )
         slot_search.line_ids = [
             Command.create(
-                {"user_id": tech.id, "date_start": start + timedelta(days=1),
-                 "date_end": start + timedelta(days=1, hours=1)}
+                {
+                    "user_id": tech.id,
+                    "date_start": start + timedelta(days=1),
+                    "date_end": start + timedelta(days=1, hours=1),
+                }
             )
         ]
         env.flush_all()

@@ -170,12 +170,17 @@ class TestDealTimeline(ServiceContractCase):
             self.env, login="deal_salesman", groups="sales_team.group_sale_salesman_all_leads"
         )
         colleague = new_test_user(
-            self.env, login="deal_colleague",
+            self.env,
+            login="deal_colleague",
             groups="sales_team.group_sale_salesman_all_leads,service_base.group_service_user",
         )
         lead = self.env["crm.lead"].create(
-            {"name": "Private deal", "type": "opportunity", "partner_id": self.customer.id,
-             "expected_revenue": 5000}
+            {
+                "name": "Private deal",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "expected_revenue": 5000,
+            }
         )
         action = lead.with_user(salesman).action_service_deal_timeline()
         Document = self.env["service.deal.document"]

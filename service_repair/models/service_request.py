@@ -703,7 +703,9 @@ class ServiceRequest(models.Model):
         }
         # what each request waited for: a request that waits on as it waited
         # gets no new note (the cron tries the queue every few minutes)
-        before = {r.id: (r.team_id, r.dispatch_rule_id, r.dispatch_waiting_reason) for r in requests}
+        before = {
+            r.id: (r.team_id, r.dispatch_rule_id, r.dispatch_waiting_reason) for r in requests
+        }
         plan = {}
         for request in requests:
             rule = rules._first_match(request)
@@ -751,9 +753,11 @@ class ServiceRequest(models.Model):
         # the deadline is recomputed from the new team: write it in the note too
         env = user_lang_env(self.env)
         noted = requests.filtered(
-            lambda r: r.user_id
-            or before[r.id]
-            != (assigned_notes[r.id][0], assigned_notes[r.id][2], assigned_notes[r.id][3])
+            lambda r: (
+                r.user_id
+                or before[r.id]
+                != (assigned_notes[r.id][0], assigned_notes[r.id][2], assigned_notes[r.id][3])
+            )
         )
         waiting = {}
         for request in noted.filtered(lambda r: not r.user_id):

@@ -218,8 +218,12 @@ class TestAssignment(ServiceRepairCase):
             self._assign(request, portal)
         with self.assertRefused("is not a technician"):
             self.Request.with_user(self.dispatcher).create(
-                {"partner_id": self.customer.id, "subject": "Born closed", "user_id": portal.id,
-                 "stage_id": self.env.ref("service_repair.stage_done").id}
+                {
+                    "partner_id": self.customer.id,
+                    "subject": "Born closed",
+                    "user_id": portal.id,
+                    "stage_id": self.env.ref("service_repair.stage_done").id,
+                }
             )
         # over capacity while closed, then opened again: refused
         self.tech_boilers.service_capacity = 1

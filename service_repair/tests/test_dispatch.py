@@ -175,11 +175,15 @@ class TestDispatch(ServiceRepairCase):
         """OdooBot, the cron's user, has no language of the department's."""
         self.env["res.lang"]._activate_lang("ru_RU")
         self.team.user_id = new_test_user(
-            self.env, login="sr_ru_lead", groups="service_base.group_service_manager",
+            self.env,
+            login="sr_ru_lead",
+            groups="service_base.group_service_manager",
             lang="ru_RU",
         )
         request = self._requests(1)
-        self.Request.with_user(self.env.ref("base.user_root")).with_context(lang=None)._cron_dispatch()
+        self.Request.with_user(self.env.ref("base.user_root")).with_context(
+            lang=None
+        )._cron_dispatch()
         self.assertIn("Распределил", request.message_ids[:1].body)
 
 

@@ -61,7 +61,7 @@ class ServiceRequest(models.Model):
         "service.visit", "request_id", string="Visits", groups="service_base.group_service_user"
     )
     visit_count = fields.Integer(
-        compute="_compute_visit_count", string="Visit Count", groups="service_base.group_service_user"
+        compute="_compute_visit_count", groups="service_base.group_service_user"
     )
 
     def _compute_visit_count(self):
@@ -82,7 +82,10 @@ class ServiceRequest(models.Model):
             self.env["service.visit"]
             .sudo()
             ._read_group(
-                [("request_id", "in", self.ids), ("state", "in", ("planned", "on_the_way", "on_site"))],
+                [
+                    ("request_id", "in", self.ids),
+                    ("state", "in", ("planned", "on_the_way", "on_site")),
+                ],
                 ["request_id"],
                 ["date_start:min"],
             )
@@ -112,7 +115,9 @@ class ServiceRequest(models.Model):
         duration = rpc_number(
             env, duration_hours, _lt("Duration (hours)"), minimum=0.25, maximum=MAX_VISIT_HOURS
         )
-        limit = rpc_number(env, limit, _lt("Number of slots"), minimum=1, maximum=MAX_SLOTS, default=5)
+        limit = rpc_number(
+            env, limit, _lt("Number of slots"), minimum=1, maximum=MAX_SLOTS, default=5
+        )
         if limit != int(limit):
             raise UserError(env._("The number of slots must be a whole number."))
         start = rpc_datetime(env, date_from, _lt("From"))
@@ -128,8 +133,12 @@ class ServiceRequest(models.Model):
             {
                 "user_id": user.id,
                 "user_name": user.name,
-                "date_start": fields.Datetime.to_string(begin.astimezone(pytz.utc).replace(tzinfo=None)),
-                "date_end": fields.Datetime.to_string(end.astimezone(pytz.utc).replace(tzinfo=None)),
+                "date_start": fields.Datetime.to_string(
+                    begin.astimezone(pytz.utc).replace(tzinfo=None)
+                ),
+                "date_end": fields.Datetime.to_string(
+                    end.astimezone(pytz.utc).replace(tzinfo=None)
+                ),
                 "load": load,
                 "capacity": user.service_capacity,
             }
@@ -167,7 +176,9 @@ class ServiceRequest(models.Model):
         members = self.env["res.users"].browse(row[0] for row in self.env.cr.fetchall())
         product = self.product_id
         # sudo: the colleagues' skills decide who is offered, nothing of them is returned
-        skilled = members.sudo()._service_who_can_repair(product).sudo(False) if product else members
+        skilled = (
+            members.sudo()._service_who_can_repair(product).sudo(False) if product else members
+        )
         pool = skilled or members
         loads = self._service_load(pool)
         return {
@@ -233,8 +244,14 @@ class ServiceRequest(models.Model):
             for begin, stop in _free_gaps(spans, busy.get(user.id, [])):
                 begin = _round_up_naive(max(begin, first))
                 if begin + duration <= stop:
-                    slots.append((user, pytz.utc.localize(begin), pytz.utc.localize(begin + duration),
-                                  loads[user]))
+                    slots.append(
+                        (
+                            user,
+                            pytz.utc.localize(begin),
+                            pytz.utc.localize(begin + duration),
+                            loads[user],
+                        )
+                    )
                     found += 1
                     if found >= limit:
                         break

@@ -1,6 +1,6 @@
 from collections import defaultdict
-from urllib.parse import urlencode
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytz
 
@@ -86,9 +86,7 @@ class ServiceVisit(models.Model):
     )
     date_start = fields.Datetime(string="Planned Start", required=True, tracking=True)
     date_end = fields.Datetime(string="Planned End", required=True, tracking=True)
-    duration = fields.Float(
-        string="Planned Duration (h)", compute="_compute_duration", store=True
-    )
+    duration = fields.Float(string="Planned Duration (h)", compute="_compute_duration", store=True)
     state = fields.Selection(
         VISIT_STATES, default="planned", required=True, tracking=True, index=True, copy=False
     )
@@ -146,7 +144,9 @@ class ServiceVisit(models.Model):
             visit.site_partner_id = request.equipment_id.site_partner_id or request.partner_id
 
     @api.depends(
-        "site_partner_id.street", "site_partner_id.street2", "site_partner_id.city",
+        "site_partner_id.street",
+        "site_partner_id.street2",
+        "site_partner_id.city",
         "site_partner_id.zip",
     )
     def _compute_site_address(self):
@@ -181,8 +181,13 @@ class ServiceVisit(models.Model):
     @api.depends("user_id", "date_start", "date_end", "state")
     def _compute_schedule_warning(self):
         visits = self.filtered(
-            lambda v: v.user_id and v.date_start and v.date_end and v.date_end > v.date_start
-            and v.state not in ("done", "cancelled")
+            lambda v: (
+                v.user_id
+                and v.date_start
+                and v.date_end
+                and v.date_end > v.date_start
+                and v.state not in ("done", "cancelled")
+            )
         )
         (self - visits).schedule_warning = False
         if not visits:
@@ -241,7 +246,11 @@ class ServiceVisit(models.Model):
             leave_by_resource = calendar._leave_intervals_batch(start, end, resources=resources)
             for user in members:
                 resource = resources.filtered(lambda r, u=user: r.user_id == u)[:1]
-                off = leave_by_resource.get(resource.id) or leave_by_resource.get(False) or Intervals()
+                off = (
+                    leave_by_resource.get(resource.id)
+                    or leave_by_resource.get(False)
+                    or Intervals()
+                )
                 work[user.id] = days - off
                 leaves[user.id] = off
         return work, leaves
@@ -332,7 +341,7 @@ class ServiceVisit(models.Model):
             return
         # visits of one batch against each other
         for index, (__, user_id, start, end, name) in enumerate(planned):
-            for __, other_user, other_start, other_end, other_name in planned[index + 1:]:
+            for __, other_user, other_start, other_end, other_name in planned[index + 1 :]:
                 if other_user == user_id and other_start < end and start < other_end:
                     raise ValidationError(
                         env._(
@@ -455,8 +464,11 @@ class ServiceVisit(models.Model):
         env = user_lang_env(self.env)
         labels = dict(self._fields["state"]._description_selection(env))
         for visit in self:
-            if not (self.env.su or self.env.user == visit.user_id
-                    or self.env.user._has_group("service_base.group_service_manager")):
+            if not (
+                self.env.su
+                or self.env.user == visit.user_id
+                or self.env.user._has_group("service_base.group_service_manager")
+            ):
                 raise UserError(
                     env._(
                         "Only %(user)s (the visit's technician) or a service manager can "

@@ -51,8 +51,12 @@ class VisitCase(ServiceRepairCase):
             )
         cls.tomorrow = fields.Date.today() + timedelta(days=1)
         cls.request = cls.Request.create(
-            {"subject": "SF boiler leaks", "partner_id": cls.customer.id, "equipment_id": cls.unit.id,
-             "team_id": cls.team.id}
+            {
+                "subject": "SF boiler leaks",
+                "partner_id": cls.customer.id,
+                "equipment_id": cls.unit.id,
+                "team_id": cls.team.id,
+            }
         )
 
     def at(self, hour, minute=0, days=0):
@@ -118,7 +122,13 @@ class TestVisitConflicts(VisitCase):
                 self.env.cr.execute(
                     "INSERT INTO service_visit (name, request_id, company_id, user_id, date_start,"
                     " date_end, state) VALUES ('X', %s, %s, %s, %s, %s, 'planned')",
-                    (self.request.id, self.company.id, self.tech_boilers.id, self.at(10), self.at(12)),
+                    (
+                        self.request.id,
+                        self.company.id,
+                        self.tech_boilers.id,
+                        self.at(10),
+                        self.at(12),
+                    ),
                 )
         self.assertEqual(caught.exception.pgcode, "23P01")  # exclusion_violation
 
@@ -155,8 +165,11 @@ class TestVisitBadInput(VisitCase):
     def test_technician_of_another_company(self):
         other = self.env["res.company"].create({"name": "SF Other Co"})
         stranger = new_test_user(
-            self.env, login="sf_stranger", groups="service_base.group_service_user",
-            company_id=other.id, company_ids=[(6, 0, other.ids)],
+            self.env,
+            login="sf_stranger",
+            groups="service_base.group_service_user",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
         )
         self.assertRefused(ValidationError, user=stranger)
 
@@ -206,8 +219,13 @@ class TestVisitStates(VisitCase):
         self.assertEqual(visit.state, "planned")
         with self.assertRaises(UserError):
             self.Visit.with_user(self.tech_boilers).create(
-                {"request_id": self.request.id, "user_id": self.tech_boilers.id,
-                 "date_start": self.at(13), "date_end": self.at(14), "state": "done"}
+                {
+                    "request_id": self.request.id,
+                    "user_id": self.tech_boilers.id,
+                    "date_start": self.at(13),
+                    "date_end": self.at(14),
+                    "state": "done",
+                }
             )
 
     def test_a_second_click_is_refused(self):
@@ -294,8 +312,12 @@ class TestFindSlots(VisitCase):
         self.team.member_ids = self.tech_climate  # no skill for the boiler: anyone of the team
         self.tech_climate.service_capacity = 1
         self.Request.create(
-            {"subject": "SF fills capacity", "partner_id": self.customer.id, "team_id": self.team.id,
-             "user_id": self.tech_climate.id}
+            {
+                "subject": "SF fills capacity",
+                "partner_id": self.customer.id,
+                "team_id": self.team.id,
+                "user_id": self.tech_climate.id,
+            }
         )
         self.assertEqual(self.request.service_find_slots(1), [])
 
@@ -304,8 +326,13 @@ class TestFindSlots(VisitCase):
 class TestVisitSite(VisitCase):
     def test_the_site_and_its_route(self):
         site = self.env["res.partner"].create(
-            {"name": "SF boiler room", "parent_id": self.customer.id, "type": "other",
-             "street": "ул. Ленина, 5", "city": "Москва"}
+            {
+                "name": "SF boiler room",
+                "parent_id": self.customer.id,
+                "type": "other",
+                "street": "ул. Ленина, 5",
+                "city": "Москва",
+            }
         )
         self.unit.site_partner_id = site
         visit = self.visit()
@@ -318,8 +345,11 @@ class TestVisitSite(VisitCase):
         )
         site.city = "Тверь"
         self.assertIn("%D0%A2%D0%B2%D0%B5%D1%80%D1%8C", visit.maps_url)
-        bare = self.visit(start=13, end=14, site_partner_id=self.env["res.partner"].create(
-            {"name": "SF no address"}).id)
+        bare = self.visit(
+            start=13,
+            end=14,
+            site_partner_id=self.env["res.partner"].create({"name": "SF no address"}).id,
+        )
         self.assertFalse(bare.maps_url)
 
 
@@ -342,8 +372,13 @@ class TestFindSlotsQueries(VisitCase):
         extra.service_skill_ids = self.skill_boilers
         for tech in extra:
             self.env["resource.resource"].create(
-                {"name": tech.name, "user_id": tech.id, "calendar_id": self.calendar.id,
-                 "company_id": self.company.id, "tz": "UTC"}
+                {
+                    "name": tech.name,
+                    "user_id": tech.id,
+                    "calendar_id": self.calendar.id,
+                    "company_id": self.company.id,
+                    "tz": "UTC",
+                }
             )
         self.team.member_ids |= extra
         for tech in extra | self.tech_boilers:

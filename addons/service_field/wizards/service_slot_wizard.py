@@ -65,7 +65,9 @@ class ServiceSlotWizardLine(models.TransientModel):
         request = self.wizard_id.request_id
         env = user_lang_env(self.env)
         if request.is_closed:
-            raise UserError(env._("%(request)s is closed: it needs no visit.", request=request.name))
+            raise UserError(
+                env._("%(request)s is closed: it needs no visit.", request=request.name)
+            )
         if not request.user_id:
             request.user_id = self.user_id
         visit = self.env["service.visit"].create(
