@@ -17,6 +17,20 @@ seconds. Each client picks, at random with fixed weights, one of:
   unknown serial;
 * ``open_claim`` -- ``service.warranty.claim.create`` for a demo unit.
 
+With ``--replica-port`` (``bench/run_load --replica``), the server's
+odoo.conf names the streaming standby of ``setup/replica`` as its read-only
+replica (``db_replica_host``/``db_replica_port``) and the two read
+operations go the way the web client sends them: a session
+(``/web/session/authenticate``) and ``/web/dataset/call_kw``, where Odoo runs
+the methods marked ``@api.readonly`` on the replica (``/jsonrpc`` stays on
+the primary). The JSON then says what the standby served, counted on its
+side: its ``pg_stat_database`` transactions and rows of the load's database
+before and after the load, and its ``pg_stat_statements`` (preloaded there by
+``setup/replica``; the extension is created in the throw-away database), and
+the replication lag sampled on the primary during the load; the read calls
+the server replayed on the primary after a write on the replica (its log)
+must be 0.
+
 The clients stop by themselves at the deadline; one last dispatch then
 assigns what is left. The script reads the database directly and checks that
 every record a client was told it created is there (nothing lost), that every
@@ -33,10 +47,12 @@ a technician and "assigned exactly once" holds for all of them.
 
     nice -n 10 bench/run_load                      # 8 clients, 60 s
     bench/run_load --clients 4 --duration 20       # shorter
+    bench/run_load --replica                       # reads on setup/replica's standby
 """
 
 import argparse
 import http.client
+import http.cookies
 import json
 import os
 import random
@@ -77,6 +93,12 @@ def parse_args():
     parser.add_argument("--dispatch-batch", type=int, default=20, help="requests per dispatch")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--admin-password", default="admin")
+    parser.add_argument(
+        "--replica-port",
+        type=int,
+        help="port of a streaming standby on 127.0.0.1 (setup/replica): the server's "
+        "read-only replica, the read calls through the web client's call_kw",
+    )
     return parser.parse_args()
 
 
@@ -151,6 +173,239 @@ class Client:
     def close(self):
         if self.conn is not None:
             self.conn.close()
+
+
+class WebClient(Client):
+    """The web client's way: a session cookie, then /web/dataset/call_kw,
+    where Odoo runs the methods marked @api.readonly on the replica.
+    Writes stay on /jsonrpc (``execute``), as in the other mode."""
+
+    def __init__(self, port, db, timeout=120):
+        super().__init__(port, db, timeout)
+        self.cookie = None
+        self.context = None
+        self.web_calls = 0
+
+    def post(self, path, params):
+        self.seq += 1
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params, "id": self.seq})
+        headers = {"Content-Type": "application/json"}
+        if self.cookie:
+            headers["Cookie"] = f"session_id={self.cookie}"
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        self.conn.request("POST", path, body, headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = http.cookies.SimpleCookie(header)
+            if "session_id" in cookie:
+                self.cookie = cookie["session_id"].value
+        if response.status != 200:
+            raise RpcError(f"HTTP {response.status}: {data[:200]!r}")
+        answer = json.loads(data)
+        if "error" in answer:
+            error = answer["error"]
+            detail = error.get("data", {})
+            raise RpcError(f"{detail.get('name', error.get('message'))}: {detail.get('message')}")
+        return answer["result"]
+
+    def login(self, login, password):
+        super().login(login, password)
+        info = self.post(
+            "/web/session/authenticate", {"db": self.db, "login": login, "password": password}
+        )
+        # the context the web client sends with each call
+        self.context = dict(
+            info["user_context"],
+            lang="en_US",
+            allowed_company_ids=[info["user_companies"]["current_company"]],
+        )
+        return self.uid
+
+    def call_kw(self, model, method, *args, **kwargs):
+        kwargs.setdefault("context", self.context)
+        self.web_calls += 1
+        return self.post(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+
+# transaction control and the pool's resets, left out of the top statements
+CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|DISCARD|SET|SHOW|RESET)\b", re.I)
+
+
+class Replica:
+    """The standby's side: what it served, and the lag seen from the primary."""
+
+    SLOT = "service_desk_replica"
+    # statements of the two read operations, as pg_stat_statements shows them
+    KINDS = {
+        # one statement per lookup (a second, _details, when rules hid parts)
+        "parts_lookup": re.compile(r"FROM service_parts_lookup_data\("),
+        "warranty_status": re.compile(r'FROM "stock_lot".*"stock_lot"\."name"', re.S),
+    }
+
+    def __init__(self, port, db):
+        self.port = port
+        self.db = db
+        self.lag = []  # (bytes, replay lag ms) per sample
+        self.sampling = None
+
+    def standby(self):
+        conn = psycopg2.connect(host="127.0.0.1", port=self.port, dbname=self.db)
+        conn.autocommit = True
+        return conn
+
+    def wait_for_database(self, timeout=300):
+        """The throw-away database reaches the standby with the WAL."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.standby().close()
+                return
+            except psycopg2.OperationalError:
+                time.sleep(1)
+        raise RuntimeError(f"database {self.db} did not reach the standby in {timeout} s")
+
+    def prepare(self):
+        # created on the primary, replicated; the standby preloads the library
+        conn = psycopg2.connect(dbname=self.db)
+        conn.autocommit = True
+        conn.cursor().execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        conn.close()
+        self.catch_up()
+
+    def catch_up(self, timeout=120):
+        """Seconds until the standby has replayed all the primary's WAL."""
+        start = time.monotonic()
+        conn = psycopg2.connect(dbname="postgres")
+        conn.autocommit = True
+        cr = conn.cursor()
+        try:
+            target = None
+            while time.monotonic() - start < timeout:
+                cr.execute(
+                    "SELECT pg_current_wal_lsn(), replay_lsn "
+                    "FROM pg_stat_replication WHERE application_name = %s",
+                    [self.SLOT],
+                )
+                row = cr.fetchone()
+                if row is None:
+                    raise RuntimeError("no standby streams from the primary (setup/replica start)")
+                if target is None:
+                    target = row[0]
+                cr.execute("SELECT pg_wal_lsn_diff(%s, %s) <= 0", [target, row[1]])
+                if cr.fetchone()[0]:
+                    return round(time.monotonic() - start, 2)
+                time.sleep(0.2)
+        finally:
+            conn.close()
+        raise RuntimeError(f"the standby did not catch up in {timeout} s")
+
+    def snapshot(self):
+        conn = self.standby()
+        cr = conn.cursor()
+        try:
+            cr.execute(
+                "SELECT xact_commit, xact_rollback, tup_returned, tup_fetched, "
+                "pg_is_in_recovery() FROM pg_stat_database WHERE datname = %s",
+                [self.db],
+            )
+            commit, rollback, returned, fetched, recovery = cr.fetchone()
+            if not recovery:
+                raise RuntimeError(f"port {self.port} is not a standby")
+            return {
+                "transactions": commit + rollback,
+                "tup_returned": returned,
+                "tup_fetched": fetched,
+            }
+        finally:
+            conn.close()
+
+    def reset_statements(self):
+        conn = self.standby()
+        conn.cursor().execute("SELECT pg_stat_statements_reset()")
+        conn.close()
+
+    def statements(self):
+        conn = self.standby()
+        cr = conn.cursor()
+        try:
+            cr.execute(
+                """SELECT s.query, s.calls, s.rows, s.total_exec_time
+                     FROM pg_stat_statements s
+                     JOIN pg_database d ON d.oid = s.dbid
+                    WHERE d.datname = %s
+                    ORDER BY s.calls DESC""",
+                [self.db],
+            )
+            rows = cr.fetchall()
+        finally:
+            conn.close()
+        by_kind = {kind: {"statements": 0, "calls": 0, "rows": 0} for kind in self.KINDS}
+        for query, calls, rows_, __ in rows:
+            for kind, pattern in self.KINDS.items():
+                if pattern.search(query):
+                    by_kind[kind]["statements"] += 1
+                    by_kind[kind]["calls"] += calls
+                    by_kind[kind]["rows"] += rows_
+                    break
+        # Odoo's read-only cursors: one per call_kw of a read (and per
+        # /web/session/authenticate, an auth="none" route, read-only by default)
+        readonly_transactions = sum(
+            calls for query, calls, *__ in rows if re.match(r"BEGIN\b.*READ ONLY", query)
+        )
+        writes = [q for q, *__ in rows if re.match(r"\s*(INSERT|UPDATE|DELETE)\b", q, re.I)]
+        return {
+            "readonly_transactions": readonly_transactions,
+            "distinct": len(rows),
+            "calls": sum(r[1] for r in rows),
+            "by_operation": by_kind,
+            "writes": len(writes),
+            "top": [
+                {"calls": calls, "ms": round(total, 1), "query": " ".join(query.split())[:140]}
+                for query, calls, __, total in [row for row in rows if not CONTROL.match(row[0])][
+                    :6
+                ]
+            ],
+        }
+
+    def start_sampling(self):
+        self.stop_event = threading.Event()
+
+        def sample():
+            conn = psycopg2.connect(dbname="postgres")
+            conn.autocommit = True
+            cr = conn.cursor()
+            while not self.stop_event.wait(0.5):
+                cr.execute(
+                    "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), "
+                    "extract(epoch FROM coalesce(replay_lag, '0'))*1000 "
+                    "FROM pg_stat_replication WHERE application_name = %s",
+                    [self.SLOT],
+                )
+                row = cr.fetchone()
+                if row:
+                    self.lag.append((int(row[0]), float(row[1])))
+            conn.close()
+
+        self.sampling = threading.Thread(target=sample, daemon=True)
+        self.sampling.start()
+
+    def stop_sampling(self):
+        self.stop_event.set()
+        self.sampling.join(10)
+        lag_bytes = sorted(b for b, __ in self.lag)
+        lag_ms = sorted(m for __, m in self.lag)
+        return {
+            "samples": len(self.lag),
+            "bytes_p50": lag_bytes[len(lag_bytes) // 2] if lag_bytes else None,
+            "bytes_max": lag_bytes[-1] if lag_bytes else None,
+            "replay_ms_p50": round(lag_ms[len(lag_ms) // 2], 1) if lag_ms else None,
+            "replay_ms_max": round(lag_ms[-1], 1) if lag_ms else None,
+        }
 
 
 class Server:
@@ -236,6 +491,8 @@ class Server:
             "error_records": len(errors),
             "error_samples": [r[:400] for r in errors[:3]],
             "warning_records": sum(1 for r in records if re.match(r"\S+ \S+ \d+ WARNING ", r)),
+            # a write on the read-only replica: Odoo replays the request on the primary
+            "replayed_on_primary": text.count("retrying with a read/write cursor"),
             "log": str(self.logfile),
         }
 
@@ -331,7 +588,7 @@ class Worker(threading.Thread):
         super().__init__(name=f"client-{index}", daemon=True)
         self.rng = random.Random(args.seed * 1000 + index)
         self.args = args
-        self.client = Client(port, args.db)
+        self.client = (WebClient if args.replica_port else Client)(port, args.db)
         self.data = data
         self.deadline = deadline
         self.results = results
@@ -390,11 +647,17 @@ class Worker(threading.Thread):
             return []
         return dispatch_ids(self.client, ids)
 
+    def read(self, model, method, *args, **kwargs):
+        """A read call: through the web client's call_kw with a replica, else /jsonrpc."""
+        if self.args.replica_port:
+            return self.client.call_kw(model, method, *args, **kwargs)
+        return self.client.execute(model, method, *args, **kwargs)
+
     def parts_lookup(self):
         kwargs = {"limit": 20}
         if self.rng.random() < 0.3:
             kwargs["equipment_id"] = self.rng.choice(self.data["units"])[0]
-        return self.client.execute(
+        return self.read(
             "product.product", "service_parts_lookup", self.rng.choice(self.queries), **kwargs
         )
 
@@ -403,7 +666,7 @@ class Worker(threading.Thread):
             serial = f"NO-SUCH-{self.rng.randint(1, 10**6)}"
         else:
             serial = self.rng.choice(self.data["serials"])
-        return self.client.execute("stock.lot", "service_warranty_status", serial)
+        return self.read("stock.lot", "service_warranty_status", serial)
 
     def open_claim(self):
         __, partner_id, lot_id = self.rng.choice(self.data["units"])
@@ -539,10 +802,20 @@ def main():
         "cpus": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
+    replica = Replica(args.replica_port, args.db) if args.replica_port else None
     try:
+        if replica:
+            log(f"waiting for {args.db} on the standby (port {args.replica_port})")
+            replica.wait_for_database()
+            replica.prepare()
         server.start()
         data = prepare(server.port, args.db, args.admin_password)
         warm_up(server.port, args.db, args.workers)
+        if replica:
+            replica.catch_up()
+            replica.reset_statements()
+            replica_before = replica.snapshot()
+            replica.start_sampling()
         results = Results()
         log(f"{args.clients} clients for {args.duration:.0f} s")
         started = time.monotonic()
@@ -556,6 +829,9 @@ def main():
             # bounded: a call in flight at the deadline gets the server's time limit
             worker.join(args.duration + 180)
         elapsed = time.monotonic() - started
+        if replica:
+            lag = replica.stop_sampling()
+            lag["catch_up_after_load_s"] = replica.catch_up()
         report["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         report["elapsed_s"] = round(elapsed, 1)
         report["clients_still_running"] = sum(1 for worker in workers if worker.is_alive())
@@ -585,6 +861,25 @@ def main():
         report["checks"] = check_database(args.db, results)
     finally:
         server.stop()
+    if replica:
+        # after the server's exit: its connections have reported their
+        # statistics (PostgreSQL batches them, up to a second late)
+        time.sleep(1.5)
+        after = replica.snapshot()
+        sent = {name: len(results.latencies[name]) for name in ("parts_lookup", "warranty_status")}
+        report["replica"] = {
+            "port": args.replica_port,
+            "read_calls_through_call_kw": sent,
+            "web_logins": args.clients,
+            # every transaction of the database on the standby: Odoo's, the
+            # pool's DISCARD ALL on each connection given back, this
+            # script's own statistics queries
+            "standby_transactions": after["transactions"] - replica_before["transactions"],
+            "standby_tup_returned": after["tup_returned"] - replica_before["tup_returned"],
+            "standby_tup_fetched": after["tup_fetched"] - replica_before["tup_fetched"],
+            "standby_statements": replica.statements(),
+            "lag": lag,
+        }
     report["server"] = server.log_summary()
     checks = report["checks"]
     report["ok"] = (
@@ -602,6 +897,20 @@ def main():
         and checks["request_numbers_duplicated"] == 0
         and checks["claim_numbers_duplicated"] == 0
     )
+    if replica:
+        served = report["replica"]
+        report["ok"] = (
+            report["ok"]
+            and report["server"]["replayed_on_primary"] == 0
+            and served["standby_statements"]["writes"] == 0
+            # every call_kw of a read made its read-only transaction on the standby
+            and served["standby_statements"]["readonly_transactions"]
+            >= sum(served["read_calls_through_call_kw"].values())
+            and all(
+                served["standby_statements"]["by_operation"][name]["calls"] >= count
+                for name, count in served["read_calls_through_call_kw"].items()
+            )
+        )
     if report["ok"]:
         server.logfile.unlink(missing_ok=True)
         del report["server"]["log"]

@@ -6,6 +6,8 @@
     "author": "Service Desk for Odoo",
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["service-desk-odoo"],
     "uninstall_hook": "uninstall_hook",
     "depends": [
         "service_base",

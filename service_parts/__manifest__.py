@@ -6,6 +6,9 @@
     "author": "Service Desk for Odoo",
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["service-desk-odoo"],
+    "uninstall_hook": "uninstall_hook",
     "depends": ["service_base", "repair", "purchase_stock", "queue_job"],
     "external_dependencies": {"python": ["openpyxl"]},
     "data": [
@@ -22,6 +25,8 @@
         "views/menus.xml",
     ],
     "demo": ["demo/service_parts_demo.xml"],
+    # the supplier catalog that the demo's queued import reads (a field file= in the demo)
+    "oca_data_manual": ["demo/teplokomplekt_catalog.csv"],
     "assets": {
         "web.assets_backend": [
             "service_parts/static/src/parts_lookup/*",

@@ -6,6 +6,8 @@
     "author": "Service Desk for Odoo",
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["service-desk-odoo"],
     "depends": ["service_base", "repair", "sale_management", "stock_account", "rating", "portal"],
     "data": [
         "security/ir.model.access.csv",

@@ -7,6 +7,8 @@
     "author": "Service Desk for Odoo",
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["service-desk-odoo"],
     "depends": ["service_repair", "service_contracts"],
     "data": [
         "data/service_request_sla_data.xml",

@@ -9,6 +9,10 @@ ODOO_SRC=${ODOO_SRC:-/opt/odoo}
 SD_HOME=${SERVICE_DESK_HOME:-$HOME/.cache/service-desk}
 VENV=${SERVICE_DESK_VENV:-$SD_HOME/venv}
 PY=$VENV/bin/python
+# The packaging tools (setup/requirements-tools.txt) live in a venv of their
+# own: OCA's module checks pin a polib that Odoo's requirements pin otherwise.
+TOOLS_VENV=${SERVICE_DESK_TOOLS_VENV:-$SD_HOME/tools-venv}
+TOOLS_PY=$TOOLS_VENV/bin/python
 DATA_DIR=$SD_HOME/data
 # Bump when the way the base template is built changes (it is part of its key).
 BASE_RECIPE=1
@@ -50,6 +54,22 @@ install_debian_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Odoo prints a report's header and footer (company logo, address, page
+# numbers) only with wkhtmltopdf 0.12.6.1 built against wkhtmltopdf's patched
+# Qt; Debian's package is unpatched and prints the acts without them. Odoo
+# runs either: warn, do not fail (docs/deploy.md says where the patched one is).
+check_wkhtmltopdf() {
+    local bin=${WKHTMLTOPDF:-wkhtmltopdf} version
+    if ! version=$("$bin" --version 2>/dev/null); then
+        log "WARNING: $bin not found: Odoo cannot print PDF reports (docs/deploy.md, wkhtmltopdf)"
+        return 0
+    fi
+    case "$version" in
+        *"(with patched qt)"*) ;;
+        *) log "WARNING: $version is not built with patched Qt: PDF reports print without the company's header and footer (docs/deploy.md, wkhtmltopdf)" ;;
+    esac
+}
+
 start_postgresql() {
     if ! pg_isready -q 2>/dev/null; then
         log "starting PostgreSQL"
@@ -67,33 +87,52 @@ start_postgresql() {
     fi
 }
 
+# pip install into the suite's virtualenv, or into $PIP_PYTHON's.
 pip_install() {
     local out
-    if ! out=$("$PY" -m pip install -q "$@" 2>&1); then
+    if ! out=$("${PIP_PYTHON:-$PY}" -m pip install -q "$@" 2>&1); then
         printf '%s\n' "$out" | grep -v "^WARNING: Location" >&2
         die "pip install $* failed"
     fi
 }
 
+# True when the virtualenv $1 exists and its stamp says it was built from $2.
+venv_current() {
+    [ -x "$1/bin/python" ] && [ -f "$1/.service-desk-stamp" ] && [ "$(cat "$1/.service-desk-stamp")" = "$2" ]
+}
+
+venv_create() {
+    mkdir -p "$SD_HOME"
+    [ -x "$1/bin/python" ] || python3 -m venv "$1"
+}
+
 install_python() {
     # The stamp says which requirements the venv was built from; rebuild on change.
-    local stamp want
+    local want
     want=$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements.txt" "$ROOT/setup/constraints.txt" \
         | sha1sum | cut -c1-16)-$(cd "$ODOO_SRC" && pwd)
-    stamp=$VENV/.service-desk-stamp
-    if [ -x "$PY" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-        return 0
-    fi
+    venv_current "$VENV" "$want" && return 0
     log "installing Python packages into $VENV (Odoo from $ODOO_SRC)"
-    mkdir -p "$SD_HOME"
-    [ -x "$PY" ] || python3 -m venv "$VENV"
+    venv_create "$VENV"
     pip_install --upgrade "pip<25" wheel "setuptools<70"
     pip_install -r "$ODOO_SRC/requirements.txt"
     pip_install -e "$ODOO_SRC"
     pip_install -r "$ROOT/requirements.txt"
     "$PY" -c "import odoo, pytest_odoo, odoo.release; assert odoo.release.version_info[:2] == (18, 0)" \
         || die "the Python environment is incomplete (see pip's messages above)"
-    echo "$want" >"$stamp"
+    echo "$want" >"$VENV/.service-desk-stamp"
+}
+
+# The packaging tools: README generator's pandoc, OCA's module checks. Not
+# part of any template database's key (they change no database).
+install_tools() {
+    local want
+    want=$(sha1sum <"$ROOT/requirements-tools.txt" | cut -c1-16)
+    venv_current "$TOOLS_VENV" "$want" && return 0
+    log "installing the packaging tools into $TOOLS_VENV"
+    venv_create "$TOOLS_VENV"
+    PIP_PYTHON=$TOOLS_PY pip_install -r "$ROOT/requirements-tools.txt"
+    echo "$want" >"$TOOLS_VENV/.service-desk-stamp"
 }
 
 # Addons of the suite: every folder with a manifest under addons/ and the root.
@@ -141,8 +180,10 @@ CONF
 install_all() {
     check_odoo_source
     install_debian_packages
+    check_wkhtmltopdf
     start_postgresql
     install_python
+    install_tools
 }
 
 db_exists() {
@@ -177,13 +218,15 @@ PY
 }
 
 # Hash of what an installed database depends on: the addons' code and data,
-# not their tests (a test change needs no reinstall).
+# not their tests (a test change needs no reinstall), nor their documentation
+# (README.rst and static/description/ are read from the files; the Apps page's
+# copy of a README is refreshed by Update Apps List, as tests/test_packaging.py does).
 suite_hash() {
     (
         cd "$ROOT"
         # shellcheck disable=SC2046
         git ls-files -co --exclude-standard -- $(suite_addon_dirs) \
-            | grep -v -E '(^|/)tests/|/static/tests/|/readme/|\.md$' | sort \
+            | grep -v -E '(^|/)tests/|/static/tests/|/readme/|\.md$|(^|/)README\.rst$|/static/description/' | sort \
             | xargs -r sha1sum
         echo "$1"
     ) | sha1sum | cut -c1-12

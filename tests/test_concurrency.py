@@ -1564,3 +1564,153 @@ class TestConcurrentUnits(OneDocumentCase):
             ("location_dest_id", "=", self.env.ref("stock.stock_location_customers").id),
         ]
         self.assertEqual(self._count("stock.picking", domain), 1, "one delivery back")
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentVisits(CommittedCase):
+    """Two dispatchers book the same technician's slot at the same moment:
+    one visit is booked, the other dispatcher gets a translated refusal."""
+
+    def setUp(self):
+        super().setUp()
+
+        def setup(env):
+            tech = env["res.users"].create(
+                {
+                    "name": "Concurrency Visit Technician",
+                    "login": "conc_visit_tech",
+                    "groups_id": [(6, 0, env.ref("service_base.group_service_user").ids)],
+                }
+            )
+            requests = env["service.request"].create(
+                [{"subject": f"Concurrency visit {i}"} for i in range(2)]
+            )
+            return tech.id, requests.ids
+
+        self.tech_id, self.request_ids = self._committed(setup)
+
+        def cleanup(env):
+            env["service.visit"].search([("user_id", "=", self.tech_id)]).unlink()
+            env["service.request"].browse(self.request_ids).unlink()
+            env["res.users"].browse(self.tech_id).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+        self.start = (fields.Datetime.now() + relativedelta(days=2)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+
+    def _book(self, request_id, hours_later, env):
+        start = self.start + relativedelta(hours=hours_later)
+        return (
+            env["service.visit"]
+            .create(
+                {
+                    "request_id": request_id,
+                    "user_id": self.tech_id,
+                    "date_start": start,
+                    "date_end": start + relativedelta(hours=2),
+                }
+            )
+            .id
+        )
+
+    def test_the_same_slot_booked_twice_at_once(self):
+        with mute_logger("odoo.sql_db", "odoo.service.model"):
+            results, errors, __ = self._race(
+                [
+                    partial(self._book, self.request_ids[0], 0),
+                    partial(self._book, self.request_ids[1], 1),
+                ]
+            )
+        self.assertEqual(sum(1 for result in results if result), 1, errors)
+        refused = [error for error in errors if error]
+        self.assertEqual(len(refused), 1)
+        self.assertIsInstance(refused[0], ValidationError)
+        self.assertIn("already", str(refused[0]))
+
+        def count(env):
+            return env["service.visit"].search_count([("user_id", "=", self.tech_id)])
+
+        self.assertEqual(self._committed(count), 1)
+
+    def test_two_slots_of_one_technician_at_once(self):
+        results, errors, __ = self._race(
+            [
+                partial(self._book, self.request_ids[0], 0),
+                partial(self._book, self.request_ids[1], 2),
+            ]
+        )
+        self.assertEqual(errors, [None, None])
+        self.assertTrue(all(results))
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentCapacity(CommittedCase):
+    """Two dispatchers give a technician's last free place at the same
+    moment, each to a request of another customer: one of them gets it."""
+
+    def setUp(self):
+        super().setUp()
+
+        def setup(env):
+            tech = env["res.users"].create(
+                {
+                    "name": "Concurrency Capacity Technician",
+                    "login": "conc_capacity_tech",
+                    "groups_id": [(6, 0, env.ref("service_base.group_service_user").ids)],
+                    "service_capacity": 1,
+                }
+            )
+            team = env["service.team"].create(
+                {"name": "Concurrency Capacity Team", "member_ids": [(6, 0, tech.ids)]}
+            )
+            partners = env["res.partner"].create(
+                [{"name": f"Concurrency Capacity Customer {i}"} for i in range(2)]
+            )
+            requests = env["service.request"].create(
+                [
+                    {
+                        "subject": f"Concurrency capacity {i}",
+                        "team_id": team.id,
+                        "partner_id": partner.id,
+                    }
+                    for i, partner in enumerate(partners)
+                ]
+            )
+            return tech.id, team.id, partners.ids, requests.ids
+
+        self.tech_id, self.team_id, self.partner_ids, self.request_ids = self._committed(setup)
+
+        def cleanup(env):
+            requests = env["service.request"].browse(self.request_ids)
+            env["mail.message"].search(
+                [("model", "=", "service.request"), ("res_id", "in", requests.ids)]
+            ).unlink()
+            requests.unlink()
+            env["service.team"].browse(self.team_id).unlink()
+            env["res.partner"].browse(self.partner_ids).unlink()
+            env["res.users"].browse(self.tech_id).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _assign(self, request_id, env):
+        manager = env.ref("base.user_admin")
+        env["service.request"].with_user(manager).browse(request_id).write(
+            {"user_id": self.tech_id}
+        )
+        return True
+
+    def test_the_last_place_given_twice_at_once(self):
+        with mute_logger("odoo.service.model"):
+            results, errors, __ = self._race(
+                [partial(self._assign, request_id) for request_id in self.request_ids]
+            )
+        self.assertEqual(results.count(True), 1, errors)
+        refused = [error for error in errors if error]
+        self.assertEqual(len(refused), 1)
+        self.assertIn("capacity", str(refused[0]))
+
+        def assigned(env):
+            return env["service.request"].search_count([("user_id", "=", self.tech_id)])
+
+        self.assertEqual(self._committed(assigned), 1)

@@ -320,9 +320,42 @@ class TestXmlRpc(HttpCase):
         w.parts[0].service_parts_add_to_repair(repair.id)
         quotation = samples["sale.order"][:1]
         open_quotation = samples["sale.order"][1:2]
+        # Visits of the service user (planned, on site) and a slot search of
+        # the caller's (a search is its user's only).
+        tech = w.users["service_user"]
+        start = (fields.Datetime.now() + timedelta(days=3)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+        visits = env["service.visit"].create(
+            [
+                {
+                    "request_id": request_a.id,
+                    "user_id": tech.id,
+                    "date_start": start + timedelta(hours=h),
+                    "date_end": start + timedelta(hours=h + 1),
+                }
+                for h in (0, 2)
+            ]
+        )
+        visits[1].action_arrive()
+        slot_search = (
+            env["service.slot.wizard"].with_user(self.manager).create({"request_id": request_a.id})
+        )
+        slot_search.line_ids = [
+            Command.create(
+                {
+                    "user_id": tech.id,
+                    "date_start": start + timedelta(days=1),
+                    "date_end": start + timedelta(days=1, hours=1),
+                }
+            )
+        ]
         env.flush_all()
         samples.update(
             {
+                "service.visit": visits,
+                "service.slot.wizard": slot_search,
+                "service.slot.wizard.line": slot_search.line_ids,
                 "sale.order.line": env["sale.order.line"].create(
                     {"order_id": open_quotation.id, "product_id": w.parts[0].id}
                 ),
@@ -372,6 +405,7 @@ class TestXmlRpc(HttpCase):
         )
         soon = fields.Date.to_string(fields.Date.today() + timedelta(days=10))
         start = fields.Datetime.now() + timedelta(days=30)
+        visit_start = samples["service.visit"][:1].date_start
         serials = [*samples["stock.lot"].mapped("name"), "NO-SUCH-SERIAL", ""]
         guarded = env.registry["service.guarded.mixin"]
         return {
@@ -440,6 +474,48 @@ class TestXmlRpc(HttpCase):
                 (None, [[2_000_000_000]], {}),
                 (None, ["not ids"], {}),
             ],
+            ("service.request", "service_find_slots"): [
+                (request_a.ids, [2], {}),
+                (request_a.ids, [1.5], {"date_from": "2036-01-01 00:00:00", "limit": 3}),
+                (request_a.ids, [0], {}),
+                (request_a.ids, ["two"], {"limit": 2.5}),
+            ],
+            ("service.visit", "create"): [
+                (
+                    None,
+                    [
+                        [
+                            {
+                                "request_id": request_a.id,
+                                "user_id": w.users["service_user"].id,
+                                "date_start": fields.Datetime.to_string(start + timedelta(days=2)),
+                                "date_end": fields.Datetime.to_string(
+                                    start + timedelta(days=2, hours=1)
+                                ),
+                            }
+                        ]
+                    ],
+                    {},
+                ),
+                # over the first sample visit: refused, the other visit named
+                (
+                    None,
+                    [
+                        {
+                            "request_id": request_a.id,
+                            "user_id": w.users["service_user"].id,
+                            "date_start": fields.Datetime.to_string(visit_start),
+                            "date_end": fields.Datetime.to_string(visit_start + timedelta(hours=1)),
+                        }
+                    ],
+                    {},
+                ),
+            ],
+            ("service.visit", "write"): [
+                (samples["service.visit"][:1].ids, [{"note": "<p>XML-RPC</p>"}], {}),
+                (samples["service.visit"][:1].ids, [{"state": "done"}], {}),
+            ],
+            ("service.visit", "unlink"): [(samples["service.visit"][:1].ids, [], {})],
             ("service.request", "action_lend_loaner"): [
                 (request_b.ids, [loaner.id], {}),
                 (request_a.ids, [loaner.id], {}),

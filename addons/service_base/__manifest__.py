@@ -7,6 +7,8 @@
     "author": "Service Desk for Odoo",
     "website": "https://github.com/service-desk-odoo/service-desk",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["service-desk-odoo"],
     "depends": ["mail", "portal", "stock", "product"],
     "data": [
         "security/service_base_groups.xml",

@@ -41,7 +41,11 @@ class ServiceWarrantyPortal(CustomerPortal):
         return values
 
     @http.route(
-        ["/my/claims", "/my/claims/page/<int:page>"], type="http", auth="user", website=True
+        ["/my/claims", "/my/claims/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
     )
     def portal_my_claims(self, page=1, **kwargs):
         Claim = request.env["service.warranty.claim"]

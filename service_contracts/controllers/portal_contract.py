@@ -35,6 +35,7 @@ class ServiceContractPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_service_contracts(self, page=1, sortby=None, **kw):
         Contract = request.env["service.contract"]

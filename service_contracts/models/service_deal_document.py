@@ -12,6 +12,15 @@ DEAL_STAGES = [
 
 
 class ServiceDealDocument(models.TransientModel):
+    """A row of the deal-as-a-flow screen: one document of an opportunity,
+    as the user who opened the screen may see it.
+
+    Rows are built for that user by ``crm.lead.action_service_deal_timeline``
+    and are theirs only (a record rule on the creator: a row carries amounts
+    that user's rights allowed, which another user's may not); clients read
+    them, never create, change or delete them (read-only access rights; the
+    builder creates them in superuser mode, which keeps the user as creator)."""
+
     _name = "service.deal.document"
     _description = "Deal Document"
     _order = "lead_id, stage_sequence, date, id"
@@ -152,7 +161,10 @@ class ServiceDealDocument(models.TransientModel):
                     payment.amount,
                     payment.currency_id,
                 )
-        return self.create(rows)
+        # sudo: clients may not create rows (read-only access); the rows hold
+        # only what the checks above let this user read, and sudo keeps the
+        # user as their creator, whom the record rule shows them to.
+        return self.sudo().create(rows).sudo(False)
 
     def action_open_document(self):
         """Open the document this row stands for."""

@@ -101,6 +101,8 @@ class StockLot(models.Model):
             lot.service_warranty_source = answer["source"]
             lot.service_warranty_label = self._service_warranty_label(answer)
 
+    # Reads only: served by a read-only replica when odoo.conf names one.
+    @api.readonly
     @api.model
     def service_warranty_status(self, serial, date=False):
         """Warranty status of the serial number ``serial`` on ``date`` (default: today).

@@ -1,4 +1,5 @@
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_contract import ServiceContractCase
 
@@ -161,3 +162,39 @@ class TestDealTimeline(ServiceContractCase):
                 ("payment", 0),
             ],
         )
+
+    def test_the_rows_are_their_builders_and_read_only(self):
+        """A row holds what its builder's rights let them see (amounts of
+        invoices, payments): no other user reads it, no client writes one."""
+        salesman = new_test_user(
+            self.env, login="deal_salesman", groups="sales_team.group_sale_salesman_all_leads"
+        )
+        colleague = new_test_user(
+            self.env,
+            login="deal_colleague",
+            groups="sales_team.group_sale_salesman_all_leads,service_base.group_service_user",
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Private deal",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "expected_revenue": 5000,
+            }
+        )
+        action = lead.with_user(salesman).action_service_deal_timeline()
+        Document = self.env["service.deal.document"]
+        mine = Document.with_user(salesman).search(action["domain"])
+        self.assertEqual(mine.mapped("amount"), [5000.0])
+        self.assertFalse(Document.with_user(colleague).search([("id", "in", mine.ids)]))
+        with self.assertRaises(AccessError):
+            mine.with_user(colleague).read(["amount"])
+        with self.assertRaises(AccessError):
+            mine.with_user(salesman).write({"amount": 1.0})
+        with self.assertRaises(AccessError):
+            mine.with_user(salesman).unlink()
+        with self.assertRaises(AccessError):
+            Document.with_user(salesman).create(
+                {"lead_id": lead.id, "stage": "invoice", "res_model": "res.users", "res_id": 1}
+            )
+        self.assertEqual(mine.amount, 5000.0)

@@ -56,8 +56,8 @@ PICKER_INDEXES = {
 PICKER_BTREE_INDEXES = {
     "service_parts_supplierinfo_partner": ("product_supplierinfo", "partner_id"),
 }
-# Every index this addon creates on Odoo's tables outside its fields (what
-# an uninstall drops).
+# Every index this addon creates on Odoo's tables outside its fields: what
+# the uninstall_hook drops (hooks.CORE_INDEXES).
 CORE_TABLE_INDEXES = (
     "product_product_service_parts_code",
     *PICKER_INDEXES,
@@ -110,7 +110,8 @@ class ProductProduct(models.Model):
             ["(%s) text_pattern_ops" % SQL_NORMALIZE.format(col="default_code")],
         )
         self._service_parts_create_picker_indexes()
-        # The lookup's SQL functions (see the file).
+        # The lookup's SQL functions (see the file). The uninstall_hook
+        # (hooks.py) drops them and the indexes above (CORE_TABLE_INDEXES).
         with file_open("service_parts/data/service_parts_lookup.sql") as sql_file:
             self.env.cr.execute(sql_file.read())
         return result
@@ -198,6 +199,9 @@ class ProductProduct(models.Model):
     # ------------------------------------------------------------------
     # The lookup
     # ------------------------------------------------------------------
+    # Reads only (its SQL functions are STABLE): served by a read-only
+    # replica when odoo.conf names one (db_replica_host).
+    @api.readonly
     @api.model
     def service_parts_lookup(
         self,

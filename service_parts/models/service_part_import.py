@@ -219,7 +219,7 @@ class ServicePartImport(models.Model):
         # the file, for the jobs of its batches: a plain table of its own (read
         # and written in bulk, never as records), unlogged as it only holds
         # work in progress; the rows of an import go when it is done or failed,
-        # or deleted.
+        # or deleted. The uninstall_hook (hooks.py) drops the table.
         self.env.cr.execute(
             SQL(
                 """

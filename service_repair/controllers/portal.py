@@ -37,6 +37,7 @@ class ServiceRequestPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_service_requests(self, page=1, sortby=None, **kw):
         Request = request.env["service.request"]

@@ -175,6 +175,14 @@ class ServiceRequest(models.Model):
         index="btree_not_null",
         groups="base.group_user",
     )
+    dispatch_waiting_reason = fields.Char(
+        string="Waiting Because",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Why the last dispatch left this request without a technician; the dispatch "
+        "notes it in the chatter once, not again at each run while the reason stays.",
+    )
     repair_ids = fields.One2many(
         "repair.order", "request_id", string="Repairs", groups="base.group_user"
     )
@@ -205,6 +213,8 @@ class ServiceRequest(models.Model):
         # One request per incoming email, even when two deliveries of the same
         # message are processed at the same time (Odoo's gateway only searches
         # for a known Message-Id before creating): the second insert fails here.
+        # On this addon's table: it goes with the table when the addon is
+        # uninstalled (no uninstall_hook needed; tests/test_uninstall.py).
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS service_request_email_message_id_uniq "
@@ -420,10 +430,17 @@ class ServiceRequest(models.Model):
         reassigned = self.browse()
         if vals.get("user_id"):
             reassigned = self.filtered(lambda r: r.user_id.id != vals["user_id"])
+        # A closed request opened again takes its technician back to work:
+        # the assignment's checks hold for them as for a new one.
+        reopened = self.browse()
+        if vals.get("stage_id") and not (
+            self.env["service.request.stage"].browse(vals["stage_id"]).is_closed
+        ):
+            reopened = self.filtered(lambda r: r.is_closed and r.user_id)
         res = super().write(vals)
         if vals.get("partner_id"):
             self._subscribe_customers()
-        reassigned._check_assignment()
+        (reassigned | reopened)._check_assignment()
         if "user_id" in vals and "stage_id" not in vals:
             if vals["user_id"]:
                 self._advance_to_assigned()
@@ -445,6 +462,7 @@ class ServiceRequest(models.Model):
             "email_message_id",
             "commercial_partner_id",
             "is_closed",
+            "dispatch_waiting_reason",
         }
 
     def _advance_to_assigned(self):
@@ -474,7 +492,7 @@ class ServiceRequest(models.Model):
         open requests (unless ``service_over_capacity`` is in the context: the
         dispatcher confirmed). The dispatch itself and the suite's own actions
         have chosen already and are not checked again."""
-        requests = self.filtered(lambda r: r.user_id and not r.is_closed)
+        requests = self.filtered("user_id")
         if (
             not requests
             or self._service_guarded_free()
@@ -484,13 +502,31 @@ class ServiceRequest(models.Model):
         env = user_lang_env(self.env)
         users = requests.user_id
         teams = self.env["service.team"].search([("member_ids", "in", users.ids)])
+        # A closed request too: given to anyone, it would take them along
+        # when it is opened again.
         for request in requests:
             request.with_env(env)._check_assignment_team_skill(teams)
-        if self.env.context.get("service_over_capacity"):
+        users = requests.filtered(lambda r: not r.is_closed).user_id.filtered("service_capacity")
+        if not users:
             return
+        over_capacity = self.env.context.get("service_over_capacity")
+        if over_capacity:
+            if over_capacity is True and self.env.user._has_group(
+                "service_base.group_service_manager"
+            ):
+                return
+            raise UserError(
+                env._(
+                    "Only a service manager can give a technician more requests than "
+                    "their capacity."
+                )
+            )
+        # Two assignments at once must not both find the last free place: the
+        # second waits for the first and counts again (lock_for_update).
+        lock_for_update(users)
         loads = self._service_load(users)
         forms = env._("open request|open requests")
-        for user in users.filtered("service_capacity"):
+        for user in users:
             load = loads.get(user.id, 0)
             if load > user.service_capacity:
                 raise ServiceOverCapacityError(
@@ -665,6 +701,11 @@ class ServiceRequest(models.Model):
         default_teams = {
             company.id: company.service_default_team_id for company in requests.company_id
         }
+        # what each request waited for: a request that waits on as it waited
+        # gets no new note (the cron tries the queue every few minutes)
+        before = {
+            r.id: (r.team_id, r.dispatch_rule_id, r.dispatch_waiting_reason) for r in requests
+        }
         plan = {}
         for request in requests:
             rule = rules._first_match(request)
@@ -676,6 +717,8 @@ class ServiceRequest(models.Model):
             )
             plan[request] = (rule, team)
         candidates = self.env["res.users"].union(*(team.member_ids for __, team in plan.values()))
+        # Two dispatches at once must not both fill a technician's last place.
+        lock_for_update(candidates.filtered("service_capacity"))
         loads = self._service_load(candidates)
         assigned_notes = {}
         pairs = {}
@@ -696,6 +739,7 @@ class ServiceRequest(models.Model):
             vals = {"team_id": team.id, "dispatch_rule_id": rule.id}
             if user:
                 vals["user_id"] = user.id
+                vals["dispatch_waiting_reason"] = False
             # Tracking and the assignment email would cost one message per
             # request: the batch note below records the same change (and why),
             # and each technician gets one digest.
@@ -707,12 +751,28 @@ class ServiceRequest(models.Model):
             # is part of dispatching and changes nothing else on the rule.
             action_records(rule.sudo()).last_user_id = user
         # the deadline is recomputed from the new team: write it in the note too
-        requests._message_log_batch(
-            bodies={
-                request.id: request._dispatch_note(*assigned_notes[request.id])
-                for request in requests
-            }
+        env = user_lang_env(self.env)
+        noted = requests.filtered(
+            lambda r: (
+                r.user_id
+                or before[r.id]
+                != (assigned_notes[r.id][0], assigned_notes[r.id][2], assigned_notes[r.id][3])
+            )
         )
+        waiting = {}
+        for request in noted.filtered(lambda r: not r.user_id):
+            waiting.setdefault(assigned_notes[request.id][3], []).append(request.id)
+        for reason, ids in waiting.items():
+            action_records(self.browse(ids)).with_context(mail_notrack=True).write(
+                {"dispatch_waiting_reason": reason}
+            )
+        if noted:
+            noted._message_log_batch(
+                bodies={
+                    request.id: request.with_env(env)._dispatch_note(*assigned_notes[request.id])
+                    for request in noted
+                }
+            )
         requests._notify_technicians()
         return requests
 
@@ -736,16 +796,23 @@ class ServiceRequest(models.Model):
         requests = self or self.search([("user_id", "=", False), ("is_closed", "=", False)])
         dispatched = requests._dispatch()
         assigned = dispatched.filtered("user_id")
+        message = _(
+            "%(assigned)s of %(total)s requests assigned to a technician.",
+            assigned=len(assigned),
+            total=len(dispatched),
+        )
+        # why the others wait, as their notes say it
+        reasons = sorted(set((dispatched - assigned).mapped("dispatch_waiting_reason")) - {False})
+        if reasons:
+            message = _(
+                "%(message)s Waiting: %(reasons)s.", message=message, reasons="; ".join(reasons)
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": _("Dispatch"),
-                "message": _(
-                    "%(assigned)s of %(total)s requests assigned to a technician.",
-                    assigned=len(assigned),
-                    total=len(dispatched),
-                ),
+                "message": message,
                 "type": "success" if assigned else "warning",
                 # closing reloads the view that called the button
                 "next": {"type": "ir.actions.act_window_close"},
@@ -756,6 +823,8 @@ class ServiceRequest(models.Model):
         """Lock the open unassigned requests of self that no one else is dispatching."""
         if not self.ids:
             return self.browse()
+        # the rights first: the query below reads and locks rows as SQL does
+        self.browse().check_access("write")
         self.flush_model()
         # The ORM has no row locking: SKIP LOCKED leaves the requests another
         # dispatcher holds to that dispatcher instead of waiting for it.
@@ -834,6 +903,8 @@ class ServiceRequest(models.Model):
             capacity=user.service_capacity or "∞",
         )
 
+    # Reads only: served by a read-only replica when odoo.conf names one.
+    @api.readonly
     @api.model
     def service_dispatch_board_columns(self, user_ids):
         """The headers of the dispatch board's technician columns, in a fixed
@@ -913,7 +984,19 @@ class ServiceRequest(models.Model):
         )
         try:
             with self.env.cr.savepoint():
-                requests._dispatch()
+                # The cron's user (OdooBot) reads no language: a request's
+                # notes are written in its team manager's, else its company's.
+                by_lang = {}
+                for request in requests:
+                    lang = (
+                        self.env.lang
+                        or request.team_id.user_id.lang
+                        or request.company_id.partner_id.lang
+                        or "en_US"
+                    )
+                    by_lang.setdefault(lang, []).append(request.id)
+                for lang, ids in by_lang.items():
+                    self.browse(ids).with_context(lang=lang)._dispatch()
         except psycopg2.errors.SerializationFailure:
             # As ir_cron does for its jobs: another transaction changed these
             # rows after ours began; the next run sees its result.

@@ -185,13 +185,50 @@ class TestAssignment(ServiceRepairCase):
             )
         self.assertEqual(
             str(err.exception),
-            "Техник Tech Boilers: будет 2\N{NO-BREAK SPACE}открытые заявки при норме 1.",
+            "Инженер Tech Boilers: будет 2\N{NO-BREAK SPACE}открытые заявки при норме 1.",
         )
+        # past the capacity only a service manager assigns, and only when the
+        # context says True (not any value a client sends)
+        for who, value in ((model, True), (self.Request.with_user(self.manager), "false")):
+            with self.assertRaises(UserError) as err:
+                api.call_kw(
+                    who,
+                    "write",
+                    [request.ids, {"user_id": self.tech_boilers.id}],
+                    {"context": {"lang": "ru_RU", "service_over_capacity": value}},
+                )
+            self.assertIn("Только сервис-менеджер", str(err.exception))
+        self.assertFalse(request.user_id)
         api.call_kw(
-            model,
+            self.Request.with_user(self.manager),
             "write",
             [request.ids, {"user_id": self.tech_boilers.id}],
             {"context": {"lang": "ru_RU", "service_over_capacity": True}},
         )
         self.assertEqual(request.user_id, self.tech_boilers)
         self.assertEqual(request.stage_id, self.stage_assigned)
+
+    def test_a_closed_request_keeps_the_rules(self):
+        """Given to anyone while closed, a request would take them along when
+        it is opened again: the checks hold on closed requests and on reopening."""
+        portal = new_test_user(self.env, login="sr_portal_tech", groups="base.group_portal")
+        request = self._request()
+        request.action_close()
+        with self.assertRefused("is not a technician"):
+            self._assign(request, portal)
+        with self.assertRefused("is not a technician"):
+            self.Request.with_user(self.dispatcher).create(
+                {
+                    "partner_id": self.customer.id,
+                    "subject": "Born closed",
+                    "user_id": portal.id,
+                    "stage_id": self.env.ref("service_repair.stage_done").id,
+                }
+            )
+        # over capacity while closed, then opened again: refused
+        self.tech_boilers.service_capacity = 1
+        self._assign(self._request(), self.tech_boilers)
+        self._assign(request, self.tech_boilers)  # closed: no load
+        with self.assertRaises(ServiceOverCapacityError):
+            request.with_user(self.dispatcher).stage_id = self.stage_in_progress
+        self.assertTrue(request.is_closed)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import odoo
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ServiceRepairCase
 
@@ -148,10 +148,43 @@ class TestDispatch(ServiceRepairCase):
         self.assertEqual(action["params"]["type"], "success")
         self.assertRegex(action["params"]["message"], r"^(\d+) of \1 requests assigned")
 
+    def test_a_waiting_request_gets_one_note_not_one_a_run(self):
+        self.team.member_ids.service_capacity = 1
+        self._requests(3).action_dispatch()  # the team is full
+        waiting = self._requests(1)
+        waiting.action_dispatch()
+        waiting.action_dispatch()
+        self.Request._cron_dispatch()
+        notes = waiting.message_ids.filtered(lambda m: "no technician assigned" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertFalse(waiting.user_id)
+        self.assertIn("full capacity", waiting.dispatch_waiting_reason)
+        action = self._requests(1).action_dispatch_queue()
+        self.assertEqual(
+            action["params"]["message"],
+            "0 of 1 requests assigned to a technician. Waiting: every technician of the team "
+            "is at full capacity.",
+        )
+
     def test_cron_dispatches_new_requests(self):
         requests = self._requests(3)
         self.assertTrue(self.Request._cron_dispatch())
         self.assertTrue(all(requests.mapped("user_id")))
+
+    def test_cron_notes_in_the_team_managers_language(self):
+        """OdooBot, the cron's user, has no language of the department's."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.team.user_id = new_test_user(
+            self.env,
+            login="sr_ru_lead",
+            groups="service_base.group_service_manager",
+            lang="ru_RU",
+        )
+        request = self._requests(1)
+        self.Request.with_user(self.env.ref("base.user_root")).with_context(
+            lang=None
+        )._cron_dispatch()
+        self.assertIn("Распределил", request.message_ids[:1].body)
 
 
 @tagged("post_install", "-at_install")

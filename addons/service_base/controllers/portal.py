@@ -24,7 +24,11 @@ class ServiceEquipmentPortal(CustomerPortal):
         }
 
     @http.route(
-        ["/my/equipment", "/my/equipment/page/<int:page>"], type="http", auth="user", website=True
+        ["/my/equipment", "/my/equipment/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
     )
     def portal_my_equipment(self, page=1, sortby="name", **kw):
         # Record rules limit the search to the customer's own units.

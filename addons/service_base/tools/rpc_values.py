@@ -94,6 +94,29 @@ def rpc_date(env, value, label):
         ) from None
 
 
+def rpc_datetime(env, value, label):
+    """``value`` (a datetime or a string "YYYY-MM-DD HH:MM:SS", UTC as Odoo's
+    RPC gives datetimes) as a naive UTC datetime; False for an empty value."""
+    if not value:
+        return False
+    try:
+        if isinstance(value, str):
+            moment = fields.Datetime.to_datetime(value.strip())
+        elif hasattr(value, "hour"):
+            moment = fields.Datetime.to_datetime(value)
+        else:
+            raise ValueError
+        return moment
+    except (TypeError, ValueError):
+        raise UserError(
+            env._(
+                "%(label)s: %(value)s is not a date and time (expected YYYY-MM-DD HH:MM:SS, UTC).",
+                label=label,
+                value=_shown(value),
+            )
+        ) from None
+
+
 def rpc_text(env, value, label, max_length=None):
     """``value`` as a string (empty for an empty value), at most ``max_length`` long.
 

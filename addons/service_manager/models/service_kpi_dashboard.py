@@ -39,12 +39,15 @@ class ServiceKpiDashboard(models.AbstractModel):
 
     Each KPI is one aggregate query (``_read_group``) and carries the action
     that opens the records behind it. Addons add KPIs by extending
-    ``_kpi_methods``.
+    ``_kpi_methods``. The dashboard only reads (``@api.readonly``): with a
+    read-only replica in odoo.conf (``db_replica_host``) the web client's
+    calls run there, so a KPI must not write (tests/test_replica.py).
     """
 
     _name = "service.kpi.dashboard"
     _description = "Service KPI Dashboard"
 
+    @api.readonly
     @api.model
     def get_kpis(self, date_from=False, date_to=False):
         """List of KPI dicts: ``{key, label, value, display, unit, help, section, action}``.
@@ -140,6 +143,7 @@ class ServiceKpiDashboard(models.AbstractModel):
         answer["state"] = "success" if gap <= 0 else "warning" if gap <= TARGET_BAND else "danger"
         return answer
 
+    @api.readonly
     @api.model
     def get_trends(self, date_from=False, date_to=False, periods=TREND_PERIODS):
         """The trend of each period figure over the ``periods`` periods of the
@@ -185,6 +189,7 @@ class ServiceKpiDashboard(models.AbstractModel):
             "_kpi_quality",
         ]
 
+    @api.readonly
     @api.model
     def get_periods(self):
         """The periods the dashboard offers, in the user's time zone: a list

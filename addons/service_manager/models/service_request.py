@@ -81,6 +81,7 @@ class ServiceRequest(models.Model):
         # Covering indexes for the dashboard: each KPI query reads only the
         # index (an index-only scan), never the rows of a million-row table.
         # The ORM declares neither INCLUDE columns nor partial predicates.
+        # The uninstall_hook (hooks.py) drops them: the table is service_repair's.
         # The open backlog: the predicate is the SQL of the domain
         # [("is_closed", "=", False)] with the active test, so that the
         # planner proves the query implies it.

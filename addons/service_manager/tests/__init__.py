@@ -10,3 +10,4 @@ from . import test_competitors
 from . import test_menus
 from . import test_guarded_fields
 from . import test_schedule_tour
+from . import test_replica

@@ -14,7 +14,8 @@ patch(RemainingDaysField.prototype, {
         if (days === null || Math.abs(days) <= 1 || Math.abs(days) > 99) {
             return super.diffString;
         }
-        const count = `${Math.abs(days)} ${pluralForm(Math.abs(days), _t("day|days"))}`;
+        const forms = _t("day|days");
+        const count = `${Math.abs(days)} ${pluralForm(Math.abs(days), forms)}`;
         return days < 0
             ? _t("%(days)s ago", { days: count })
             : _t("In %(days)s", { days: count });

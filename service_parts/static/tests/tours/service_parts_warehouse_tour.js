@@ -36,6 +36,10 @@ registry.category("web_tour.tours").add("service_parts_warehouse_tour", {
             trigger: ".o_service_parts_result:contains('Тур Крыльчатка IM-5'):contains('Тур Запчасти для насосов')",
         },
         {
+            content: "Its price is written in Russian (a decimal comma)",
+            trigger: ".o_service_parts_result:contains('Тур Крыльчатка IM-5'):contains('35,00')",
+        },
+        {
             content: "The storekeeper may add it to a repair order, not to a quotation or an RFQ",
             trigger:
                 ".o_service_parts_result:contains('Тур Крыльчатка IM-5'):has(.o_service_parts_add_repair):not(:has(.o_service_parts_add_quotation)):not(:has(.o_service_parts_add_rfq))",

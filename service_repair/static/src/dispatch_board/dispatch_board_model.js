@@ -1,17 +1,25 @@
 import { _t } from "@web/core/l10n/translation";
-import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import { AlertDialog, ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { Domain } from "@web/core/domain";
 import { RelationalModel } from "@web/model/relational_model/relational_model";
+import { user } from "@web/core/user";
 
 export const OVER_CAPACITY_ERROR =
     "odoo.addons.service_repair.exceptions.ServiceOverCapacityError";
 
 /**
- * Ask the dispatcher whether to give a technician more than their capacity
- * (``message``: the server's refusal); resolves to true when they confirm.
+ * Ask the dispatcher (a service manager) whether to give a technician more
+ * than their capacity (``message``: the server's refusal); resolves to true
+ * when they confirm.
  * The board and the technicians' schedule ask alike.
  */
-export function confirmOverCapacity(dialogService, message) {
+export async function confirmOverCapacity(dialogService, message) {
+    // Only a service manager may give more than the capacity: anyone else
+    // is told why the request stays where it was.
+    if (!(await user.hasGroup("service_base.group_service_manager"))) {
+        dialogService.add(AlertDialog, { title: _t("Over capacity"), body: message });
+        return false;
+    }
     return new Promise((resolve) => {
         dialogService.add(
             ConfirmationDialog,
@@ -34,6 +42,9 @@ export function confirmOverCapacity(dialogService, message) {
  */
 export class DispatchBoardModel extends RelationalModel {
     static services = [...RelationalModel.services, "dialog"];
+    // Odoo folds every column after the tenth; a dispatcher drops requests on
+    // the technicians' columns, so a team of up to 30 shows open.
+    static MAX_NUMBER_OPENED_GROUPS = 30;
 
     setup(params, { dialog }) {
         super.setup(...arguments);

@@ -46,6 +46,40 @@ registry.category("web_tour.tours").add("service_dispatch_board_tour", {
             trigger: `${column("Тур Техник Два")} .o_service_dispatch_load:contains('0 / 5')`,
         },
         {
+            isActive: ["desktop"],
+            content: "The quick-assign button of a queue card (shown on hover) opens its picker: the card knows its company",
+            trigger: `${QUEUE} .o_kanban_record:contains('Тур: насос шумит') .o_quick_assign:not(:visible)`,
+            run: "click",
+        },
+        {
+            isActive: ["mobile"],
+            content: "The quick-assign button of a queue card opens its picker: the card knows its company",
+            trigger: `${QUEUE} .o_kanban_record:contains('Тур: насос шумит') .o_quick_assign`,
+            run: "click",
+        },
+        {
+            trigger: ".o_popover .o-autocomplete--input",
+        },
+        {
+            content: "Close the picker",
+            trigger: ".o_popover .o-autocomplete--input",
+            run: "press Escape",
+        },
+        {
+            content: "The tick box is on top where it is drawn: no button of the card covers it",
+            trigger: `${QUEUE} .o_kanban_record:contains('Тур: насос шумит') .o_service_dispatch_select input`,
+            run() {
+                const box = this.anchor.getBoundingClientRect();
+                const hit = document.elementFromPoint(
+                    box.left + box.width / 2,
+                    box.top + box.height / 2
+                );
+                if (!hit || !hit.closest(".o_service_dispatch_select")) {
+                    throw new Error(`The tick box is covered by ${hit && hit.outerHTML.slice(0, 120)}`);
+                }
+            },
+        },
+        {
             content: "Tick one request of the queue",
             trigger: `${QUEUE} .o_kanban_record:contains('Тур: насос шумит') .o_service_dispatch_select input`,
             run: "click",
@@ -75,7 +109,7 @@ registry.category("web_tour.tours").add("service_dispatch_board_tour", {
         ...clickViewHeaderButton("action_dispatch_queue", "Dispatch with nothing ticked"),
         {
             content: "The board asks before dispatching the whole queue",
-            trigger: ".modal .modal-body:contains('Распределить все неназначенные заявки доски (1 заявка)?')",
+            trigger: ".modal .modal-body:contains('Распределить все неназначенные заявки (1 заявка)?')",
         },
         {
             trigger: ".modal .modal-footer button.btn-primary:contains('Распределить все')",
@@ -114,7 +148,7 @@ registry.category("web_tour.tours").add("service_dispatch_board_tour", {
         {
             isActive: ["desktop"],
             content: "The board asks: over capacity",
-            trigger: ".modal:contains('Сверх нормы') .modal-body:contains('Техник Тур Техник Один: будет 2 открытые заявки при норме 1.')",
+            trigger: ".modal:contains('Сверх нормы') .modal-body:contains('Инженер Тур Техник Один: будет 2 открытые заявки при норме 1.')",
         },
         {
             isActive: ["desktop"],

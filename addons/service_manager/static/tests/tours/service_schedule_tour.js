@@ -28,7 +28,7 @@ registry.category("web_tour.tours").add("service_schedule_tour", {
         ),
         {
             content: "The schedule, in Russian",
-            trigger: ".o_breadcrumb:contains('График техников')",
+            trigger: ".o_breadcrumb:contains('График инженеров')",
         },
         {
             content: "A row per technician",
@@ -37,6 +37,11 @@ registry.category("web_tour.tours").add("service_schedule_tour", {
         {
             content: "The technician's visit, with its customer",
             trigger: ".o_timeline_view .vis-item:contains('ООО «Тур График»')",
+        },
+        {
+            content: "Its reference in bold, not its markup as text",
+            trigger:
+                ".o_timeline_view .vis-item:contains('ООО «Тур График»') .vis-item-content b:not(:contains('<'))",
         },
         {
             content: "The visits of nobody have their row, named as on the board",

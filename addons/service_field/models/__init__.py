@@ -1,0 +1,2 @@
+from . import service_visit
+from . import service_request

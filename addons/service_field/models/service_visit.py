@@ -1,0 +1,524 @@
+from collections import defaultdict
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_datetime
+
+from odoo.addons.resource.models.utils import Intervals
+from odoo.addons.service_base.tools import action_records, lock_for_update, user_lang_env
+
+VISIT_STATES = [
+    ("planned", "Planned"),
+    ("on_the_way", "On the Way"),
+    ("on_site", "On Site"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+# The states in which a visit holds its technician's time.
+BUSY_STATES = ("planned", "on_the_way", "on_site", "done")
+MAX_VISIT_HOURS = 24
+
+
+def _utc(value):
+    """A naive UTC datetime of the database as an aware one."""
+    return pytz.utc.localize(value) if value.tzinfo is None else value
+
+
+class ServiceVisit(models.Model):
+    """A technician's visit (выезд) to the site of a service request.
+
+    One technician per visit: a crew of two is two visits at the same time.
+    No technician is in two places at once: an exclusion constraint over the
+    time range per technician (btree_gist) refuses an overlapping visit even
+    when two dispatchers book the same slot at the same moment; the Python
+    check before it names the other visit in the message.
+    """
+
+    _name = "service.visit"
+    _description = "Service Visit"
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.guarded.mixin"]
+    _order = "date_start, id"
+    _check_company_auto = True
+    _rec_names_search = ["name", "request_id"]
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    request_id = fields.Many2one(
+        "service.request",
+        string="Service Request",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        related="request_id.company_id", store=True, index=True, precompute=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Technician",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    partner_id = fields.Many2one(related="request_id.partner_id", string="Customer")
+    equipment_id = fields.Many2one(related="request_id.equipment_id", string="Unit")
+    site_partner_id = fields.Many2one(
+        "res.partner",
+        string="Site",
+        compute="_compute_site_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Where the technician goes: the unit's site, else the customer's address.",
+    )
+    site_address = fields.Char(compute="_compute_site_address", string="Address")
+    maps_url = fields.Char(
+        compute="_compute_site_address", string="Route", help="The site's address on a map."
+    )
+    date_start = fields.Datetime(string="Planned Start", required=True, tracking=True)
+    date_end = fields.Datetime(string="Planned End", required=True, tracking=True)
+    duration = fields.Float(string="Planned Duration (h)", compute="_compute_duration", store=True)
+    state = fields.Selection(
+        VISIT_STATES, default="planned", required=True, tracking=True, index=True, copy=False
+    )
+    date_on_the_way = fields.Datetime(string="Left for the Site", readonly=True, copy=False)
+    date_arrival = fields.Datetime(string="Arrived", readonly=True, copy=False)
+    date_departure = fields.Datetime(string="Left the Site", readonly=True, copy=False)
+    travel_hours = fields.Float(
+        string="Travel Time (h)",
+        compute="_compute_actual_hours",
+        store=True,
+        help="From leaving for the site to arriving there.",
+    )
+    onsite_hours = fields.Float(
+        string="Time on Site (h)",
+        compute="_compute_actual_hours",
+        store=True,
+        help="From arriving on site to leaving it.",
+    )
+    note = fields.Html(string="Notes")
+    schedule_warning = fields.Char(
+        compute="_compute_schedule_warning",
+        help="Set when the visit lies outside the technician's working hours or on their "
+        "time off: the visit is accepted, the dispatcher is warned.",
+    )
+
+    _sql_constraints = [
+        (
+            "service_visit_dates",
+            "CHECK (date_end > date_start)",
+            "A visit must end after it starts.",
+        ),
+        (
+            "service_visit_no_overlap",
+            "EXCLUDE USING gist (user_id WITH =, tsrange(date_start, date_end, '[)') WITH &&) "
+            "WHERE (state != 'cancelled')",
+            "The technician already has another visit at that time.",
+        ),
+    ]
+
+    def _auto_init(self):
+        # The exclusion constraint compares user_id with "=" inside a GiST
+        # index: btree_gist gives integers that operator class. The extension
+        # may serve others: the addon's uninstall leaves it.
+        self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        return super()._auto_init()
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("request_id.equipment_id.site_partner_id", "request_id.partner_id")
+    def _compute_site_partner_id(self):
+        for visit in self:
+            request = visit.request_id
+            visit.site_partner_id = request.equipment_id.site_partner_id or request.partner_id
+
+    @api.depends(
+        "site_partner_id.street",
+        "site_partner_id.street2",
+        "site_partner_id.city",
+        "site_partner_id.zip",
+    )
+    def _compute_site_address(self):
+        for visit in self:
+            partner = visit.site_partner_id
+            parts = [partner.street, partner.street2, partner.city, partner.zip]
+            address = ", ".join(part for part in parts if part)
+            visit.site_address = address
+            visit.maps_url = (
+                "https://yandex.ru/maps/?" + urlencode({"text": address}) if address else False
+            )
+
+    @api.depends("date_start", "date_end")
+    def _compute_duration(self):
+        for visit in self:
+            if visit.date_start and visit.date_end:
+                visit.duration = (visit.date_end - visit.date_start).total_seconds() / 3600
+            else:
+                visit.duration = 0.0
+
+    @api.depends("date_on_the_way", "date_arrival", "date_departure")
+    def _compute_actual_hours(self):
+        for visit in self:
+            travel = onsite = 0.0
+            if visit.date_on_the_way and visit.date_arrival:
+                travel = (visit.date_arrival - visit.date_on_the_way).total_seconds() / 3600
+            if visit.date_arrival and visit.date_departure:
+                onsite = (visit.date_departure - visit.date_arrival).total_seconds() / 3600
+            visit.travel_hours = max(travel, 0.0)
+            visit.onsite_hours = max(onsite, 0.0)
+
+    @api.depends("user_id", "date_start", "date_end", "state")
+    def _compute_schedule_warning(self):
+        visits = self.filtered(
+            lambda v: (
+                v.user_id
+                and v.date_start
+                and v.date_end
+                and v.date_end > v.date_start
+                and v.state not in ("done", "cancelled")
+            )
+        )
+        (self - visits).schedule_warning = False
+        if not visits:
+            return
+        start = _utc(min(visits.mapped("date_start")))
+        end = _utc(max(visits.mapped("date_end")))
+        work, leaves = self._service_work_intervals(visits.user_id, start, end)
+        for visit in visits:
+            span = Intervals([(_utc(visit.date_start), _utc(visit.date_end), visit)])
+            if span & leaves[visit.user_id.id]:
+                visit.schedule_warning = _(
+                    "%(user)s is on time off during this visit.", user=visit.user_id.name
+                )
+            elif span - work[visit.user_id.id]:
+                visit.schedule_warning = _(
+                    "This visit lies outside the working hours of %(user)s.",
+                    user=visit.user_id.name,
+                )
+            else:
+                visit.schedule_warning = False
+
+    # ------------------------------------------------------------------
+    # Working hours
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _service_work_intervals(self, users, start, end):
+        """Each technician's working time and time off between two aware
+        datetimes, as ({user_id: Intervals}, {user_id: Intervals}).
+
+        A working day runs from its first attendance to its last (the lunch
+        break is the technician's to place around a visit); time off (the
+        calendar's leaves, the technician's own and the company's) is taken
+        out. A technician's calendar is their resource's, else their
+        company's; one computation a calendar, however many technicians."""
+        work, leaves = {}, {}
+        by_calendar = defaultdict(lambda: self.env["res.users"])
+        for user in users:
+            calendar = (
+                user.sudo().resource_calendar_id
+                or user.company_id.resource_calendar_id
+                or self.env.company.resource_calendar_id
+            )
+            by_calendar[calendar] |= user
+        for calendar, members in by_calendar.items():
+            if not calendar:
+                for user in members:
+                    work[user.id] = Intervals([(start, end, self.env["resource.calendar"])])
+                    leaves[user.id] = Intervals()
+                continue
+            calendar = calendar.sudo()
+            days = self._service_day_spans(calendar, start, end)
+            resources = members.sudo().resource_ids.filtered(
+                lambda r, c=calendar: r.company_id == c.company_id or not c.company_id
+            )
+            leave_by_resource = calendar._leave_intervals_batch(start, end, resources=resources)
+            for user in members:
+                resource = resources.filtered(lambda r, u=user: r.user_id == u)[:1]
+                off = (
+                    leave_by_resource.get(resource.id)
+                    or leave_by_resource.get(False)
+                    or Intervals()
+                )
+                work[user.id] = days - off
+                leaves[user.id] = off
+        return work, leaves
+
+    @api.model
+    def _service_day_spans(self, calendar, start, end):
+        """The calendar's working days between two aware datetimes, each from
+        its first attendance to its last, as Intervals."""
+        attendances = calendar._attendance_intervals_batch(start, end)[False]
+        spans = {}
+        tz = pytz.timezone(calendar.tz or "UTC")
+        for begin, stop, __ in attendances:
+            day = begin.astimezone(tz).date()
+            first, last = spans.get(day, (begin, stop))
+            spans[day] = (min(first, begin), max(last, stop))
+        empty = self.env["resource.calendar.attendance"]
+        return Intervals([(first, last, empty) for first, last in spans.values()])
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {
+            "state",
+            "date_on_the_way",
+            "date_arrival",
+            "date_departure",
+        }
+
+    @api.constrains("user_id", "request_id")
+    def _check_technician(self):
+        env = user_lang_env(self.env)
+        for visit in self:
+            user = visit.user_id
+            if user.share or not user._has_group("service_base.group_service_user"):
+                raise ValidationError(
+                    env._(
+                        "%(user)s is not a service technician: only users of the service "
+                        "department go on visits.",
+                        user=user.name,
+                    )
+                )
+            if visit.request_id.company_id not in user.company_ids:
+                raise ValidationError(
+                    env._(
+                        "%(user)s does not work for %(company)s, the company of %(request)s.",
+                        user=user.name,
+                        company=visit.request_id.company_id.name,
+                        request=visit.request_id.name,
+                    )
+                )
+
+    def _service_check_times(self, vals_list):
+        """Check the visits these values would give (a list of vals for a
+        create; one vals for each record of ``self`` for a write) before they
+        reach the database: dates in order and at most a day long, and no
+        other visit of the technician at that time — named in the message.
+        The exclusion constraint is the guard under parallel bookings (a
+        concurrent transaction's visit is not in this one's snapshot)."""
+        env = user_lang_env(self.env)
+        planned = []
+        for index, vals in enumerate(vals_list):
+            record = self[index] if self else self.browse()
+            user_id = vals["user_id"] if "user_id" in vals else record.user_id.id
+            start = fields.Datetime.to_datetime(vals.get("date_start", record.date_start))
+            end = fields.Datetime.to_datetime(vals.get("date_end", record.date_end))
+            state = vals.get("state", record.state or "planned")
+            name = record.name or vals.get("name") or env._("New")
+            if not (user_id and start and end):
+                continue  # required fields: the ORM says which is missing
+            if end <= start:
+                raise ValidationError(
+                    env._("Visit %(visit)s must end after it starts.", visit=name)
+                )
+            if end - start > timedelta(hours=MAX_VISIT_HOURS):
+                raise ValidationError(
+                    env._(
+                        "Visit %(visit)s lasts more than %(hours)s hours: plan a job of several "
+                        "days as one visit a day.",
+                        visit=name,
+                        hours=MAX_VISIT_HOURS,
+                    )
+                )
+            if state != "cancelled":
+                planned.append((record.id or 0, int(user_id), start, end, name))
+        if not planned:
+            return
+        # visits of one batch against each other
+        for index, (__, user_id, start, end, name) in enumerate(planned):
+            for __, other_user, other_start, other_end, other_name in planned[index + 1 :]:
+                if other_user == user_id and other_start < end and start < other_end:
+                    raise ValidationError(
+                        env._(
+                            "Visits %(visit)s and %(other)s of %(user)s overlap: a technician "
+                            "cannot be in two places at once.",
+                            visit=name,
+                            other=other_name,
+                            user=self.env["res.users"].browse(user_id).name,
+                        )
+                    )
+        self.flush_model(["user_id", "date_start", "date_end", "state"])
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s, %s::timestamp, %s::timestamp)", index, visit_id, user_id, start, end)
+            for index, (visit_id, user_id, start, end, __) in enumerate(planned)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT new.idx, other.id
+                  FROM (VALUES %s) AS new(idx, visit_id, user_id, date_start, date_end)
+                  JOIN service_visit other
+                    ON other.user_id = new.user_id AND other.id != new.visit_id
+                   AND other.state != 'cancelled'
+                   AND tsrange(other.date_start, other.date_end, '[)')
+                       && tsrange(new.date_start, new.date_end, '[)')
+                 ORDER BY new.idx, other.date_start
+                 LIMIT 1
+                """,
+                values,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return
+        # sudo: the other visit may be another company's (the technician's
+        # time is one); only its reference, request and times are told.
+        other = self.sudo().browse(row[1])
+        raise ValidationError(
+            env._(
+                "%(user)s already has visit %(other)s (%(request)s) from %(start)s to %(end)s: "
+                "a technician cannot be in two places at once.",
+                user=other.user_id.name,
+                other=other.name,
+                request=other.request_id.name,
+                start=format_datetime(env, other.date_start, dt_format="short"),
+                end=format_datetime(env, other.date_end, dt_format="short"),
+            )
+        )
+
+    def _check_not_past(self):
+        """A visit planned now ends in the future: a past one is recorded as done."""
+        now = fields.Datetime.now()
+        env = user_lang_env(self.env)
+        for visit in self:
+            if visit.state == "planned" and visit.date_end <= now:
+                raise ValidationError(
+                    env._(
+                        "Visit %(visit)s would be planned in the past (it ends %(end)s).",
+                        visit=visit.name,
+                        end=format_datetime(env, visit.date_end, dt_format="short"),
+                    )
+                )
+
+    def _check_request_open(self):
+        env = user_lang_env(self.env)
+        for visit in self:
+            if visit.request_id.is_closed and visit.state in ("planned", "on_the_way"):
+                raise UserError(
+                    env._(
+                        "%(request)s is closed: no visit can be planned for it.",
+                        request=visit.request_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = sequence.next_by_code("service.visit") or _("New")
+        self.browse()._service_check_times(vals_list)
+        visits = super().create(vals_list)
+        visits._check_request_open()
+        visits._check_not_past()
+        visits.request_id._service_sync_schedule()
+        return visits
+
+    def write(self, vals):
+        requests = self.request_id
+        if {"date_start", "date_end", "user_id", "state"} & set(vals):
+            self._service_check_times([vals] * len(self))
+        result = super().write(vals)
+        if {"date_start", "date_end", "user_id", "state"} & set(vals):
+            if {"date_start", "date_end", "user_id"} & set(vals):
+                self._check_not_past()
+                self._check_request_open()
+            (requests | self.request_id)._service_sync_schedule()
+        return result
+
+    def unlink(self):
+        requests = self.request_id
+        result = super().unlink()
+        requests.exists()._service_sync_schedule()
+        return result
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def _service_move(self, from_states, state, stamp=None):
+        """Move the visits from one of ``from_states`` to ``state``, stamping
+        the time in ``stamp``; the rows are locked first, so that two clicks
+        at once move a visit once (the second is refused: the state moved)."""
+        lock_for_update(self)
+        self.invalidate_recordset(["state"])
+        env = user_lang_env(self.env)
+        labels = dict(self._fields["state"]._description_selection(env))
+        for visit in self:
+            if not (
+                self.env.su
+                or self.env.user == visit.user_id
+                or self.env.user._has_group("service_base.group_service_manager")
+            ):
+                raise UserError(
+                    env._(
+                        "Only %(user)s (the visit's technician) or a service manager can "
+                        "change visit %(visit)s.",
+                        user=visit.user_id.name,
+                        visit=visit.name,
+                    )
+                )
+            if visit.state not in from_states:
+                raise UserError(
+                    env._(
+                        'Visit %(visit)s is "%(state)s": it cannot become "%(new)s".',
+                        visit=visit.name,
+                        state=labels[visit.state],
+                        new=labels[state],
+                    )
+                )
+        vals = {"state": state}
+        if stamp:
+            vals[stamp] = fields.Datetime.now()
+        action_records(self).write(vals)
+        return True
+
+    def action_start_travel(self):
+        """The technician leaves for the site."""
+        return self._service_move(("planned",), "on_the_way", "date_on_the_way")
+
+    def action_arrive(self):
+        """The technician is on site (from the road, or straight from the plan)."""
+        return self._service_move(("planned", "on_the_way"), "on_site", "date_arrival")
+
+    def action_finish(self):
+        """The work on site is over: the technician leaves."""
+        return self._service_move(("on_site",), "done", "date_departure")
+
+    def action_cancel(self):
+        """The visit will not take place: the technician's time is free again."""
+        return self._service_move(("planned", "on_the_way"), "cancelled")
+
+    def action_replan(self):
+        """A cancelled visit planned again, if its time is still free."""
+        result = self._service_move(("cancelled",), "planned")
+        self._check_not_past()
+        return result
+
+    def action_open_request(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "service.request",
+            "res_id": self.request_id.id,
+            "view_mode": "form",
+        }
