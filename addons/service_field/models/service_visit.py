@@ -10,7 +10,6 @@ from odoo.tools import SQL, format_datetime
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.resource.models.utils import Intervals
-
 from odoo.addons.service_base.tools import (
     action_records,
     lock_for_update,
