@@ -78,7 +78,13 @@ class Report:
 
 
 def is_true(value):
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
+    """As Odoo reads a boolean option (odoo/tools/config.py): only "True" /
+    "true" and "False" / "false" are booleans; any other non-empty text
+    ("0", "no", "FALSE") is a string, and Odoo takes it as on."""
+    text = str(value).strip()
+    if text in ("False", "false", ""):
+        return False
+    return True
 
 
 def is_set(value):
@@ -157,13 +163,13 @@ def check_server(report, options, queue_job):
         )
 
     modules = [m.strip() for m in options["server_wide_modules"].split(",") if m.strip()]
-    lacking = [m for m in ("base", "web", "queue_job") if m not in modules]
-    if lacking:
+    # Odoo 18 loads base and web whatever the list says (odoo/service/server.py)
+    if "queue_job" not in modules:
         report.add(
             "server_wide_modules",
             "MISSING",
-            f"server_wide_modules = {','.join(modules)}: lacks {', '.join(lacking)} "
-            "(without queue_job no job runner starts and catalog imports stay Queued)",
+            f"server_wide_modules = {','.join(modules)}: lacks queue_job "
+            "(without it no job runner starts and catalog imports stay Queued)",
         )
     else:
         report.add("server_wide_modules", "OK", f"server_wide_modules = {','.join(modules)}")

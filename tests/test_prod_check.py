@@ -231,6 +231,16 @@ class TestProdCheck(BaseCase):
         self.assertEqual(statuses["web.base.url"], "WARN")
         self.assertIn(self.db, self.message(report, "filestore"))
 
+        # Odoo reads only "True"/"False" as booleans: list_db = 0 is a string,
+        # so the database manager is open; base and web it loads by itself.
+        run, report = self.run_check(
+            production.replace("list_db = False", "list_db = 0").replace(
+                "server_wide_modules = base,web,queue_job", "server_wide_modules = web,queue_job"
+            )
+        )
+        self.assertEqual(self.statuses(report)["list_db"], "MISSING")
+        self.assertEqual(self.statuses(report)["server_wide_modules"], "OK")
+
         # A clear-text master password is worth a warning, not a failure.
         run, report = self.run_check(production.replace(hashed, "a long master password"))
         self.assertEqual(run.returncode, 0)

@@ -157,7 +157,9 @@ class ServicePartImport(models.Model):
     report_file = fields.Binary(string="Rejected Lines", attachment=True, readonly=True)
     report_file_name = fields.Char(readonly=True)
     error = fields.Text(readonly=True)
-    progress_ids = fields.One2many("service.part.import.progress", "import_id")
+    progress_ids = fields.One2many(
+        "service.part.import.progress", "import_id", string="Progress of the Jobs"
+    )
     progress = fields.Float(compute="_compute_progress")
     progress_step = fields.Char(compute="_compute_progress")
 

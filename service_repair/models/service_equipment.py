@@ -16,7 +16,7 @@ class ServiceEquipment(models.Model):
         "service.request", "equipment_id", string="Requests", groups="base.group_user"
     )
     service_request_count = fields.Integer(
-        string="Requests",
+        string="Number of Requests",
         compute="_compute_service_request_count",
         groups="base.group_user",
     )
@@ -24,7 +24,7 @@ class ServiceEquipment(models.Model):
         "repair.order", "equipment_id", string="Repairs", groups="base.group_user"
     )
     repair_count = fields.Integer(
-        string="Repairs", compute="_compute_repair_count", groups="base.group_user"
+        string="Number of Repairs", compute="_compute_repair_count", groups="base.group_user"
     )
 
     @api.constrains("is_loaner", "is_demo", "partner_id", "company_id", "state")

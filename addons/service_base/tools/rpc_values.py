@@ -13,6 +13,9 @@ import math
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .lang import user_lang_env
+from .plural import count_text
+
 MAX_ID = 2**31 - 1
 
 
@@ -29,7 +32,9 @@ def rpc_record(env, model, value, label, must_exist=True):
     if isinstance(value, models.BaseModel):
         if value._name != model or len(value) > 1:
             raise UserError(
-                env._("%(label)s: expected one record, got %(value)s.", label=label, value=value)
+                user_lang_env(env)._(
+                    "%(label)s: expected one record, got %(value)s.", label=label, value=value
+                )
             )
         return value
     if value is None or value is False or value == "":
@@ -38,12 +43,16 @@ def rpc_record(env, model, value, label, must_exist=True):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         raise UserError(
-            env._("%(label)s: %(value)s is not a record id.", label=label, value=_shown(value))
+            user_lang_env(env)._(
+                "%(label)s: %(value)s is not a record id.", label=label, value=_shown(value)
+            )
         )
     record = env[model].browse(value)
     if must_exist and not record.exists():
         raise UserError(
-            env._("%(label)s: record %(value)s does not exist.", label=label, value=value)
+            user_lang_env(env)._(
+                "%(label)s: record %(value)s does not exist.", label=label, value=value
+            )
         )
     return record
 
@@ -61,11 +70,13 @@ def rpc_number(env, value, label, minimum=None, maximum=None, default=None):
         number = math.nan
     if not math.isfinite(number):
         raise UserError(
-            env._("%(label)s: %(value)s is not a number.", label=label, value=_shown(value))
+            user_lang_env(env)._(
+                "%(label)s: %(value)s is not a number.", label=label, value=_shown(value)
+            )
         )
     if minimum is not None and number < minimum or maximum is not None and number > maximum:
         raise UserError(
-            env._(
+            user_lang_env(env)._(
                 "%(label)s must be between %(minimum)s and %(maximum)s.",
                 label=label,
                 minimum=minimum if minimum is not None else "-∞",
@@ -86,7 +97,7 @@ def rpc_date(env, value, label):
         return fields.Date.to_date(date)
     except (TypeError, ValueError):
         raise UserError(
-            env._(
+            user_lang_env(env)._(
                 "%(label)s: %(value)s is not a date (expected YYYY-MM-DD).",
                 label=label,
                 value=_shown(value),
@@ -109,7 +120,7 @@ def rpc_datetime(env, value, label):
         return moment
     except (TypeError, ValueError):
         raise UserError(
-            env._(
+            user_lang_env(env)._(
                 "%(label)s: %(value)s is not a date and time (expected YYYY-MM-DD HH:MM:SS, UTC).",
                 label=label,
                 value=_shown(value),
@@ -130,15 +141,19 @@ def rpc_text(env, value, label, max_length=None):
         return ""
     if not isinstance(value, str):
         raise UserError(
-            env._("%(label)s: %(value)s is not a text.", label=label, value=_shown(value))
+            user_lang_env(env)._(
+                "%(label)s: %(value)s is not a text.", label=label, value=_shown(value)
+            )
         )
     check_unicode(env, value, label)
     if max_length and len(value) > max_length:
+        lang_env = user_lang_env(env)
+        forms = lang_env._("character|characters")
         raise UserError(
-            env._(
-                "%(label)s is too long (%(length)s characters, at most %(max)s).",
+            lang_env._(
+                "%(label)s is too long (%(length)s, at most %(max)s).",
                 label=label,
-                length=len(value),
+                length=count_text(lang_env, len(value), forms),
                 max=max_length,
             )
         )
@@ -155,7 +170,7 @@ def check_unicode(env, value, label):
         value.encode("utf-8")
     except UnicodeEncodeError as error:
         raise UserError(
-            env._(
+            user_lang_env(env)._(
                 "%(label)s is not valid Unicode text (a lone surrogate character at position "
                 "%(position)s): send the text in UTF-8.",
                 label=label,

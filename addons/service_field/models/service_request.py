@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.service_base.tools import rpc_datetime, rpc_number, user_lang_env
+from odoo.addons.service_base.tools import action_records, rpc_datetime, rpc_number, user_lang_env
 
 from .service_visit import MAX_VISIT_HOURS
 
@@ -72,6 +72,20 @@ class ServiceRequest(models.Model):
         )
         for request in self:
             request.visit_count = counts.get(request, 0)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("stage_id"):
+            # a closed request needs no visit still to come
+            # sudo: whoever closes the request, its visits go with it
+            visits = (
+                self.sudo()
+                .filtered("is_closed")
+                .visit_ids.filtered(lambda v: v.state in ("planned", "on_the_way"))
+            )
+            if visits:
+                action_records(visits.sudo()).write({"state": "cancelled"})
+        return result
 
     def _service_sync_schedule(self):
         """The request's scheduled visit is its next visit still to come or

@@ -7,9 +7,18 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.resource.models.utils import Intervals
-from odoo.addons.service_base.tools import action_records, lock_for_update, user_lang_env
+from odoo.addons.service_base.tools import (
+    action_records,
+    lock_for_update,
+    rpc_datetime,
+    rpc_record,
+    user_lang_env,
+)
+
+_lt = LazyTranslate(__name__)
 
 VISIT_STATES = [
     ("planned", "Planned"),
@@ -21,6 +30,8 @@ VISIT_STATES = [
 # The states in which a visit holds its technician's time.
 BUSY_STATES = ("planned", "on_the_way", "on_site", "done")
 MAX_VISIT_HOURS = 24
+# What the plan of a visit is: who, when, for which request, where.
+PLAN_FIELDS = {"user_id", "date_start", "date_end", "request_id", "site_partner_id"}
 
 
 def _utc(value):
@@ -78,6 +89,7 @@ class ServiceVisit(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        check_company=True,
         help="Where the technician goes: the unit's site, else the customer's address.",
     )
     site_address = fields.Char(compute="_compute_site_address", string="Address")
@@ -315,11 +327,16 @@ class ServiceVisit(models.Model):
         planned = []
         for index, vals in enumerate(vals_list):
             record = self[index] if self else self.browse()
-            user_id = vals["user_id"] if "user_id" in vals else record.user_id.id
-            start = fields.Datetime.to_datetime(vals.get("date_start", record.date_start))
-            end = fields.Datetime.to_datetime(vals.get("date_end", record.date_end))
+            if "user_id" in vals:
+                user_id = rpc_record(env, "res.users", vals["user_id"], _lt("Technician")).id
+            else:
+                user_id = record.user_id.id
+            start = rpc_datetime(
+                env, vals.get("date_start", record.date_start), _lt("Planned Start")
+            )
+            end = rpc_datetime(env, vals.get("date_end", record.date_end), _lt("Planned End"))
             state = vals.get("state", record.state or "planned")
-            name = record.name or vals.get("name") or env._("New")
+            name = record.name or env._("New")
             if not (user_id and start and end):
                 continue  # required fields: the ORM says which is missing
             if end <= start:
@@ -352,6 +369,10 @@ class ServiceVisit(models.Model):
                             user=self.env["res.users"].browse(user_id).name,
                         )
                     )
+        # Two bookings of one technician at once: the second waits for the
+        # first and, retried with a fresh snapshot, names the first's visit
+        # (lock_for_update); the exclusion constraint holds where no retry is.
+        lock_for_update(self.env["res.users"].browse(sorted({p[1] for p in planned})))
         self.flush_model(["user_id", "date_start", "date_end", "state"])
         values = SQL(", ").join(
             SQL("(%s, %s, %s, %s::timestamp, %s::timestamp)", index, visit_id, user_id, start, end)
@@ -408,7 +429,7 @@ class ServiceVisit(models.Model):
     def _check_request_open(self):
         env = user_lang_env(self.env)
         for visit in self:
-            if visit.request_id.is_closed and visit.state in ("planned", "on_the_way"):
+            if visit.request_id.is_closed and visit.state in ("planned", "on_the_way", "on_site"):
                 raise UserError(
                     env._(
                         "%(request)s is closed: no visit can be planned for it.",
@@ -420,13 +441,51 @@ class ServiceVisit(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    def _service_is_planner(self):
+        return self.env.su or self.env.user._has_group("service_base.group_service_manager")
+
+    def _service_check_planning(self, vals_list):
+        """Who plans: a service manager plans anyone's visits; a technician
+        only their own (the buttons' rule, also for a write of the plan).
+        A visit done is history: its technician, times and request stay."""
+        env = user_lang_env(self.env)
+        if not self._service_guarded_free() and any(
+            vals.get("name", "/") != "/" for vals in vals_list
+        ):
+            self._service_guarded_refuse({"name"})
+        planner = self._service_is_planner()
+        for index, vals in enumerate(vals_list):
+            record = self[index] if self else self.browse()
+            if record and record.state == "done" and PLAN_FIELDS & set(vals):
+                raise UserError(
+                    env._(
+                        "Visit %(visit)s is done: its technician, times and request are "
+                        "history and stay as they were.",
+                        visit=record.name,
+                    )
+                )
+            if planner:
+                continue
+            owners = {record.user_id.id} if record else set()
+            if "user_id" in vals:
+                owners.add(rpc_record(env, "res.users", vals["user_id"], _lt("Technician")).id)
+            if owners - {self.env.uid}:
+                raise UserError(
+                    env._(
+                        "Only a service manager plans the visits of other technicians: "
+                        "you may plan your own."
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
-        sequence = self.env["ir.sequence"]
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = sequence.next_by_code("service.visit") or _("New")
+        self.browse()._service_check_planning(vals_list)
         self.browse()._service_check_times(vals_list)
+        # named after the checks, in the transaction (no_gap): a refused
+        # visit takes no number
+        sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            vals["name"] = sequence.next_by_code("service.visit") or _("New")
         visits = super().create(vals_list)
         visits._check_request_open()
         visits._check_not_past()
@@ -435,13 +494,15 @@ class ServiceVisit(models.Model):
 
     def write(self, vals):
         requests = self.request_id
+        if (PLAN_FIELDS | {"name"}) & set(vals):
+            self._service_check_planning([vals] * len(self))
         if {"date_start", "date_end", "user_id", "state"} & set(vals):
             self._service_check_times([vals] * len(self))
         result = super().write(vals)
-        if {"date_start", "date_end", "user_id", "state"} & set(vals):
-            if {"date_start", "date_end", "user_id"} & set(vals):
+        if (PLAN_FIELDS | {"state"}) & set(vals):
+            if PLAN_FIELDS & set(vals):
                 self._check_not_past()
-                self._check_request_open()
+            self._check_request_open()
             (requests | self.request_id)._service_sync_schedule()
         return result
 

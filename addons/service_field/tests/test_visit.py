@@ -386,3 +386,106 @@ class TestFindSlotsQueries(VisitCase):
                 self.visit(user=tech, start=hour, end=hour + 1)
         self._queries()  # the registry's caches, cleared by the new users' groups
         self.assertEqual(self._queries(), few)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitPlanning(VisitCase):
+    """Findings of the attacker's review, as tests."""
+
+    def test_a_technician_plans_only_their_own_visits(self):
+        mine = self.visit(user=self.tech_boilers, start=9, end=10)
+        theirs = self.visit(user=self.tech_boilers2, start=9, end=10)
+        as_tech = self.Visit.with_user(self.tech_boilers)
+        for visit, vals in (
+            (theirs, {"user_id": self.tech_boilers.id}),  # taking over a colleague's
+            (theirs, {"date_start": self.at(13), "date_end": self.at(14)}),
+            (mine, {"user_id": self.tech_boilers2.id}),  # handing one's own to a colleague
+        ):
+            with self.assertRaises(UserError):
+                as_tech.browse(visit.id).write(vals)
+        with self.assertRaises(UserError):
+            as_tech.create(
+                {
+                    "request_id": self.request.id,
+                    "user_id": self.tech_boilers2.id,
+                    "date_start": self.at(15),
+                    "date_end": self.at(16),
+                }
+            )
+        as_tech.browse(mine.id).write({"date_start": self.at(11), "date_end": self.at(12)})
+        self.assertEqual(mine.date_start, self.at(11))
+        self.Visit.with_user(self.manager).browse(theirs.id).user_id = self.tech_boilers
+        self.assertEqual(theirs.user_id, self.tech_boilers)
+
+    def test_a_visit_done_is_history(self):
+        visit = self.visit(start=9, end=10)
+        visit.action_arrive()
+        visit.action_finish()
+        for vals in (
+            {"user_id": self.tech_boilers2.id},
+            {"date_start": self.at(8)},
+            {"request_id": self.Request.create({"subject": "SF other"}).id},
+        ):
+            with self.assertRaises(UserError):
+                visit.with_user(self.manager).write(vals)
+
+    def test_the_reference_is_the_sequence(self):
+        with self.assertRaises(UserError):
+            self.Visit.with_user(self.manager).create(
+                {
+                    "name": "VIS/FORGED",
+                    "request_id": self.request.id,
+                    "user_id": self.tech_boilers.id,
+                    "date_start": self.at(9),
+                    "date_end": self.at(10),
+                }
+            )
+        visit = self.visit(start=9, end=10)
+        with self.assertRaises(UserError):
+            visit.with_user(self.manager).name = "HACKED"
+        self.assertTrue(visit.name.startswith("VIS/"))
+
+    def test_a_refused_visit_takes_no_number(self):
+        first = self.visit(start=9, end=10)
+        with self.assertRaises(ValidationError):
+            self.visit(start=11, end=9)
+        second = self.visit(start=11, end=12)
+        self.assertEqual(int(second.name[-5:]), int(first.name[-5:]) + 1)
+
+    def test_a_closed_request_takes_its_visits_along(self):
+        planned = self.visit(start=9, end=10)
+        on_site = self.visit(user=self.tech_boilers2, start=9, end=10)
+        on_site.action_arrive()
+        self.request.action_close()
+        self.assertEqual(planned.state, "cancelled")
+        self.assertEqual(on_site.state, "on_site", "the work under way is finished, not lost")
+        self.assertTrue(on_site.action_finish())
+        with self.assertRaises(UserError):
+            planned.action_replan()
+        closed = self.Request.create({"subject": "SF closed", "partner_id": self.customer.id})
+        closed.action_close()
+        open_request = self.Request.create(
+            {"subject": "SF open", "partner_id": self.customer.id, "team_id": self.team.id}
+        )
+        other = self.visit(start=13, end=14, request=open_request)
+        with self.assertRaises(UserError):
+            other.request_id = closed
+
+    def test_rpc_values_are_checked(self):
+        visit = self.visit(start=9, end=10)
+        for vals in (
+            {"date_start": "garbage"},
+            {"date_end": "2027-13-45 09:00:00"},
+            {"user_id": "x"},
+            {"user_id": 2_000_000_000},
+        ):
+            with self.assertRaises(UserError):
+                visit.with_user(self.manager).write(vals)
+
+    def test_the_site_is_of_the_visits_company(self):
+        other = self.env["res.company"].create({"name": "SF Site Co"})
+        stranger = self.env["res.partner"].create(
+            {"name": "SF foreign site", "company_id": other.id}
+        )
+        with self.assertRaises(UserError):
+            self.visit(start=9, end=10, site_partner_id=stranger.id)
