@@ -140,7 +140,11 @@ class ServiceRequest(models.Model):
         index=True,
         tracking=True,
         check_company=True,
-        domain=[("share", "=", False)],
+        # the pickers offer the service's technicians, not every internal user
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref("service_base.group_service_user").ids),
+        ],
         group_expand="_read_group_user_ids",
     )
     date_assigned = fields.Datetime(
@@ -885,6 +889,12 @@ class ServiceRequest(models.Model):
             lambda u: not u.service_capacity or loads.get(u.id, 0) < u.service_capacity
         )
         if not free:
+            if product and skilled:
+                return free, _(
+                    "every technician of the team with the skill for %(category)s is at full "
+                    "capacity",
+                    category=product.categ_id.display_name,
+                )
             return free, _("every technician of the team is at full capacity")
         skill_note = (
             _("skill match for %(category)s", category=product.categ_id.display_name)

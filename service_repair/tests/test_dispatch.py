@@ -163,7 +163,7 @@ class TestDispatch(ServiceRepairCase):
         self.assertEqual(
             action["params"]["message"],
             "0 of 1 requests assigned to a technician. Waiting: every technician of the team "
-            "is at full capacity.",
+            "with the skill for SR Boilers is at full capacity.",
         )
 
     def test_cron_dispatches_new_requests(self):
