@@ -37,7 +37,7 @@ class TestPortalAndWebForm(HttpCase, ServiceRepairCase):
     def _csrf(self, url):
         page = self.url_open(url).text
         # the empty form shows every field, the description box included
-        self.assertRegex(page, r'<textarea name="description"[^>]*>\s*</textarea>')
+        self.assertRegex(page, r'<textarea [^>]*name="description"[^>]*>\s*</textarea>')
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
     def test_portal_list_detail_and_new(self):

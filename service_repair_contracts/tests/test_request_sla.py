@@ -16,7 +16,7 @@ MONDAY = datetime(2027, 1, 11)
 # Queries of one dispatch of requests under contracts to one team (see
 # service_repair's DISPATCH_QUERIES for requests without a contract; two of them move
 # the assigned requests from "New" to "Assigned").
-DISPATCH_QUERIES = 28
+DISPATCH_QUERIES = 41
 
 
 @tagged("post_install", "-at_install")

@@ -60,15 +60,15 @@ registry.category("web_tour.tours").add("service_contract_tour", {
             run: "click",
         },
         {
-            content: "The deal lists the opportunity, the contract and its invoice",
-            trigger: ".o_list_view .o_data_row:contains('Tour service deal')",
+            content: "The deal as a flow: the opportunity, the contract and its invoice in their steps",
+            trigger: ".o_kanban_view .o_kanban_group:contains('Tour service deal') .o_kanban_record",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains('Invoice')",
+            trigger: ".o_kanban_view .o_kanban_group:has(.o_column_title:contains('Invoice')) .o_kanban_record",
         },
         {
             content: "Open the contract from the deal",
-            trigger: ".o_list_view .o_data_row:contains('SC/') button[name=action_open_document]",
+            trigger: ".o_kanban_view .o_kanban_record:contains('SC/')",
             run: "click",
         },
         {
