@@ -65,7 +65,8 @@ class ServiceVisit(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
+        # no check_company: the visit's company is the request's (related);
+        # on a new visit it is empty, and the check would offer no request
         tracking=True,
     )
     company_id = fields.Many2one(

@@ -1,3 +1,4 @@
+import re
 import xmlrpc.client
 from datetime import datetime, time, timedelta
 
@@ -489,3 +490,17 @@ class TestVisitPlanning(VisitCase):
         )
         with self.assertRaises(UserError):
             self.visit(start=9, end=10, site_partner_id=stranger.id)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitForm(VisitCase):
+    def test_a_new_visit_offers_the_requests(self):
+        """A new visit has no company yet (it is its request's): a company
+        check on the request field offered no request at all, and its quick
+        create made an empty request with a taken number."""
+        arch = self.Visit.with_user(self.manager).get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
+        field = re.search(r'<field name="request_id"[^>]*>', arch).group(0)
+        self.assertNotIn("company_id", field)
+        self.assertIn("no_create", field)
