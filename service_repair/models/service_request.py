@@ -713,12 +713,7 @@ class ServiceRequest(models.Model):
         plan = {}
         for request in requests:
             rule = rules._first_match(request)
-            team = (
-                rule.team_id
-                or request.team_id
-                or request._find_team(teams)
-                or default_teams[request.company_id.id]
-            )
+            team = request._dispatch_team(rule, teams, default_teams[request.company_id.id])
             plan[request] = (rule, team)
         candidates = self.env["res.users"].union(*(team.member_ids for __, team in plan.values()))
         # Two dispatches at once must not both fill a technician's last place.
@@ -862,6 +857,12 @@ class ServiceRequest(models.Model):
                 ["__count"],
             )
         }
+
+    def _dispatch_team(self, rule, teams, default_team):
+        """The team the dispatch gives this request to: the rule's, the
+        request's own, the one that covers it, else the company's default."""
+        self.ensure_one()
+        return rule.team_id or self.team_id or self._find_team(teams) or default_team
 
     def _find_team(self, teams):
         """First team handling this request's type and covering its customer."""

@@ -164,11 +164,8 @@ class ServiceRequest(models.Model):
         their loads: ({user: load})."""
         self.ensure_one()
         rule = self.env["service.dispatch.rule"].search([])._first_match(self)
-        team = (
-            rule.team_id
-            or self.team_id
-            or self._find_team(self.env["service.team"].search([]))
-            or self.company_id.service_default_team_id
+        team = self._dispatch_team(
+            rule, self.env["service.team"].search([]), self.company_id.service_default_team_id
         )
         # The team's active service technicians of the request's company, in
         # one query (read through the ORM, each user's record rules would be
