@@ -8,6 +8,8 @@ the background import.
 
 import base64
 
+import pytz
+
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.queue_job.job import Job
@@ -21,6 +23,16 @@ class TestDemoFlows(TransactionCase):
         self.assertGreater(contract.cap_used, 0)
         self.assertGreater(contract.cap_remaining, 0)
         self.assertLess(contract.cap_remaining, contract.yearly_cap * 0.2)
+
+    def test_visits_on_working_days_in_russian(self):
+        # the demo's visits fall on weekdays at 10:00 Moscow time, and their
+        # chatter says so in Russian (the demo loads in English)
+        for xmlid in ("visit_request_01", "visit_request_06", "visit_request_08"):
+            visit = self.env.ref(f"service_field.{xmlid}")
+            local = pytz.utc.localize(visit.date_start).astimezone(pytz.timezone("Europe/Moscow"))
+            self.assertLess(local.weekday(), 5, visit.name)
+            self.assertEqual((local.hour, local.minute), (10, 0), visit.name)
+            self.assertIn("Выезд запланирован", visit.message_ids[-1:].body, visit.name)
 
     def test_request_waiting_for_the_customer(self):
         request = self.env.ref("service_repair_contracts.service_request_waiting_customer")

@@ -31,6 +31,7 @@
         "web.assets_backend": [
             "service_base/static/src/plural.js",
             "service_base/static/src/remaining_days_patch.js",
+            "service_base/static/src/web_timeline_terms.js",
         ],
         "web.assets_frontend": ["service_base/static/src/scss/portal_header.scss"],
         "web.assets_tests": ["service_base/static/tests/tours/*.js"],

@@ -56,6 +56,15 @@ class ServiceRequest(models.Model):
     _mail_post_access = "read"
     _check_company_auto = True
     _mailing_enabled = True
+    # An integrator may bring its own reference (old numbers on import); two
+    # requests of one company never share one.
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(company_id, name)",
+            "Another service request of this company already has this reference.",
+        )
+    ]
 
     name = fields.Char(
         string="Reference",

@@ -1,8 +1,11 @@
 from datetime import timedelta
 
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import ServiceRepairCase
 
@@ -34,6 +37,18 @@ class TestServiceRequest(ServiceRepairCase):
             request.create_date + timedelta(hours=8),
             delta=timedelta(minutes=2),
         )
+
+    def test_explicit_reference_is_unique_per_company(self):
+        # An integrator importing old requests may give their numbers; a
+        # number already taken in the company is refused, not duplicated.
+        first = self.Request.with_user(self.manager).create(
+            {"subject": "Old request", "partner_id": self.customer.id, "name": "OLD/0001"}
+        )
+        self.assertEqual(first.name, "OLD/0001")
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self.Request.with_user(self.manager).create(
+                {"subject": "Again", "partner_id": self.customer.id, "name": "OLD/0001"}
+            )
 
     def test_creation_message_in_russian_agrees(self):
         self.env["res.lang"]._activate_lang("ru_RU")

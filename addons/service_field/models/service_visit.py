@@ -286,6 +286,12 @@ class ServiceVisit(models.Model):
     # Checks
     # ------------------------------------------------------------------
 
+    def _creation_message(self):
+        # Odoo's "%s created" names the model in English words («Service Visit
+        # created») and in Russian takes the wrong gender.
+        self.ensure_one()
+        return _("Visit booked")
+
     def _service_guarded_fields(self):
         return super()._service_guarded_fields() | {
             "state",

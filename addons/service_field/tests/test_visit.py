@@ -90,6 +90,31 @@ class TestVisitConflicts(VisitCase):
         self.assertIn(self.request.name, str(caught.exception))
         self.assertEqual(self.Visit.search_count([("user_id", "=", self.tech_boilers.id)]), 1)
 
+    def test_the_refusal_in_russian_names_the_technician_undeclined(self):
+        # «У инженера Мария Кузнецова» declined the title but not the name:
+        # the name stands alone, before a colon.
+        self.env["res.lang"]._activate_lang("ru_RU")
+        first = self.visit(start=9, end=11)
+        self.assertEqual(first.with_context(lang="ru_RU")._creation_message(), "Выезд запланирован")
+        other_request = self.Request.create(
+            {"subject": "SF second", "partner_id": self.customer.id, "team_id": self.team.id}
+        )
+        with self.assertRaises(ValidationError) as caught:
+            self.Visit.with_context(lang="ru_RU").create(
+                {
+                    "request_id": other_request.id,
+                    "user_id": self.tech_boilers.id,
+                    "date_start": self.at(10),
+                    "date_end": self.at(12),
+                }
+            )
+        self.assertTrue(
+            str(caught.exception).startswith(
+                f"{self.tech_boilers.name}: уже запланирован выезд {first.name}"
+            ),
+            caught.exception,
+        )
+
     def test_moving_a_visit_onto_another_is_refused(self):
         self.visit(start=9, end=11)
         later = self.visit(start=13, end=15)

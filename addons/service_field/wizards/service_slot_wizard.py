@@ -56,7 +56,9 @@ class ServiceSlotWizardLine(models.TransientModel):
     user_id = fields.Many2one("res.users", string="Technician", required=True)
     date_start = fields.Datetime(string="Start", required=True)
     date_end = fields.Datetime(string="End", required=True)
-    load = fields.Integer(string="Open Requests")
+    load = fields.Integer(
+        string="Open Requests", help="Open requests assigned to the technician now."
+    )
 
     def action_book(self):
         """Book the visit in this slot; the request without a technician
