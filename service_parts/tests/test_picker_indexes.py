@@ -306,7 +306,9 @@ class TestPickerIndexes(TransactionCase):
         templates = self.env["product.template"].with_context(**context)
         return [
             (template.is_favorite, template.name)
-            for template in templates.browse([template_id for template_id, __ in name_search_result])
+            for template in templates.browse(
+                [template_id for template_id, __ in name_search_result]
+            )
         ]
 
     def test_template_picker_takes_the_indexes(self):
