@@ -15,6 +15,7 @@
         "security/service_field_security.xml",
         "data/ir_sequence_data.xml",
         "wizards/service_slot_wizard_views.xml",
+        "views/service_checklist_views.xml",
         "views/service_visit_views.xml",
         "views/service_request_views.xml",
         "views/menus.xml",
