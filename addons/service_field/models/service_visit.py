@@ -321,6 +321,8 @@ class ServiceVisit(models.Model):
             visit.equipment_request_count = max(requests.get(unit, 0) - own, 0)
             visit.equipment_repair_count = repairs.get(unit, 0)
 
+    @api.depends_context("tz")
+    @api.depends("state", "date_start")
     def _compute_early_departure(self):
         now = _utc(fields.Datetime.now())
         tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
@@ -696,7 +698,11 @@ class ServiceVisit(models.Model):
         the parts used; otherwise the parts are consumed (one transfer a
         visit, from the van to the customer), and the service report is
         attached to the request and sent to the customer."""
+        # Two visits of a technician finishing at once take from one van: the
+        # second waits for the first, and checks the van after it.
+        lock_for_update(self.user_id)
         self._service_check_checklist_done()
+        self._service_check_parts()
         result = self._service_move(("on_site",), "done", "date_departure")
         self._service_consume_parts()
         self._service_visits_finished()
@@ -786,10 +792,9 @@ class ServiceVisit(models.Model):
     # Parts from the van
     # ------------------------------------------------------------------
 
-    def _service_consume_parts(self):
-        """Move the parts of the finished visits from their technician's van
-        to the customer: one transfer a visit, done at once, after checking
-        that each van holds what its visits used (nothing moves otherwise)."""
+    def _service_check_parts(self):
+        """Refuse finishing visits whose technician's van does not hold the
+        parts they used (or has no van, or a tracked part has no lot)."""
         visits = self.filtered("part_ids")
         if not visits:
             return
@@ -853,6 +858,14 @@ class ServiceVisit(models.Model):
                         qty=qty,
                     )
                 )
+
+    def _service_consume_parts(self):
+        """Move the parts of the finished visits from their technician's van
+        to the customer: one transfer a visit, all done at once (checked by
+        ``_service_check_parts`` before)."""
+        visits = self.filtered(lambda v: v.part_ids.product_id.filtered("is_storable"))
+        if not visits:
+            return
         Picking = self.env["stock.picking"]
         picking_vals = [visit._service_prepare_picking_vals() for visit in visits]
         pickings = Picking.create(picking_vals)

@@ -1,1 +1,2 @@
 from . import test_visit
+from . import test_visit_day
