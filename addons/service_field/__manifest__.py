@@ -25,5 +25,8 @@
         "views/menus.xml",
     ],
     "demo": ["demo/service_visit_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["service_field/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

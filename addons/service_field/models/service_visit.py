@@ -937,6 +937,12 @@ class ServiceVisit(models.Model):
     # Finishing: hooks and the service report
     # ------------------------------------------------------------------
 
+    def _service_report_filename(self):
+        """The service report's file name, in the language of the context (the
+        customer's when the report is mailed)."""
+        self.ensure_one()
+        return _("Service Report %(visit)s", visit=self.name)
+
     def _service_visits_finished(self):
         """Called once the visits are done, their parts consumed, before their
         report is sent: addons add what finishing a visit means to them

@@ -307,7 +307,7 @@ class TestVisitSignatureAndReport(VisitDayCase):
         )
         self.assertEqual(len(message), 1)
         # a PDF, or its HTML when the tests do not render reports
-        self.assertRegex(message.attachment_ids.name, rf"^Service Report - {visit.name}\.(pdf|html)$")
+        self.assertRegex(message.attachment_ids.name, rf"^Service Report {visit.name}\.(pdf|html)$")
         self.assertEqual(message.attachment_ids.res_model, "service.request")
         self.assertEqual(message.attachment_ids.res_id, self.request.id)
         self.assertIn(self.customer, message.partner_ids)

@@ -67,9 +67,11 @@ class TestVisitLabour(VisitDayCase):
         visit.action_arrive()
         self.assertEqual(visit.service_labour_cost, 0.0)
         self.assertFalse(self.lines())
-        self.tick(visit)
-        visit.action_finish()
-        self.assertEqual(len(self.lines()), 1)
+        cancelled = self.visit(start=13, end=15).with_user(self.tech_boilers)
+        cancelled.action_start_travel()
+        cancelled.action_cancel()
+        self.assertEqual(cancelled.service_labour_cost, 0.0)
+        self.assertFalse(self.lines())
 
     def test_the_requests_cost_and_margin_count_the_visits(self):
         before = self.request.with_user(self.manager)
