@@ -28,12 +28,8 @@ registry.category("web_tour.tours").add("service_field_day_tour", {
             trigger: ".o_kanban_view .o_kanban_record:contains('ООО «Котлы Тура»'):contains('–')",
         },
         {
-            content: "The filters of my day are on",
-            trigger: ".o_searchview_facet:contains('Мои выезды')",
-        },
-        {
             content: "Open the visit",
-            trigger: ".o_kanban_view .o_kanban_record:contains('ООО «Котлы Тура»') .o_kanban_record_title, .o_kanban_view .o_kanban_record:contains('ООО «Котлы Тура»') [name=partner_id]",
+            trigger: ".o_kanban_view .o_kanban_record:contains('ООО «Котлы Тура»') div.text-muted:contains('Тур: котёл гаснет')",
             run: "click",
         },
         {
@@ -69,18 +65,28 @@ registry.category("web_tour.tours").add("service_field_day_tour", {
             run: "click",
         },
         {
-            content: "Type the part",
+            content: "Choose the part: a search dialog on a phone",
             trigger: ".o_field_widget[name=part_ids] .o_data_row [name=product_id] input",
-            run: "edit Тур прокладка",
+            run: "click",
+        },
+        {
+            content: "Show the search of the dialog",
+            trigger: ".modal .o_control_panel button:has(.fa-search)",
+            run: "click",
+        },
+        {
+            content: "Search the part",
+            trigger: ".modal .o_searchview_input",
+            run: "edit Тур прокладка && press Enter",
         },
         {
             content: "Choose it",
-            trigger: ".o-autocomplete--dropdown-menu .dropdown-item:contains('Тур прокладка')",
+            trigger: ".modal .o_kanban_record:contains('Тур прокладка')",
             run: "click",
         },
         {
             content: "The part is on the visit",
-            trigger: ".o_field_widget[name=part_ids] .o_data_row:contains('Тур прокладка')",
+            trigger: ".o_field_widget[name=part_ids] .o_data_row [name=product_id] input:value('Тур прокладка')",
         },
         {
             content: "Open the signature",
