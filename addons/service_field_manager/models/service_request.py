@@ -1,19 +1,10 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class ServiceRequest(models.Model):
     _inherit = "service.request"
-
-    service_labour_cost = fields.Monetary(
-        help="Labour hours of the repairs and of the visits done times the company's labour "
-        "rate."
-    )
-    service_parts_cost = fields.Monetary(
-        help="Parts consumed by the repairs and taken from the technicians' vans on the "
-        "visits, valued at the cost of their stock moves."
-    )
 
     @api.depends("repair_ids", "visit_ids.state", "visit_ids.picking_id")
     def _compute_service_profitability(self):
