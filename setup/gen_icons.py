@@ -117,6 +117,17 @@ def pin(draw, colour):
     draw.rounded_rectangle((18 * u, 102 * u, 110 * u, 110 * u), radius=3 * u, fill=WHITE)
 
 
+def pin_cost(draw, colour):
+    """Visits in the cockpit: a map pin beside the bars of their cost."""
+    u = SCALE
+    draw.ellipse((14 * u, 18 * u, 58 * u, 62 * u), fill=WHITE)
+    draw.polygon([(17 * u, 49 * u), (55 * u, 49 * u), (36 * u, 86 * u)], fill=WHITE)
+    draw.ellipse((27 * u, 31 * u, 45 * u, 49 * u), fill=colour)
+    for x, top in ((66, 62), (84, 44), (102, 28)):
+        draw.rounded_rectangle((x * u, top * u, (x + 12) * u, 96 * u), radius=2 * u, fill=WHITE)
+    draw.rounded_rectangle((14 * u, 102 * u, 114 * u, 108 * u), radius=2 * u, fill=WHITE)
+
+
 ICONS = {
     "service_base": ((38, 110, 164, 255), units),
     "service_repair": ((214, 96, 44, 255), wrench),
@@ -125,6 +136,7 @@ ICONS = {
     "service_repair_contracts": ((190, 58, 90, 255), clock),
     "service_manager": ((40, 58, 82, 255), chart),
     "service_field": ((22, 138, 150, 255), pin),
+    "service_field_manager": ((31, 98, 116, 255), pin_cost),
 }
 
 

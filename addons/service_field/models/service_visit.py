@@ -1,12 +1,13 @@
+import base64
 from collections import defaultdict
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, float_compare, format_date, format_datetime
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.resource.models.utils import Intervals
@@ -30,6 +31,9 @@ VISIT_STATES = [
 # The states in which a visit holds its technician's time.
 BUSY_STATES = ("planned", "on_the_way", "on_site", "done")
 MAX_VISIT_HOURS = 24
+# Leaving for a visit more than this many hours before its start (or on
+# another day) asks the technician first: likely the wrong visit.
+EARLY_DEPARTURE_HOURS = 12
 # What the plan of a visit is: who, when, for which request, where.
 PLAN_FIELDS = {"user_id", "date_start", "date_end", "request_id", "site_partner_id"}
 
@@ -124,6 +128,65 @@ class ServiceVisit(models.Model):
         help="Set when the visit lies outside the technician's working hours or on their "
         "time off: the visit is accepted, the dispatcher is warned.",
     )
+
+    time_range = fields.Char(
+        string="Time",
+        compute="_compute_time_range",
+        help="The planned hours in the user's time zone, with the day when it is not today.",
+    )
+    request_type = fields.Selection(related="request_id.request_type", string="Request Type")
+    request_subject = fields.Char(related="request_id.subject", string="Subject")
+    request_description = fields.Html(related="request_id.description", string="Description")
+    equipment_request_count = fields.Integer(
+        string="Unit's Other Requests",
+        compute="_compute_equipment_history",
+        help="The unit's other service requests, its service history.",
+    )
+    equipment_repair_count = fields.Integer(
+        string="Unit's Repairs", compute="_compute_equipment_history"
+    )
+    early_departure = fields.Boolean(
+        compute="_compute_early_departure",
+        help="The visit starts more than 12 hours from now or on another day: leaving for "
+        "it now asks the technician first.",
+    )
+    checklist_id = fields.Many2one(
+        "service.checklist",
+        string="Checklist",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="The checklist copied to the visit when the technician arrived on site.",
+    )
+    check_ids = fields.One2many("service.visit.check", "visit_id", string="Checklist Items")
+    part_ids = fields.One2many("service.visit.part", "visit_id", string="Parts Used")
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Parts Transfer",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The transfer of the parts used, from the technician's van to the customer, "
+        "done when the visit was finished.",
+    )
+    photo_ids = fields.Many2many(
+        "ir.attachment",
+        "service_visit_photo_rel",
+        "visit_id",
+        "attachment_id",
+        string="Photos",
+        help="Photos taken on site, from the phone's camera or files.",
+    )
+    signature = fields.Image(
+        string="Customer's Signature",
+        copy=False,
+        attachment=True,
+        max_width=1024,
+        max_height=1024,
+        help="Signed by the customer on the technician's phone while the visit is on site.",
+    )
+    signed_by = fields.Char(string="Signed By", copy=False)
+    signed_on = fields.Datetime(string="Signed On", readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -222,6 +285,58 @@ class ServiceVisit(models.Model):
             else:
                 visit.schedule_warning = False
 
+    @api.depends_context("tz")
+    @api.depends("date_start", "date_end")
+    def _compute_time_range(self):
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        today = _utc(fields.Datetime.now()).astimezone(tz).date()
+        for visit in self:
+            if not (visit.date_start and visit.date_end):
+                visit.time_range = False
+                continue
+            start = _utc(visit.date_start).astimezone(tz)
+            end = _utc(visit.date_end).astimezone(tz)
+            hours = "{}–{}".format(start.strftime("%H:%M"), end.strftime("%H:%M"))
+            if start.date() != today:
+                day = format_date(self.env, start.date(), date_format="dd.MM")
+                hours = f"{day} {hours}"
+            visit.time_range = hours
+
+    @api.depends("equipment_id", "request_id")
+    def _compute_equipment_history(self):
+        units = self.equipment_id
+        requests = dict(
+            self.env["service.request"]._read_group(
+                [("equipment_id", "in", units.ids)], ["equipment_id"], ["__count"]
+            )
+        )
+        repairs = dict(
+            self.env["repair.order"]._read_group(
+                [("equipment_id", "in", units.ids)], ["equipment_id"], ["__count"]
+            )
+        )
+        for visit in self:
+            unit = visit.equipment_id
+            own = 1 if unit and visit.request_id.equipment_id == unit else 0
+            visit.equipment_request_count = max(requests.get(unit, 0) - own, 0)
+            visit.equipment_repair_count = repairs.get(unit, 0)
+
+    @api.depends_context("tz")
+    @api.depends("state", "date_start")
+    def _compute_early_departure(self):
+        now = _utc(fields.Datetime.now())
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        for visit in self:
+            start = visit.date_start and _utc(visit.date_start)
+            visit.early_departure = bool(
+                visit.state == "planned"
+                and start
+                and (
+                    start - now > timedelta(hours=EARLY_DEPARTURE_HOURS)
+                    or start.astimezone(tz).date() != now.astimezone(tz).date()
+                )
+            )
+
     # ------------------------------------------------------------------
     # Working hours
     # ------------------------------------------------------------------
@@ -293,12 +408,20 @@ class ServiceVisit(models.Model):
         return _("Visit booked")
 
     def _service_guarded_fields(self):
-        return super()._service_guarded_fields() | {
+        guarded = super()._service_guarded_fields() | {
             "state",
             "date_on_the_way",
             "date_arrival",
             "date_departure",
+            "checklist_id",
+            "picking_id",
+            "signed_on",
         }
+        if not self or any(visit.state != "on_site" for visit in self):
+            # The customer signs for the work on site: before it the work is
+            # not done, after it the signed report is sent.
+            guarded |= {"signature", "signed_by"}
+        return guarded
 
     @api.constrains("user_id", "request_id")
     def _check_technician(self):
@@ -506,6 +629,10 @@ class ServiceVisit(models.Model):
         if {"date_start", "date_end", "user_id", "state"} & set(vals):
             self._service_check_times([vals] * len(self))
         result = super().write(vals)
+        if "signature" in vals and not self.env.context.get("service_guarded_action"):
+            action_records(self).write(
+                {"signed_on": fields.Datetime.now() if vals["signature"] else False}
+            )
         if (PLAN_FIELDS | {"state"}) & set(vals):
             if PLAN_FIELDS & set(vals):
                 self._check_not_past()
@@ -565,12 +692,28 @@ class ServiceVisit(models.Model):
         return self._service_move(("planned",), "on_the_way", "date_on_the_way")
 
     def action_arrive(self):
-        """The technician is on site (from the road, or straight from the plan)."""
-        return self._service_move(("planned", "on_the_way"), "on_site", "date_arrival")
+        """The technician is on site (from the road, or straight from the plan):
+        the visit's checklist is copied to it."""
+        result = self._service_move(("planned", "on_the_way"), "on_site", "date_arrival")
+        self._service_copy_checklist()
+        return result
 
     def action_finish(self):
-        """The work on site is over: the technician leaves."""
-        return self._service_move(("on_site",), "done", "date_departure")
+        """The work on site is over: the technician leaves. Refused while a
+        mandatory item of the checklist is not done, or the van does not hold
+        the parts used; otherwise the parts are consumed (one transfer a
+        visit, from the van to the customer), and the service report is
+        attached to the request and sent to the customer."""
+        # Two visits of a technician finishing at once take from one van: the
+        # second waits for the first, and checks the van after it.
+        lock_for_update(self.user_id)
+        self._service_check_checklist_done()
+        self._service_check_parts()
+        result = self._service_move(("on_site",), "done", "date_departure")
+        self._service_consume_parts()
+        self._service_visits_finished()
+        self._service_send_report()
+        return result
 
     def action_cancel(self):
         """The visit will not take place: the technician's time is free again."""
@@ -590,3 +733,251 @@ class ServiceVisit(models.Model):
             "res_id": self.request_id.id,
             "view_mode": "form",
         }
+
+    def action_view_equipment_history(self):
+        """Open the unit's other service requests (its history), newest first."""
+        self.ensure_one()
+        if not self.equipment_id:
+            raise UserError(_("Visit %(visit)s has no unit.", visit=self.name))
+        return self.equipment_id._action_view_service_requests(exclude=self.request_id)
+
+    def action_view_equipment_repairs(self):
+        """Open the unit's repair orders."""
+        self.ensure_one()
+        if not self.equipment_id:
+            raise UserError(_("Visit %(visit)s has no unit.", visit=self.name))
+        return self.equipment_id.action_view_repairs()
+
+    def action_view_picking(self):
+        """Open the transfer of the visit's parts."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "stock.picking",
+            "res_id": self.picking_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Checklist
+    # ------------------------------------------------------------------
+
+    def _service_copy_checklist(self):
+        """Give each visit without checklist lines the lines of its checklist
+        (one create for the batch)."""
+        visits = self.filtered(lambda v: not v.check_ids)
+        if not visits:
+            return
+        # sudo: a technician reads the checklist templates only to copy them.
+        found = self.env["service.checklist"].sudo()._service_for_requests(visits.request_id)
+        Check = self.env["service.visit.check"]
+        vals_list = []
+        for visit in visits:
+            checklist = found[visit.request_id]
+            if not checklist:
+                continue
+            action_records(visit).write({"checklist_id": checklist.id})
+            vals_list += Check._service_prepare_from_items(visit, checklist.item_ids)
+        action_records(Check).create(vals_list)
+
+    def _service_check_checklist_done(self):
+        env = user_lang_env(self.env)
+        for visit in self:
+            missing = visit.check_ids.filtered(lambda c: c.mandatory and not c.done)
+            if missing:
+                raise UserError(
+                    env._(
+                        "Visit %(visit)s cannot be finished: the mandatory checklist items "
+                        "%(items)s are not done.",
+                        visit=visit.name,
+                        items=", ".join(f"«{name}»" for name in missing.mapped("name")),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Parts from the van
+    # ------------------------------------------------------------------
+
+    def _service_check_parts(self):
+        """Refuse finishing visits whose technician's van does not hold the
+        parts they used (or has no van, or a tracked part has no lot)."""
+        visits = self.filtered("part_ids")
+        if not visits:
+            return
+        env = user_lang_env(self.env)
+        needed = defaultdict(float)
+        for visit in visits:
+            van = visit.user_id.service_van_location_id
+            if not van:
+                raise UserError(
+                    env._(
+                        "%(user)s has no van location: the parts of visit %(visit)s cannot be "
+                        "taken from it. A service manager creates it on the user's form.",
+                        user=visit.user_id.name,
+                        visit=visit.name,
+                    )
+                )
+            if van.company_id and van.company_id != visit.company_id:
+                raise UserError(
+                    env._(
+                        "The van location of %(user)s belongs to %(company)s, not to the "
+                        "company of visit %(visit)s.",
+                        user=visit.user_id.name,
+                        company=van.company_id.name,
+                        visit=visit.name,
+                    )
+                )
+            for line in visit.part_ids:
+                product = line.product_id
+                if not product.is_storable:
+                    continue
+                if product.tracking != "none" and not line.lot_id:
+                    raise UserError(
+                        env._(
+                            "%(part)s on visit %(visit)s is tracked by lot or serial: say "
+                            "which one was used.",
+                            part=product.display_name,
+                            visit=visit.name,
+                        )
+                    )
+                qty = line.product_uom_id._compute_quantity(line.quantity, product.uom_id)
+                needed[(van, product, line.lot_id)] += qty
+        # Negative stock in a van is a count the books cannot trust: a part
+        # the van does not hold was taken from somewhere else, and that
+        # transfer is to be recorded first.
+        Quant = self.env["stock.quant"]
+        for (van, product, lot), qty in needed.items():
+            available = Quant._get_available_quantity(
+                product, van, lot_id=lot or None, strict=bool(lot)
+            )
+            if float_compare(qty, available, precision_rounding=product.uom_id.rounding) > 0:
+                raise UserError(
+                    env._(
+                        "The van %(van)s holds %(available)s %(uom)s of %(part)s%(lot)s, the "
+                        "visit used %(qty)s: record the transfer that brought the rest "
+                        "first. Nothing was moved.",
+                        van=van.display_name,
+                        available=available,
+                        uom=product.uom_id.name,
+                        part=product.display_name,
+                        lot=env._(" (lot %(lot)s)", lot=lot.name) if lot else "",
+                        qty=qty,
+                    )
+                )
+
+    def _service_consume_parts(self):
+        """Move the parts of the finished visits from their technician's van
+        to the customer: one transfer a visit, all done at once (checked by
+        ``_service_check_parts`` before)."""
+        visits = self.filtered(lambda v: v.part_ids.product_id.filtered("is_storable"))
+        if not visits:
+            return
+        Picking = self.env["stock.picking"]
+        picking_vals = [visit._service_prepare_picking_vals() for visit in visits]
+        pickings = Picking.create(picking_vals)
+        pickings.action_confirm()
+        for visit, picking in zip(visits, pickings, strict=True):
+            lines = visit.part_ids.filtered(lambda line: line.product_id.is_storable)
+            for line, move in zip(lines, picking.move_ids.sorted("id"), strict=True):
+                move.move_line_ids.unlink()
+                move.write(
+                    {
+                        "picked": True,
+                        "move_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": line.product_id.id,
+                                    "product_uom_id": line.product_uom_id.id,
+                                    "quantity": line.quantity,
+                                    "lot_id": line.lot_id.id,
+                                    "location_id": picking.location_id.id,
+                                    "location_dest_id": picking.location_dest_id.id,
+                                    "picking_id": picking.id,
+                                }
+                            )
+                        ],
+                    }
+                )
+                action_records(line).write({"move_id": move.id})
+            action_records(visit).write({"picking_id": picking.id})
+        pickings.with_context(cancel_backorder=True)._action_done()
+
+    def _service_prepare_picking_vals(self):
+        """Values of the transfer of this visit's parts (its storable ones)."""
+        self.ensure_one()
+        van = self.user_id.service_van_location_id
+        warehouse = van.warehouse_id or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
+        customers = (
+            self.partner_id.with_company(self.company_id).property_stock_customer
+            or self.env.ref("stock.stock_location_customers")
+        )
+        return {
+            "picking_type_id": warehouse.out_type_id.id,
+            "location_id": van.id,
+            "location_dest_id": customers.id,
+            "partner_id": (self.site_partner_id or self.partner_id).id,
+            "origin": f"{self.name} ({self.request_id.name})",
+            "service_request_id": self.request_id.id,
+            "company_id": self.company_id.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": line.product_id.display_name,
+                        "product_id": line.product_id.id,
+                        "product_uom_qty": line.quantity,
+                        "product_uom": line.product_uom_id.id,
+                        "location_id": van.id,
+                        "location_dest_id": customers.id,
+                        "origin": self.name,
+                        "company_id": self.company_id.id,
+                    }
+                )
+                for line in self.part_ids.sorted("id")
+                if line.product_id.is_storable
+            ],
+        }
+
+    # ------------------------------------------------------------------
+    # Finishing: hooks and the service report
+    # ------------------------------------------------------------------
+
+    def _service_report_filename(self):
+        """The service report's file name, in the language of the context (the
+        customer's when the report is mailed)."""
+        self.ensure_one()
+        return _("Service Report %(visit)s", visit=self.name)
+
+    def _service_visits_finished(self):
+        """Called once the visits are done, their parts consumed, before their
+        report is sent: addons add what finishing a visit means to them
+        (service_field_manager charges its labour)."""
+        return True
+
+    def _service_send_report(self):
+        """Attach each finished visit's service report to its request and send
+        it to the customer, in the request's chatter."""
+        template = self.env.ref("service_field.mail_template_service_visit_done", False)
+        if not template:
+            return
+        # sudo: the technician sends the report of their own visit as the
+        # template says; rendering reads the template and the report action.
+        values = template.sudo()._generate_template(
+            self.ids, ("subject", "body_html", "report_template_ids")
+        )
+        for visit in self:
+            vals = values[visit.id]
+            partners = visit.partner_id.filtered("email")
+            visit.request_id.message_post(
+                subject=vals.get("subject"),
+                body=vals.get("body_html"),
+                # the template gives the reports base64-encoded, message_post takes bytes
+                attachments=[
+                    (name, base64.b64decode(content)) for name, content in vals.get("attachments", [])
+                ],
+                partner_ids=partners.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )

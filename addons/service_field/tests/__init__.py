@@ -1,1 +1,3 @@
 from . import test_visit
+from . import test_visit_day
+from . import test_visit_day_tour

@@ -1,0 +1,365 @@
+from contextlib import contextmanager
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .test_visit import VisitCase
+
+
+class VisitDayCase(VisitCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Checklist = cls.env["service.checklist"]
+        cls.boiler_checklist = cls.Checklist.create(
+            {
+                "name": "SF boiler on site",
+                "sequence": 5,
+                "product_categ_ids": [Command.set(cls.categ_boilers.ids)],
+                "item_ids": [
+                    Command.create({"name": "Gas tightness", "sequence": 1}),
+                    Command.create({"name": "Flue draught", "sequence": 2}),
+                    Command.create({"name": "Clean the filter", "sequence": 3, "mandatory": False}),
+                ],
+            }
+        )
+        cls.any_checklist = cls.Checklist.create(
+            {
+                "name": "SF any visit",
+                "sequence": 50,
+                "item_ids": [Command.create({"name": "Tidy the site"})],
+            }
+        )
+        cls.part = cls.env["product.product"].create(
+            {"name": "SF gasket", "type": "consu", "is_storable": True, "standard_price": 150}
+        )
+        cls.tech_boilers.action_service_create_van_location()
+        cls.van = cls.tech_boilers.service_van_location_id
+
+    @contextmanager
+    def refused(self, text, absent=None):
+        """A UserError naming ``text`` (and not ``absent``), rolled back."""
+        with self.assertRaises(UserError) as caught:
+            yield
+        self.assertIn(text, str(caught.exception))
+        if absent:
+            self.assertNotIn(absent, str(caught.exception))
+
+    def stock(self, product, qty, location=None, lot=None):
+        self.env["stock.quant"]._update_available_quantity(
+            product, location or self.van, qty, lot_id=lot
+        )
+
+    def on_site(self, **vals):
+        visit = self.visit(start=9, end=11, **vals).with_user(self.tech_boilers)
+        visit.action_arrive()
+        return visit
+
+    def tick(self, visit):
+        visit.check_ids.filtered("mandatory").write({"done": True})
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitChecklist(VisitDayCase):
+    def test_the_first_matching_checklist_is_copied_on_arrival(self):
+        visit = self.visit(start=9, end=11).with_user(self.tech_boilers)
+        self.assertFalse(visit.check_ids)
+        visit.action_arrive()
+        self.assertEqual(visit.checklist_id, self.boiler_checklist)
+        self.assertEqual(
+            visit.check_ids.mapped("name"), ["Gas tightness", "Flue draught", "Clean the filter"]
+        )
+        self.assertEqual(visit.check_ids.mapped("mandatory"), [True, True, False])
+        # an aircon matches only the checklist for any unit
+        request = self.Request.create(
+            {"subject": "SF aircon", "partner_id": self.customer.id, "equipment_id": self.aircon_unit.id}
+        )
+        other = self.visit(start=13, end=14, request=request)
+        other.action_arrive()
+        self.assertEqual(other.checklist_id, self.any_checklist)
+
+    def test_request_type_and_sequence_decide(self):
+        installation = self.Checklist.create(
+            {
+                "name": "SF installation",
+                "sequence": 1,
+                "request_type": "installation",
+                "item_ids": [Command.create({"name": "Commissioning"})],
+            }
+        )
+        visit = self.visit(start=9, end=11)
+        visit.action_arrive()
+        self.assertEqual(visit.checklist_id, self.boiler_checklist, "a repair: not the installation's")
+        self.request.request_type = "installation"
+        later = self.visit(start=13, end=14)
+        later.action_arrive()
+        self.assertEqual(later.checklist_id, installation)
+
+    def test_finishing_waits_for_the_mandatory_items(self):
+        visit = self.on_site()
+        with self.refused("«Gas tightness», «Flue draught»"):
+            visit.action_finish()
+        self.assertEqual(visit.state, "on_site")
+        visit.check_ids[0].done = True
+        with self.refused("«Flue draught»", "Gas tightness"):
+            visit.action_finish()
+        visit.check_ids[1].write({"done": True, "note": "2 Pa"})
+        self.assertTrue(visit.action_finish())
+        self.assertEqual(visit.state, "done")
+
+    def test_the_checklist_is_answered_on_site_only(self):
+        visit = self.on_site()
+        self.tick(visit)
+        visit.action_finish()
+        with self.refused("answered on site"):
+            visit.check_ids[2].done = True
+        with self.assertRaises(UserError):
+            visit.check_ids[0].name = "Something else"
+        with self.assertRaises(UserError):
+            visit.check_ids[0].unlink()
+
+    def test_a_technician_answers_only_their_own_visits(self):
+        visit = self.on_site()
+        with self.assertRaises(AccessError):
+            visit.check_ids[0].with_user(self.tech_climate).done = True
+        visit.check_ids[0].with_user(self.manager).done = True
+        self.assertTrue(visit.check_ids[0].done)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitParts(VisitDayCase):
+    def test_the_van_is_created_once(self):
+        self.assertEqual(self.van.usage, "internal")
+        self.assertEqual(self.van.warehouse_id.company_id, self.company)
+        self.assertIs(self.tech_boilers.action_service_create_van_location(), True)
+        self.assertEqual(self.tech_boilers.service_van_location_id, self.van)
+        with self.refused("service manager"):
+            self.tech_climate.with_user(self.tech_climate).action_service_create_van_location()
+        self.tech_climate.with_user(self.manager).action_service_create_van_location()
+        self.assertTrue(self.tech_climate.service_van_location_id)
+        self.assertNotEqual(self.tech_climate.service_van_location_id, self.van)
+
+    def test_parts_leave_the_van_for_the_customer_on_finishing(self):
+        self.stock(self.part, 5)
+        visit = self.on_site()
+        visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 2})]
+        self.tick(visit)
+        visit.action_finish()
+        picking = visit.picking_id
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.location_id, self.van)
+        self.assertEqual(picking.location_dest_id.usage, "customer")
+        self.assertEqual(picking.service_request_id, self.request)
+        self.assertIn(visit.name, picking.origin)
+        self.assertEqual(visit.part_ids.move_id.quantity, 2)
+        self.assertEqual(visit.part_ids.move_id.state, "done")
+        self.assertIn(picking, self.request.picking_ids)
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.part, self.van), 3)
+
+    def test_more_than_the_van_holds_is_refused_and_nothing_moves(self):
+        self.stock(self.part, 1)
+        visit = self.on_site()
+        visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 2})]
+        self.tick(visit)
+        with self.refused("holds 1.0 Units of SF gasket, the visit used 2.0"):
+            visit.action_finish()
+        self.assertEqual(visit.state, "on_site")
+        self.assertFalse(visit.picking_id)
+        self.assertFalse(self.env["stock.move"].search([("product_id", "=", self.part.id)]))
+
+    def test_a_tracked_part_needs_its_lot_and_the_van_that_lot(self):
+        tracked = self.env["product.product"].create(
+            {"name": "SF burner", "type": "consu", "is_storable": True, "tracking": "lot"}
+        )
+        lot_a, lot_b = self.env["stock.lot"].create(
+            [{"name": name, "product_id": tracked.id} for name in ("SF-A", "SF-B")]
+        )
+        self.stock(tracked, 1, lot=lot_a)
+        visit = self.on_site()
+        visit.part_ids = [Command.create({"product_id": tracked.id, "quantity": 1})]
+        self.tick(visit)
+        with self.refused("say which one"):
+            visit.action_finish()
+        visit.part_ids.lot_id = lot_b
+        with self.refused("lot SF-B"):
+            visit.action_finish()
+        visit.part_ids.lot_id = lot_a
+        visit.action_finish()
+        self.assertEqual(visit.picking_id.move_line_ids.lot_id, lot_a)
+
+    def test_no_van_no_parts(self):
+        visit = self.visit(user=self.tech_boilers2, start=9, end=11)
+        visit.action_arrive()
+        visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 1})]
+        self.tick(visit)
+        with self.refused("has no van location"):
+            visit.action_finish()
+
+    def test_parts_of_a_finished_visit_stay(self):
+        self.stock(self.part, 5)
+        visit = self.on_site()
+        visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 1})]
+        self.tick(visit)
+        visit.action_finish()
+        with self.assertRaises(UserError):
+            visit.part_ids.quantity = 3
+        with self.assertRaises(UserError):
+            visit.part_ids.unlink()
+        with self.assertRaises(UserError):
+            visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 1})]
+
+    def test_many_visits_finish_in_one_batch(self):
+        self.stock(self.part, 10)
+        visits = self.Visit.browse()
+        for start in (9, 11, 13):
+            visit = self.visit(start=start, end=start + 1)
+            visit.action_arrive()
+            visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 1})]
+            self.tick(visit)
+            visits |= visit
+        visits.action_finish()
+        self.assertEqual(len(visits.picking_id), 3)
+        self.assertEqual(set(visits.picking_id.mapped("state")), {"done"})
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.part, self.van), 7)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitSignatureAndReport(VisitDayCase):
+    SIGNATURE = (
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+        "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+
+    def test_the_customer_signs_on_site_only(self):
+        visit = self.visit(start=9, end=11).with_user(self.tech_boilers)
+        with self.assertRaises(UserError):
+            visit.write({"signature": self.SIGNATURE, "signed_by": "I. Petrov"})
+        visit.action_arrive()
+        visit.write({"signature": self.SIGNATURE, "signed_by": "I. Petrov"})
+        self.assertTrue(visit.signed_on)
+        with self.assertRaises(UserError):
+            visit.signed_on = fields.Datetime.now() - timedelta(days=1)
+        self.tick(visit)
+        visit.action_finish()
+        with self.assertRaises(UserError):
+            visit.signature = False
+        self.assertTrue(visit.signature)
+        with self.assertRaises(UserError):
+            self.Visit.with_user(self.manager).create(
+                {
+                    "request_id": self.request.id,
+                    "user_id": self.tech_climate.id,
+                    "date_start": self.at(9),
+                    "date_end": self.at(10),
+                    "signature": self.SIGNATURE,
+                }
+            )
+
+    def _html(self, visit):
+        html, __ = self.env["ir.actions.report"]._render_qweb_html(
+            "service_field.action_report_service_visit", visit.ids
+        )
+        return html.decode()
+
+    def test_the_report_tells_the_visit(self):
+        self.stock(self.part, 5)
+        visit = self.on_site()
+        visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 2})]
+        visit.note = "<p>Replaced the gasket</p>"
+        self.tick(visit)
+        html = self._html(visit)
+        for text in (
+            "Service Report",
+            visit.name,
+            self.request.name,
+            "SR Customer",
+            "SR-BOILER-001",
+            "Tech Boilers",
+            "Replaced the gasket",
+            "Gas tightness",
+            "SF gasket",
+            "Not signed",
+        ):
+            self.assertIn(text, html)
+        self.assertNotIn("Meter Reading", html)
+        visit.write({"signature": self.SIGNATURE, "signed_by": "I. Petrov"})
+        html = self._html(visit)
+        self.assertNotIn("Not signed", html)
+        self.assertIn("I. Petrov", html)
+        self.assertIn("data:image/png;base64", html)
+
+    def test_the_report_speaks_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.customer.lang = "ru_RU"
+        visit = self.on_site()
+        html = self._html(visit)
+        self.assertIn("Сервисный лист", html)
+        self.assertIn("Не подписан", html)
+
+    def test_finishing_sends_the_report_to_the_customer_from_the_request(self):
+        visit = self.on_site()
+        self.tick(visit)
+        visit.action_finish()
+        message = self.request.message_ids.filtered(
+            lambda m: m.attachment_ids and visit.name in (m.subject or "")
+        )
+        self.assertEqual(len(message), 1)
+        # a PDF, or its HTML when the tests do not render reports
+        self.assertRegex(message.attachment_ids.name, rf"^Service Report {visit.name}\.(pdf|html)$")
+        self.assertEqual(message.attachment_ids.res_model, "service.request")
+        self.assertEqual(message.attachment_ids.res_id, self.request.id)
+        self.assertIn(self.customer, message.partner_ids)
+        self.assertIn("service report is attached", str(message.body))
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        self.assertEqual(mail.attachment_ids, message.attachment_ids)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitCards(VisitDayCase):
+    def test_one_line_of_time(self):
+        now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        today = self.Visit.new(
+            {"date_start": now.replace(hour=15), "date_end": now.replace(hour=17)}
+        ).with_context(tz="UTC")
+        self.assertEqual(today.time_range, "15:00–17:00")
+        self.assertEqual(
+            today.with_context(tz="Europe/Moscow").time_range, "18:00–20:00"
+        )
+        other = self.visit(start=9, end=11).with_context(tz="UTC")
+        self.assertEqual(other.time_range, f"{self.tomorrow.strftime('%d.%m')} 09:00–11:00")
+
+    def test_leaving_far_ahead_asks_first(self):
+        tomorrow = self.visit(start=9, end=11)
+        self.assertTrue(tomorrow.early_departure)
+        soon_start = fields.Datetime.now() + timedelta(minutes=30)
+        soon = self.visit(
+            user=self.tech_boilers2,
+            start=soon_start,
+            end=soon_start + timedelta(hours=1),
+        ).with_context(tz="UTC")
+        self.assertEqual(
+            soon.early_departure, soon_start.date() != fields.Datetime.now().date()
+        )
+        tomorrow.action_start_travel()
+        self.assertFalse(tomorrow.early_departure, "asked before leaving only")
+
+    def test_the_units_history(self):
+        self.Request.create(
+            {"subject": "SF earlier", "partner_id": self.customer.id, "equipment_id": self.unit.id}
+        )
+        visit = self.visit(start=9, end=11)
+        self.assertEqual(visit.equipment_request_count, 1)
+        action = visit.action_view_equipment_history()
+        self.assertNotIn(
+            self.request, self.Request.with_context(active_test=False).search(action["domain"])
+        )
+
+    def test_my_visits_today(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_field.service_visit_action_my_today"
+        )
+        self.assertEqual(action["view_mode"].split(",")[0], "kanban")
+        self.assertIn("search_default_my", action["context"])
+        self.assertIn("search_default_today", action["context"])

@@ -1,0 +1,3 @@
+from . import account_analytic_line
+from . import service_request
+from . import service_visit
