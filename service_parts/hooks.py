@@ -14,9 +14,9 @@ LOOKUP_SQL = "service_parts/data/service_parts_lookup.sql"
 # beside their definitions: tests/test_uninstall.py fails on whatever an
 # uninstall leaves.
 CORE_INDEXES = CORE_TABLE_INDEXES
-# The catalog import's staging table (service.part.import.init()); its index
-# goes with it.
-TABLES = ("service_part_import_staged",)
+# The catalog import's staging tables (service.part.import.init()); their
+# indexes go with them.
+TABLES = ("service_part_import_staged", "service_part_import_bucket")
 
 
 def lookup_functions():

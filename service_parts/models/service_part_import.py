@@ -1,5 +1,6 @@
 import base64
 import binascii
+import codecs
 import csv
 import io
 import logging
@@ -25,11 +26,25 @@ COPY_BATCH = 50000
 # seconds. The system parameter below changes it.
 CHUNK_SIZE_PARAM = "service_parts.import_chunk_size"
 DEFAULT_CHUNK_SIZE = 20000
+# Lines read per job, in batches: reading, checking and staging a line costs
+# a fraction of importing it, so a job reading the lines of ten batches
+# stays within the time of a batch or two, however long the file.
+READ_BATCHES = 10
+# Bytes taken from the file at a time while its lines are read.
+READ_BLOCK = 1 << 20
+# Every line of one supplier code falls into one bucket (a hash of the
+# normalized code) and a batch is a run of whole buckets: the lines of a code
+# (its price breaks, its duplicates) meet in one batch without a pass over
+# the whole file, which would grow with it.
+BUCKETS = 4096
+# A line that changes nothing (recognised while the file is read) costs a
+# batch about a tenth of one that does: batches take ten times more of them.
+UNCHANGED_WEIGHT = 10
 # Checked lines of a running import, between its jobs (see init()).
 STAGED_COLUMNS = (
     "line", "code", "ncode", "name", "oem", "noem", "analog", "nanalog", "barcode", "nbarcode",
     "raw_price", "raw_currency", "price", "currency_id", "min_qty", "delay", "reject",
-    "first_line",
+    "first_line", "unchanged", "product_id", "tmpl_id",
 )  # fmt: skip
 # Column order of the staging table; the first is the line number.
 STAGING_COLUMNS = [fname[4:] for fname, _label, _names in IMPORT_COLUMNS]
@@ -61,6 +76,10 @@ RESULT_FIELDS = {
     "price_updated_count",
     "chunk_count",
     "chunk_done_count",
+    "file_size",
+    "read_offset",
+    "read_line",
+    "unchanged_count",
     "query_count",
     "duration",
     "report_file",
@@ -152,6 +171,20 @@ class ServicePartImport(models.Model):
         "(system parameter service_parts.import_chunk_size, 20,000 lines by default).",
     )
     chunk_done_count = fields.Integer(string="Batches Imported", readonly=True)
+    unchanged_count = fields.Integer(
+        string="Lines Unchanged",
+        readonly=True,
+        help="Lines whose part, numbers and price are already as the file says: "
+        "recognised while the file is read, they cost the import almost nothing.",
+    )
+    file_size = fields.Integer(string="File Size (bytes)", readonly=True)
+    read_offset = fields.Integer(
+        string="Bytes Read",
+        readonly=True,
+        help="How far the jobs reading the file have come: each reads the lines of "
+        "ten batches and queues the next from there.",
+    )
+    read_line = fields.Integer(string="Lines Read", readonly=True)
     query_count = fields.Integer(string="SQL Queries", readonly=True)
     duration = fields.Float(string="Duration (s)", readonly=True)
     report_file = fields.Binary(string="Rejected Lines", attachment=True, readonly=True)
@@ -171,26 +204,40 @@ class ServicePartImport(models.Model):
             ) or _("New Import")
 
     @api.depends(
-        "progress_ids.done", "progress_ids.total", "state", "chunk_count", "chunk_done_count"
+        "progress_ids.done",
+        "progress_ids.total",
+        "state",
+        "chunk_count",
+        "chunk_done_count",
+        "file_size",
+        "read_offset",
+        "read_line",
     )
     def _compute_progress(self):
         for record in self:
-            progress = record.progress_ids[:1]
+            live = record.progress_ids[:1]
             if record.state == "done":
                 record.progress, record.progress_step = 100.0, _("Done")
-            elif record.state == "queued" and record.chunk_done_count and record.chunk_count:
-                # Between the jobs of its batches: how far through the whole file.
-                record.progress = 100.0 * record.chunk_done_count / record.chunk_count
-                record.progress_step = _(
-                    "%(done)s of %(count)s batches of lines imported",
-                    done=record.chunk_done_count,
-                    count=record.chunk_count,
-                )
-            elif progress and progress.total:
-                record.progress = 100.0 * progress.done / progress.total
-                record.progress_step = progress.step
-            else:
-                record.progress, record.progress_step = 0.0, progress.step or ""
+                continue
+            # Over the whole file: its reading is the first half, its
+            # batches the second (the jobs' fields, once committed).
+            progress, step = 0.0, live.step or ""
+            if record.state == "queued" and record.file_size and record.read_offset:
+                reading = min(record.read_offset / record.file_size, 1.0)
+                if reading < 1.0 or not record.chunk_count:
+                    progress = 50.0 * reading
+                    step = _("Reading the file: %(lines)s lines so far", lines=record.read_line)
+                else:
+                    progress = 50.0 + 50.0 * record.chunk_done_count / record.chunk_count
+                    step = _(
+                        "%(done)s of %(count)s batches of lines imported",
+                        done=record.chunk_done_count,
+                        count=record.chunk_count,
+                    )
+            # What the running job says from its own cursor, when it is ahead.
+            if live.total and 100.0 * live.done / live.total > progress:
+                progress, step = 100.0 * live.done / live.total, live.step
+            record.progress, record.progress_step = progress, step
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -218,24 +265,45 @@ class ServicePartImport(models.Model):
     def init(self):
         result = super().init()
         # The checked lines of a running import must outlive the job that read
-        # the file, for the jobs of its batches: a plain table of its own (read
+        # them, for the jobs of its batches: a plain table of its own (read
         # and written in bulk, never as records), unlogged as it only holds
-        # work in progress; the rows of an import go when it is done or failed,
-        # or deleted. The uninstall_hook (hooks.py) drops the table.
+        # work in progress; a batch's lines go once it is imported, the
+        # rejected ones when the import is done or failed, or deleted. Beside
+        # it, the lines of each bucket of codes and which batch takes them.
+        # The uninstall_hook (hooks.py) drops both.
         self.env.cr.execute(
             SQL(
                 """
                 CREATE UNLOGGED TABLE IF NOT EXISTS service_part_import_staged (
                     import_id integer NOT NULL
                         REFERENCES service_part_import (id) ON DELETE CASCADE,
-                    chunk integer, line integer NOT NULL,
+                    line integer NOT NULL,
                     code text, ncode text, name text, oem text, noem text, analog text,
                     nanalog text, barcode text, nbarcode text, raw_price text, raw_currency text,
                     price numeric, currency_id integer, min_qty numeric, delay integer,
                     reject varchar, first_line integer
                 );
-                CREATE INDEX IF NOT EXISTS service_part_import_staged_chunk_index
-                    ON service_part_import_staged (import_id, chunk)
+                -- Added with the reading in several jobs (no import runs
+                -- across an update: its staged lines would be of the old shape).
+                ALTER TABLE service_part_import_staged
+                    DROP COLUMN IF EXISTS chunk,
+                    ADD COLUMN IF NOT EXISTS bucket smallint,
+                    ADD COLUMN IF NOT EXISTS unchanged boolean NOT NULL DEFAULT false,
+                    ADD COLUMN IF NOT EXISTS product_id integer,
+                    ADD COLUMN IF NOT EXISTS tmpl_id integer;
+                CREATE INDEX IF NOT EXISTS service_part_import_staged_bucket_index
+                    ON service_part_import_staged (import_id, bucket);
+                CREATE INDEX IF NOT EXISTS service_part_import_staged_reject_index
+                    ON service_part_import_staged (import_id) WHERE reject IS NOT NULL;
+                CREATE UNLOGGED TABLE IF NOT EXISTS service_part_import_bucket (
+                    import_id integer NOT NULL
+                        REFERENCES service_part_import (id) ON DELETE CASCADE,
+                    bucket smallint NOT NULL,
+                    lines integer NOT NULL,
+                    changed integer NOT NULL,
+                    chunk integer,
+                    PRIMARY KEY (import_id, bucket)
+                )
                 """
             )
         )
@@ -283,7 +351,15 @@ class ServicePartImport(models.Model):
             job = record.with_delay(
                 description=_("Import supplier catalog %(name)s", name=record.name)
             )._run_import_job()
-            action_records(record).write({"state": "queued", "job_uuid": job.uuid, "error": False})
+            action_records(record).write(
+                {
+                    "state": "queued",
+                    "job_uuid": job.uuid,
+                    "error": False,
+                    "read_offset": 0,
+                    "read_line": 0,
+                }
+            )
         return True
 
     def action_reset(self):
@@ -294,12 +370,15 @@ class ServicePartImport(models.Model):
         return True
 
     def _run_import_job(self):
-        """First job of an import: read and check the whole file, import its
-        first batch of lines and queue the next batch (each batch a job of
-        its own, see _run_chunk_job). A refusal marks the import failed with
-        the reason instead of leaving it queued; nothing of it stays."""
+        """Job reading the file: the first from its top, each next one from
+        where the one before stopped, the lines of ten batches each (see
+        _read_part); it queues the next, and once the whole file is read
+        imports the first batch and queues the next batch (each batch a job
+        of its own, see _run_chunk_job). A refusal marks the import failed
+        with the reason instead of leaving it queued; nothing of it stays."""
         self.ensure_one()
-        self._run_job_step(None)
+        if self.state in ("draft", "queued", "failed"):
+            self._run_job_step(None)
         return self.state
 
     def _run_chunk_job(self, chunk):
@@ -313,32 +392,44 @@ class ServicePartImport(models.Model):
         return self.state
 
     def _run_job_step(self, chunk):
-        """The work of one job in a savepoint: ``chunk`` None for the first
-        job (read the file, then its first batch)."""
-        next_chunk = None
+        """The work of one job in a savepoint: ``chunk`` None for a job
+        reading the file (then its first batch once the file is read)."""
+        next_chunk, read_on = None, False
         try:
             with self.env.cr.savepoint():
                 if chunk is None:
-                    # The first batch runs in the job that read the file: a
-                    # small file is one job, as before.
-                    chunk = self._prepare_import()
+                    if self._read_part():
+                        # The first batch runs in the job that read the end
+                        # of the file: a small file is one job, as before.
+                        chunk = self._plan_batches()
+                    else:
+                        read_on = True
                 if chunk is not None:
                     self._import_chunk(chunk)
                     next_chunk = self._next_chunk(chunk)
-                if next_chunk is None:
+                if next_chunk is None and not read_on:
                     self._finish_import()
         except (UserError, ValidationError) as error:
             _logger.warning("Catalog import %s failed: %s", self.id, error)
-            next_chunk = None
+            next_chunk, read_on = None, False
             self._fail_job(error.args[0], chunk, unexpected=False)
         except Exception as error:
             # Not a refusal of ours (a database error, a bug): the user gets a
             # sentence on the import, the log keeps the traceback.
             _logger.exception("Catalog import %s failed", self.id)
-            next_chunk = None
+            next_chunk, read_on = None, False
             # Outside _(): the translation extractor reads _()'s arguments.
             self._fail_job(f"{type(error).__name__}: {error}"[:500], chunk, unexpected=True)
-        if next_chunk is not None:
+        if read_on:
+            job = self.with_delay(
+                description=_(
+                    "Import supplier catalog %(name)s: reading from line %(line)s",
+                    name=self.name,
+                    line=self.read_line + 1,
+                )
+            )._run_import_job()
+            action_records(self).write({"job_uuid": job.uuid})
+        elif next_chunk is not None:
             job = self.with_delay(
                 description=_(
                     "Import supplier catalog %(name)s: batch %(chunk)s of %(count)s",
@@ -358,17 +449,20 @@ class ServicePartImport(models.Model):
                 )
             self.env.cr.execute(
                 SQL(
-                    "SELECT min(line) FROM service_part_import_staged"
-                    " WHERE import_id = %s AND chunk = %s",
+                    "SELECT sum(lines) FROM service_part_import_bucket"
+                    " WHERE import_id = %s AND chunk >= %s",
                     self.id,
                     chunk,
                 )
             )
             reason = _(
-                "The lines from line %(line)s on were not imported; the %(done)s batches of "
-                "lines before them are. Once the cause is corrected, start the import again: "
-                "what is imported already is found, not created twice. The cause: %(error)s",
-                line=self.env.cr.fetchone()[0],
+                "Batch %(chunk)s of %(count)s failed: its lines and those of the batches "
+                "after it, %(lines)s lines, were not imported; the %(done)s batches before "
+                "it are. Once the cause is corrected, start the import again: what is "
+                "imported already is found, not created twice. The cause: %(error)s",
+                chunk=self.chunk_done_count + 1,
+                count=self.chunk_count,
+                lines=self.env.cr.fetchone()[0] or 0,
                 error=reason,
                 done=self.chunk_done_count,
             )
@@ -378,13 +472,20 @@ class ServicePartImport(models.Model):
                 "imported; the server log has the details.",
                 error=reason,
             )
-        self.env.cr.execute(
-            SQL("DELETE FROM service_part_import_staged WHERE import_id = %s", self.id)
-        )
+        self._drop_staged()
         self._mark_failed(reason)
 
+    def _drop_staged(self):
+        for table in ("service_part_import_staged", "service_part_import_bucket"):
+            self.env.cr.execute(
+                SQL("DELETE FROM %s WHERE import_id = %s", SQL.identifier(table), self.id)
+            )
+
     def _mark_failed(self, reason):
-        action_records(self).write({"state": "failed", "error": reason})
+        # Started again, it reads the file from the top.
+        action_records(self).write(
+            {"state": "failed", "error": reason, "read_offset": 0, "read_line": 0}
+        )
         self.message_post(body=_("Import failed: %(error)s", error=reason))
 
     # ------------------------------------------------------------------
@@ -413,24 +514,50 @@ class ServicePartImport(models.Model):
             raise UserError(_("Upload the catalog file first."))
         return self._decode_file(self.with_context(bin_size=False).file)
 
+    def _open_file(self):
+        """The catalog file as a binary stream: its attachment's file in the
+        filestore read in place (a job reads its part of a large file, not
+        the whole of it), else its bytes."""
+        if isinstance(self.id, int):
+            # sudo: the import's own file, which whoever runs the import reads
+            # through its field anyway; attachments of fields are not searched
+            # by their users.
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", self._name),
+                        ("res_field", "=", "file"),
+                        ("res_id", "=", self.id),
+                    ],
+                    limit=1,
+                )
+            )
+            if attachment.store_fname:
+                return open(attachment._full_path(attachment.store_fname), "rb")  # noqa: SIM115
+            if not attachment:
+                raise UserError(_("Upload the catalog file first."))
+            return io.BytesIO(attachment.raw)
+        # A record of a form (onchange): the file as uploaded.
+        return io.BytesIO(self._raw_file())
+
     def _iter_file_rows(self):
         """Yield the rows of the file (lists of cells), the header first."""
-        data = self._raw_file()
-        if self._is_xlsx():
-            yield from self._iter_xlsx_rows(data)
-            return
-        encoding = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as error:
-            raise UserError(
-                _("The file is not encoded in %(encoding)s.", encoding=self.encoding)
-            ) from error
-        if "\x00" in text:
-            # PostgreSQL takes no NUL in text: refuse the file before the COPY does.
-            raise UserError(_("The file contains NUL characters: it is not a CSV text file."))
-        # newline="": the csv module itself handles \r, \n and \r\n inside quotes
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter or ",")
+        with self._open_file() as stream:
+            if self._is_xlsx():
+                yield from self._iter_xlsx_rows(stream)
+            else:
+                yield from self._iter_csv_rows(stream, 0, [0])
+
+    def _iter_csv_rows(self, stream, offset, position):
+        """Yield the rows of a CSV file from the byte ``offset`` (0 or where an
+        earlier call stopped: a line's start, outside quotes). Once a row is
+        yielded, ``position[0]`` is the offset just after it: where the next
+        job starts reading."""
+        reader = csv.reader(
+            self._iter_csv_lines(stream, offset, position), delimiter=self.delimiter or ","
+        )
         try:
             yield from reader
         except csv.Error as error:
@@ -442,7 +569,46 @@ class ServicePartImport(models.Model):
                 )
             ) from error
 
-    def _iter_xlsx_rows(self, data):
+    def _iter_csv_lines(self, stream, offset, position):
+        """The text lines of the file from ``offset``, each with its line
+        break, as the csv module reads a file opened with newline="": it
+        joins the lines of a quoted cell itself. ``position[0]`` is kept at
+        the end of the last line given, so a reader that has returned a row
+        has consumed the file exactly up to it."""
+        encoding = self.encoding or "utf-8"
+        stream.seek(offset)
+        position[0] = offset
+        carry, first = b"", offset == 0
+        while True:
+            block = stream.read(READ_BLOCK)
+            if b"\x00" in block:
+                # PostgreSQL takes no NUL in text: refuse the file before the COPY does.
+                raise UserError(_("The file contains NUL characters: it is not a CSV text file."))
+            data = carry + block
+            if not data:
+                return
+            lines = data.splitlines(keepends=True)
+            # The last line may go on in the next block (also a \r whose \n
+            # is there): kept until then, unless the file ends here.
+            carry = lines.pop() if block and not lines[-1].endswith(b"\n") else b""
+            for raw in lines:
+                if first:
+                    first = False
+                    if encoding == "utf-8" and raw.startswith(codecs.BOM_UTF8):
+                        position[0] += len(codecs.BOM_UTF8)
+                        raw = raw[len(codecs.BOM_UTF8) :]
+                try:
+                    text = raw.decode(encoding)
+                except UnicodeDecodeError as error:
+                    raise UserError(
+                        _("The file is not encoded in %(encoding)s.", encoding=self.encoding)
+                    ) from error
+                position[0] += len(raw)
+                yield text
+            if not block:
+                return
+
+    def _iter_xlsx_rows(self, stream):
         """The rows of the first worksheet. openpyxl reads a workbook lazily, so
         a damaged one fails while its rows are read (a truncated part: zlib or
         zip errors; broken XML: ParseError), or has no worksheet at all: every
@@ -451,7 +617,7 @@ class ServicePartImport(models.Model):
 
         line, book = 0, None
         try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
             if not book.worksheets:
                 raise UserError(_("The workbook has no worksheet."))
             for row in book.worksheets[0].iter_rows(values_only=True):
@@ -550,10 +716,13 @@ class ServicePartImport(models.Model):
     # The bulk import
     # ------------------------------------------------------------------
     def _run_import(self):
-        """Import the whole file in this transaction, batch after batch (what
-        the jobs do one batch each); returns the import's results."""
+        """Import the whole file in this transaction, part after part and
+        batch after batch (what the jobs do one each); returns the import's
+        results."""
         self.ensure_one()
-        chunk = self._prepare_import()
+        while not self._read_part():
+            pass
+        chunk = self._plan_batches()
         while chunk is not None:
             self._import_chunk(chunk)
             chunk = self._next_chunk(chunk)
@@ -577,11 +746,13 @@ class ServicePartImport(models.Model):
             )
         return size
 
-    def _prepare_import(self):
-        """Read the file in bulk (COPY into a staging table), check every line
-        and split the accepted ones into batches of the configured size: all
-        lines of one supplier code in the batch of its first line. Returns the
-        first batch, None when no line was accepted."""
+    def _read_part(self):
+        """Read the next lines of the file (the first part from its top, the
+        next from where the part before stopped: ten batches' lines, a whole
+        workbook), check each of them and stage them in bulk (COPY, then
+        one statement into service_part_import_staged). Lines that would
+        change nothing are recognised here. Returns True once the whole file
+        is read."""
         self.ensure_one()
         started = time.monotonic()
         cr = self.env.cr
@@ -589,80 +760,309 @@ class ServicePartImport(models.Model):
         queries_before = cr.sql_log_count
         size = self._chunk_size()
         columns = self._check_columns()
-        copies = self._stage_file(columns)
-        self._check_staged()
+        vals = {}
+        if not self.read_offset:
+            self._drop_staged()
+            vals = dict.fromkeys(
+                (
+                    "line_count", "rejected_count", "unchanged_count", "chunk_count",
+                    "chunk_done_count", "part_created_count", "part_matched_count",
+                    "crossref_created_count", "price_created_count", "price_updated_count",
+                    "query_count",
+                ),
+                0,
+            )  # fmt: skip
+            vals.update(duration=0.0, error=False)
+        limit = None if self._is_xlsx() else size * READ_BATCHES
+        copies, offset, line_no, file_size, at_end = self._stage_lines(
+            columns, self.read_offset, self.read_line, limit
+        )
+        if at_end and line_no == 1:
+            raise UserError(_("The file has no lines below its header."))
+        lines, rejected, unchanged = self._stage_checked()
+        vals.update(
+            file_size=file_size,
+            read_offset=offset,
+            read_line=line_no,
+            line_count=vals.get("line_count", self.line_count) + lines,
+            rejected_count=vals.get("rejected_count", self.rejected_count) + rejected,
+            unchanged_count=vals.get("unchanged_count", self.unchanged_count) + unchanged,
+            query_count=vals.get("query_count", self.query_count)
+            + cr.sql_log_count
+            - queries_before
+            + copies
+            + 1,
+            duration=vals.get("duration", self.duration) + time.monotonic() - started,
+        )
+        action_records(self).write(vals)
+        return at_end
+
+    def _stage_lines(self, columns, offset, line_no, limit):
+        """COPY the mapped cells of the next ``limit`` lines (all when None)
+        from the byte ``offset``, after line ``line_no``, into a temporary
+        table. Returns the number of COPY statements, the offset and the
+        line reached, the file's size and whether it is read to its end."""
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS service_part_import_raw"))
+        cr.execute(
+            SQL(
+                "CREATE TEMP TABLE service_part_import_raw (line integer, %s) ON COMMIT DROP",
+                SQL(", ").join(SQL("%s text", SQL.identifier(col)) for col in STAGING_COLUMNS),
+            )
+        )
+        copy_sql = SQL(
+            "COPY service_part_import_raw (line, %s) FROM STDIN",
+            SQL(", ").join(SQL.identifier(col) for col in STAGING_COLUMNS),
+        ).code
+        order = [columns.get(fname) for fname, _label, _names in IMPORT_COLUMNS]
+        buffer, copies, position, at_end = [], 0, [offset], True
+
+        def flush():
+            cr.copy_expert(copy_sql, io.StringIO("".join(buffer)))
+            buffer.clear()
+
+        with self._open_file() as stream:
+            file_size = stream.seek(0, io.SEEK_END)
+            if self._is_xlsx():
+                rows = self._iter_xlsx_rows(stream)
+            else:
+                rows = self._iter_csv_rows(stream, offset, position)
+            if not line_no:
+                next(rows, None)  # the header
+                line_no = 1
+            count = 0
+            for row in rows:
+                line_no += 1
+                count += 1
+                if any(cell.strip() for cell in row):
+                    size = len(row)
+                    cells = [
+                        _copy_escape(row[index]) if index is not None and index < size else ""
+                        for index in order
+                    ]
+                    buffer.append(str(line_no) + "\t" + "\t".join(cells) + "\n")
+                    if len(buffer) >= COPY_BATCH:
+                        flush()
+                        copies += 1
+                        self._set_progress(
+                            int(500 * position[0] / (file_size or 1)),
+                            1000,
+                            _("Reading the file: %(lines)s lines so far", lines=line_no),
+                        )
+                if limit and count >= limit:
+                    at_end = position[0] >= file_size
+                    break
+        if buffer:
+            flush()
+            copies += 1
+        return copies, file_size if at_end else position[0], line_no, file_size, at_end
+
+    def _stage_checked(self):
+        """The lines just read (service_part_import_raw) as typed lines into
+        service_part_import_staged, each refused one with its reason, the
+        accepted ones in the bucket of their code (counted per bucket in
+        service_part_import_bucket), those that would change nothing marked
+        unchanged: their part found by this supplier's number, its numbers
+        and this price already there, as _apply_staged would leave them.
+        Returns the numbers of lines, rejected and unchanged lines."""
+        cr = self.env.cr
+        supplier = self.partner_id.commercial_partner_id.id
+        company = self.company_id.id
+
+        def number_known(column, code_type):
+            # The number on the part as _apply_staged adds it, or for every company.
+            return SQL(
+                """(k.%(column)s IS NULL OR EXISTS (
+                       SELECT 1 FROM service_part_crossref x
+                        WHERE x.product_id = k.known_product AND x.code_type = %(type)s
+                          AND x.partner_id IS NULL AND x.normalized_code = k.%(column)s
+                          AND (x.company_id IS NULL OR x.company_id = %(company)s)))""",
+                column=SQL.identifier(column),
+                type=code_type,
+                company=company,
+            )
+
+        def same_price(distinct):
+            return SQL(
+                """EXISTS (
+                       SELECT 1 FROM product_supplierinfo s
+                        WHERE s.partner_id = %(supplier)s AND s.product_tmpl_id = k.known_tmpl
+                          AND s.product_id IS NULL AND s.min_qty = k.min_qty
+                          AND s.company_id = %(company)s
+                          AND (s.price, s.currency_id, s.delay, s.product_code)
+                              %(op)s (k.price, k.currency_id, k.delay, k.code))""",
+                supplier=supplier,
+                company=company,
+                op=SQL("IS DISTINCT FROM" if distinct else "IS NOT DISTINCT FROM"),
+            )
+
         staged_columns = SQL(", ").join(SQL.identifier(col) for col in STAGED_COLUMNS)
-        cr.execute(SQL("DELETE FROM service_part_import_staged WHERE import_id = %s", self.id))
         cr.execute(
             SQL(
                 """
-                INSERT INTO service_part_import_staged (import_id, chunk, %(columns)s)
-                SELECT %(import)s, min(n.chunk) OVER (PARTITION BY n.ncode), %(columns)s
-                  FROM (SELECT g.*, (row_number() OVER (ORDER BY g.group_line, g.line) - 1)
-                                    / %(size)s AS chunk
-                          FROM (SELECT r.*, min(r.line) OVER (PARTITION BY r.ncode) AS group_line
-                                  FROM service_part_import_row r WHERE r.reject IS NULL) g) n
-                UNION ALL
-                SELECT %(import)s, NULL, %(columns)s
-                  FROM service_part_import_row WHERE reject IS NOT NULL
+                WITH typed AS (
+                    SELECT r.line,
+                           trim(r.code) AS code, %(ncode)s AS ncode,
+                           NULLIF(trim(r.name), '') AS name,
+                           NULLIF(trim(r.oem), '') AS oem, NULLIF(%(noem)s, '') AS noem,
+                           NULLIF(trim(r.analog), '') AS analog,
+                           NULLIF(%(nanalog)s, '') AS nanalog,
+                           NULLIF(trim(r.barcode), '') AS barcode,
+                           NULLIF(%(nbarcode)s, '') AS nbarcode,
+                           r.price AS raw_price, r.currency AS raw_currency,
+                           CASE WHEN regexp_replace(r.price, '\\s', '', 'g') ~ %(num)s
+                                THEN replace(regexp_replace(r.price, '\\s', '', 'g'), ',', '.')
+                                     ::numeric
+                           END AS price,
+                           CASE WHEN NULLIF(trim(r.currency), '') IS NULL THEN %(currency)s
+                                ELSE cur.id END AS currency_id,
+                           CASE WHEN NULLIF(trim(r.min_qty), '') IS NULL THEN 0
+                                WHEN trim(r.min_qty) ~ %(num)s
+                                THEN replace(trim(r.min_qty), ',', '.')::numeric
+                           END AS min_qty,
+                           CASE WHEN NULLIF(trim(r.delay), '') IS NULL THEN 1
+                                WHEN trim(r.delay) ~ '^[0-9]{1,5}$' THEN trim(r.delay)::integer
+                           END AS delay,
+                           NULL::integer AS first_line
+                      FROM service_part_import_raw r
+                      LEFT JOIN res_currency cur ON cur.name = upper(trim(r.currency))
+                ), checked AS (
+                    SELECT t.*, CASE
+                               WHEN t.ncode = '' THEN 'empty_code'
+                               WHEN greatest(length(t.code), length(t.oem), length(t.analog),
+                                             length(t.barcode)) > %(max_code)s THEN 'long_code'
+                               WHEN t.price IS NULL THEN 'bad_price'
+                               WHEN t.currency_id IS NULL THEN 'unknown_currency'
+                               WHEN t.min_qty IS NULL OR t.delay IS NULL THEN 'bad_quantity'
+                           END::varchar AS reject
+                      FROM typed t
+                ), k AS (
+                    -- The part _apply_staged would find by this supplier's number.
+                    SELECT c.*, known.product_id AS known_product, known.tmpl_id AS known_tmpl
+                      FROM checked c
+                      LEFT JOIN LATERAL (
+                           SELECT x.product_id, x.product_tmpl_id AS tmpl_id
+                             FROM service_part_crossref x
+                            WHERE c.reject IS NULL AND x.code_type = 'supplier'
+                              AND x.partner_id = %(supplier)s AND x.normalized_code = c.ncode
+                              AND (x.company_id IS NULL OR x.company_id = %(company)s)
+                            ORDER BY x.product_id LIMIT 1) known ON true
+                ), u AS (
+                    SELECT k.*, (k.known_product IS NOT NULL AND %(same)s AND NOT %(other)s
+                                 AND %(oem)s AND %(analog)s AND %(barcode)s) AS unchanged
+                      FROM k
+                ), ins AS (
+                    INSERT INTO service_part_import_staged (import_id, bucket, %(columns)s)
+                    SELECT %(import)s,
+                           CASE WHEN u.reject IS NULL THEN (hashtext(u.ncode) & %(mask)s)::smallint
+                           END,
+                           line, code, ncode, name, oem, noem, analog, nanalog, barcode,
+                           nbarcode, raw_price, raw_currency, price, currency_id, min_qty, delay,
+                           reject, first_line, unchanged,
+                           CASE WHEN unchanged THEN known_product END,
+                           CASE WHEN unchanged THEN known_tmpl END
+                      FROM u
+                    RETURNING bucket, reject, unchanged
+                ), buckets AS (
+                    INSERT INTO service_part_import_bucket (import_id, bucket, lines, changed)
+                    SELECT %(import)s, bucket, count(*), count(*) FILTER (WHERE NOT unchanged)
+                      FROM ins WHERE bucket IS NOT NULL GROUP BY bucket
+                    ON CONFLICT (import_id, bucket) DO UPDATE
+                       SET lines = service_part_import_bucket.lines + EXCLUDED.lines,
+                           changed = service_part_import_bucket.changed + EXCLUDED.changed
+                )
+                SELECT count(*), count(*) FILTER (WHERE reject IS NOT NULL),
+                       count(*) FILTER (WHERE unchanged)
+                  FROM ins
                 """,
+                ncode=_norm("r.code"),
+                noem=_norm("r.oem"),
+                nanalog=_norm("r.analog"),
+                nbarcode=_norm("r.barcode"),
+                num=NUMBER_RE,
+                currency=self.default_currency_id.id,
+                max_code=MAX_CODE_LENGTH,
+                supplier=supplier,
+                company=company,
+                same=same_price(False),
+                other=same_price(True),
+                oem=number_known("noem", "oem"),
+                analog=number_known("nanalog", "analog"),
+                barcode=number_known("nbarcode", "barcode"),
                 columns=staged_columns,
-                size=size,
+                mask=BUCKETS - 1,
                 **{"import": self.id},
             )
         )
+        return cr.fetchone()
+
+    def _plan_batches(self):
+        """Once the whole file is read: its buckets of codes into batches of
+        about the configured size (unchanged lines weighing a tenth), in
+        service_part_import_bucket. Returns the first batch, None when no line
+        was accepted."""
+        cr = self.env.cr
         cr.execute(
             SQL(
                 """
-                SELECT count(*), count(*) FILTER (WHERE reject IS NOT NULL),
-                       count(DISTINCT chunk), min(chunk)
-                  FROM service_part_import_staged WHERE import_id = %s
+                WITH w AS (
+                    SELECT bucket, changed + (lines - changed)::numeric / %(weight)s AS w
+                      FROM service_part_import_bucket WHERE import_id = %(import)s
+                ), t AS (
+                    SELECT sum(w) AS total, greatest(ceil(sum(w) / %(size)s), 1) AS k FROM w
+                ), p AS (
+                    SELECT w.bucket,
+                           floor((sum(w.w) OVER (ORDER BY w.bucket) - w.w) * t.k / t.total)
+                               ::integer AS chunk
+                      FROM w, t
+                )
+                UPDATE service_part_import_bucket b SET chunk = p.chunk
+                  FROM p
+                 WHERE b.import_id = %(import)s AND b.bucket = p.bucket
+                RETURNING b.chunk
                 """,
-                self.id,
+                weight=UNCHANGED_WEIGHT,
+                size=self._chunk_size(),
+                **{"import": self.id},
             )
         )
-        lines, rejected, chunks, first = cr.fetchone()
-        action_records(self).write(
-            {
-                "line_count": lines,
-                "rejected_count": rejected,
-                "chunk_count": chunks,
-                "chunk_done_count": 0,
-                "part_created_count": 0,
-                "part_matched_count": 0,
-                "crossref_created_count": 0,
-                "price_created_count": 0,
-                "price_updated_count": 0,
-                "query_count": cr.sql_log_count - queries_before + copies,
-                "duration": time.monotonic() - started,
-                "error": False,
-            }
-        )
-        return first
+        chunks = {chunk for (chunk,) in cr.fetchall()}
+        action_records(self).write({"chunk_count": len(chunks), "chunk_done_count": 0})
+        return min(chunks) if chunks else None
 
     def _import_chunk(self, chunk):
         """Create and update the parts, numbers and prices of the batch
-        ``chunk``: a fixed number of set-based statements, whatever its size."""
+        ``chunk``: a fixed number of set-based statements, whatever its size;
+        its lines leave the staging table, but for those rejected."""
         self.ensure_one()
         started = time.monotonic()
         cr = self.env.cr
         self.env.flush_all()
         queries_before = cr.sql_log_count
+        cr.execute(
+            SQL(
+                "SELECT min(bucket), max(bucket) FROM service_part_import_bucket"
+                " WHERE import_id = %s AND chunk = %s",
+                self.id,
+                chunk,
+            )
+        )
+        low, high = cr.fetchone()
+        in_batch = SQL(
+            "import_id = %s AND bucket BETWEEN %s AND %s AND reject IS NULL", self.id, low, high
+        )
         cr.execute(SQL("DROP TABLE IF EXISTS service_part_import_row"))
         cr.execute(
             SQL(
                 """
                 CREATE TEMP TABLE service_part_import_row ON COMMIT DROP AS
-                SELECT %(columns)s, NULL::integer AS product_id, NULL::integer AS tmpl_id,
-                       false AS is_new
-                  FROM service_part_import_staged WHERE import_id = %(import)s AND chunk = %(chunk)s
+                SELECT %(columns)s, false AS is_new
+                  FROM service_part_import_staged WHERE %(in_batch)s
                 """,
                 columns=SQL(", ").join(SQL.identifier(col) for col in STAGED_COLUMNS),
-                chunk=chunk,
-                **{"import": self.id},
+                in_batch=in_batch,
             )
         )
-        cr.execute(SQL("CREATE INDEX ON service_part_import_row (line)"))
         cr.execute(SQL("ANALYZE service_part_import_row"))
         done = self.chunk_done_count
         if done and not done & (done - 1):
@@ -676,21 +1076,37 @@ class ServicePartImport(models.Model):
             # (ANALYZE reads a sample: about a second there; it counts this
             # transaction's rows.)
             cr.execute(SQL("ANALYZE service_part_crossref, product_supplierinfo"))
+        # The same supplier code with the same minimum quantity twice: keep
+        # the first (all lines of a code are in its bucket, so in this batch).
+        cr.execute(
+            SQL(
+                """
+                UPDATE service_part_import_row r SET reject = 'duplicate', first_line = d.first_line
+                  FROM (SELECT line, first_value(line) OVER w AS first_line,
+                               row_number() OVER w AS rn
+                          FROM service_part_import_row
+                        WINDOW w AS (PARTITION BY ncode, min_qty ORDER BY line)) d
+                 WHERE d.line = r.line AND d.rn > 1
+                """
+            )
+        )
         counts = self._apply_staged()
-        # Lines refused on the way (two codes of one part at one quantity)
-        # go to the report with the others.
+        # Lines refused on the way (duplicates) go to the report with the
+        # others; the batch's imported lines are done with.
         cr.execute(
             SQL(
                 """
                 UPDATE service_part_import_staged s SET reject = r.reject, first_line = r.first_line
                   FROM service_part_import_row r
-                 WHERE s.import_id = %s AND s.chunk = %s AND s.line = r.line
-                   AND r.reject IS NOT NULL
+                 WHERE s.import_id = %s AND s.bucket BETWEEN %s AND %s AND s.reject IS NULL
+                   AND s.line = r.line AND r.reject IS NOT NULL
                 """,
                 self.id,
-                chunk,
+                low,
+                high,
             )
         )
+        cr.execute(SQL("DELETE FROM service_part_import_staged WHERE %s", in_batch))
         self.env.invalidate_all()
         vals = {fname: self[fname] + count for fname, count in counts.items()}
         vals.update(
@@ -704,7 +1120,7 @@ class ServicePartImport(models.Model):
         """The batch after ``chunk``, None after the last."""
         self.env.cr.execute(
             SQL(
-                "SELECT min(chunk) FROM service_part_import_staged"
+                "SELECT min(chunk) FROM service_part_import_bucket"
                 " WHERE import_id = %s AND chunk > %s",
                 self.id,
                 chunk,
@@ -717,9 +1133,7 @@ class ServicePartImport(models.Model):
         summary, the import done; its staged lines go."""
         self.ensure_one()
         report = self._rejected_report()
-        self.env.cr.execute(
-            SQL("DELETE FROM service_part_import_staged WHERE import_id = %s", self.id)
-        )
+        self._drop_staged()
         vals = {
             "state": "done",
             "error": False,
@@ -742,52 +1156,6 @@ class ServicePartImport(models.Model):
         )
         self._set_progress(1, 1, _("Done"))
         return self.read(list(RESULT_FIELDS - {"report_file"}))[0]
-
-    def _stage_file(self, columns):
-        """COPY the mapped cells into a temporary table, by chunks; returns
-        the number of COPY statements."""
-        cr = self.env.cr
-        cr.execute(SQL("DROP TABLE IF EXISTS service_part_import_raw"))
-        cr.execute(
-            SQL(
-                "CREATE TEMP TABLE service_part_import_raw (line integer, %s) ON COMMIT DROP",
-                SQL(", ").join(SQL("%s text", SQL.identifier(col)) for col in STAGING_COLUMNS),
-            )
-        )
-        copy_sql = SQL(
-            "COPY service_part_import_raw (line, %s) FROM STDIN",
-            SQL(", ").join(SQL.identifier(col) for col in STAGING_COLUMNS),
-        ).code
-        order = [columns.get(fname) for fname, _label, _names in IMPORT_COLUMNS]
-        rows = self._iter_file_rows()
-        next(rows, None)
-        buffer, copies, line_no = [], 0, 1
-
-        def flush():
-            cr.copy_expert(copy_sql, io.StringIO("".join(buffer)))
-            buffer.clear()
-
-        for row in rows:
-            line_no += 1
-            if not any(cell.strip() for cell in row):
-                continue
-            size = len(row)
-            cells = [
-                _copy_escape(row[index]) if index is not None and index < size else ""
-                for index in order
-            ]
-            buffer.append(str(line_no) + "\t" + "\t".join(cells) + "\n")
-            if len(buffer) >= COPY_BATCH:
-                flush()
-                copies += 1
-                self._set_progress(line_no, 0, _("Reading line %(line)s", line=line_no))
-        if buffer:
-            flush()
-            copies += 1
-        if line_no == 1:
-            raise UserError(_("The file has no lines below its header."))
-        self._set_progress(0, 1, _("Writing parts and prices"))
-        return copies
 
     def _template_defaults(self, model_name, explicit, base_vals=None):
         """Column values of a model for rows inserted in SQL: what the ORM
@@ -816,82 +1184,6 @@ class ServicePartImport(models.Model):
             result.append((fname, field.convert_to_column(value, proto)))
         return result
 
-    def _check_staged(self):
-        """The staged cells of the whole file as typed lines, each refused one
-        with its reason (service_part_import_row)."""
-        cr = self.env.cr
-        cr.execute(SQL("DROP TABLE IF EXISTS service_part_import_row"))
-        cr.execute(
-            SQL(
-                """
-                CREATE TEMP TABLE service_part_import_row ON COMMIT DROP AS
-                SELECT r.line,
-                       trim(r.code) AS code, %(ncode)s AS ncode,
-                       NULLIF(trim(r.name), '') AS name,
-                       NULLIF(trim(r.oem), '') AS oem, NULLIF(%(noem)s, '') AS noem,
-                       NULLIF(trim(r.analog), '') AS analog, NULLIF(%(nanalog)s, '') AS nanalog,
-                       NULLIF(trim(r.barcode), '') AS barcode,
-                       NULLIF(%(nbarcode)s, '') AS nbarcode,
-                       r.price AS raw_price, r.currency AS raw_currency,
-                       CASE WHEN regexp_replace(r.price, '\\s', '', 'g') ~ %(num)s
-                            THEN replace(regexp_replace(r.price, '\\s', '', 'g'), ',', '.')::numeric
-                       END AS price,
-                       CASE WHEN NULLIF(trim(r.currency), '') IS NULL THEN %(currency)s
-                            ELSE cur.id END AS currency_id,
-                       CASE WHEN NULLIF(trim(r.min_qty), '') IS NULL THEN 0
-                            WHEN trim(r.min_qty) ~ %(num)s
-                            THEN replace(trim(r.min_qty), ',', '.')::numeric
-                       END AS min_qty,
-                       CASE WHEN NULLIF(trim(r.delay), '') IS NULL THEN 1
-                            WHEN trim(r.delay) ~ '^[0-9]{1,5}$' THEN trim(r.delay)::integer
-                       END AS delay,
-                       NULL::integer AS product_id, NULL::integer AS tmpl_id,
-                       NULL::varchar AS reject, NULL::integer AS first_line
-                  FROM service_part_import_raw r
-                  LEFT JOIN res_currency cur ON cur.name = upper(trim(r.currency))
-                """,
-                ncode=_norm("r.code"),
-                noem=_norm("r.oem"),
-                nanalog=_norm("r.analog"),
-                nbarcode=_norm("r.barcode"),
-                num=NUMBER_RE,
-                currency=self.default_currency_id.id,
-            )
-        )
-        cr.execute(SQL("CREATE INDEX ON service_part_import_row (line)"))
-        cr.execute(
-            SQL(
-                """
-                UPDATE service_part_import_row SET reject = CASE
-                    WHEN ncode = '' THEN 'empty_code'
-                    WHEN greatest(length(code), length(oem), length(analog), length(barcode))
-                         > %(max_code)s THEN 'long_code'
-                    WHEN price IS NULL THEN 'bad_price'
-                    WHEN currency_id IS NULL THEN 'unknown_currency'
-                    WHEN min_qty IS NULL OR delay IS NULL THEN 'bad_quantity'
-                END
-                WHERE ncode = '' OR price IS NULL OR currency_id IS NULL
-                   OR min_qty IS NULL OR delay IS NULL
-                   OR greatest(length(code), length(oem), length(analog), length(barcode))
-                      > %(max_code)s
-                """,
-                max_code=MAX_CODE_LENGTH,
-            )
-        )
-        # The same supplier code with the same minimum quantity twice: keep the first.
-        cr.execute(
-            SQL(
-                """
-                UPDATE service_part_import_row r SET reject = 'duplicate', first_line = d.first_line
-                  FROM (SELECT line, first_value(line) OVER w AS first_line,
-                               row_number() OVER w AS rn
-                          FROM service_part_import_row WHERE reject IS NULL
-                        WINDOW w AS (PARTITION BY ncode, min_qty ORDER BY line)) d
-                 WHERE d.line = r.line AND d.rn > 1
-                """
-            )
-        )
-
     def _apply_staged(self):
         """Parts, numbers and prices of the lines of one batch
         (service_part_import_row): one part per supplier code, one price per
@@ -900,6 +1192,16 @@ class ServicePartImport(models.Model):
         supplier = self.partner_id.commercial_partner_id.id
         company = self.company_id.id
         uid = self.env.uid
+        cr.execute(
+            SQL(
+                "SELECT count(*) FROM service_part_import_row"
+                " WHERE reject IS NULL AND NOT unchanged"
+            )
+        )
+        if not cr.fetchone()[0]:
+            # Nothing but lines that change nothing (their parts came with
+            # them, see _stage_checked): two of them never share a price.
+            return self._applied_counts(0, 0, 0)
         # Known parts: by this supplier's number, else by the OEM number.
         cr.execute(
             SQL(
@@ -913,7 +1215,7 @@ class ServicePartImport(models.Model):
                            AND (company_id IS NULL OR company_id = %(company)s)
                            AND normalized_code IN (SELECT ncode FROM service_part_import_row)
                          ORDER BY normalized_code, product_id) c
-                 WHERE r.reject IS NULL AND c.normalized_code = r.ncode
+                 WHERE r.reject IS NULL AND NOT r.unchanged AND c.normalized_code = r.ncode
                 """,
                 supplier=supplier,
                 company=company,
@@ -1059,18 +1361,18 @@ class ServicePartImport(models.Model):
                   FROM (
                       SELECT product_id, tmpl_id, code, 'supplier' AS code_type,
                              %(supplier)s AS partner_id, ncode, is_new
-                        FROM service_part_import_row WHERE reject IS NULL
+                        FROM service_part_import_row WHERE reject IS NULL AND NOT unchanged
                       UNION ALL
                       SELECT product_id, tmpl_id, oem, 'oem', NULL, noem, is_new
-                        FROM service_part_import_row WHERE reject IS NULL AND noem IS NOT NULL
+                        FROM service_part_import_row WHERE reject IS NULL AND NOT unchanged AND noem IS NOT NULL
                       UNION ALL
                       SELECT product_id, tmpl_id, analog, 'analog', NULL, nanalog, is_new
                         FROM service_part_import_row
-                       WHERE reject IS NULL AND nanalog IS NOT NULL
+                       WHERE reject IS NULL AND NOT unchanged AND nanalog IS NOT NULL
                       UNION ALL
                       SELECT product_id, tmpl_id, barcode, 'barcode', NULL, nbarcode, is_new
                         FROM service_part_import_row
-                       WHERE reject IS NULL AND nbarcode IS NOT NULL
+                       WHERE reject IS NULL AND NOT unchanged AND nbarcode IS NOT NULL
                   ) x
                  -- The company's own numbers, also on a shared part, unless
                  -- the part already has it for every company.
@@ -1096,7 +1398,7 @@ class ServicePartImport(models.Model):
                        product_code = r.code, write_uid = %(uid)s,
                        write_date = now() at time zone 'UTC'
                   FROM service_part_import_row r
-                 WHERE r.reject IS NULL AND NOT r.is_new
+                 WHERE r.reject IS NULL AND NOT r.is_new AND NOT r.unchanged
                    AND s.partner_id = %(supplier)s AND s.product_tmpl_id = r.tmpl_id
                    AND s.product_id IS NULL AND s.min_qty = r.min_qty
                    AND s.company_id = %(company)s
@@ -1124,7 +1426,7 @@ class ServicePartImport(models.Model):
                        r.delay, %(company)s, %(uid)s, %(uid)s,
                        now() at time zone 'UTC', now() at time zone 'UTC' %(extra_vals)s
                   FROM service_part_import_row r
-                 WHERE r.reject IS NULL
+                 WHERE r.reject IS NULL AND NOT r.unchanged
                    AND NOT EXISTS (
                        SELECT 1 FROM product_supplierinfo s
                         WHERE s.partner_id = %(supplier)s AND s.product_tmpl_id = r.tmpl_id
@@ -1141,6 +1443,10 @@ class ServicePartImport(models.Model):
             )
         )
         prices_created = cr.rowcount
+        return self._applied_counts(crossrefs, prices_created, prices_updated)
+
+    def _applied_counts(self, crossrefs, prices_created, prices_updated):
+        cr = self.env.cr
         cr.execute(
             SQL(
                 """

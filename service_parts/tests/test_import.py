@@ -1,4 +1,5 @@
 import base64
+import codecs
 import csv
 import io
 from unittest.mock import patch
@@ -421,7 +422,8 @@ class TestImport(ServicePartsCase):
         self.assertEqual(self._perform_jobs(imp, limit=1), [first])
         self.assertEqual(imp.state, "queued")
         self.assertEqual((imp.chunk_done_count, imp.chunk_count), (1, 5))
-        self.assertEqual(imp.progress, 20)
+        # Over the whole file: read (the first half), then 1 of 5 batches.
+        self.assertEqual(imp.progress, 60)
         self.assertEqual(imp.progress_step, "1 of 5 batches of lines imported")
         self.assertNotEqual(imp.job_uuid, first)
         self.assertEqual(len(self._perform_jobs(imp)), 4)
@@ -471,14 +473,124 @@ class TestImport(ServicePartsCase):
         ):
             self.assertEqual(len(self._perform_jobs(imp)), 3)
         self.assertEqual(imp.state, "failed")
-        self.assertIn("from line 2002 on were not imported; the 2 batches", imp.error)
+        # Batches are runs of codes (all lines of a code in one), of about
+        # the configured size: the two first hold about 2000 lines.
+        done = imp.part_created_count
+        self.assertTrue(1500 < done < 2500, done)
+        self.assertIn(
+            "Batch 3 of 5 failed: its lines and those of the batches after it, %s lines, "
+            "were not imported; the 2 batches before it are." % (5000 - done),
+            imp.error,
+        )
         self.assertTrue(imp.error.endswith("The cause: supplier price list damaged"))
-        self.assertEqual(imp.part_created_count, 2000)
-        self.assertEqual(self._counts()[:2], (before[0] + 2000, before[1] + 2000))
-        # Started again, it finds the 2000 parts and adds the rest.
+        self.assertEqual(self._counts()[:2], (before[0] + done, before[1] + done))
+        # Started again, it finds the parts of the first batches and adds the rest.
         imp.action_reset()
         imp.action_start()
         self._perform_jobs(imp)
         self.assertEqual(imp.state, "done")
-        self.assertEqual((imp.part_created_count, imp.part_matched_count), (3000, 2000))
+        self.assertEqual((imp.part_created_count, imp.part_matched_count), (5000 - done, done))
+        self.assertEqual(imp.unchanged_count, done)
         self.assertEqual(self._counts()[:2], (before[0] + 5000, before[1] + 5000))
+
+    # ------------------------------------------------------------------
+    # Reading in parts, unchanged lines
+    # ------------------------------------------------------------------
+    def _row_versions(self):
+        """Each catalog row of the supplier's parts with its tuple's place:
+        an UPDATE moves it, even one that writes the same values."""
+        self.env.flush_all()
+        versions = {}
+        for table in ("product_template", "product_product", "product_supplierinfo",
+                      "service_part_crossref"):  # fmt: skip
+            self.env.cr.execute(f"SELECT id, ctid::text FROM {table}")  # noqa: S608
+            versions[table] = dict(self.env.cr.fetchall())
+        return versions
+
+    def test_reimport_unchanged_touches_nothing(self):
+        """The same file again: its lines are recognised as unchanged while it
+        is read and no row of the catalog is written, none added; a price
+        changed in one line updates that price only, and a price or a number
+        changed by hand since is put back as the file says."""
+        self._import()._run_import()
+        versions = self._row_versions()
+        again = self._import()
+        again._run_import()
+        # 9 lines, 5 rejected (the duplicate too), the 4 others change nothing.
+        self.assertEqual((again.line_count, again.rejected_count), (9, 5))
+        self.assertEqual((again.unchanged_count, again.part_matched_count), (4, 4))
+        self.assertEqual(
+            (again.part_created_count, again.crossref_created_count, again.price_created_count),
+            (0, 0, 0),
+        )
+        self.assertEqual(again.price_updated_count, 0)
+        self.assertEqual(self._row_versions(), versions)
+        report = base64.b64decode(again.report_file).decode()
+        self.assertIn("duplicate of line 2", report)
+
+        # One price changed in the file: that price is written, nothing else.
+        rows = [list(row) for row in self.rows]
+        rows[1][3] = "16.4"
+        changed = self._import(rows)
+        changed._run_import()
+        self.assertEqual((changed.unchanged_count, changed.price_updated_count), (3, 1))
+        after = self._row_versions()
+        sensor = self.env["product.product"].search([("name", "=", "New sensor")])
+        seller = sensor.product_tmpl_id.seller_ids
+        self.assertEqual(seller.price, 16.4)
+        self.assertNotEqual(after["product_supplierinfo"][seller.id], versions["product_supplierinfo"][seller.id])
+        del after["product_supplierinfo"][seller.id], versions["product_supplierinfo"][seller.id]
+        self.assertEqual(after, versions)
+
+        # Changed by hand since: not unchanged, put back by the file.
+        seller.price = 1
+        nozzle = self.env["product.product"].search([("name", "=", "New nozzle")])
+        nozzle.service_crossref_ids.filtered(lambda c: c.code_type == "oem").unlink()
+        restored = self._import(rows)
+        restored._run_import()
+        self.assertEqual(restored.unchanged_count, 2)
+        self.assertEqual((restored.price_updated_count, restored.crossref_created_count), (1, 1))
+        self.assertEqual(seller.price, 16.4)
+        self.assertIn("OEM1111", nozzle.service_crossref_ids.mapped("normalized_code"))
+
+    def test_file_read_in_parts(self):
+        """A file longer than one reading job's lines (ten batches') is read
+        by several jobs, each from where the one before stopped, and imports
+        as it would in one: quoted cells over several lines, Windows line
+        breaks and the UTF-8 mark, a code's price breaks and duplicates far
+        apart in the file. The progress covers the reading."""
+        self.env["ir.config_parameter"].set_param("service_parts.import_chunk_size", "3")
+        rows = [["RP-%s" % i, "Part %s" % i, "", "10", "RUB", "1", ""] for i in range(100)]
+        rows[31][1] = "Two\r\nlines, quoted"
+        rows[59][1] = "Three\nlines\nquoted"
+        rows.append(["RP-1", "Part 1", "", "8", "RUB", "10", ""])  # a price break of line 3
+        rows.append(["rp 2", "Part 2 again", "", "9", "RUB", "1", ""])  # a duplicate of line 4
+        out = io.StringIO()
+        writer = csv.writer(out)  # \r\n after each row
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+        data = base64.b64encode(codecs.BOM_UTF8 + out.getvalue().encode())
+        imp = self._import(file=data)
+        imp.action_start()
+        self._perform_jobs(imp, limit=1)
+        self.assertEqual(imp.state, "queued")
+        self.assertEqual(imp.read_line, 31)
+        self.assertTrue(0 < imp.progress < 50, imp.progress)
+        self.assertEqual(imp.progress_step, "Reading the file: 31 lines so far")
+        self._perform_jobs(imp)
+        self.assertEqual(imp.state, "done")
+        self.assertEqual((imp.line_count, imp.read_line, imp.rejected_count), (102, 103, 1))
+        self.assertEqual((imp.part_created_count, imp.price_created_count), (100, 101))
+        self.assertEqual(imp.read_offset, imp.file_size)
+        names = self.env["product.product"].search([("name", "=like", "%lines%")]).mapped("name")
+        self.assertEqual(sorted(names), ["Three\nlines\nquoted", "Two\r\nlines, quoted"])
+        part_1 = self.env["product.product"].search([("name", "=", "Part 1")])
+        self.assertEqual(
+            sorted(part_1.product_tmpl_id.seller_ids.mapped(lambda s: (s.min_qty, s.price))),
+            [(1, 10), (10, 8)],
+        )
+        report = base64.b64decode(imp.report_file).decode()
+        self.assertIn("duplicate of line 4", report)
+        for table in ("service_part_import_staged", "service_part_import_bucket"):
+            self.env.cr.execute(f"SELECT count(*) FROM {table} WHERE import_id = %s", [imp.id])  # noqa: S608
+            self.assertEqual(self.env.cr.fetchone()[0], 0, table)
