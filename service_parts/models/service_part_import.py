@@ -535,7 +535,7 @@ class ServicePartImport(models.Model):
                 )
             )
             if attachment.store_fname:
-                return open(attachment._full_path(attachment.store_fname), "rb")  # noqa: SIM115
+                return open(attachment._full_path(attachment.store_fname), "rb")
             if not attachment:
                 raise UserError(_("Upload the catalog file first."))
             return io.BytesIO(attachment.raw)

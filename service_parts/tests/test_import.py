@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from odoo.addons.queue_job.job import Job
 
@@ -503,7 +504,7 @@ class TestImport(ServicePartsCase):
         versions = {}
         for table in ("product_template", "product_product", "product_supplierinfo",
                       "service_part_crossref"):  # fmt: skip
-            self.env.cr.execute(f"SELECT id, ctid::text FROM {table}")  # noqa: S608
+            self.env.cr.execute(SQL("SELECT id, ctid::text FROM %s", SQL.identifier(table)))
             versions[table] = dict(self.env.cr.fetchall())
         return versions
 
@@ -538,7 +539,9 @@ class TestImport(ServicePartsCase):
         sensor = self.env["product.product"].search([("name", "=", "New sensor")])
         seller = sensor.product_tmpl_id.seller_ids
         self.assertEqual(seller.price, 16.4)
-        self.assertNotEqual(after["product_supplierinfo"][seller.id], versions["product_supplierinfo"][seller.id])
+        self.assertNotEqual(
+            after["product_supplierinfo"][seller.id], versions["product_supplierinfo"][seller.id]
+        )
         del after["product_supplierinfo"][seller.id], versions["product_supplierinfo"][seller.id]
         self.assertEqual(after, versions)
 
@@ -592,5 +595,7 @@ class TestImport(ServicePartsCase):
         report = base64.b64decode(imp.report_file).decode()
         self.assertIn("duplicate of line 4", report)
         for table in ("service_part_import_staged", "service_part_import_bucket"):
-            self.env.cr.execute(f"SELECT count(*) FROM {table} WHERE import_id = %s", [imp.id])  # noqa: S608
+            self.env.cr.execute(
+                SQL("SELECT count(*) FROM %s WHERE import_id = %s", SQL.identifier(table), imp.id)
+            )
             self.assertEqual(self.env.cr.fetchone()[0], 0, table)
