@@ -612,7 +612,9 @@ class Bench:
     # ------------------------------------------------------------------
     # Import
     # ------------------------------------------------------------------
-    def catalog_csv(self, lines, prefix):
+    def catalog_csv(self, lines, prefix, changed_every=0):
+        """The bench's catalog; ``changed_every`` N: every Nth line's price
+        one unit higher (a supplier's new price list)."""
         out = io.StringIO()
         out.write("Article,Description,OEM,Price,Currency,MOQ,Lead time\n")
         for i in range(lines):
@@ -625,7 +627,7 @@ class Bench:
                     i,
                     prefix,
                     i,
-                    10 + i % 900,
+                    10 + i % 900 + (1 if changed_every and not i % changed_every else 0),
                     i % 100,
                     "RUB" if i % 4 else "EUR",
                     1 + i % 15,
@@ -702,8 +704,15 @@ class Bench:
 
         data = base64.b64encode(self.catalog_csv(lines, prefix))
         log("catalog file: %s lines, %.0f MB" % (lines, len(data) * 3 / 4 / 1e6))
-        result = {"lines": lines}
-        for key in ("import", "reimport"):
+        result = {"lines": lines, "file_mb": round(len(data) * 3 / 4 / 1e6, 1)}
+        runs = [("import", data), ("reimport", data)]
+        if self.args.job_import_changed_every:
+            # The same catalog with some prices changed: the partial path.
+            every = self.args.job_import_changed_every
+            runs.append(
+                ("reimport_changed", base64.b64encode(self.catalog_csv(lines, prefix, every)))
+            )
+        for key, data in runs:
             with self.registry.cursor() as cr:
                 env = self.env(cr)
                 # A supplier per prefix: the first import is a new supplier's.
@@ -726,7 +735,7 @@ class Bench:
                 )
                 imp.action_start()
                 import_id = imp.id
-            jobs, progress = [], []
+            jobs, progress, kinds = [], [], []
             load = load_average()
             started = time.monotonic()
             while True:
@@ -747,6 +756,7 @@ class Bench:
                     env.flush_all()
                     cr.commit()
                     jobs.append(time.monotonic() - job_started)
+                    kinds.append("read" if job.method_name == "_run_import_job" else "batch")
                     imp.invalidate_recordset()
                     progress.append(round(imp.progress, 1))
                     log(
@@ -765,6 +775,19 @@ class Bench:
                     "job_seconds_max": round(max(jobs), 1),
                     "job_seconds_first": round(jobs[0], 1),
                     "job_seconds_mean": round(statistics.fmean(jobs), 1),
+                    "read_jobs": kinds.count("read"),
+                    "read_job_seconds_max": round(
+                        max(t for t, k in zip(jobs, kinds, strict=True) if k == "read"), 1
+                    ),
+                    "batch_jobs": kinds.count("batch"),
+                    "batch_job_seconds_max": round(
+                        max(
+                            (t for t, k in zip(jobs, kinds, strict=True) if k == "batch"), default=0
+                        ),
+                        1,
+                    ),
+                    "job_seconds": [round(t, 1) for t in jobs],
+                    "job_kinds": kinds,
                     "progress_after_each_job": progress,
                     "parts_created": imp.part_created_count,
                     "parts_matched": imp.part_matched_count,
@@ -772,6 +795,7 @@ class Bench:
                     "prices_updated": imp.price_updated_count,
                     "numbers_created": imp.crossref_created_count,
                     "rejected": imp.rejected_count,
+                    "unchanged": imp.unchanged_count,
                     "load_average": load,
                     "load_average_end": load_average(),
                 }
@@ -973,6 +997,12 @@ def main():
     )
     parser.add_argument(
         "--job-import-prefix", default="JOB", help="of the parts' codes, and the supplier's name"
+    )
+    parser.add_argument(
+        "--job-import-changed-every",
+        type=int,
+        default=100,
+        help="then import the file with every Nth price changed (0: not)",
     )
     parser.add_argument("--uid", type=int, default=2, help="user running the lookups (admin)")
     parser.add_argument("--fill-only", action="store_true", help="fill (or reuse) and stop")
