@@ -890,25 +890,27 @@ class ServicePartImport(models.Model):
                 company=company,
             )
 
-        def same_price(distinct):
-            return SQL(
-                """EXISTS (
-                       SELECT 1 FROM product_supplierinfo s
-                        WHERE s.partner_id = %(supplier)s AND s.product_tmpl_id = k.known_tmpl
-                          AND s.product_id IS NULL AND s.min_qty = k.min_qty
-                          AND s.company_id = %(company)s
-                          AND (s.price, s.currency_id, s.delay, s.product_code)
-                              %(op)s (k.price, k.currency_id, k.delay, k.code))""",
-                supplier=supplier,
-                company=company,
-                op=SQL("IS DISTINCT FROM" if distinct else "IS NOT DISTINCT FROM"),
-            )
+        # This price as _apply_staged would leave it: there, and every price
+        # of the part at this quantity the same (one look at them).
+        same_price = SQL(
+            """(SELECT bool_and((s.price, s.currency_id, s.delay, s.product_code)
+                               IS NOT DISTINCT FROM (k.price, k.currency_id, k.delay, k.code))
+                  FROM product_supplierinfo s
+                 WHERE s.partner_id = %(supplier)s AND s.product_tmpl_id = k.known_tmpl
+                   AND s.product_id IS NULL AND s.min_qty = k.min_qty
+                   AND s.company_id = %(company)s) IS TRUE""",
+            supplier=supplier,
+            company=company,
+        )
 
         staged_columns = SQL(", ").join(SQL.identifier(col) for col in STAGED_COLUMNS)
         cr.execute(
             SQL(
                 """
-                WITH typed AS (
+                -- Materialized (here and below): what is read several times
+                -- is computed once, not its regular expressions and
+                -- comparisons again at each reference.
+                WITH typed AS MATERIALIZED (
                     SELECT r.line,
                            trim(r.code) AS code, %(ncode)s AS ncode,
                            NULLIF(trim(r.name), '') AS name,
@@ -934,7 +936,7 @@ class ServicePartImport(models.Model):
                            NULL::integer AS first_line
                       FROM service_part_import_raw r
                       LEFT JOIN res_currency cur ON cur.name = upper(trim(r.currency))
-                ), checked AS (
+                ), checked AS MATERIALIZED (
                     SELECT t.*, CASE
                                WHEN t.ncode = '' THEN 'empty_code'
                                WHEN greatest(length(t.code), length(t.oem), length(t.analog),
@@ -955,8 +957,8 @@ class ServicePartImport(models.Model):
                               AND x.partner_id = %(supplier)s AND x.normalized_code = c.ncode
                               AND (x.company_id IS NULL OR x.company_id = %(company)s)
                             ORDER BY x.product_id LIMIT 1) known ON true
-                ), u AS (
-                    SELECT k.*, (k.known_product IS NOT NULL AND %(same)s AND NOT %(other)s
+                ), u AS MATERIALIZED (
+                    SELECT k.*, (k.known_product IS NOT NULL AND %(same)s
                                  AND %(oem)s AND %(analog)s AND %(barcode)s) AS unchanged
                       FROM k
                 ), ins AS (
@@ -992,8 +994,7 @@ class ServicePartImport(models.Model):
                 max_code=MAX_CODE_LENGTH,
                 supplier=supplier,
                 company=company,
-                same=same_price(False),
-                other=same_price(True),
+                same=same_price,
                 oem=number_known("noem", "oem"),
                 analog=number_known("nanalog", "analog"),
                 barcode=number_known("nbarcode", "barcode"),
