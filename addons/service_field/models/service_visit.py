@@ -152,7 +152,6 @@ class ServiceVisit(models.Model):
     )
     checklist_id = fields.Many2one(
         "service.checklist",
-        string="Checklist",
         readonly=True,
         copy=False,
         check_company=True,
@@ -185,8 +184,8 @@ class ServiceVisit(models.Model):
         max_height=1024,
         help="Signed by the customer on the technician's phone while the visit is on site.",
     )
-    signed_by = fields.Char(string="Signed By", copy=False)
-    signed_on = fields.Datetime(string="Signed On", readonly=True, copy=False)
+    signed_by = fields.Char(copy=False)
+    signed_on = fields.Datetime(readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -909,10 +908,9 @@ class ServiceVisit(models.Model):
         warehouse = van.warehouse_id or self.env["stock.warehouse"].search(
             [("company_id", "=", self.company_id.id)], limit=1
         )
-        customers = (
-            self.partner_id.with_company(self.company_id).property_stock_customer
-            or self.env.ref("stock.stock_location_customers")
-        )
+        customers = self.partner_id.with_company(
+            self.company_id
+        ).property_stock_customer or self.env.ref("stock.stock_location_customers")
         return {
             "picking_type_id": warehouse.out_type_id.id,
             "location_id": van.id,
@@ -974,7 +972,8 @@ class ServiceVisit(models.Model):
                 body=vals.get("body_html"),
                 # the template gives the reports base64-encoded, message_post takes bytes
                 attachments=[
-                    (name, base64.b64decode(content)) for name, content in vals.get("attachments", [])
+                    (name, base64.b64decode(content))
+                    for name, content in vals.get("attachments", [])
                 ],
                 partner_ids=partners.ids,
                 message_type="comment",

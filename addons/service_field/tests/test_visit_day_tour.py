@@ -75,9 +75,7 @@ class TestVisitDayTour(HttpCase):
         cls.part = env["product.product"].create(
             {"name": "Тур прокладка", "is_storable": True, "standard_price": 100}
         )
-        env["stock.quant"]._update_available_quantity(
-            cls.part, cls.tech.service_van_location_id, 3
-        )
+        env["stock.quant"]._update_available_quantity(cls.part, cls.tech.service_van_location_id, 3)
         now = fields.Datetime.now().replace(microsecond=0)
         cls.visit = env["service.visit"].create(
             {
