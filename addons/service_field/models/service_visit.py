@@ -653,6 +653,16 @@ class ServiceVisit(models.Model):
         """Move the visits from one of ``from_states`` to ``state``, stamping
         the time in ``stamp``; the rows are locked first, so that two clicks
         at once move a visit once (the second is refused: the state moved)."""
+        self._service_check_move(from_states, state)
+        vals = {"state": state}
+        if stamp:
+            vals[stamp] = fields.Datetime.now()
+        action_records(self).write(vals)
+        return True
+
+    def _service_check_move(self, from_states, state):
+        """Lock the visits and refuse moving them to ``state`` unless the user
+        may and each is in one of ``from_states``."""
         lock_for_update(self)
         self.invalidate_recordset(["state"])
         env = user_lang_env(self.env)
@@ -680,11 +690,6 @@ class ServiceVisit(models.Model):
                         new=labels[state],
                     )
                 )
-        vals = {"state": state}
-        if stamp:
-            vals[stamp] = fields.Datetime.now()
-        action_records(self).write(vals)
-        return True
 
     def action_start_travel(self):
         """The technician leaves for the site."""
@@ -706,6 +711,8 @@ class ServiceVisit(models.Model):
         # Two visits of a technician finishing at once take from one van: the
         # second waits for the first, and checks the van after it.
         lock_for_update(self.user_id)
+        # a second tap is told the visit is done, not that the van is empty
+        self._service_check_move(("on_site",), "done")
         self._service_check_checklist_done()
         self._service_check_parts()
         result = self._service_move(("on_site",), "done", "date_departure")
