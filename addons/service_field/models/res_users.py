@@ -17,10 +17,6 @@ class ResUsers(models.Model):
         groups="base.group_user",
     )
 
-    @property
-    def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + ["service_van_location_id"]
-
     def action_service_create_van_location(self):
         """Create the technician's van location (an internal location under the
         warehouse of their company) unless they have one; answers True.
