@@ -778,12 +778,15 @@ class ServiceVisit(models.Model):
         found = self.env["service.checklist"].sudo()._service_for_requests(visits.request_id)
         Check = self.env["service.visit.check"]
         vals_list = []
+        by_checklist = defaultdict(lambda: self.browse())
         for visit in visits:
             checklist = found[visit.request_id]
             if not checklist:
                 continue
-            action_records(visit).write({"checklist_id": checklist.id})
+            by_checklist[checklist] |= visit
             vals_list += Check._service_prepare_from_items(visit, checklist.item_ids)
+        for checklist, members in by_checklist.items():
+            action_records(members).write({"checklist_id": checklist.id})
         action_records(Check).create(vals_list)
 
     def _service_check_checklist_done(self):
