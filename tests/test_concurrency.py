@@ -1645,6 +1645,139 @@ class TestConcurrentVisits(CommittedCase):
 
 
 @tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentVisitFinish(CommittedCase):
+    """A visit finished twice at once (two taps, two tabs) charges its labour
+    and takes its parts from the van once; two visits of one technician
+    finishing at once do not take the van's last part twice."""
+
+    def setUp(self):
+        super().setUp()
+        now = fields.Datetime.now()
+
+        def setup(env):
+            company = env.company
+            rate = company.service_labour_rate
+            company.service_labour_rate = 1500.0
+            tech = env["res.users"].create(
+                {
+                    "name": "Concurrency Finish Technician",
+                    "login": "conc_finish_tech",
+                    "groups_id": [(6, 0, env.ref("service_base.group_service_user").ids)],
+                }
+            )
+            tech.action_service_create_van_location()
+            plan = env.ref("service_manager.analytic_plan_service")
+            account = env["account.analytic.account"].create(
+                {"name": "Concurrency finish team", "plan_id": plan.id}
+            )
+            team = env["service.team"].create(
+                {"name": "Concurrency finish team", "analytic_account_id": account.id}
+            )
+            part = env["product.product"].create(
+                {"name": "Concurrency finish gasket", "is_storable": True, "standard_price": 10}
+            )
+            env["stock.quant"]._update_available_quantity(part, tech.service_van_location_id, 1)
+            requests = env["service.request"].create(
+                [{"subject": f"Concurrency finish {i}", "team_id": team.id} for i in range(2)]
+            )
+            visits = env["service.visit"].create(
+                [
+                    {
+                        "request_id": request.id,
+                        "user_id": tech.id,
+                        "date_start": now + relativedelta(hours=hour),
+                        "date_end": now + relativedelta(hours=hour + 1),
+                        "part_ids": [(0, 0, {"product_id": part.id, "quantity": 1})],
+                    }
+                    for hour, request in zip((1, 2), requests, strict=True)
+                ]
+            )
+            visits.action_arrive()
+            # an hour on site: labour worth a line
+            visits.write({"date_arrival": now - relativedelta(hours=1)})
+            return rate, tech.id, account.id, team.id, part.id, requests.ids, visits.ids
+
+        (
+            rate,
+            self.tech_id,
+            self.account_id,
+            self.team_id,
+            self.part_id,
+            self.request_ids,
+            self.visit_ids,
+        ) = self._committed(setup)
+
+        def cleanup(env):
+            visits = env["service.visit"].browse(self.visit_ids)
+            pickings = visits.picking_id
+            van = env["res.users"].browse(self.tech_id).service_van_location_id
+            env["account.analytic.line"].search([("account_id", "=", self.account_id)]).unlink()
+            if pickings:
+                # done moves cannot be deleted through the ORM: the test's own rows
+                env.flush_all()
+                ids = tuple(pickings.ids)
+                env.cr.execute(
+                    "DELETE FROM stock_valuation_layer WHERE stock_move_id IN "
+                    "(SELECT id FROM stock_move WHERE picking_id IN %s)",
+                    [ids],
+                )
+                env.cr.execute("DELETE FROM stock_move_line WHERE picking_id IN %s", [ids])
+                env.cr.execute("DELETE FROM stock_move WHERE picking_id IN %s", [ids])
+                env.cr.execute("DELETE FROM stock_picking WHERE id IN %s", [ids])
+                env.invalidate_all()
+            env["stock.quant"].search([("product_id", "=", self.part_id)]).unlink()
+            env["service.request"].browse(self.request_ids).unlink()
+            env["service.team"].browse(self.team_id).unlink()
+            env["account.analytic.account"].browse(self.account_id).unlink()
+            env["product.product"].browse(self.part_id).unlink()
+            env["res.users"].browse(self.tech_id).unlink()
+            van.unlink()
+            env.company.service_labour_rate = rate
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _finish(self, visit_id, env):
+        return env["service.visit"].browse(visit_id).action_finish()
+
+    def _counts(self, env):
+        visits = env["service.visit"].browse(self.visit_ids)
+        lines = env["account.analytic.line"].search([("account_id", "=", self.account_id)])
+        return (
+            visits.mapped("state"),
+            len(lines),
+            len(visits.picking_id),
+            env["stock.quant"]._get_available_quantity(
+                env["product.product"].browse(self.part_id),
+                env["res.users"].browse(self.tech_id).service_van_location_id,
+            ),
+        )
+
+    @mute_logger("odoo.service.model")
+    def test_finished_twice_at_once(self):
+        results, errors, __ = self._race([partial(self._finish, self.visit_ids[0])] * 2)
+        self.assertEqual(sum(1 for error in errors if error is None), 1, errors)
+        refused = next(error for error in errors if error)
+        self.assertIsInstance(refused, UserError)
+        self.assertIn("cannot become", str(refused))
+        states, lines, pickings, left = self._committed(self._counts)
+        self.assertEqual(states, ["done", "on_site"])
+        self.assertEqual((lines, pickings, left), (1, 1, 0.0), "labour and parts once")
+
+    @mute_logger("odoo.service.model")
+    def test_two_visits_take_the_vans_last_part_at_once(self):
+        results, errors, __ = self._race(
+            [partial(self._finish, visit_id) for visit_id in self.visit_ids]
+        )
+        self.assertEqual(sum(1 for error in errors if error is None), 1, errors)
+        refused = next(error for error in errors if error)
+        self.assertIsInstance(refused, UserError)
+        self.assertIn("holds 0.0", str(refused))
+        states, lines, pickings, left = self._committed(self._counts)
+        self.assertEqual(sorted(states), ["done", "on_site"])
+        self.assertEqual((pickings, left), (1, 0.0), "the van's part taken once")
+
+
+@tagged("post_install", "-at_install", "service_suite")
 class TestConcurrentCapacity(CommittedCase):
     """Two dispatchers give a technician's last free place at the same
     moment, each to a request of another customer: one of them gets it."""

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.service_base.tools import lock_for_update, user_lang_env
@@ -14,11 +14,8 @@ class ResUsers(models.Model):
         help="The stock the technician carries in their van: parts used on a visit are "
         "taken from here when the visit is finished. Replenished by ordinary internal "
         "transfers.",
+        groups="base.group_user",
     )
-
-    @property
-    def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + ["service_van_location_id"]
 
     def action_service_create_van_location(self):
         """Create the technician's van location (an internal location under the
@@ -36,21 +33,22 @@ class ResUsers(models.Model):
         Location = self.env["stock.location"].sudo()
         for user in self.filtered(lambda u: not u.service_van_location_id):
             company = user.company_id
-            warehouse = self.env["stock.warehouse"].sudo().search(
-                [("company_id", "=", company.id)], limit=1
+            warehouse = (
+                self.env["stock.warehouse"]
+                .sudo()
+                .search([("company_id", "=", company.id)], limit=1)
             )
             if not warehouse:
                 raise UserError(
                     env._(
-                        "%(company)s has no warehouse: the van of %(user)s needs one to "
-                        "belong to.",
+                        "%(company)s has no warehouse: the van of %(user)s needs one to belong to.",
                         company=company.name,
                         user=user.name,
                     )
                 )
             location = Location.create(
                 {
-                    "name": _("Van: %(user)s", user=user.name),
+                    "name": env._("Van: %(user)s", user=user.name),
                     "usage": "internal",
                     "location_id": warehouse.view_location_id.id,
                     "company_id": company.id,

@@ -30,12 +30,9 @@ class ServiceChecklist(models.Model):
     )
     request_type = fields.Selection(
         REQUEST_TYPES,
-        string="Request Type",
         help="Visits for requests of this type use this checklist; empty means any type.",
     )
-    item_ids = fields.One2many(
-        "service.checklist.item", "checklist_id", string="Items", copy=True
-    )
+    item_ids = fields.One2many("service.checklist.item", "checklist_id", string="Items", copy=True)
     item_count = fields.Integer(compute="_compute_item_count", string="Number of Items")
 
     @api.depends("item_ids")

@@ -7,7 +7,7 @@ class ServiceChecklistItem(models.Model):
     _order = "sequence, id"
 
     checklist_id = fields.Many2one(
-        "service.checklist", string="Checklist", required=True, ondelete="cascade", index=True
+        "service.checklist", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="checklist_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)

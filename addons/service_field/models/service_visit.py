@@ -152,7 +152,6 @@ class ServiceVisit(models.Model):
     )
     checklist_id = fields.Many2one(
         "service.checklist",
-        string="Checklist",
         readonly=True,
         copy=False,
         check_company=True,
@@ -185,8 +184,8 @@ class ServiceVisit(models.Model):
         max_height=1024,
         help="Signed by the customer on the technician's phone while the visit is on site.",
     )
-    signed_by = fields.Char(string="Signed By", copy=False)
-    signed_on = fields.Datetime(string="Signed On", readonly=True, copy=False)
+    signed_by = fields.Char(copy=False)
+    signed_on = fields.Datetime(readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -654,6 +653,16 @@ class ServiceVisit(models.Model):
         """Move the visits from one of ``from_states`` to ``state``, stamping
         the time in ``stamp``; the rows are locked first, so that two clicks
         at once move a visit once (the second is refused: the state moved)."""
+        self._service_check_move(from_states, state)
+        vals = {"state": state}
+        if stamp:
+            vals[stamp] = fields.Datetime.now()
+        action_records(self).write(vals)
+        return True
+
+    def _service_check_move(self, from_states, state):
+        """Lock the visits and refuse moving them to ``state`` unless the user
+        may and each is in one of ``from_states``."""
         lock_for_update(self)
         self.invalidate_recordset(["state"])
         env = user_lang_env(self.env)
@@ -681,11 +690,6 @@ class ServiceVisit(models.Model):
                         new=labels[state],
                     )
                 )
-        vals = {"state": state}
-        if stamp:
-            vals[stamp] = fields.Datetime.now()
-        action_records(self).write(vals)
-        return True
 
     def action_start_travel(self):
         """The technician leaves for the site."""
@@ -707,6 +711,8 @@ class ServiceVisit(models.Model):
         # Two visits of a technician finishing at once take from one van: the
         # second waits for the first, and checks the van after it.
         lock_for_update(self.user_id)
+        # a second tap is told the visit is done, not that the van is empty
+        self._service_check_move(("on_site",), "done")
         self._service_check_checklist_done()
         self._service_check_parts()
         result = self._service_move(("on_site",), "done", "date_departure")
@@ -772,12 +778,15 @@ class ServiceVisit(models.Model):
         found = self.env["service.checklist"].sudo()._service_for_requests(visits.request_id)
         Check = self.env["service.visit.check"]
         vals_list = []
+        by_checklist = defaultdict(lambda: self.browse())
         for visit in visits:
             checklist = found[visit.request_id]
             if not checklist:
                 continue
-            action_records(visit).write({"checklist_id": checklist.id})
+            by_checklist[checklist] |= visit
             vals_list += Check._service_prepare_from_items(visit, checklist.item_ids)
+        for checklist, members in by_checklist.items():
+            action_records(members).write({"checklist_id": checklist.id})
         action_records(Check).create(vals_list)
 
     def _service_check_checklist_done(self):
@@ -909,10 +918,9 @@ class ServiceVisit(models.Model):
         warehouse = van.warehouse_id or self.env["stock.warehouse"].search(
             [("company_id", "=", self.company_id.id)], limit=1
         )
-        customers = (
-            self.partner_id.with_company(self.company_id).property_stock_customer
-            or self.env.ref("stock.stock_location_customers")
-        )
+        customers = self.partner_id.with_company(
+            self.company_id
+        ).property_stock_customer or self.env.ref("stock.stock_location_customers")
         return {
             "picking_type_id": warehouse.out_type_id.id,
             "location_id": van.id,
@@ -974,7 +982,8 @@ class ServiceVisit(models.Model):
                 body=vals.get("body_html"),
                 # the template gives the reports base64-encoded, message_post takes bytes
                 attachments=[
-                    (name, base64.b64decode(content)) for name, content in vals.get("attachments", [])
+                    (name, base64.b64decode(content))
+                    for name, content in vals.get("attachments", [])
                 ],
                 partner_ids=partners.ids,
                 message_type="comment",

@@ -17,9 +17,7 @@ class ServiceVisitCheck(models.Model):
     _inherit = ["service.guarded.mixin"]
     _order = "visit_id, sequence, id"
 
-    visit_id = fields.Many2one(
-        "service.visit", string="Visit", required=True, ondelete="cascade", index=True
-    )
+    visit_id = fields.Many2one("service.visit", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="visit_id.company_id", store=True, index=True)
     item_id = fields.Many2one(
         "service.checklist.item", string="Checklist Item", ondelete="set null", readonly=True

@@ -17,9 +17,7 @@ class ServiceVisitPart(models.Model):
     _order = "visit_id, id"
     _check_company_auto = True
 
-    visit_id = fields.Many2one(
-        "service.visit", string="Visit", required=True, ondelete="cascade", index=True
-    )
+    visit_id = fields.Many2one("service.visit", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="visit_id.company_id", store=True, index=True)
     product_id = fields.Many2one(
         "product.product",

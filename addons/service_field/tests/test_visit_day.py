@@ -74,7 +74,11 @@ class TestVisitChecklist(VisitDayCase):
         self.assertEqual(visit.check_ids.mapped("mandatory"), [True, True, False])
         # an aircon matches only the checklist for any unit
         request = self.Request.create(
-            {"subject": "SF aircon", "partner_id": self.customer.id, "equipment_id": self.aircon_unit.id}
+            {
+                "subject": "SF aircon",
+                "partner_id": self.customer.id,
+                "equipment_id": self.aircon_unit.id,
+            }
         )
         other = self.visit(start=13, end=14, request=request)
         other.action_arrive()
@@ -91,7 +95,9 @@ class TestVisitChecklist(VisitDayCase):
         )
         visit = self.visit(start=9, end=11)
         visit.action_arrive()
-        self.assertEqual(visit.checklist_id, self.boiler_checklist, "a repair: not the installation's")
+        self.assertEqual(
+            visit.checklist_id, self.boiler_checklist, "a repair: not the installation's"
+        )
         self.request.request_type = "installation"
         later = self.visit(start=13, end=14)
         later.action_arrive()
@@ -324,9 +330,7 @@ class TestVisitCards(VisitDayCase):
             {"date_start": now.replace(hour=15), "date_end": now.replace(hour=17)}
         ).with_context(tz="UTC")
         self.assertEqual(today.time_range, "15:00–17:00")
-        self.assertEqual(
-            today.with_context(tz="Europe/Moscow").time_range, "18:00–20:00"
-        )
+        self.assertEqual(today.with_context(tz="Europe/Moscow").time_range, "18:00–20:00")
         other = self.visit(start=9, end=11).with_context(tz="UTC")
         self.assertEqual(other.time_range, f"{self.tomorrow.strftime('%d.%m')} 09:00–11:00")
 
@@ -339,9 +343,7 @@ class TestVisitCards(VisitDayCase):
             start=soon_start,
             end=soon_start + timedelta(hours=1),
         ).with_context(tz="UTC")
-        self.assertEqual(
-            soon.early_departure, soon_start.date() != fields.Datetime.now().date()
-        )
+        self.assertEqual(soon.early_departure, soon_start.date() != fields.Datetime.now().date())
         tomorrow.action_start_travel()
         self.assertFalse(tomorrow.early_departure, "asked before leaving only")
 

@@ -11,7 +11,7 @@ class ServiceRequest(models.Model):
         """The repairs' figures plus the visits': their labour, and the value of
         the parts their transfers took out of stock. Read with sudo, like the
         repairs' (service staff see the figures, not the layers behind them)."""
-        super()._compute_service_profitability()
+        result = super()._compute_service_profitability()
         visits = (
             self.env["service.visit"]
             .sudo()
@@ -44,3 +44,4 @@ class ServiceRequest(models.Model):
             request.service_labour_cost += labour[request.id]
             request.service_parts_cost += parts[request.id]
             request.service_margin -= extra
+        return result

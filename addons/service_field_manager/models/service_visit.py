@@ -20,12 +20,6 @@ class ServiceVisit(models.Model):
         "charged to the request's analytic account.",
         groups="base.group_user",
     )
-    service_analytic_line_ids = fields.One2many(
-        "account.analytic.line",
-        "service_visit_id",
-        string="Labour Analytic Lines",
-        groups="analytic.group_analytic_accounting",
-    )
     # The unit's warranty, as the warranty check answers it (service_contracts).
     service_warranty_label = fields.Char(
         related="equipment_id.service_warranty_label", string="Warranty"

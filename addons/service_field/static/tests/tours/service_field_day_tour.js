@@ -46,13 +46,13 @@ registry.category("web_tour.tours").add("service_field_day_tour", {
             run: "click",
         },
         {
-            content: "Tick the first item",
-            trigger: ".o_field_widget[name=check_ids] .o_data_row:contains('Проверить тягу') .o_boolean_toggle input",
+            content: "Tick the item: a card with a toggle on a phone",
+            trigger: ".o_field_widget[name=check_ids] .o_kanban_record:contains('Проверить тягу') .o_boolean_toggle input",
             run: "click",
         },
         {
-            content: "The first item is done",
-            trigger: ".o_field_widget[name=check_ids] .o_data_row:contains('Проверить тягу') .o_boolean_toggle input:checked",
+            content: "The item is done",
+            trigger: ".o_field_widget[name=check_ids] .o_kanban_record:contains('Проверить тягу') .o_boolean_toggle input:checked",
         },
         {
             content: "Open the parts",
@@ -61,17 +61,17 @@ registry.category("web_tour.tours").add("service_field_day_tour", {
         },
         {
             content: "Add a part",
-            trigger: ".o_field_widget[name=part_ids] .o_field_x2many_list_row_add a",
+            trigger: ".o_field_widget[name=part_ids] .o-kanban-button-new",
             run: "click",
         },
         {
             content: "Choose the part: a search dialog on a phone",
-            trigger: ".o_field_widget[name=part_ids] .o_data_row [name=product_id] input",
+            trigger: ".modal .o_field_widget[name=product_id] input",
             run: "click",
         },
         {
             content: "Show the search of the dialog",
-            trigger: ".modal .o_control_panel button:has(.fa-search)",
+            trigger: ".modal:has(.o_kanban_view) .o_control_panel button:has(.fa-search)",
             run: "click",
         },
         {
@@ -85,8 +85,17 @@ registry.category("web_tour.tours").add("service_field_day_tour", {
             run: "click",
         },
         {
+            content: "The part is chosen",
+            trigger: ".modal .o_field_widget[name=product_id] input:value('Тур прокладка')",
+        },
+        {
+            content: "Keep the part",
+            trigger: ".modal .modal-footer .o_form_button_save",
+            run: "click",
+        },
+        {
             content: "The part is on the visit",
-            trigger: ".o_field_widget[name=part_ids] .o_data_row [name=product_id] input:value('Тур прокладка')",
+            trigger: ".o_field_widget[name=part_ids] .o_kanban_record:contains('Тур прокладка')",
         },
         {
             content: "Open the signature",
