@@ -1,0 +1,157 @@
+from datetime import datetime, time, timedelta
+
+from odoo.tests import tagged
+
+from .common import MaintenanceCase
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestGenerate(MaintenanceCase):
+    """The daily run: requests and proposed visits, once, in a fixed number of queries."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # one technician, no limit of open requests: the dispatch's choice is known
+        cls.rule.active = False
+        cls.solo = cls.env["service.team"].create(
+            {"name": "SM solo", "member_ids": [(6, 0, cls.tech_boilers.ids)]}
+        )
+        cls.tech_boilers.service_capacity = 0
+        cls.Request = cls.env["service.request"]
+
+    def units(self, count, prefix):
+        return self.env["service.equipment"].union(
+            *(self._unit(f"{prefix}-{index:03d}", self.boiler, self.customer) for index in range(count))
+        )
+
+    def plans(self, units, **vals):
+        return self.Plan.create(
+            [
+                {
+                    "name": f"SM plan {unit.id}",
+                    "equipment_id": unit.id,
+                    "team_id": self.solo.id,
+                    "interval_type": "month",
+                    "interval": 1,
+                    # one due date a day: each its own visit
+                    "date_first": self.today + timedelta(days=1 + index % 13),
+                    "duration_hours": 2,
+                    **vals,
+                }
+                for index, unit in enumerate(units)
+            ]
+        )
+
+    def test_request_and_visit(self):
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        due = self.today + timedelta(days=1)
+        self.assertEqual(request.user_id, self.tech_boilers, "given by the dispatch")
+        self.assertEqual(request.team_id, self.solo)
+        self.assertEqual(request.stage_id, self.env.ref("service_repair.stage_assigned"))
+        visit = request.visit_ids
+        self.assertEqual(len(visit), 1)
+        self.assertEqual(visit.state, "planned")
+        self.assertEqual(visit.user_id, self.tech_boilers)
+        # the first working hour of the due day, for the plan's duration
+        self.assertEqual(visit.date_start, datetime.combine(due, time(8, 0)))
+        self.assertEqual(visit.date_end, datetime.combine(due, time(10, 0)))
+        self.assertEqual(request.date_scheduled, visit.date_start)
+
+    def test_busy_technician_gets_no_visit(self):
+        due = self.today + timedelta(days=1)
+        other = self.Request.create({"subject": "SM busy", "partner_id": self.customer.id})
+        self.env["service.visit"].create(
+            [
+                {
+                    "request_id": other.id,
+                    "user_id": self.tech_boilers.id,
+                    "date_start": datetime.combine(due, time(hour, 0)),
+                    "date_end": datetime.combine(due, time(hour + 4, 0)),
+                }
+                for hour in (8, 13)
+            ]
+        )
+        # an hour free at noon: too short for the plan's two hours
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        self.assertEqual(request.user_id, self.tech_boilers)
+        self.assertFalse(request.visit_ids)
+        notes = [m.body for m in request.message_ids if "No visit booked" in m.body]
+        self.assertEqual(len(notes), 1)
+        self.assertIn("Find a Slot", notes[0])
+
+    def test_two_plans_one_day_one_after_the_other(self):
+        plans = self.plans(self.unit | self.aircon_unit)
+        plans.write({"date_first": self.today + timedelta(days=3)})
+        requests = self.Request.browse(plans.service_generate())
+        visits = requests.visit_ids.sorted("date_start")
+        self.assertEqual(len(visits), 2)
+        self.assertEqual(visits[0].date_end, visits[1].date_start, "back to back, no overlap")
+
+    def test_run_twice_no_duplicates(self):
+        plans = self.plans(self.units(3, "SM-TWICE"), interval_type="week", horizon_days=21)
+        first = self.Plan._cron_create_requests()
+        self.assertTrue(first)
+        count = self.Request.search_count([("maintenance_plan_id", "in", plans.ids)])
+        self.assertEqual(count, sum(len(plan.request_ids) for plan in plans))
+        self.assertGreaterEqual(count, 9)
+        self.Plan._cron_create_requests()
+        self.assertEqual(plans.service_generate(), [])
+        self.assertEqual(self.Request.search_count([("maintenance_plan_id", "in", plans.ids)]), count)
+
+    def test_unique_index_holds(self):
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        with self.assertRaises(Exception), self.cr.savepoint():
+            request.sudo().copy(
+                {"maintenance_plan_id": plan.id, "maintenance_due_date": request.maintenance_due_date}
+            )
+
+    def test_queries_do_not_grow_with_the_plans(self):
+        # warm the caches (access rights, rules, views of the messages)
+        self.plans(self.units(2, "SM-WARM")).service_generate()
+        one = self.plans(self.units(1, "SM-ONE"))
+        many = self.plans(self.units(20, "SM-MANY"))
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        created = one.service_generate()
+        self.env.flush_all()
+        single = self.cr.sql_log_count - before
+        self.assertEqual(len(created), 1)
+        self.env.invalidate_all()
+        with self.assertQueryCount(single):
+            before = self.cr.sql_log_count
+            created = many.service_generate()
+            self.env.flush_all()
+            # not fewer either: the very same count
+            self.assertEqual(self.cr.sql_log_count - before, single)
+        self.assertEqual(len(created), 20)
+        self.assertEqual(len(self.Request.browse(created).visit_ids), 20)
+
+    def test_visit_reading(self):
+        plan = self.plans(self.unit, interval_type="meter", meter_interval=100)
+        self.reading(self.unit, 0, 10)
+        self.reading(self.unit, 90, 0)
+        request = self.Request.browse(plan.service_generate())
+        visit = request.visit_ids
+        self.assertTrue(visit)
+        visit = visit.with_user(self.tech_boilers)
+        visit.action_arrive()
+        visit.meter_reading = 80
+        with self.assertRaisesRegex(Exception, "lower than its reading 90"):
+            visit.action_finish()
+        self.assertEqual(visit.state, "on_site", "the visit stays on site")
+        self.assertEqual(len(self.unit.reading_ids), 2, "no reading written")
+        visit.meter_reading = 104
+        visit.action_finish()
+        self.assertEqual(visit.state, "done")
+        self.assertEqual(visit.reading_id.value, 104)
+        self.assertEqual(visit.reading_id.source, "visit")
+        self.assertEqual(self.unit.last_reading_value, 104)
+        with self.assertRaisesRegex(Exception, "is done"):
+            visit.meter_reading = 200
+
+
+
