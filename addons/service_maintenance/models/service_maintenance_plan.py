@@ -574,7 +574,12 @@ class ServiceMaintenancePlan(models.Model):
             return Request
         units = plans.equipment_id
         units.fetch(["partner_id", "team_id", "company_id"])
-        vals_list = [plan._prepare_request_vals(due, meter) for plan, due, meter in dues]
+        # read once for the batch, not along each request's values
+        zones = {company: _company_tz(company) for company in plans.company_id}
+        vals_list = [
+            plan.with_context(service_tz=zones[plan.company_id])._prepare_request_vals(due, meter)
+            for plan, due, meter in dues
+        ]
         stage = Request._default_stage_id()
         for vals in vals_list:
             vals.setdefault("stage_id", stage.id)
@@ -609,7 +614,9 @@ class ServiceMaintenancePlan(models.Model):
             "partner_id": unit.partner_id.id,
             "equipment_id": unit.id,
             "company_id": self.company_id.id,
-            "date_scheduled": _day_start(self.company_id, due),
+            "date_scheduled": _day_start(
+                self.env.context.get("service_tz") or _company_tz(self.company_id), due
+            ),
             "maintenance_plan_id": self.id,
             "maintenance_due_date": due,
             "description": self.note or False,
@@ -624,10 +631,11 @@ class ServiceMaintenancePlan(models.Model):
         return vals
 
 
-def _day_start(company, day):
-    """``day`` at the start of the company's working day, as naive UTC."""
-    tz = pytz.timezone(
-        company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
-    )
+def _company_tz(company):
+    return pytz.timezone(company.resource_calendar_id.tz or company.partner_id.tz or "UTC")
+
+
+def _day_start(tz, day):
+    """``day`` at the start of the working day in ``tz``, as naive UTC."""
     local = tz.localize(datetime.combine(day, DAY_START))
     return local.astimezone(pytz.utc).replace(tzinfo=None)
