@@ -184,8 +184,10 @@ def main():
             plans = Plan.search([("name", "like", "Bench meter plan")])
             __, seconds, queries = measure(
                 env,
-                lambda: env.add_to_compute(Plan._fields["next_date"], plans)
-                or plans._recompute_recordset(["next_date", "next_meter_value"]),
+                lambda: (
+                    env.add_to_compute(Plan._fields["next_date"], plans)
+                    or plans._recompute_recordset(["next_date", "next_meter_value"])
+                ),
             )
             result["recompute_meter_next_dates"] = {
                 "plans": len(plans),
@@ -206,7 +208,9 @@ def main():
             ("run_small", plans[: args.small // 2] | plans[len(plans) // 2 :][: args.small // 2]),
             ("run_all", plans),
         ):
-            created, seconds, queries = measure(env, lambda s=subset: s._service_create_requests(366))
+            created, seconds, queries = measure(
+                env, lambda s=subset: s._service_create_requests(366)
+            )
             cr.execute(
                 "SELECT count(*) FROM service_visit v JOIN service_request r ON r.id = v.request_id"
                 " WHERE r.id = ANY(%s)",

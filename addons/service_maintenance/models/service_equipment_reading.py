@@ -54,9 +54,7 @@ class ServiceEquipmentReading(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     value = fields.Float(string="Reading", required=True, digits=(16, 1))
     source = fields.Selection(READING_SOURCES, required=True, default="manual")
-    visit_id = fields.Many2one(
-        "service.visit", string="Visit", index="btree_not_null", ondelete="set null"
-    )
+    visit_id = fields.Many2one("service.visit", index="btree_not_null", ondelete="set null")
     meter_replaced = fields.Boolean(
         string="New Meter",
         help="The unit got a new meter at this reading: it may be lower than the last one, "
@@ -67,7 +65,11 @@ class ServiceEquipmentReading(models.Model):
     )
 
     _sql_constraints = [
-        ("service_reading_not_negative", "CHECK (value >= 0)", "A meter reading cannot be negative.")
+        (
+            "service_reading_not_negative",
+            "CHECK (value >= 0)",
+            "A meter reading cannot be negative.",
+        )
     ]
 
     def init(self):

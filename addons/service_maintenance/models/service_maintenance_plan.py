@@ -4,15 +4,13 @@ from datetime import datetime, time, timedelta
 import psycopg2
 import pytz
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.service_base.tools import action_records, rpc_number, user_lang_env
-from odoo.addons.service_field.models.service_request import _free_gaps, _round_up_naive
 from odoo.addons.service_field.models.service_visit import MAX_VISIT_HOURS
 
 from .res_company import SCHEDULE_FROM
@@ -62,7 +60,6 @@ class ServiceMaintenancePlan(models.Model):
     )
     contract_id = fields.Many2one(
         "service.contract",
-        string="Contract",
         index="btree_not_null",
         check_company=True,
         tracking=True,
@@ -71,7 +68,6 @@ class ServiceMaintenancePlan(models.Model):
     )
     contract_line_id = fields.Many2one(
         "service.contract.line",
-        string="Contract Line",
         index="btree_not_null",
         check_company=True,
         domain="[('contract_id', '=', contract_id)]",
@@ -79,7 +75,6 @@ class ServiceMaintenancePlan(models.Model):
     )
     team_id = fields.Many2one(
         "service.team",
-        string="Team",
         check_company=True,
         help="Team of the plan's requests; empty: the dispatch rules choose it.",
     )
@@ -94,7 +89,6 @@ class ServiceMaintenancePlan(models.Model):
         default=1, tracking=True, help="Months or weeks between two maintenances."
     )
     meter_interval = fields.Float(
-        string="Meter Interval",
         digits=(16, 1),
         tracking=True,
         help="Meter units (hours, km, cycles) between two maintenances.",
@@ -132,9 +126,7 @@ class ServiceMaintenancePlan(models.Model):
         help="The due date of the next request the plan creates (for a meter plan, the day "
         "the meter's trend reaches the next value).",
     )
-    next_meter_value = fields.Float(
-        string="Next Meter Value", compute="_compute_next", store=True, digits=(16, 1)
-    )
+    next_meter_value = fields.Float(compute="_compute_next", store=True, digits=(16, 1))
     request_ids = fields.One2many(
         "service.request",
         "maintenance_plan_id",
@@ -187,7 +179,9 @@ class ServiceMaintenancePlan(models.Model):
         counts = dict(
             self.env["service.request"]
             .with_context(active_test=False)
-            ._read_group([("maintenance_plan_id", "in", self.ids)], ["maintenance_plan_id"], ["__count"])
+            ._read_group(
+                [("maintenance_plan_id", "in", self.ids)], ["maintenance_plan_id"], ["__count"]
+            )
         )
         for plan in self:
             plan.request_count = counts.get(plan, 0)
@@ -231,7 +225,15 @@ class ServiceMaintenancePlan(models.Model):
                 ids,
             )
         )
-        keys = ("last_due", "last_meter", "open", "open_due", "open_meter", "closed_at", "done_meter")
+        keys = (
+            "last_due",
+            "last_meter",
+            "open",
+            "open_due",
+            "open_meter",
+            "closed_at",
+            "done_meter",
+        )
         return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in self.env.cr.fetchall()}
 
     def _service_step(self, count=1):
@@ -289,7 +291,12 @@ class ServiceMaintenancePlan(models.Model):
         return super()._service_guarded_fields() | {"next_date", "next_meter_value"}
 
     @api.constrains(
-        "interval_type", "interval", "meter_interval", "duration_hours", "horizon_days", "meter_start"
+        "interval_type",
+        "interval",
+        "meter_interval",
+        "duration_hours",
+        "horizon_days",
+        "meter_start",
     )
     def _check_intervals(self):
         env = user_lang_env(self.env)

@@ -17,7 +17,6 @@ class ServiceRequest(models.Model):
     )
     maintenance_plan_id = fields.Many2one(
         "service.maintenance.plan",
-        string="Maintenance Plan",
         index="btree_not_null",
         ondelete="set null",
         readonly=True,
@@ -45,7 +44,7 @@ class ServiceRequest(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # One request per plan and due date, even when two runs of the plans
         # create the same work at the same moment.
         self.env.cr.execute(
@@ -57,6 +56,7 @@ class ServiceRequest(models.Model):
                 """
             )
         )
+        return result
 
     def _service_guarded_fields(self):
         return super()._service_guarded_fields() | {
@@ -77,9 +77,9 @@ class ServiceRequest(models.Model):
             # the meter when the maintenance was done: a plan counted from the
             # date done counts its next interval from it
             for request in was_open.filtered("is_closed"):
-                action_records(request).maintenance_meter_done = (
-                    request.equipment_id.last_reading_value
-                )
+                action_records(
+                    request
+                ).maintenance_meter_done = request.equipment_id.last_reading_value
         return result
 
     def _service_propose_visits(self):

@@ -8,7 +8,6 @@ class ServiceVisit(models.Model):
     _inherit = "service.visit"
 
     meter_reading = fields.Float(
-        string="Meter Reading",
         digits=(16, 1),
         help="The unit's meter (hours, km, cycles) read on site: recorded as the unit's "
         "reading when the visit is finished.",

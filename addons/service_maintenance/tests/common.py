@@ -86,6 +86,4 @@ class MaintenanceCase(ServiceRepairCase):
     @classmethod
     def reading(cls, unit, value, days_ago, **vals):
         moment = datetime.combine(cls.today - timedelta(days=days_ago), time(7, 0))
-        return cls.Reading.create(
-            {"equipment_id": unit.id, "value": value, "date": moment, **vals}
-        )
+        return cls.Reading.create({"equipment_id": unit.id, "value": value, "date": moment, **vals})

@@ -105,7 +105,7 @@ class TestConcurrentRuns(TransactionCase):
                         results[index] = retrying(partial(attempt, index, env), env)
                     else:
                         results[index] = attempt(index, env)
-            except Exception as error:  # noqa: BLE001 - reported by the test
+            except Exception as error:
                 errors[index] = error
 
         threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]

@@ -1,7 +1,10 @@
 from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
+import psycopg2.errors
+
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import MaintenanceCase
 
@@ -26,7 +29,10 @@ class TestGenerate(MaintenanceCase):
 
     def units(self, count, prefix):
         return self.env["service.equipment"].union(
-            *(self._unit(f"{prefix}-{index:03d}", self.boiler, self.customer) for index in range(count))
+            *(
+                self._unit(f"{prefix}-{index:03d}", self.boiler, self.customer)
+                for index in range(count)
+            )
         )
 
     def plans(self, units, spread=13, **vals):
@@ -103,14 +109,23 @@ class TestGenerate(MaintenanceCase):
         self.assertGreaterEqual(count, 9)
         self.Plan._cron_create_requests()
         self.assertEqual(plans.service_generate(), [])
-        self.assertEqual(self.Request.search_count([("maintenance_plan_id", "in", plans.ids)]), count)
+        self.assertEqual(
+            self.Request.search_count([("maintenance_plan_id", "in", plans.ids)]), count
+        )
 
     def test_unique_index_holds(self):
         plan = self.plans(self.unit)
         request = self.Request.browse(plan.service_generate())
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
             request.sudo().copy(
-                {"maintenance_plan_id": plan.id, "maintenance_due_date": request.maintenance_due_date}
+                {
+                    "maintenance_plan_id": plan.id,
+                    "maintenance_due_date": request.maintenance_due_date,
+                }
             )
 
     def yearly(self, count, prefix):
@@ -176,8 +191,3 @@ class TestGenerate(MaintenanceCase):
         self.assertEqual(self.unit.last_reading_value, 104)
         with self.assertRaisesRegex(Exception, "is done"):
             visit.meter_reading = 200
-
-
-
-
-

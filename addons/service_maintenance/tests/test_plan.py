@@ -84,7 +84,9 @@ class TestPlanSchedule(MaintenanceCase):
         # 10 a day: 100 twenty days ago, 300 yesterday-ish (days 20 and 0)
         self.reading(self.unit, 100, 20)
         self.reading(self.unit, 300, 0)
-        plan = self.plan(interval_type="meter", meter_interval=250, meter_start=100, schedule_from="done")
+        plan = self.plan(
+            interval_type="meter", meter_interval=250, meter_start=100, schedule_from="done"
+        )
         self.assertEqual(plan.next_meter_value, 350)
         self.assertEqual(plan.next_date, self.today + timedelta(days=5))
         request = self.env["service.request"].browse(plan.service_generate())
@@ -153,8 +155,12 @@ class TestPlanBadInput(MaintenanceCase):
     def test_intervals(self):
         self.assertRefused("interval must be a whole number", interval=0)
         self.assertRefused("interval must be a whole number", interval=-2, interval_type="week")
-        self.assertRefused("meter interval must be above zero", interval_type="meter", meter_interval=0)
-        self.assertRefused("meter interval must be above zero", interval_type="meter", meter_interval=-5)
+        self.assertRefused(
+            "meter interval must be above zero", interval_type="meter", meter_interval=0
+        )
+        self.assertRefused(
+            "meter interval must be above zero", interval_type="meter", meter_interval=-5
+        )
 
     def test_duration_and_horizon(self):
         self.assertRefused("more than zero and at most 24 hours", duration_hours=0)
