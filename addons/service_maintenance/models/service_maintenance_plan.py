@@ -134,6 +134,12 @@ class ServiceMaintenancePlan(models.Model):
         context={"active_test": False},
     )
     request_count = fields.Integer(compute="_compute_request_count")
+    checklist_id = fields.Many2one(
+        "service.checklist",
+        check_company=True,
+        help="The checklist the technician goes through on the plan's visits (else the one "
+        "that applies to the request, as for any visit).",
+    )
     note = fields.Html(string="Work to Do")
 
     # ------------------------------------------------------------------

@@ -191,3 +191,21 @@ class TestGenerate(MaintenanceCase):
         self.assertEqual(self.unit.last_reading_value, 104)
         with self.assertRaisesRegex(Exception, "is done"):
             visit.meter_reading = 200
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestPlanChecklist(TestGenerate):
+    """The plan's checklist goes to its visits."""
+
+    def test_plan_checklist_on_the_visit(self):
+        checklist = self.env["service.checklist"].create(
+            {
+                "name": "SM yearly boiler checks",
+                "item_ids": [(0, 0, {"name": "SM burner cleaned"})],
+            }
+        )
+        plan = self.plans(self.unit, checklist_id=checklist.id)
+        visit = self.Request.browse(plan.service_generate()).visit_ids
+        visit.with_user(self.tech_boilers).action_arrive()
+        self.assertEqual(visit.checklist_id, checklist)
+        self.assertEqual(visit.check_ids.mapped("name"), ["SM burner cleaned"])
