@@ -128,6 +128,21 @@ def pin_cost(draw, colour):
     draw.rounded_rectangle((14 * u, 102 * u, 114 * u, 108 * u), radius=2 * u, fill=WHITE)
 
 
+def calendar(draw, colour):
+    """Maintenance plans: a calendar page with a tick."""
+    u = SCALE
+    draw.rounded_rectangle((20 * u, 26 * u, 108 * u, 106 * u), radius=8 * u, fill=WHITE)
+    draw.rectangle((20 * u, 44 * u, 108 * u, 50 * u), fill=colour)
+    for x in (40, 84):
+        draw.rounded_rectangle((x * u, 16 * u, (x + 6) * u, 36 * u), radius=3 * u, fill=WHITE)
+    draw.line(
+        [(42 * u, 76 * u), (58 * u, 92 * u), (88 * u, 60 * u)],
+        fill=colour,
+        width=9 * u,
+        joint="curve",
+    )
+
+
 ICONS = {
     "service_base": ((38, 110, 164, 255), units),
     "service_repair": ((214, 96, 44, 255), wrench),
@@ -137,6 +152,7 @@ ICONS = {
     "service_manager": ((40, 58, 82, 255), chart),
     "service_field": ((22, 138, 150, 255), pin),
     "service_field_manager": ((31, 98, 116, 255), pin_cost),
+    "service_maintenance": ((196, 140, 20, 255), calendar),
 }
 
 

@@ -516,6 +516,10 @@ NARROW_FIELDS = {
     ("service.contract", "service_request_ids"): SERVICE_STAFF,
     ("service.contract", "service_request_count"): SERVICE_STAFF,
     ("res.partner", "service_equipment_count"): SERVICE_STAFF,
+    # meter readings and maintenance plans: the service's own records
+    ("service.equipment", "reading_ids"): SERVICE_STAFF,
+    ("service.equipment", "maintenance_plan_ids"): SERVICE_STAFF,
+    ("service.contract", "maintenance_plan_ids"): SERVICE_STAFF,
 }
 
 PORTAL_ROLES = ("public", "portal_a", "portal_b")

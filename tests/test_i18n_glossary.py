@@ -21,6 +21,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 ADDONS = (
     "addons/service_base",
+    "addons/service_maintenance",
     "addons/service_manager",
     "service_contracts",
     "service_parts",

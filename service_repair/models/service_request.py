@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
-from odoo.addons.service_base.tools import action_records, lock_for_update, rpc_text
+from odoo.addons.service_base.tools import action_records, lock_for_update, next_names, rpc_text
 from odoo.addons.service_base.tools.lang import user_lang_env
 from odoo.addons.service_base.tools.plural import count_text
 
@@ -423,16 +423,17 @@ class ServiceRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        sequences = {}
+        # one draw of the sequence per company for the batch
+        unnamed = {}
         for vals in vals_list:
             if vals.get("name", _("New")) == _("New"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                seq = sequences.setdefault(
-                    company.id, self.env["ir.sequence"].with_company(company)
-                )
-                vals["name"] = seq.next_by_code("service.request") or _("New")
+                company_id = vals.get("company_id") or self.env.company.id
+                unnamed.setdefault(company_id, []).append(vals)
+        for company_id, group in unnamed.items():
+            company = self.env["res.company"].browse(company_id)
+            names = next_names(self.env, "service.request", len(group), company)
+            for vals, name in zip(group, names, strict=True):
+                vals["name"] = name or _("New")
         requests = super().create(vals_list)
         requests._subscribe_customers()
         requests.filtered("user_id")._check_assignment()
@@ -608,9 +609,13 @@ class ServiceRequest(models.Model):
 
     def _subscribe_customers(self):
         # The customer follows their request: replies and stage changes reach them.
+        # one subscription per customer for a batch of their requests
+        by_partner = {}
         for request in self.filtered("partner_id"):
             if request.partner_id not in request.message_partner_ids:
-                request.message_subscribe(partner_ids=request.partner_id.ids)
+                by_partner.setdefault(request.partner_id, []).append(request.id)
+        for partner, ids in by_partner.items():
+            self.browse(ids).message_subscribe(partner_ids=partner.ids)
 
     def _creation_message(self):
         # Odoo's "%s created" with the model's name reads «Заявка на

@@ -7,3 +7,4 @@ from .locking import lock_for_update
 from .plural import count_text, plural_form
 from .lang import user_lang_env
 from .replica import on_replica
+from .sequences import next_names

@@ -14,6 +14,7 @@ from odoo.addons.resource.models.utils import Intervals
 from odoo.addons.service_base.tools import (
     action_records,
     lock_for_update,
+    next_names,
     rpc_datetime,
     rpc_record,
     user_lang_env,
@@ -454,9 +455,18 @@ class ServiceVisit(models.Model):
         concurrent transaction's visit is not in this one's snapshot)."""
         env = user_lang_env(self.env)
         planned = []
+        # the technicians of a batch exist or not in one query, not one each
+        given = {
+            vals["user_id"]
+            for vals in vals_list
+            if type(vals.get("user_id")) is int and 0 < vals["user_id"] < 2**31
+        }
+        existing = set(self.env["res.users"].browse(given).exists().ids) if given else set()
         for index, vals in enumerate(vals_list):
             record = self[index] if self else self.browse()
-            if "user_id" in vals:
+            if vals.get("user_id") in existing:
+                user_id = vals["user_id"]
+            elif "user_id" in vals:
                 user_id = rpc_record(env, "res.users", vals["user_id"], _lt("Technician")).id
             else:
                 user_id = record.user_id.id
@@ -612,9 +622,9 @@ class ServiceVisit(models.Model):
         self.browse()._service_check_times(vals_list)
         # named after the checks, in the transaction (no_gap): a refused
         # visit takes no number
-        sequence = self.env["ir.sequence"].sudo()
-        for vals in vals_list:
-            vals["name"] = sequence.next_by_code("service.visit") or _("New")
+        names = next_names(self.env, "service.visit", len(vals_list))
+        for vals, name in zip(vals_list, names, strict=True):
+            vals["name"] = name or _("New")
         visits = super().create(vals_list)
         visits._check_request_open()
         visits._check_not_past()

@@ -1,0 +1,28 @@
+{
+    "name": "Service Desk: Maintenance Plans",
+    "summary": "Planned preventive maintenance (ППР) of customers' units by the calendar or by "
+    "the meter: requests and visits created ahead, meter readings and their trend",
+    "version": "18.0.1.0.0",
+    "category": "Services/Service Desk",
+    "author": "Service Desk for Odoo",
+    "website": "https://github.com/service-desk-odoo/service-desk",
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["service-desk-odoo"],
+    "depends": ["service_field", "service_repair_contracts"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/service_maintenance_security.xml",
+        "data/ir_cron_data.xml",
+        "views/service_equipment_reading_views.xml",
+        "views/service_maintenance_plan_views.xml",
+        "views/service_equipment_views.xml",
+        "views/service_contract_views.xml",
+        "views/service_request_views.xml",
+        "views/service_visit_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": ["demo/service_maintenance_demo.xml"],
+    "installable": True,
+}

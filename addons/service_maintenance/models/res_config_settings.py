@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    service_maintenance_schedule_from = fields.Selection(
+        related="company_id.service_maintenance_schedule_from", readonly=False
+    )

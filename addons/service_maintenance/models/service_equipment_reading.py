@@ -1,0 +1,203 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_datetime, formatLang
+from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.service_base.tools import (
+    lock_for_update,
+    rpc_datetime,
+    rpc_number,
+    rpc_record,
+    user_lang_env,
+)
+
+_lt = LazyTranslate(__name__)
+
+READING_SOURCES = [
+    ("manual", "Entered by Hand"),
+    ("visit", "Visit"),
+    ("portal", "Portal"),
+    ("rpc", "RPC"),
+]
+# Beyond this a reading is a typing error (and the trend's arithmetic overflows).
+MAX_READING = 1e12
+# What a reading says: history, never changed once recorded (a wrong reading
+# is deleted by a service manager and entered again).
+READING_FACTS = frozenset({"equipment_id", "date", "value", "meter_replaced", "source", "visit_id"})
+
+
+class ServiceEquipmentReading(models.Model):
+    """A meter reading (показание счётчика, наработка) of a unit.
+
+    Readings are history: a unit's readings never go down in time, except at
+    a reading marked as a new meter. Checked before anything is written, with
+    the unit's row locked, so that two readings of one unit entered at once
+    are checked one after the other."""
+
+    _name = "service.equipment.reading"
+    _description = "Meter Reading"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _rec_name = "value"
+
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        string="Unit",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="equipment_id.company_id", store=True, index=True, precompute=True
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    value = fields.Float(string="Reading", required=True, digits=(16, 1))
+    source = fields.Selection(READING_SOURCES, required=True, default="manual")
+    visit_id = fields.Many2one("service.visit", index="btree_not_null", ondelete="set null")
+    meter_replaced = fields.Boolean(
+        string="New Meter",
+        help="The unit got a new meter at this reading: it may be lower than the last one, "
+        "and the trend starts again from it.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True
+    )
+
+    _sql_constraints = [
+        (
+            "service_reading_not_negative",
+            "CHECK (value >= 0)",
+            "A meter reading cannot be negative.",
+        )
+    ]
+
+    def init(self):
+        # the unit's last reading, and its readings in order for the trend
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS service_equipment_reading_unit_date_idx "
+                "ON service_equipment_reading (equipment_id, date DESC, id DESC)"
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS service_equipment_reading_new_meter_idx "
+                "ON service_equipment_reading (equipment_id, date) WHERE meter_replaced"
+            )
+        )
+
+    def _compute_display_name(self):
+        for reading in self:
+            reading.display_name = formatLang(self.env, reading.value, digits=1)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._service_check_new(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and READING_FACTS & set(vals):
+            raise UserError(
+                user_lang_env(self.env)._(
+                    "A meter reading is history: it cannot be changed. A service manager "
+                    "deletes a wrong reading, and it is entered again."
+                )
+            )
+        return super().write(vals)
+
+    def _service_check_new(self, vals_list):
+        """Refuse readings that are negative, in the future, or lower than the
+        unit's reading before them (or higher than its reading after them)
+        unless a new meter; the batch's readings of one unit are checked
+        against each other in order. The units are locked first: a reading
+        entered at the same moment is checked after this one commits."""
+        env = user_lang_env(self.env)
+        now = fields.Datetime.now()
+        new = []
+        for vals in vals_list:
+            unit = rpc_record(env, "service.equipment", vals.get("equipment_id"), _lt("Unit"))
+            if not unit:
+                continue  # required: the ORM names it
+            value = rpc_number(env, vals.get("value", 0.0), _lt("Reading"))
+            if value < 0:
+                raise ValidationError(
+                    env._("A meter reading cannot be negative (%(value)s).", value=value)
+                )
+            if value > MAX_READING:
+                raise ValidationError(
+                    env._("A meter reading of %(value)s is beyond any meter.", value=value)
+                )
+            date = rpc_datetime(env, vals.get("date"), _lt("Date")) or now
+            if date > now:
+                raise ValidationError(
+                    env._(
+                        "A meter reading cannot be dated in the future (%(date)s).",
+                        date=format_datetime(env, date, dt_format="short"),
+                    )
+                )
+            vals["value"] = value
+            new.append((unit.id, date, value, bool(vals.get("meter_replaced"))))
+        if not new:
+            return
+        units = self.env["service.equipment"].browse(sorted({n[0] for n in new}))
+        lock_for_update(units)
+        self.flush_model(["equipment_id", "date", "value", "meter_replaced"])
+        # the readings next to each new one, in one query
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s::timestamp)", index, unit_id, date)
+            for index, (unit_id, date, __, __) in enumerate(new)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT new.idx, before.value, before.date, after.value, after.date,
+                       after.meter_replaced
+                  FROM (VALUES %s) AS new(idx, unit_id, date)
+                  LEFT JOIN LATERAL (
+                        SELECT value, date FROM service_equipment_reading r
+                         WHERE r.equipment_id = new.unit_id AND r.date <= new.date
+                         ORDER BY r.date DESC, r.id DESC LIMIT 1) before ON TRUE
+                  LEFT JOIN LATERAL (
+                        SELECT value, date, meter_replaced FROM service_equipment_reading r
+                         WHERE r.equipment_id = new.unit_id AND r.date > new.date
+                         ORDER BY r.date, r.id LIMIT 1) after ON TRUE
+                """,
+                values,
+            )
+        )
+        neighbours = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        # the batch's own readings of a unit, in date order, after the stored ones
+        last = {}
+        order = sorted(range(len(new)), key=lambda i: (new[i][0], new[i][1], i))
+        for index in order:
+            unit_id, date, value, replaced = new[index]
+            before_value, before_date, after_value, after_date, after_replaced = neighbours[index]
+            previous = last.get(unit_id)
+            if previous and (before_date is None or previous[1] >= before_date):
+                before_value, before_date = previous[0], previous[1]
+            unit = units.browse(unit_id).with_env(env)
+            if before_date is not None and value < before_value and not replaced:
+                raise ValidationError(
+                    env._(
+                        "The reading %(value)s of %(unit)s is lower than its reading "
+                        "%(last)s of %(date)s. A meter does not run backwards: tick "
+                        '"New Meter" if the meter was replaced.',
+                        value=formatLang(env, value, digits=1),
+                        unit=unit.display_name,
+                        last=formatLang(env, before_value, digits=1),
+                        date=format_datetime(env, before_date, dt_format="short"),
+                    )
+                )
+            if after_date is not None and after_value < value and not after_replaced:
+                raise ValidationError(
+                    env._(
+                        "The reading %(value)s of %(unit)s is higher than its later reading "
+                        "%(next)s of %(date)s.",
+                        value=formatLang(env, value, digits=1),
+                        unit=unit.display_name,
+                        next=formatLang(env, after_value, digits=1),
+                        date=format_datetime(env, after_date, dt_format="short"),
+                    )
+                )
+            last[unit_id] = (value, date)

@@ -1,0 +1,654 @@
+import logging
+from datetime import datetime, time, timedelta
+
+import psycopg2
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_date
+from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.service_base.tools import action_records, rpc_number, user_lang_env
+from odoo.addons.service_field.models.service_visit import MAX_VISIT_HOURS
+
+from .res_company import SCHEDULE_FROM
+from .service_equipment import project
+
+_logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
+
+MAX_HORIZON_DAYS = 366
+# When a request without a visit is scheduled on its due day (company's time zone).
+DAY_START = time(9, 0)
+
+
+class ServiceMaintenancePlan(models.Model):
+    """A maintenance plan (план ТО, ППР) of one unit: every N months or weeks,
+    or every N units of its meter (hours, km, cycles).
+
+    The daily cron creates, for each active plan, a maintenance request for
+    every due date within the plan's horizon, with a proposed visit of the
+    technician the dispatch chooses. One request per plan and due date: a
+    unique index holds it when two runs overlap. The next due date follows
+    the plan's requests: from the previous due date (a fixed schedule), or
+    from the date the previous maintenance was done."""
+
+    _name = "service.maintenance.plan"
+    _description = "Maintenance Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.guarded.mixin"]
+    _order = "next_date, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True, index="trigram")
+    active = fields.Boolean(default=True, tracking=True)
+    equipment_id = fields.Many2one(
+        "service.equipment",
+        string="Unit",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        related="equipment_id.company_id", store=True, index=True, precompute=True
+    )
+    partner_id = fields.Many2one(
+        related="equipment_id.partner_id", string="Customer", store=True, index=True
+    )
+    contract_id = fields.Many2one(
+        "service.contract",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        help="The plan creates work only while this contract is active, for due dates "
+        "within its dates.",
+    )
+    contract_line_id = fields.Many2one(
+        "service.contract.line",
+        index="btree_not_null",
+        check_company=True,
+        domain="[('contract_id', '=', contract_id)]",
+        help="The contract line that covers this maintenance: it must cover the plan's unit.",
+    )
+    team_id = fields.Many2one(
+        "service.team",
+        check_company=True,
+        help="Team of the plan's requests; empty: the dispatch rules choose it.",
+    )
+    interval_type = fields.Selection(
+        [("month", "Months"), ("week", "Weeks"), ("meter", "Meter")],
+        string="Every",
+        required=True,
+        default="month",
+        tracking=True,
+    )
+    interval = fields.Integer(
+        default=1, tracking=True, help="Months or weeks between two maintenances."
+    )
+    meter_interval = fields.Float(
+        digits=(16, 1),
+        tracking=True,
+        help="Meter units (hours, km, cycles) between two maintenances.",
+    )
+    meter_start = fields.Float(
+        string="Starting Reading",
+        digits=(16, 1),
+        help="The meter reading the first interval is counted from.",
+    )
+    duration_hours = fields.Float(
+        string="Visit Duration (h)", default=2.0, help="How long the maintenance visit lasts."
+    )
+    horizon_days = fields.Integer(
+        string="Plan Ahead (days)",
+        default=14,
+        help="How far ahead the plan creates its requests and visits.",
+    )
+    date_first = fields.Date(
+        string="First Due Date", required=True, default=fields.Date.context_today, tracking=True
+    )
+    schedule_from = fields.Selection(
+        SCHEDULE_FROM,
+        string="Counted From",
+        required=True,
+        default=lambda self: self.env.company.service_maintenance_schedule_from or "schedule",
+        tracking=True,
+        help="Date Done: the next maintenance is due one interval after the previous one "
+        "was done. Previous Due Date: a fixed schedule, whenever the work was done.",
+    )
+    next_date = fields.Date(
+        string="Next Due Date",
+        compute="_compute_next",
+        store=True,
+        index=True,
+        help="The due date of the next request the plan creates (for a meter plan, the day "
+        "the meter's trend reaches the next value).",
+    )
+    next_meter_value = fields.Float(compute="_compute_next", store=True, digits=(16, 1))
+    request_ids = fields.One2many(
+        "service.request",
+        "maintenance_plan_id",
+        string="Maintenance Requests",
+        context={"active_test": False},
+    )
+    request_count = fields.Integer(compute="_compute_request_count")
+    checklist_id = fields.Many2one(
+        "service.checklist",
+        check_company=True,
+        help="The checklist the technician goes through on the plan's visits (else the one "
+        "that applies to the request, as for any visit).",
+    )
+    note = fields.Html(string="Work to Do")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends(
+        "interval_type",
+        "interval",
+        "meter_interval",
+        "meter_start",
+        "date_first",
+        "schedule_from",
+        "request_ids.maintenance_due_date",
+        "request_ids.is_closed",
+        "request_ids.date_closed",
+        "request_ids.maintenance_meter_value",
+        "request_ids.maintenance_meter_done",
+        "equipment_id.last_reading_value",
+        "equipment_id.last_reading_date",
+    )
+    def _compute_next(self):
+        stats = self._service_request_stats()
+        thresholds = {}
+        for plan in self:
+            stat = stats.get(plan._origin.id or plan.id, {})
+            if plan.interval_type == "meter":
+                plan.next_meter_value = plan._service_next_meter_value(stat)
+                thresholds[plan] = plan.next_meter_value
+                plan.next_date = False
+            else:
+                plan.next_meter_value = 0.0
+                plan.next_date = plan._service_next_time_date(stat)
+        if thresholds:
+            units = self.env["service.equipment"].browse(
+                {plan.equipment_id._origin.id for plan in thresholds} - {False}
+            )
+            trends = units._service_meter_trends()
+            for plan, value in thresholds.items():
+                plan.next_date = project(trends.get(plan.equipment_id._origin.id), value)
+
+    def _compute_request_count(self):
+        counts = dict(
+            self.env["service.request"]
+            .with_context(active_test=False)
+            ._read_group(
+                [("maintenance_plan_id", "in", self.ids)], ["maintenance_plan_id"], ["__count"]
+            )
+        )
+        for plan in self:
+            plan.request_count = counts.get(plan, 0)
+
+    def _service_request_stats(self):
+        """{plan_id: {...}} of the plans' maintenance requests, in one query:
+        the last due date and meter value, whether one is open (and its due
+        date and meter value), when the last closed one closed and the
+        meter then."""
+        ids = [plan_id for plan_id in self._origin.ids if plan_id]
+        if not ids:
+            return {}
+        self.env["service.request"].flush_model(
+            [
+                "maintenance_plan_id",
+                "maintenance_due_date",
+                "maintenance_meter_value",
+                "maintenance_meter_done",
+                "is_closed",
+                "date_closed",
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT maintenance_plan_id,
+                       max(maintenance_due_date),
+                       max(maintenance_meter_value),
+                       bool_or(NOT COALESCE(is_closed, FALSE)),
+                       max(maintenance_due_date) FILTER (WHERE NOT COALESCE(is_closed, FALSE)),
+                       max(maintenance_meter_value) FILTER (WHERE NOT COALESCE(is_closed, FALSE)),
+                       (array_agg(date_closed ORDER BY date_closed DESC NULLS LAST)
+                            FILTER (WHERE is_closed))[1],
+                       (array_agg(COALESCE(maintenance_meter_done, maintenance_meter_value)
+                                  ORDER BY date_closed DESC NULLS LAST)
+                            FILTER (WHERE is_closed))[1]
+                  FROM service_request
+                 WHERE maintenance_plan_id = ANY(%s)
+                 GROUP BY maintenance_plan_id
+                """,
+                ids,
+            )
+        )
+        keys = (
+            "last_due",
+            "last_meter",
+            "open",
+            "open_due",
+            "open_meter",
+            "closed_at",
+            "done_meter",
+        )
+        return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in self.env.cr.fetchall()}
+
+    def _service_step(self, count=1):
+        self.ensure_one()
+        if self.interval_type == "week":
+            return relativedelta(weeks=self.interval * count)
+        return relativedelta(months=self.interval * count)
+
+    def _service_due_after(self, day):
+        """The first due date of the fixed schedule (from the first due date)
+        after ``day``."""
+        self.ensure_one()
+        first = self.date_first
+        if day < first:
+            return first
+        if self.interval_type == "week":
+            index = (day - first).days // (7 * self.interval) + 1
+        else:
+            months = (day.year - first.year) * 12 + day.month - first.month
+            index = max(months // self.interval, 0)
+            while first + self._service_step(index) <= day:
+                index += 1
+        return first + self._service_step(index)
+
+    def _service_next_time_date(self, stat):
+        if not self.date_first or self.interval <= 0:
+            return False
+        if self.schedule_from == "schedule" or not stat:
+            return self._service_due_after(stat["last_due"]) if stat else self.date_first
+        if stat["open"]:
+            # done-based: the next is counted once this one is done
+            return stat["open_due"] + self._service_step()
+        done = fields.Date.context_today(self, stat["closed_at"]) if stat["closed_at"] else False
+        following = (done or stat["last_due"]) + self._service_step()
+        return max(following, stat["last_due"] + timedelta(days=1))
+
+    def _service_next_meter_value(self, stat):
+        if self.meter_interval <= 0:
+            return 0.0
+        if not stat:
+            base = self.meter_start
+        elif self.schedule_from == "schedule":
+            base = stat["last_meter"] or self.meter_start
+        elif stat["open"]:
+            base = stat["open_meter"] or self.meter_start
+        else:
+            base = stat["done_meter"] or stat["last_meter"] or self.meter_start
+        return base + self.meter_interval
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {"next_date", "next_meter_value"}
+
+    @api.constrains(
+        "interval_type",
+        "interval",
+        "meter_interval",
+        "duration_hours",
+        "horizon_days",
+        "meter_start",
+    )
+    def _check_intervals(self):
+        env = user_lang_env(self.env)
+        for plan in self:
+            if plan.interval_type in ("month", "week") and plan.interval <= 0:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: the interval must be a whole number of "
+                        "months or weeks above zero.",
+                        plan=plan.name,
+                    )
+                )
+            if plan.interval_type == "meter" and plan.meter_interval <= 0:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: the meter interval must be above zero.",
+                        plan=plan.name,
+                    )
+                )
+            if plan.meter_start < 0:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: a meter reading cannot be negative.",
+                        plan=plan.name,
+                    )
+                )
+            if not 0 < plan.duration_hours <= MAX_VISIT_HOURS:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: the visit lasts more than zero and at most "
+                        "%(hours)s hours.",
+                        plan=plan.name,
+                        hours=MAX_VISIT_HOURS,
+                    )
+                )
+            if not 1 <= plan.horizon_days <= MAX_HORIZON_DAYS:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s plans ahead from 1 to %(max)s days, not "
+                        "%(days)s.",
+                        plan=plan.name,
+                        max=MAX_HORIZON_DAYS,
+                        days=plan.horizon_days,
+                    )
+                )
+
+    @api.constrains("contract_id", "contract_line_id", "equipment_id")
+    def _check_contract(self):
+        env = user_lang_env(self.env)
+        for plan in self:
+            line = plan.contract_line_id
+            contract = plan.contract_id
+            unit = plan.equipment_id.with_env(env)
+            if line and not line.equipment_id:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: contract line %(line)s covers no unit; a "
+                        "plan on a contract line needs the line's unit.",
+                        plan=plan.name,
+                        line=line.name,
+                    )
+                )
+            if line and line.contract_id != contract:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: the contract line belongs to contract "
+                        "%(line_contract)s, not to the plan's contract.",
+                        plan=plan.name,
+                        line_contract=line.contract_id.name,
+                    )
+                )
+            if line and line.equipment_id != plan.equipment_id:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: the contract line covers %(line_unit)s, not "
+                        "the plan's unit %(unit)s.",
+                        plan=plan.name,
+                        line_unit=line.equipment_id.with_env(env).display_name,
+                        unit=unit.display_name,
+                    )
+                )
+            if not contract:
+                continue
+            if contract.commercial_partner_id != unit.commercial_partner_id:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: contract %(contract)s is not the contract "
+                        "of the unit's owner.",
+                        plan=plan.name,
+                        contract=contract.name,
+                    )
+                )
+            covered = contract.line_ids.equipment_id
+            if covered and plan.equipment_id not in covered:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: contract %(contract)s does not cover unit "
+                        "%(unit)s.",
+                        plan=plan.name,
+                        contract=contract.name,
+                        unit=unit.display_name,
+                    )
+                )
+
+    @api.onchange("contract_line_id")
+    def _onchange_contract_line_id(self):
+        if self.contract_line_id.equipment_id:
+            self.equipment_id = self.contract_line_id.equipment_id
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_view_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_repair.service_request_action"
+        )
+        action["domain"] = [("maintenance_plan_id", "=", self.id)]
+        action["context"] = {"active_test": False}
+        return action
+
+    def action_generate(self):
+        """Create the requests and visits of these plans now (a manager's button)."""
+        created = self.service_generate()
+        env = user_lang_env(self.env)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": env._("Maintenance Plans"),
+                "message": env._("Maintenance requests created: %(count)s.", count=len(created)),
+                "type": "success" if created else "info",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Creating the work
+    # ------------------------------------------------------------------
+
+    def service_generate(self, horizon_days=False):
+        """Create the maintenance requests (and proposed visits) due within
+        ``horizon_days`` (1 to 366; each plan's own horizon by default) for
+        these plans, or for every active plan when called on none. A service
+        manager's action.
+
+        Returns the list of the ids of the requests created (an empty list
+        when everything due has its request already)."""
+        env = user_lang_env(self.env)
+        if not (self.env.su or self.env.user._has_group("service_base.group_service_manager")):
+            raise UserError(env._("Only a service manager creates the work of maintenance plans."))
+        horizon = None
+        if horizon_days:
+            horizon = rpc_number(
+                env, horizon_days, _lt("Plan ahead (days)"), minimum=1, maximum=MAX_HORIZON_DAYS
+            )
+            if horizon != int(horizon):
+                raise UserError(env._("The horizon is a whole number of days."))
+            horizon = int(horizon)
+        plans = self.filtered("active") if self else self.search([])
+        return plans._service_create_requests(horizon).ids
+
+    @api.model
+    def _cron_create_requests(self):
+        """The daily run: the work of every active plan within its horizon.
+        A run that meets another one's plans (two runs at once) leaves them
+        to it: the other creates their requests."""
+        plans = self.search([])
+        try:
+            with self.env.cr.savepoint():
+                plans._service_create_requests()
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
+            _logger.info("Maintenance plans: another run is creating the same work.")
+            return False
+        return True
+
+    def _service_lock(self):
+        """The plans of self that no concurrent run holds, locked for this one."""
+        if not self.ids:
+            return self.browse()
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM service_maintenance_plan WHERE id = ANY(%s)
+                 ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                list(self.ids),
+            ),
+            log_exceptions=False,
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _service_due_dates(self, today, horizon, stats):
+        """[(plan, due date, meter value)] of the work these plans have due
+        up to today + horizon (each plan's own horizon when None) that has no
+        request yet. A time plan on a fixed schedule gives every due date of
+        its horizon; of the dates already past only the last (overdue work:
+        the older ones were missed). A plan counted from the date done, and a
+        meter plan, has one request at a time."""
+        result = []
+        for plan in self:
+            limit = today + timedelta(days=horizon or plan.horizon_days)
+            stat = stats.get(plan.id)
+            contract = plan.contract_id
+            if contract and contract.state != "active":
+                continue
+            if contract and contract.date_end:
+                limit = min(limit, contract.date_end)
+            start = plan.next_date
+            if not start or start > limit:
+                continue
+            if plan.interval_type == "meter":
+                if not (stat and stat["open"]):
+                    result.append((plan, max(start, today), plan.next_meter_value))
+                continue
+            if plan.schedule_from == "done":
+                if not (stat and stat["open"]):
+                    result.append((plan, start, 0.0))
+                continue
+            dues = []
+            due = start
+            while due <= limit:
+                dues.append(due)
+                due = plan._service_due_after(due)
+            past = [day for day in dues if day < today]
+            for day in past[-1:] + [day for day in dues if day >= today]:
+                result.append((plan, day, 0.0))
+        # the contract's dates: work due before it starts is not its work
+        return [
+            (plan, due, meter)
+            for plan, due, meter in result
+            if not plan.contract_id or plan.contract_id.date_start <= due
+        ]
+
+    def _service_create_requests(self, horizon=None):
+        """Create the requests due (see ``_service_due_dates``) in one create
+        for every plan, dispatch them and propose their visits; a fixed number
+        of queries whatever the number of plans. Returns the new requests."""
+        Request = self.env["service.request"]
+        plans = self._service_lock()
+        if not plans:
+            return Request
+        today = fields.Date.context_today(self)
+        stats = plans._service_request_stats()
+        plans.fetch(
+            [
+                "interval_type",
+                "interval",
+                "schedule_from",
+                "date_first",
+                "horizon_days",
+                "next_date",
+                "next_meter_value",
+                "contract_id",
+                "equipment_id",
+                "team_id",
+                "name",
+                "duration_hours",
+                "company_id",
+            ]
+        )
+        plans.contract_id.fetch(["state", "date_start", "date_end"])
+        dues = plans._service_due_dates(today, horizon, stats)
+        if not dues:
+            return Request
+        # what a concurrent run (or a request by hand) already holds
+        Request.flush_model(["maintenance_plan_id", "maintenance_due_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT maintenance_plan_id, maintenance_due_date FROM service_request
+                 WHERE maintenance_plan_id = ANY(%s)
+                """,
+                plans.ids,
+            )
+        )
+        taken = set(self.env.cr.fetchall())
+        dues = [due for due in dues if (due[0].id, due[1]) not in taken]
+        if not dues:
+            return Request
+        units = plans.equipment_id
+        units.fetch(["partner_id", "team_id", "company_id"])
+        # read once for the batch, not along each request's values
+        zones = {company: _company_tz(company) for company in plans.company_id}
+        vals_list = [
+            plan.with_context(service_tz=zones[plan.company_id])._prepare_request_vals(due, meter)
+            for plan, due, meter in dues
+        ]
+        stage = Request._default_stage_id()
+        for vals in vals_list:
+            vals.setdefault("stage_id", stage.id)
+        # Odoo's mail thread subscribes and logs each new record on its own
+        # (queries per request): the batch does it once below, with the same
+        # creation message and the customers as followers.
+        requests = (
+            action_records(Request).with_context(tracking_disable=True).create(vals_list)
+        ).with_env(self.env)
+        env = user_lang_env(self.env)
+        requests._message_log_batch(
+            bodies={
+                request.id: env._(
+                    "Maintenance request created by plan %(plan)s, due %(date)s.",
+                    plan=request.maintenance_plan_id.name,
+                    date=format_date(env, request.maintenance_due_date),
+                )
+                for request in requests
+            }
+        )
+        requests._dispatch()
+        requests._service_propose_visits()
+        return requests
+
+    def _prepare_request_vals(self, due, meter):
+        self.ensure_one()
+        unit = self.equipment_id
+        vals = {
+            "subject": self.name,
+            "request_type": "maintenance",
+            "channel": "plan",
+            "partner_id": unit.partner_id.id,
+            "equipment_id": unit.id,
+            "company_id": self.company_id.id,
+            "date_scheduled": _day_start(
+                self.env.context.get("service_tz") or _company_tz(self.company_id), due
+            ),
+            "maintenance_plan_id": self.id,
+            "maintenance_due_date": due,
+            "description": self.note or False,
+        }
+        if meter:
+            vals["maintenance_meter_value"] = meter
+        if self.contract_id:
+            vals["contract_id"] = self.contract_id.id
+        team = self.team_id or unit.team_id
+        if team:
+            vals["team_id"] = team.id
+        return vals
+
+
+def _company_tz(company):
+    return pytz.timezone(company.resource_calendar_id.tz or company.partner_id.tz or "UTC")
+
+
+def _day_start(tz, day):
+    """``day`` at the start of the working day in ``tz``, as naive UTC."""
+    local = tz.localize(datetime.combine(day, DAY_START))
+    return local.astimezone(pytz.utc).replace(tzinfo=None)

@@ -1,0 +1,204 @@
+from datetime import timedelta
+
+import pytz
+
+from odoo import fields, models
+from odoo.tools import SQL, format_date
+
+from odoo.addons.service_base.tools import action_records, user_lang_env
+from odoo.addons.service_field.models.service_request import _free_gaps, _round_up_naive
+
+
+class ServiceRequest(models.Model):
+    _inherit = "service.request"
+
+    channel = fields.Selection(
+        selection_add=[("plan", "Maintenance Plan")], ondelete={"plan": "set default"}
+    )
+    maintenance_plan_id = fields.Many2one(
+        "service.maintenance.plan",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+    )
+    maintenance_due_date = fields.Date(
+        string="Maintenance Due", readonly=True, copy=False, groups="base.group_user"
+    )
+    maintenance_meter_value = fields.Float(
+        string="Due at Meter",
+        readonly=True,
+        copy=False,
+        digits=(16, 1),
+        groups="base.group_user",
+        help="The meter reading at which this maintenance fell due (meter plans).",
+    )
+    maintenance_meter_done = fields.Float(
+        string="Meter When Done",
+        readonly=True,
+        copy=False,
+        digits=(16, 1),
+        groups="base.group_user",
+        help="The unit's last meter reading when the maintenance was closed.",
+    )
+
+    def init(self):
+        result = super().init()
+        # One request per plan and due date, even when two runs of the plans
+        # create the same work at the same moment.
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX IF NOT EXISTS service_request_maintenance_due_uniq
+                    ON service_request (maintenance_plan_id, maintenance_due_date)
+                 WHERE maintenance_plan_id IS NOT NULL
+                """
+            )
+        )
+        return result
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {
+            "maintenance_plan_id",
+            "maintenance_due_date",
+            "maintenance_meter_value",
+            "maintenance_meter_done",
+        }
+
+    def write(self, vals):
+        was_open = self.browse()
+        if vals.get("stage_id"):
+            # sudo: only to see which requests are maintenance; a portal
+            # customer's write reads nothing of it
+            was_open = self.sudo().filtered(lambda r: r.maintenance_plan_id and not r.is_closed)
+        result = super().write(vals)
+        if was_open:
+            # the meter when the maintenance was done: a plan counted from the
+            # date done counts its next interval from it
+            for request in was_open.filtered("is_closed"):
+                action_records(
+                    request
+                ).maintenance_meter_done = request.equipment_id.last_reading_value
+        return result
+
+    def _service_propose_visits(self):
+        """Book a visit for each of these new maintenance requests with a
+        technician: on its due day, in the first free time of its technician
+        within their working hours, for the plan's duration. A request whose
+        technician has no such time that day (or that has no technician) gets
+        no visit and a note saying why, for the dispatcher's Find a Slot.
+        A fixed number of queries for the batch. Returns the visits."""
+        Visit = self.env["service.visit"]
+        requests = self.filtered(lambda r: r.maintenance_plan_id and r.maintenance_due_date)
+        if not requests:
+            return Visit
+        now = fields.Datetime.now()
+        staffed = requests.filtered("user_id")
+        proposals, notes = {}, {}
+        if staffed:
+            days = staffed.mapped("maintenance_due_date")
+            start = fields.Datetime.to_datetime(min(days))
+            end = fields.Datetime.to_datetime(max(days)) + timedelta(days=2)
+            work, __ = Visit._service_work_intervals(
+                staffed.user_id, pytz.utc.localize(start), pytz.utc.localize(end)
+            )
+            Visit.flush_model(["user_id", "date_start", "date_end", "state"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT user_id, date_start, date_end FROM service_visit
+                     WHERE user_id = ANY(%s) AND state != 'cancelled'
+                       AND date_end > %s AND date_start < %s
+                    """,
+                    staffed.user_id.ids,
+                    start - timedelta(days=1),
+                    end,
+                )
+            )
+            busy = {}
+            for user_id, begin, stop in self.env.cr.fetchall():
+                busy.setdefault(user_id, []).append((begin, stop))
+            for request in staffed.sorted(lambda r: (r.maintenance_due_date, r.id)):
+                user = request.user_id
+                duration = timedelta(hours=request.maintenance_plan_id.duration_hours)
+                day = request.maintenance_due_date
+                spans = sorted(
+                    (
+                        begin.astimezone(pytz.utc).replace(tzinfo=None),
+                        stop.astimezone(pytz.utc).replace(tzinfo=None),
+                    )
+                    for begin, stop, __ in work[user.id]
+                    if _local_day(begin) == day
+                )
+                taken = sorted(busy.get(user.id, []))
+                slot = None
+                for begin, stop in _free_gaps(spans, taken):
+                    begin = _round_up_naive(max(begin, now))
+                    if begin + duration <= stop:
+                        slot = (begin, begin + duration)
+                        break
+                if slot:
+                    proposals[request] = slot
+                    busy.setdefault(user.id, []).append(slot)
+                else:
+                    notes[request] = "busy"
+        for request in requests - staffed:
+            notes[request] = "unassigned"
+        visits = Visit
+        env = user_lang_env(self.env)
+        if proposals:
+            # as for the requests: followers and creation messages once for the batch
+            visits = (
+                Visit.with_context(tracking_disable=True)
+                .create(
+                    [
+                        {
+                            "request_id": request.id,
+                            "user_id": request.user_id.id,
+                            "date_start": begin,
+                            "date_end": stop,
+                        }
+                        for request, (begin, stop) in proposals.items()
+                    ]
+                )
+                .with_env(self.env)
+            )
+            for user in visits.user_id:
+                visits.filtered(lambda v, u=user: v.user_id == u).message_subscribe(
+                    partner_ids=user.partner_id.ids
+                )
+            visits._message_log_batch(
+                bodies={
+                    visit.id: env._(
+                        "Visit proposed by maintenance plan %(plan)s.",
+                        plan=visit.request_id.maintenance_plan_id.name,
+                    )
+                    for visit in visits
+                }
+            )
+        if notes:
+            bodies = {}
+            for request, why in notes.items():
+                day = format_date(env, request.maintenance_due_date)
+                if why == "busy":
+                    bodies[request.id] = env._(
+                        "No visit booked: %(user)s has no free %(hours)s h within working hours "
+                        "on %(day)s. Use Find a Slot.",
+                        user=request.user_id.name,
+                        hours=request.maintenance_plan_id.duration_hours,
+                        day=day,
+                    )
+                else:
+                    bodies[request.id] = env._(
+                        "No visit booked: the dispatch found no technician for the maintenance "
+                        "due %(day)s.",
+                        day=day,
+                    )
+            self.browse(list(bodies))._message_log_batch(bodies=bodies)
+        return visits
+
+
+def _local_day(moment):
+    """The day of an aware datetime in its own time zone."""
+    return moment.date()

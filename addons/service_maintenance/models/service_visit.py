@@ -1,0 +1,65 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.service_base.tools import action_records, user_lang_env
+
+
+class ServiceVisit(models.Model):
+    _inherit = "service.visit"
+
+    meter_reading = fields.Float(
+        digits=(16, 1),
+        help="The unit's meter (hours, km, cycles) read on site: recorded as the unit's "
+        "reading when the visit is finished.",
+    )
+    meter_replaced = fields.Boolean(
+        string="New Meter", help="The unit got a new meter: its reading may be lower."
+    )
+    reading_id = fields.Many2one(
+        "service.equipment.reading", string="Recorded Reading", readonly=True, copy=False
+    )
+    maintenance_plan_id = fields.Many2one(
+        related="request_id.maintenance_plan_id", string="Maintenance Plan"
+    )
+
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | {"reading_id"}
+
+    def write(self, vals):
+        if {"meter_reading", "meter_replaced"} & set(vals) and not self.env.su:
+            done = self.filtered(lambda v: v.state == "done")
+            if done:
+                raise UserError(
+                    user_lang_env(self.env)._(
+                        "Visit %(visit)s is done: its meter reading is recorded on the unit "
+                        "and stays as it was.",
+                        visit=done[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    def action_finish(self):
+        """The work on site is over: the technician leaves, and the meter
+        reading entered on site becomes the unit's reading (checked as any
+        reading: a refused one finishes nothing)."""
+        readings = self.env["service.equipment.reading"]
+        read = self.filtered(
+            lambda v: v.state == "on_site" and v.meter_reading and v.request_id.equipment_id
+        )
+        if read:
+            readings = readings.create(
+                [
+                    {
+                        "equipment_id": visit.request_id.equipment_id.id,
+                        "value": visit.meter_reading,
+                        "meter_replaced": visit.meter_replaced,
+                        "source": "visit",
+                        "visit_id": visit.id,
+                    }
+                    for visit in read
+                ]
+            )
+        result = super().action_finish()
+        for visit, reading in zip(read, readings, strict=True):
+            action_records(visit).reading_id = reading
+        return result

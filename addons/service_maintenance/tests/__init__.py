@@ -1,0 +1,4 @@
+from . import test_reading
+from . import test_plan
+from . import test_generate
+from . import test_concurrency

@@ -1,0 +1,151 @@
+"""Two runs of the plans at once, in real transactions (as tests/test_concurrency.py)."""
+
+import threading
+from datetime import timedelta
+from functools import partial
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.service.model import retrying
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestConcurrentRuns(TransactionCase):
+    """Two daily runs (or two managers' calls) over the same plans create one
+    request per plan and due date, and no error reaches the caller."""
+
+    @classmethod
+    def _committed(cls, func):
+        with cls.registry.cursor() as cr:
+            return func(api.Environment(cr, SUPERUSER_ID, {}))
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+
+        def setup(env):
+            others = env["service.maintenance.plan"].search([])
+            others.active = False
+            unit = env.ref("service_base.equipment_02")
+            today = fields.Date.context_today(env.user)
+            plans = env["service.maintenance.plan"].create(
+                [
+                    {
+                        "name": f"SM concurrent {index}",
+                        "equipment_id": unit.id,
+                        "interval_type": "week",
+                        "interval": 1,
+                        "horizon_days": 21,
+                        "date_first": today + timedelta(days=1 + index),
+                        "duration_hours": 1,
+                    }
+                    for index in range(3)
+                ]
+            )
+            return others.ids, plans.ids
+
+        cls.other_ids, cls.plan_ids = cls._committed(setup)
+
+        def cleanup(env):
+            requests = (
+                env["service.request"]
+                .with_context(active_test=False)
+                .search([("maintenance_plan_id", "in", cls.plan_ids)])
+            )
+            env["mail.message"].search(
+                [
+                    "|",
+                    "&",
+                    ("model", "=", "service.request"),
+                    ("res_id", "in", requests.ids),
+                    "&",
+                    ("model", "=", "service.visit"),
+                    ("res_id", "in", requests.visit_ids.ids),
+                ]
+            ).unlink()
+            requests.visit_ids.unlink()
+            requests.unlink()
+            env["service.maintenance.plan"].browse(cls.plan_ids).unlink()
+            env["service.maintenance.plan"].browse(cls.other_ids).active = True
+
+        cls.addClassCleanup(cls._committed, cleanup)
+
+    def setUp(self):
+        super().setUp()
+
+        def reset(env):
+            requests = (
+                env["service.request"]
+                .with_context(active_test=False)
+                .search([("maintenance_plan_id", "in", self.plan_ids)])
+            )
+            requests.visit_ids.unlink()
+            requests.unlink()
+
+        self._committed(reset)
+
+    def _race(self, funcs, retry):
+        count = len(funcs)
+        barrier = threading.Barrier(count, timeout=30)
+        results, errors = [None] * count, [None] * count
+        attempts = [0] * count
+
+        def attempt(index, env):
+            attempts[index] += 1
+            if attempts[index] == 1:
+                env.cr.execute("SELECT 1")  # the snapshot, before the other commits
+                barrier.wait()
+            return funcs[index](env)
+
+        def run(index):
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    if retry:
+                        results[index] = retrying(partial(attempt, index, env), env)
+                    else:
+                        results[index] = attempt(index, env)
+            except Exception as error:
+                errors[index] = error
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertFalse(any(t.is_alive() for t in threads), "a transaction hangs")
+        return results, errors
+
+    def _check_one_per_due_date(self):
+        def check(env):
+            rows = env["service.request"]._read_group(
+                [("maintenance_plan_id", "in", self.plan_ids)],
+                ["maintenance_plan_id", "maintenance_due_date:day"],
+                ["__count"],
+            )
+            self.assertTrue(rows)
+            self.assertEqual({count for __, __, count in rows}, {1}, "one request per due date")
+            # three weekly plans, 21 days ahead: three or four due dates each
+            self.assertGreaterEqual(len(rows), 9)
+            return len(rows)
+
+        return self._committed(check)
+
+    def test_two_crons(self):
+        results, errors = self._race(
+            [lambda env: env["service.maintenance.plan"]._cron_create_requests()] * 2,
+            retry=False,
+        )
+        self.assertEqual(errors, [None, None], "no error leaks out of a run")
+        self.assertIn(True, results)
+        self._check_one_per_due_date()
+
+    def test_two_managers(self):
+        def generate(env):
+            return env["service.maintenance.plan"].browse(self.plan_ids).service_generate()
+
+        results, errors = self._race([generate, generate], retry=True)
+        self.assertEqual(errors, [None, None])
+        created = results[0] + results[1]
+        self.assertEqual(len(created), len(set(created)), "no request created twice")
+        self.assertEqual(len(created), self._check_one_per_due_date())

@@ -1,0 +1,211 @@
+from datetime import datetime, time, timedelta
+from unittest.mock import patch
+
+import psycopg2.errors
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import MaintenanceCase
+
+# see test_queries_do_not_grow_with_the_plans
+SLACK = 5
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestGenerate(MaintenanceCase):
+    """The daily run: requests and proposed visits, once, in a fixed number of queries."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # one technician, no limit of open requests: the dispatch's choice is known
+        cls.rule.active = False
+        cls.solo = cls.env["service.team"].create(
+            {"name": "SM solo", "member_ids": [(6, 0, cls.tech_boilers.ids)]}
+        )
+        cls.tech_boilers.service_capacity = 0
+        cls.Request = cls.env["service.request"]
+
+    def units(self, count, prefix):
+        return self.env["service.equipment"].union(
+            *(
+                self._unit(f"{prefix}-{index:03d}", self.boiler, self.customer)
+                for index in range(count)
+            )
+        )
+
+    def plans(self, units, spread=13, **vals):
+        return self.Plan.create(
+            [
+                {
+                    "name": f"SM plan {unit.id}",
+                    "equipment_id": unit.id,
+                    "team_id": self.solo.id,
+                    "interval_type": "month",
+                    "interval": 1,
+                    # one due date a day: each its own visit
+                    "date_first": self.today + timedelta(days=1 + index % spread),
+                    "duration_hours": 2,
+                    **vals,
+                }
+                for index, unit in enumerate(units)
+            ]
+        )
+
+    def test_request_and_visit(self):
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        due = self.today + timedelta(days=1)
+        self.assertEqual(request.user_id, self.tech_boilers, "given by the dispatch")
+        self.assertEqual(request.team_id, self.solo)
+        self.assertEqual(request.stage_id, self.env.ref("service_repair.stage_assigned"))
+        visit = request.visit_ids
+        self.assertEqual(len(visit), 1)
+        self.assertEqual(visit.state, "planned")
+        self.assertEqual(visit.user_id, self.tech_boilers)
+        # the first working hour of the due day, for the plan's duration
+        self.assertEqual(visit.date_start, datetime.combine(due, time(8, 0)))
+        self.assertEqual(visit.date_end, datetime.combine(due, time(10, 0)))
+        self.assertEqual(request.date_scheduled, visit.date_start)
+
+    def test_busy_technician_gets_no_visit(self):
+        due = self.today + timedelta(days=1)
+        other = self.Request.create({"subject": "SM busy", "partner_id": self.customer.id})
+        self.env["service.visit"].create(
+            [
+                {
+                    "request_id": other.id,
+                    "user_id": self.tech_boilers.id,
+                    "date_start": datetime.combine(due, time(hour, 0)),
+                    "date_end": datetime.combine(due, time(hour + 4, 0)),
+                }
+                for hour in (8, 13)
+            ]
+        )
+        # an hour free at noon: too short for the plan's two hours
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        self.assertEqual(request.user_id, self.tech_boilers)
+        self.assertFalse(request.visit_ids)
+        notes = [m.body for m in request.message_ids if "No visit booked" in m.body]
+        self.assertEqual(len(notes), 1)
+        self.assertIn("Find a Slot", notes[0])
+
+    def test_two_plans_one_day_one_after_the_other(self):
+        plans = self.plans(self.unit | self.aircon_unit)
+        plans.write({"date_first": self.today + timedelta(days=3)})
+        requests = self.Request.browse(plans.service_generate())
+        visits = requests.visit_ids.sorted("date_start")
+        self.assertEqual(len(visits), 2)
+        self.assertEqual(visits[0].date_end, visits[1].date_start, "back to back, no overlap")
+
+    def test_run_twice_no_duplicates(self):
+        plans = self.plans(self.units(3, "SM-TWICE"), interval_type="week", horizon_days=21)
+        first = self.Plan._cron_create_requests()
+        self.assertTrue(first)
+        count = self.Request.search_count([("maintenance_plan_id", "in", plans.ids)])
+        self.assertEqual(count, sum(len(plan.request_ids) for plan in plans))
+        self.assertGreaterEqual(count, 9)
+        self.Plan._cron_create_requests()
+        self.assertEqual(plans.service_generate(), [])
+        self.assertEqual(
+            self.Request.search_count([("maintenance_plan_id", "in", plans.ids)]), count
+        )
+
+    def test_unique_index_holds(self):
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
+            request.sudo().copy(
+                {
+                    "maintenance_plan_id": plan.id,
+                    "maintenance_due_date": request.maintenance_due_date,
+                }
+            )
+
+    def yearly(self, count, prefix):
+        # a yearly plan each, their due dates over 80 days: one request and
+        # visit each, never a full day
+        return self.plans(self.units(count, prefix), spread=80, interval=12, horizon_days=90)
+
+    def count_queries(self, plans):
+        """The queries of one run over ``plans``, counted as assertQueryCount
+        counts them (flushed, no random cleanup of the bus); returns
+        (count, created ids)."""
+        self.env.invalidate_all()
+        with patch("random.random", lambda: 1):
+            self.env.flush_all()
+            self.env.cr.flush()
+            before = self.cr.sql_log_count
+            created = plans.service_generate()
+            self.env.flush_all()
+            self.env.cr.flush()
+            return self.cr.sql_log_count - before, created
+
+    def test_queries_do_not_grow_with_the_plans(self):
+        # warm the caches (access rights, rules, views of the messages)
+        self.yearly(2, "SM-WARM").service_generate()
+        single, created = self.count_queries(self.yearly(1, "SM-ONE"))
+        self.assertEqual(len(created), 1)
+        twenty, created = self.count_queries(self.yearly(20, "SM-TWENTY"))
+        self.assertEqual(len(created), 20)
+        self.assertEqual(len(self.Request.browse(created).visit_ids), 20)
+        forty, created = self.count_queries(self.yearly(40, "SM-FORTY"))
+        self.assertEqual(len(created), 40)
+        # Not one query more per plan; mail's reads of partners and companies
+        # fall into one to three batches depending on what its caches hold
+        # (measured: 88 queries for 1 and 20 plans, 91 for 60): a margin of
+        # SLACK, however many plans.
+        for count in (twenty, forty):
+            self.assertLessEqual(abs(count - single), SLACK)
+        sixty = self.yearly(60, "SM-SIXTY")
+        self.env.invalidate_all()
+        with self.assertQueryCount(single + SLACK):
+            created = sixty.service_generate()
+        self.assertEqual(len(created), 60)
+
+    def test_visit_reading(self):
+        plan = self.plans(self.unit, interval_type="meter", meter_interval=100)
+        self.reading(self.unit, 0, 10)
+        self.reading(self.unit, 90, 0)
+        request = self.Request.browse(plan.service_generate())
+        visit = request.visit_ids
+        self.assertTrue(visit)
+        visit = visit.with_user(self.tech_boilers)
+        visit.action_arrive()
+        visit.meter_reading = 80
+        with self.assertRaisesRegex(Exception, "lower than its reading 90"):
+            visit.action_finish()
+        self.assertEqual(visit.state, "on_site", "the visit stays on site")
+        self.assertEqual(len(self.unit.reading_ids), 2, "no reading written")
+        visit.meter_reading = 104
+        visit.action_finish()
+        self.assertEqual(visit.state, "done")
+        self.assertEqual(visit.reading_id.value, 104)
+        self.assertEqual(visit.reading_id.source, "visit")
+        self.assertEqual(self.unit.last_reading_value, 104)
+        with self.assertRaisesRegex(Exception, "is done"):
+            visit.meter_reading = 200
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestPlanChecklist(TestGenerate):
+    """The plan's checklist goes to its visits."""
+
+    def test_plan_checklist_on_the_visit(self):
+        checklist = self.env["service.checklist"].create(
+            {
+                "name": "SM yearly boiler checks",
+                "item_ids": [(0, 0, {"name": "SM burner cleaned"})],
+            }
+        )
+        plan = self.plans(self.unit, checklist_id=checklist.id)
+        visit = self.Request.browse(plan.service_generate()).visit_ids
+        visit.with_user(self.tech_boilers).action_arrive()
+        self.assertEqual(visit.checklist_id, checklist)
+        self.assertEqual(visit.check_ids.mapped("name"), ["SM burner cleaned"])

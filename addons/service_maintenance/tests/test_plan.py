@@ -1,0 +1,241 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import MaintenanceCase
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestPlanSchedule(MaintenanceCase):
+    """The next due date: by the calendar, by the meter, from the due date or the date done."""
+
+    def close(self, requests):
+        requests.write({"stage_id": self.env.ref("service_repair.stage_done").id})
+
+    def test_fixed_monthly_schedule(self):
+        plan = self.plan()
+        self.assertEqual(plan.next_date, self.today + timedelta(days=2))
+        ids = plan.service_generate()
+        request = self.env["service.request"].browse(ids)
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.maintenance_due_date, self.today + timedelta(days=2))
+        self.assertEqual(request.request_type, "maintenance")
+        self.assertEqual(request.channel, "plan")
+        self.assertEqual(request.contract_id, self.contract, "the contract covering the unit")
+        self.assertEqual(request.partner_id, self.customer)
+        self.assertEqual(request.equipment_id, self.unit)
+        self.assertEqual(plan.next_date, self.today + timedelta(days=2) + relativedelta(months=1))
+        # a fixed schedule: closing the request late does not move it
+        self.close(request)
+        self.assertEqual(plan.next_date, self.today + timedelta(days=2) + relativedelta(months=1))
+
+    def test_weekly_schedule_fills_the_horizon(self):
+        plan = self.plan(interval_type="week", interval=1, horizon_days=30)
+        requests = self.env["service.request"].browse(plan.service_generate())
+        first = self.today + timedelta(days=2)
+        self.assertEqual(
+            sorted(requests.mapped("maintenance_due_date")),
+            [first + timedelta(weeks=week) for week in range(5)],
+        )
+        self.assertEqual(plan.next_date, first + timedelta(weeks=5))
+        self.assertEqual(plan.service_generate(), [], "nothing twice")
+
+    def test_month_ends_do_not_drift(self):
+        plan = self.plan(date_first=self.today.replace(day=1) - relativedelta(months=12, days=1))
+        # the last day of a month, counted from the first due date each time
+        due = plan._service_due_after(plan.date_first)
+        self.assertEqual(due, plan.date_first + relativedelta(months=1))
+        self.assertEqual(
+            plan._service_due_after(plan.date_first + relativedelta(months=2)),
+            plan.date_first + relativedelta(months=3),
+        )
+
+    def test_overdue_dates_give_one_request(self):
+        first = self.today - relativedelta(months=3)
+        plan = self.plan(date_first=first, contract_id=False)
+        requests = self.env["service.request"].browse(plan.service_generate())
+        schedule = [first + relativedelta(months=k) for k in range(6)]
+        past = [day for day in schedule if day < self.today]
+        coming = [day for day in schedule if self.today <= day <= self.today + timedelta(days=14)]
+        # the past due dates collapse into the last one (overdue work)
+        self.assertEqual(len(past), 3)
+        self.assertEqual(sorted(requests.mapped("maintenance_due_date")), past[-1:] + coming)
+
+    def test_counted_from_the_date_done(self):
+        plan = self.plan(schedule_from="done", interval=2, horizon_days=90)
+        requests = self.env["service.request"].browse(plan.service_generate())
+        self.assertEqual(len(requests), 1, "one at a time when counted from the date done")
+        self.assertEqual(plan.service_generate(), [], "not while it is open")
+        self.close(requests)
+        self.assertEqual(plan.next_date, self.today + relativedelta(months=2))
+        second = self.env["service.request"].browse(plan.service_generate())
+        self.assertEqual(second.maintenance_due_date, self.today + relativedelta(months=2))
+
+    def test_company_default_of_schedule_from(self):
+        self.company.service_maintenance_schedule_from = "done"
+        self.assertEqual(self.plan().schedule_from, "done")
+        self.company.service_maintenance_schedule_from = "schedule"
+        self.assertEqual(self.plan().schedule_from, "schedule")
+
+    def test_meter_plan(self):
+        # 10 a day: 100 twenty days ago, 300 yesterday-ish (days 20 and 0)
+        self.reading(self.unit, 100, 20)
+        self.reading(self.unit, 300, 0)
+        plan = self.plan(
+            interval_type="meter", meter_interval=250, meter_start=100, schedule_from="done"
+        )
+        self.assertEqual(plan.next_meter_value, 350)
+        self.assertEqual(plan.next_date, self.today + timedelta(days=5))
+        request = self.env["service.request"].browse(plan.service_generate())
+        self.assertEqual(request.maintenance_meter_value, 350)
+        self.assertEqual(request.maintenance_due_date, self.today + timedelta(days=5))
+        self.assertEqual(plan.service_generate(), [])
+        # done at 380 (read on the visit): the next at 630
+        self.reading(self.unit, 380, 0)
+        self.close(request)
+        self.assertEqual(request.maintenance_meter_done, 380)
+        self.assertEqual(plan.next_meter_value, 630)
+
+    def test_meter_plan_on_schedule_and_no_trend(self):
+        plan = self.plan(interval_type="meter", meter_interval=100, meter_start=0)
+        self.assertFalse(plan.next_date, "no readings, no date")
+        self.assertEqual(plan.service_generate(), [])
+        self.reading(self.unit, 0, 10)
+        self.reading(self.unit, 50, 0)
+        self.assertEqual(plan.next_date, self.today + timedelta(days=10))
+        self.assertEqual(plan.service_generate(horizon_days=10), plan.request_ids.ids)
+        self.reading(self.unit, 180, 0)
+        self.close(plan.request_ids)
+        # on schedule: from the previous threshold, whatever the meter when done
+        self.assertEqual(plan.next_meter_value, 200)
+
+    def test_contract_dates_and_state(self):
+        plan = self.plan(
+            contract_id=self.contract.id,
+            contract_line_id=self.line_boiler.id,
+            interval_type="week",
+            horizon_days=366,
+        )
+        requests = self.env["service.request"].browse(plan.service_generate())
+        self.assertTrue(requests)
+        self.assertEqual(set(requests.mapped("contract_id")), {self.contract})
+        self.assertLessEqual(max(requests.mapped("maintenance_due_date")), self.contract.date_end)
+        # no work for a contract not in force
+        other = self.plan(contract_id=self.contract.id, equipment_id=self.aircon_unit.id)
+        self.contract.with_user(self.manager).action_cancel()
+        self.assertEqual(other.service_generate(), [])
+
+    def test_manager_only_and_horizon_bounded(self):
+        plan = self.plan()
+        with self.assertRaisesRegex(UserError, "Only a service manager"):
+            plan.with_user(self.tech_boilers).service_generate()
+        with self.assertRaisesRegex(UserError, "between 1 and 366"):
+            plan.with_user(self.manager).service_generate(horizon_days=3650)
+        with self.assertRaisesRegex(UserError, "whole number"):
+            plan.with_user(self.manager).service_generate(horizon_days=2.5)
+        self.assertFalse(plan.request_ids)
+        ids = plan.with_user(self.manager).service_generate(horizon_days=3)
+        self.assertIsInstance(ids, list)
+        self.assertEqual(len(ids), 1)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestPlanBadInput(MaintenanceCase):
+    """Each bad plan is refused with a clear message, and nothing is written."""
+
+    def assertRefused(self, pattern, **vals):
+        count = self.Plan.search_count([])
+        with self.assertRaisesRegex(ValidationError, pattern), self.env.cr.savepoint():
+            self.plan(**vals)
+        self.assertEqual(self.Plan.search_count([]), count)
+
+    def test_intervals(self):
+        self.assertRefused("interval must be a whole number", interval=0)
+        self.assertRefused("interval must be a whole number", interval=-2, interval_type="week")
+        self.assertRefused(
+            "meter interval must be above zero", interval_type="meter", meter_interval=0
+        )
+        self.assertRefused(
+            "meter interval must be above zero", interval_type="meter", meter_interval=-5
+        )
+
+    def test_duration_and_horizon(self):
+        self.assertRefused("more than zero and at most 24 hours", duration_hours=0)
+        self.assertRefused("more than zero and at most 24 hours", duration_hours=25)
+        self.assertRefused("from 1 to 366 days, not 3650", horizon_days=3650)
+        self.assertRefused("from 1 to 366 days", horizon_days=0)
+
+    def test_contract_line(self):
+        self.assertRefused(
+            "covers no unit", contract_id=self.contract.id, contract_line_id=self.line_hotline.id
+        )
+        self.assertRefused(
+            "covers SR Aircon", contract_id=self.contract.id, contract_line_id=self.line_aircon.id
+        )
+        other = self.contract.copy()
+        self.assertRefused(
+            "belongs to contract", contract_id=other.id, contract_line_id=self.line_boiler.id
+        )
+        self.assertRefused("belongs to contract", contract_line_id=self.line_boiler.id)
+        stranger = self._unit("SM-OTHER-1", self.boiler, self.other_customer)
+        self.assertRefused(
+            "not the contract of the unit's owner",
+            contract_id=self.contract.id,
+            equipment_id=stranger.id,
+        )
+
+    def test_write_refused_too(self):
+        plan = self.plan()
+        with self.assertRaisesRegex(ValidationError, "interval must be"), self.env.cr.savepoint():
+            plan.write({"interval": 0})
+        plan.invalidate_recordset()
+        self.assertEqual(plan.interval, 1)
+
+    def test_guarded_fields(self):
+        plan = self.plan()
+        for vals in ({"next_date": self.today}, {"next_meter_value": 5}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "can only be set"):
+                plan.with_user(self.manager).write(vals)
+            with self.assertRaisesRegex(UserError, "can only be set"):
+                self.Plan.with_user(self.manager).create(
+                    {"name": "x", "equipment_id": self.unit.id, **vals}
+                )
+        request = self.env["service.request"].browse(plan.service_generate())
+        for vals in (
+            {"maintenance_due_date": self.today},
+            {"maintenance_plan_id": False},
+            {"maintenance_meter_value": 1},
+        ):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "can only be set"):
+                request.with_user(self.manager).write(vals)
+        with self.assertRaisesRegex(UserError, "can only be set"):
+            self.env["service.request"].with_user(self.manager).create(
+                {
+                    "subject": "fake",
+                    "partner_id": self.customer.id,
+                    "maintenance_plan_id": plan.id,
+                    "maintenance_due_date": self.today,
+                }
+            )
+
+    def test_technician_reads_plans_only(self):
+        plan = self.plan()
+        self.assertTrue(plan.with_user(self.tech_boilers).read(["next_date"]))
+        with self.assertRaises(UserError):
+            plan.with_user(self.tech_boilers).write({"name": "mine"})
+        with self.assertRaises(UserError):
+            self.Plan.with_user(self.tech_boilers).create(
+                {"name": "mine", "equipment_id": self.unit.id}
+            )
+
+    def test_form_on_contract_line(self):
+        form = Form(self.Plan.with_user(self.manager))
+        form.name = "SM form plan"
+        form.contract_id = self.contract
+        form.contract_line_id = self.line_aircon
+        self.assertEqual(form.equipment_id, self.aircon_unit, "the line's unit")
+        plan = form.save()
+        self.assertEqual(plan.partner_id, self.customer)

@@ -1,0 +1,176 @@
+from datetime import datetime, time, timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import MaintenanceCase
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestReadings(MaintenanceCase):
+    """Meter readings never go down, are not in the future, and stay as recorded."""
+
+    def test_last_reading_follows_the_dates(self):
+        self.reading(self.unit, 100, 10)
+        self.reading(self.unit, 250, 2)
+        # a reading of the past between the two
+        self.reading(self.unit, 180, 5)
+        self.assertEqual(self.unit.last_reading_value, 250)
+        self.assertEqual(self.unit.last_reading_date.date(), self.today - timedelta(days=2))
+
+    def test_lower_reading_refused_unless_new_meter(self):
+        self.reading(self.unit, 500, 3)
+        with self.assertRaisesRegex(ValidationError, "lower than its reading 500"):
+            self.reading(self.unit, 490, 1)
+        self.assertEqual(len(self.unit.reading_ids), 1, "nothing written")
+        self.reading(self.unit, 12, 1, meter_replaced=True)
+        self.assertEqual(self.unit.last_reading_value, 12)
+        # after the new meter, the new meter's reading is the one to pass
+        self.reading(self.unit, 40, 0)
+        self.assertEqual(self.unit.last_reading_value, 40)
+
+    def test_past_reading_above_a_later_one_refused(self):
+        self.reading(self.unit, 100, 10)
+        self.reading(self.unit, 200, 2)
+        with self.assertRaisesRegex(ValidationError, "higher than its later reading 200"):
+            self.reading(self.unit, 300, 5)
+
+    def test_batch_checked_in_order(self):
+        with self.assertRaisesRegex(ValidationError, "lower than its reading 50"):
+            self.Reading.create(
+                [
+                    {"equipment_id": self.unit.id, "value": 50, "date": self._at(3)},
+                    {"equipment_id": self.unit.id, "value": 40, "date": self._at(1)},
+                ]
+            )
+        self.assertFalse(self.unit.reading_ids)
+
+    def test_future_and_negative_refused(self):
+        with self.assertRaisesRegex(ValidationError, "in the future"):
+            self.Reading.create(
+                {
+                    "equipment_id": self.unit.id,
+                    "value": 10,
+                    "date": fields.Datetime.now() + timedelta(hours=2),
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.reading(self.unit, -1, 1)
+        self.assertFalse(self.unit.reading_ids)
+
+    def test_refusal_in_russian(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.reading(self.unit, 500, 3)
+        with self.assertRaisesRegex(ValidationError, "ниже"):
+            self.Reading.with_context(lang="ru_RU").create(
+                {"equipment_id": self.unit.id, "value": 10, "date": self._at(1)}
+            )
+
+    def test_readings_are_history(self):
+        reading = self.reading(self.unit, 100, 3)
+        for user in (self.tech_boilers, self.manager):
+            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "history"):
+                reading.with_user(user).write({"value": 90})
+            with self.assertRaisesRegex(UserError, "history"):
+                reading.with_user(user).write({"date": fields.Datetime.now()})
+        self.assertEqual(reading.value, 100)
+        # a manager deletes a wrong reading; a technician cannot
+        with self.assertRaises(UserError):
+            reading.with_user(self.tech_boilers).unlink()
+        reading.with_user(self.manager).unlink()
+        self.assertEqual(self.unit.last_reading_value, 0)
+
+    def test_add_reading_over_rpc(self):
+        reading_id = self.unit.with_user(self.tech_boilers).service_add_reading(120)
+        self.assertIsInstance(reading_id, int)
+        reading = self.Reading.browse(reading_id)
+        self.assertEqual((reading.value, reading.source), (120, "rpc"))
+        self.assertEqual(reading.user_id, self.tech_boilers)
+        self.unit.service_add_reading("130.5")
+        self.assertEqual(self.unit.last_reading_value, 130.5)
+        reading_id = self.aircon_unit.service_add_reading(
+            7, date=fields.Datetime.to_string(self._at(2)), meter_replaced=True
+        )
+        reading = self.Reading.browse(reading_id)
+        self.assertEqual(reading.date, self._at(2))
+        self.assertTrue(reading.meter_replaced)
+        with self.assertRaisesRegex(UserError, "is not a number"):
+            self.unit.service_add_reading("lots")
+        with self.assertRaisesRegex(UserError, "is not a date"):
+            self.unit.service_add_reading(200, date="yesterday")
+        with self.assertRaisesRegex(ValidationError, "lower"):
+            self.unit.service_add_reading(1)
+
+    def test_last_reading_guarded(self):
+        self.reading(self.unit, 100, 3)
+        with self.assertRaisesRegex(UserError, "can only be set by its actions"):
+            self.unit.with_user(self.manager).write({"last_reading_value": 5})
+        self.assertEqual(self.unit.last_reading_value, 100)
+
+    def test_other_company_unit_not_read(self):
+        other = self.env["res.company"].create({"name": "SM other company"})
+        user = new_test_user(
+            self.env,
+            login="sm_other",
+            groups="service_base.group_service_user",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self.reading(self.unit, 100, 3)
+        self.assertFalse(self.Reading.with_user(user).search([("equipment_id", "=", self.unit.id)]))
+
+    def _at(self, days_ago):
+        return datetime.combine(self.today - timedelta(days=days_ago), time(7, 0))
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestProjection(MaintenanceCase):
+    """The meter's trend: least squares over the last ten readings."""
+
+    def test_straight_line(self):
+        # 100, 200, 300 ten days apart: 10 a day; 500 is reached 20 days after
+        # the last reading
+        self.reading(self.unit, 100, 40)
+        self.reading(self.unit, 200, 30)
+        self.reading(self.unit, 300, 20)
+        self.assertEqual(self.unit._service_projected_date(500), self.today)
+        self.assertEqual(self.unit._service_projected_date(600), self.today + timedelta(days=10))
+
+    def test_least_squares(self):
+        # days 0, 10, 20 read 0, 120, 180: mean day 10, mean value 100;
+        # slope ((-10)(-100) + 10 * 80) / (100 + 100) = 9 a day, intercept
+        # 100 - 9 * 10 = 10; 370 is reached on day (370 - 10) / 9 = 40
+        self.reading(self.unit, 0, 40)
+        self.reading(self.unit, 120, 30)
+        self.reading(self.unit, 180, 20)
+        self.assertEqual(self.unit._service_projected_date(370), self.today)
+        # day 49 (451 = 10 + 9 * 49)
+        self.assertEqual(self.unit._service_projected_date(451), self.today + timedelta(days=9))
+
+    def test_reached_already_and_not_enough(self):
+        self.assertFalse(self.unit._service_projected_date(100), "no reading")
+        self.reading(self.unit, 100, 10)
+        self.assertFalse(self.unit._service_projected_date(200), "one reading")
+        self.reading(self.unit, 150, 5)
+        self.assertEqual(self.unit._service_projected_date(120), self.today - timedelta(days=5))
+        self.reading(self.unit, 150, 1)
+        # the last ten only: a meter that stood still lately still rises on the whole
+        self.assertTrue(self.unit._service_projected_date(1000))
+
+    def test_standing_meter_and_last_ten(self):
+        for days_ago in range(12, 0, -1):
+            # eleven old readings rising fast, then a standing meter
+            self.reading(self.unit, 1000 if days_ago < 11 else 100 * (12 - days_ago), days_ago)
+        # the last ten all read 1000: no slope
+        self.assertFalse(self.unit._service_projected_date(2000))
+
+    def test_new_meter_restarts_the_trend(self):
+        self.reading(self.unit, 5000, 30)
+        self.reading(self.unit, 5500, 20)
+        self.reading(self.unit, 0, 10, meter_replaced=True)
+        self.assertFalse(self.unit._service_projected_date(100), "one reading since the new meter")
+        self.reading(self.unit, 50, 5)
+        # 10 a day since the new meter: 100 on day 15 from it, 5 days from now
+        self.assertEqual(self.unit._service_projected_date(100), self.today)
+        self.assertEqual(self.unit._service_projected_date(150), self.today + timedelta(days=5))
