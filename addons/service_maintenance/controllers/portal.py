@@ -177,9 +177,8 @@ class ServiceMaintenancePortal(CustomerPortal):
         )
         return request.render("service_maintenance.portal_my_maintenance_schedule", values)
 
-    @http.route(
-        "/my/maintenance/schedule/pdf", type="http", auth="user", website=True, readonly=True
-    )
+    # not readonly: the first PDF of a database writes the report's assets
+    @http.route("/my/maintenance/schedule/pdf", type="http", auth="user", website=True)
     def portal_my_maintenance_schedule_pdf(self, year=None, **kw):
         year = self._service_portal_year(year)
         units = self._service_my_units()
@@ -214,13 +213,7 @@ class ServiceMaintenancePortal(CustomerPortal):
         )
         return request.render("service_maintenance.portal_my_service_reports", values)
 
-    @http.route(
-        "/my/service-reports/<int:visit_id>/pdf",
-        type="http",
-        auth="user",
-        website=True,
-        readonly=True,
-    )
+    @http.route("/my/service-reports/<int:visit_id>/pdf", type="http", auth="user", website=True)
     def portal_my_service_report_pdf(self, visit_id, **kw):
         visit_sudo = request.env["service.visit"].sudo().browse(visit_id).exists()
         if not visit_sudo or visit_sudo.state != "done":
