@@ -157,9 +157,7 @@ class ServiceMaintenancePortal(CustomerPortal):
             return fields.Date.context_today(request.env.user).year
         return min(max(year, FIRST_YEAR), LAST_YEAR)
 
-    @http.route(
-        "/my/maintenance/schedule", type="http", auth="user", website=True, readonly=True
-    )
+    @http.route("/my/maintenance/schedule", type="http", auth="user", website=True, readonly=True)
     def portal_my_maintenance_schedule(self, year=None, **kw):
         year = self._service_portal_year(year)
         units = self._service_my_units()

@@ -197,7 +197,9 @@ class ServiceMaintenanceSchedule(models.AbstractModel):
                 state, done_on = "cancelled", False
             elif req.is_closed:
                 state = "done"
-                done_on = fields.Date.context_today(self, req.date_closed) if req.date_closed else due
+                done_on = (
+                    fields.Date.context_today(self, req.date_closed) if req.date_closed else due
+                )
             elif visit_done:
                 state, done_on = "done", fields.Date.context_today(self, visit_done)
             else:

@@ -21,7 +21,11 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
     def setUpClass(cls):
         super().setUpClass()
         contact = cls.env["res.partner"].create(
-            {"name": "SM Portal Contact", "parent_id": cls.customer.id, "email": "sm.portal@example.com"}
+            {
+                "name": "SM Portal Contact",
+                "parent_id": cls.customer.id,
+                "email": "sm.portal@example.com",
+            }
         )
         cls.portal_user = new_test_user(
             cls.env,
@@ -39,12 +43,20 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
         cls.reading(cls.unit, 100, 5)
         # a done visit of the customer's request and one of the other customer's
         cls.my_request = action_records(cls.Request).create(
-            {"partner_id": cls.customer.id, "equipment_id": cls.unit.id, "subject": "SM mine",
-             "request_type": "maintenance"}
+            {
+                "partner_id": cls.customer.id,
+                "equipment_id": cls.unit.id,
+                "subject": "SM mine",
+                "request_type": "maintenance",
+            }
         )
         cls.their_request = action_records(cls.Request).create(
-            {"partner_id": cls.other_customer.id, "equipment_id": cls.other_unit.id,
-             "subject": "SM theirs", "request_type": "maintenance"}
+            {
+                "partner_id": cls.other_customer.id,
+                "equipment_id": cls.other_unit.id,
+                "subject": "SM theirs",
+                "request_type": "maintenance",
+            }
         )
         past = datetime.combine(cls.today - timedelta(days=2), time(9, 0))
         cls.my_visit, cls.their_visit = cls.env["service.visit"].create(
@@ -88,7 +100,9 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
         self.assertIn(f"Maintenance Schedule for {self.year}", schedule.text)
         self.assertIn(self.unit.name, schedule.text)
         self.assertNotIn("SM-THEIRS-1", schedule.text)
-        self.assertEqual(schedule.text.count("o_sm_mark o_sm_planned"), 12 + 1, "a year + the legend")
+        self.assertEqual(
+            schedule.text.count("o_sm_mark o_sm_planned"), 12 + 1, "a year + the legend"
+        )
         pdf = self.url_open(f"/my/maintenance/schedule/pdf?year={self.year}")
         self.assertEqual(pdf.status_code, 200)
         self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
@@ -103,7 +117,9 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
         self.assertFalse(self.other_unit.reading_ids)
         # without the form's token: refused
         with mute_logger("odoo.http"):
-            no_csrf = self.url_open(f"/my/maintenance/{self.unit.id}/reading", data={"value": "500"})
+            no_csrf = self.url_open(
+                f"/my/maintenance/{self.unit.id}/reading", data={"value": "500"}
+            )
         self.assertEqual(no_csrf.status_code, 400)
         self.assertEqual(len(self.unit.reading_ids), 1)
 

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
@@ -57,8 +57,13 @@ class TestSchedule(MaintenanceCase):
         self.assertEqual([month for month, __ in marks], list(range(1, 13)))
         self.assertEqual(
             [mark["date"] for __, mark in marks][:5],
-            [f"{self.year}-01-31", f"{self.year}-02-28", f"{self.year}-03-31",
-             f"{self.year}-04-30", f"{self.year}-05-31"],
+            [
+                f"{self.year}-01-31",
+                f"{self.year}-02-28",
+                f"{self.year}-03-31",
+                f"{self.year}-04-30",
+                f"{self.year}-05-31",
+            ],
         )
         states = [mark["state"] for __, mark in marks]
         self.assertEqual(states[:4], ["planned", "done", "open", "cancelled"])
@@ -124,7 +129,7 @@ class TestSchedule(MaintenanceCase):
         self.assertEqual(marks[0]["date"], str(meter.next_date))
         self.assertTrue(all(mark["projected"] and mark["state"] == "planned" for mark in marks))
         days = [date.fromisoformat(mark["date"]) for mark in marks]
-        for before, after in zip(days, days[1:]):
+        for before, after in zip(days, days[1:], strict=False):
             self.assertAlmostEqual((after - before).days, 100, delta=1)
 
     def test_contract_schedule(self):
@@ -134,17 +139,13 @@ class TestSchedule(MaintenanceCase):
             date_first=self.contract.date_start,
         )
         self.plan(name="SM off contract", equipment_id=self.aircon_unit.id)
-        data = self.Schedule._service_schedule_data(
-            self.today.year, contract=self.contract
-        )
+        data = self.Schedule._service_schedule_data(self.today.year, contract=self.contract)
         self.assertEqual(data["contract"]["id"], self.contract.id)
         rows = {row["id"]: row for row in data["units"]}
         # the contract's units, the aircon without a plan on it
         self.assertEqual(set(rows), {self.unit.id, self.aircon_unit.id})
         self.assertFalse(any(rows[self.aircon_unit.id]["months"]))
-        plan_ids = {
-            mark["plan_id"] for months in rows[self.unit.id]["months"] for mark in months
-        }
+        plan_ids = {mark["plan_id"] for months in rows[self.unit.id]["months"] for mark in months}
         self.assertEqual(plan_ids, {on_contract.id})
         # nothing planned after the contract ends
         end = self.contract.date_end
@@ -154,23 +155,34 @@ class TestSchedule(MaintenanceCase):
     def test_bounded_queries(self):
         """The same number of queries for 1 unit and for 20."""
         first = self._unit("SM-Q-000", self.boiler, self.customer)
-        self._request(self.plan(equipment_id=first.id, date_first=date(self.year, 1, 5)), date(self.year, 1, 5))
+        self._request(
+            self.plan(equipment_id=first.id, date_first=date(self.year, 1, 5)),
+            date(self.year, 1, 5),
+        )
         one = self._count_queries()
-        self.assertEqual(len(self.Schedule._service_schedule_data(self.year, partner=self.customer)["units"]), 1)
+        self.assertEqual(
+            len(self.Schedule._service_schedule_data(self.year, partner=self.customer)["units"]), 1
+        )
         units = self.env["service.equipment"].union(
             *(self._unit(f"SM-Q-{i:03d}", self.boiler, self.customer) for i in range(1, 20))
         )
         plans = self.Plan.create(
             [
-                {"name": f"SM q {unit.id}", "equipment_id": unit.id,
-                 "date_first": date(self.year, 1, 5), "interval": 1}
+                {
+                    "name": f"SM q {unit.id}",
+                    "equipment_id": unit.id,
+                    "date_first": date(self.year, 1, 5),
+                    "interval": 1,
+                }
                 for unit in units
             ]
         )
         for plan in plans[:10]:
             self._request(plan, date(self.year, 1, 5))
         twenty = self._count_queries()
-        self.assertEqual(len(self.Schedule._service_schedule_data(self.year, partner=self.customer)["units"]), 20)
+        self.assertEqual(
+            len(self.Schedule._service_schedule_data(self.year, partner=self.customer)["units"]), 20
+        )
         self.assertEqual(one, twenty)
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=QUERIES):
@@ -186,10 +198,14 @@ class TestSchedule(MaintenanceCase):
 
     def test_rpc_entry(self):
         self.plan(date_first=date(self.year, 1, 5))
-        user = new_test_user(self.env, login="sm_sched_user", groups="service_base.group_service_user")
+        user = new_test_user(
+            self.env, login="sm_sched_user", groups="service_base.group_service_user"
+        )
         answer = self.Schedule.with_user(user).get_schedule(self.year, self.customer.id)
         self.assertEqual(answer["units"][0]["id"], self.unit.id)
-        self.assertNotIn(None, [v for mark in answer["units"][0]["months"][0] for v in mark.values()])
+        self.assertNotIn(
+            None, [v for mark in answer["units"][0]["months"][0] for v in mark.values()]
+        )
         with self.assertRaisesRegex(UserError, "Year must be between"):
             self.Schedule.with_user(user).get_schedule(99999)
         with self.assertRaisesRegex(UserError, "not a record id"):
@@ -249,7 +265,9 @@ class TestSchedule(MaintenanceCase):
         self.assertIn(f'href="/odoo/service.request/{request.id}"', str(form.schedule_html))
         wizard = form.save()
         action = wizard.action_print()
-        self.assertEqual(action["report_name"], "service_maintenance.report_maintenance_schedule_contract")
+        self.assertEqual(
+            action["report_name"], "service_maintenance.report_maintenance_schedule_contract"
+        )
         self.assertEqual(action["data"]["year"], self.year)
         wizard.contract_id = False
         wizard.partner_id = False

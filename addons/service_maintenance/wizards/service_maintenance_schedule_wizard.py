@@ -16,12 +16,9 @@ class ServiceMaintenanceScheduleWizard(models.TransientModel):
     )
     contract_id = fields.Many2one(
         "service.contract",
-        string="Contract",
         domain="[('commercial_partner_id', '=', partner_id)] if partner_id else []",
     )
-    schedule_html = fields.Html(
-        string="Schedule", compute="_compute_schedule_html", sanitize=False
-    )
+    schedule_html = fields.Html(string="Schedule", compute="_compute_schedule_html", sanitize=False)
 
     @api.depends("year", "partner_id", "contract_id")
     def _compute_schedule_html(self):

@@ -450,12 +450,8 @@ class ServiceKpiDashboard(models.AbstractModel):
                 _("Overdue maintenance"),
                 counts["maintenance"],
                 section,
-                self._records_action(
-                    _("Overdue maintenance"), Request._name, maintenance_domain
-                ),
-                help_text=_(
-                    "Open maintenance requests whose scheduled visit is in the past."
-                ),
+                self._records_action(_("Overdue maintenance"), Request._name, maintenance_domain),
+                help_text=_("Open maintenance requests whose scheduled visit is in the past."),
             ),
         ]
 
