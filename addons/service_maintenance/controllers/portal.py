@@ -67,7 +67,8 @@ class ServiceMaintenancePortal(CustomerPortal):
             .sudo()
             .search([("equipment_id", "in", units.ids)], order="next_date, id")
         )
-        units_sudo = units.sudo()
+        # the units with a plan first
+        units_sudo = units.sudo().sorted(lambda unit: unit not in plans.equipment_id)
         values = self._prepare_portal_layout_values()
         values.update(
             {

@@ -203,7 +203,13 @@ class ServiceMaintenanceSchedule(models.AbstractModel):
             elif visit_done:
                 state, done_on = "done", fields.Date.context_today(self, visit_done)
             else:
-                state, done_on = ("overdue" if due < today else "open"), False
+                # late once the day of its visit (else its due date) is past
+                planned_day = (
+                    fields.Date.context_today(self, req.date_scheduled)
+                    if req.date_scheduled
+                    else due
+                )
+                state, done_on = ("overdue" if planned_day < today else "open"), False
             if not first <= due <= last:
                 continue
             row["months"][due.month - 1].append(

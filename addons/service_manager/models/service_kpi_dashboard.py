@@ -395,10 +395,12 @@ class ServiceKpiDashboard(models.AbstractModel):
             ("sla_paused_since", "=", False),
         ]
         complaints_domain = open_domain + [("request_type", "=", "complaint")]
-        # planned maintenance (ППР) whose visit day has passed and is not done
+        # planned maintenance (ППР) whose visit day has passed and is not
+        # done: a visit today is not late yet
+        (today_start,) = local_midnights_utc(self.env, [fields.Date.context_today(self)])
         maintenance_domain = open_domain + [
             ("request_type", "=", "maintenance"),
-            ("date_scheduled", "<", now),
+            ("date_scheduled", "<", today_start),
         ]
         # One scan of the open requests (an index-only scan of the partial
         # index service_request_open_kpi_index) for the five counts.
@@ -451,7 +453,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 counts["maintenance"],
                 section,
                 self._records_action(_("Overdue maintenance"), Request._name, maintenance_domain),
-                help_text=_("Open maintenance requests whose scheduled visit is in the past."),
+                help_text=_("Open maintenance requests whose visit was scheduled before today."),
             ),
         ]
 

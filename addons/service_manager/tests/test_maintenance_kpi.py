@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -32,6 +32,8 @@ class TestMaintenanceKpi(TransactionCase):
         )
 
     def _kpis(self):
+        # the day starts at midnight in the user's time zone
+        self.manager.tz = "UTC"
         dashboard = self.env["service.kpi.dashboard"].with_user(self.manager)
         return {k["key"]: k for k in dashboard.get_kpis()}
 
@@ -39,6 +41,8 @@ class TestMaintenanceKpi(TransactionCase):
         now = fields.Datetime.now()
         late = self._request("maintenance", now - timedelta(days=3))
         self._request("maintenance", now + timedelta(days=3))  # still to come
+        # today, past its hour: not late yet
+        self._request("maintenance", datetime.combine(fields.Date.today(), time(0, 0, 1)))
         self._request("maintenance", False)  # not scheduled: nothing is late
         self._request("repair", now - timedelta(days=3))  # not maintenance
         done = self._request("maintenance", now - timedelta(days=5))
