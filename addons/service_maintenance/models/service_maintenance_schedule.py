@@ -268,8 +268,10 @@ class ServiceMaintenanceSchedule(models.AbstractModel):
                 format_date(self.env, date(year, month, 1), date_format="LLL")
                 for month in range(1, 13)
             ],
-            "partner": commercial and {"id": commercial.id, "name": commercial.display_name},
-            "contract": contract and {"id": contract.id, "name": contract.display_name},
+            "partner": {"id": commercial.id, "name": commercial.display_name}
+            if commercial
+            else False,
+            "contract": {"id": contract.id, "name": contract.display_name} if contract else False,
             "units": [rows[unit.id] for unit in units],
             "totals": totals,
             "legend": [{"state": state, "label": labels[state]} for state in MARK_STATES],

@@ -1,3 +1,4 @@
+import xmlrpc.client
 from datetime import date
 
 from odoo.exceptions import AccessError, UserError
@@ -203,6 +204,12 @@ class TestSchedule(MaintenanceCase):
         )
         answer = self.Schedule.with_user(user).get_schedule(self.year, self.customer.id)
         self.assertEqual(answer["units"][0]["id"], self.unit.id)
+        self.assertIs(answer["contract"], False)
+        # what XML-RPC sends back (no None, no recordset)
+        xmlrpc.client.dumps((answer,), allow_none=False)
+        everyone = self.Schedule.with_user(user).get_schedule(self.year)
+        self.assertIs(everyone["partner"], False)
+        xmlrpc.client.dumps((everyone,), allow_none=False)
         self.assertNotIn(
             None, [v for mark in answer["units"][0]["months"][0] for v in mark.values()]
         )
