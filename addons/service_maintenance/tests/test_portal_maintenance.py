@@ -100,8 +100,9 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
         self.assertIn(f"Maintenance Schedule for {self.year}", schedule.text)
         self.assertIn(self.unit.name, schedule.text)
         self.assertNotIn("SM-THEIRS-1", schedule.text)
-        # a year's marks in the table, again in the phone's list, and the legend's
-        self.assertEqual(schedule.text.count("o_sm_mark o_sm_planned"), 12 + 12 + 1)
+        # February to December in the table, again in the phone's list, and the
+        # legend's two (planned, projected)
+        self.assertEqual(schedule.text.count("o_sm_mark o_sm_planned"), 11 + 11 + 2)
         pdf = self.url_open(f"/my/maintenance/schedule/pdf?year={self.year}")
         self.assertEqual(pdf.status_code, 200)
         self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
