@@ -786,6 +786,7 @@ class TestLifecycle(TransactionCase):
             "backlog_old": 0,
             "backlog_overdue": 0,
             "complaints_open": 0,
+            "maintenance_overdue": 0,
             # One request under an SLA: assigned and closed in time.
             "sla_response": 100.0,
             "sla_resolution": 100.0,

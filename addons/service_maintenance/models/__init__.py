@@ -7,3 +7,4 @@ from . import service_request
 from . import service_visit
 from . import service_contract
 from . import service_checklist
+from . import service_maintenance_schedule

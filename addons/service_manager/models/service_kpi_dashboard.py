@@ -25,6 +25,7 @@ TODAY_KPIS = {
     "backlog_old",
     "backlog_overdue",
     "complaints_open",
+    "maintenance_overdue",
     "qc_todo",
     "forecast_load",
     "forecast_capacity",
@@ -394,8 +395,15 @@ class ServiceKpiDashboard(models.AbstractModel):
             ("sla_paused_since", "=", False),
         ]
         complaints_domain = open_domain + [("request_type", "=", "complaint")]
+        # planned maintenance (ППР) whose visit day has passed and is not
+        # done: a visit today is not late yet
+        (today_start,) = local_midnights_utc(self.env, [fields.Date.context_today(self)])
+        maintenance_domain = open_domain + [
+            ("request_type", "=", "maintenance"),
+            ("date_scheduled", "<", today_start),
+        ]
         # One scan of the open requests (an index-only scan of the partial
-        # index service_request_open_kpi_index) for the four counts.
+        # index service_request_open_kpi_index) for the five counts.
         counts = self._aggregate(
             Request,
             open_domain,
@@ -404,6 +412,7 @@ class ServiceKpiDashboard(models.AbstractModel):
                 "old": ("__count", old_domain[-1:]),
                 "overdue": ("__count", overdue_domain[-2:]),
                 "complaints": ("__count", complaints_domain[-1:]),
+                "maintenance": ("__count", maintenance_domain[-2:]),
             },
         )
         section = _("Backlog today")
@@ -437,6 +446,14 @@ class ServiceKpiDashboard(models.AbstractModel):
                 counts["complaints"],
                 section,
                 self._records_action(_("Open complaints"), Request._name, complaints_domain),
+            ),
+            self._kpi(
+                "maintenance_overdue",
+                _("Overdue maintenance"),
+                counts["maintenance"],
+                section,
+                self._records_action(_("Overdue maintenance"), Request._name, maintenance_domain),
+                help_text=_("Open maintenance requests whose visit was scheduled before today."),
             ),
         ]
 

@@ -86,14 +86,15 @@ class ServiceRequest(models.Model):
         # [("is_closed", "=", False)] with the active test, so that the
         # planner proves the query implies it.
         # An index of an earlier version keeps its columns under IF NOT EXISTS.
-        self._drop_index_without("service_request_open_kpi_index", "sla_paused_since")
+        self._drop_index_without("service_request_open_kpi_index", "date_scheduled")
         self._drop_index_without("service_request_create_date_kpi_index", "date_first_response")
         self.env.cr.execute(
             SQL(
                 """
                 CREATE INDEX IF NOT EXISTS service_request_open_kpi_index
                     ON service_request (company_id)
-                       INCLUDE (create_date, date_deadline, request_type, sla_paused_since)
+                       INCLUDE (create_date, date_deadline, request_type, sla_paused_since,
+                                date_scheduled)
                  WHERE active AND (is_closed IS NULL OR is_closed = FALSE)
                 """
             )

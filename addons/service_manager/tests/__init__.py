@@ -11,3 +11,4 @@ from . import test_menus
 from . import test_guarded_fields
 from . import test_schedule_tour
 from . import test_replica
+from . import test_maintenance_kpi

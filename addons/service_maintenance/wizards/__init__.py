@@ -1,0 +1,1 @@
+from . import service_maintenance_schedule_wizard

@@ -1,0 +1,52 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class ServiceMaintenanceScheduleWizard(models.TransientModel):
+    """The maintenance schedule (график ППР) on screen: a year, a customer
+    and/or a contract, and the table of their units' maintenance by month,
+    each request a link; printed as the landscape PDF."""
+
+    _name = "service.maintenance.schedule.wizard"
+    _description = "Maintenance Schedule"
+
+    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", domain="[('is_company', '=', True)]"
+    )
+    contract_id = fields.Many2one(
+        "service.contract",
+        domain="[('commercial_partner_id', '=', partner_id)] if partner_id else []",
+    )
+    schedule_html = fields.Html(string="Schedule", compute="_compute_schedule_html", sanitize=False)
+
+    @api.depends("year", "partner_id", "contract_id")
+    def _compute_schedule_html(self):
+        Schedule = self.env["service.maintenance.schedule"]
+        for wizard in self:
+            schedule = Schedule._service_schedule_data(
+                wizard.year, partner=wizard.partner_id, contract=wizard.contract_id
+            )
+            wizard.schedule_html = self.env["ir.qweb"]._render(
+                "service_maintenance.maintenance_schedule_table",
+                {"schedule": schedule, "link": "backend"},
+            )
+
+    @api.onchange("contract_id")
+    def _onchange_contract_id(self):
+        if self.contract_id:
+            self.partner_id = self.contract_id.commercial_partner_id
+
+    def action_print(self):
+        """The PDF of the schedule shown: the contract's, else the customer's."""
+        self.ensure_one()
+        data = {"year": self.year}
+        if self.contract_id:
+            return self.env.ref(
+                "service_maintenance.action_report_maintenance_schedule_contract"
+            ).report_action(self.contract_id, data=data)
+        if not self.partner_id:
+            raise UserError(_("Choose a customer or a contract to print its schedule."))
+        return self.env.ref(
+            "service_maintenance.action_report_maintenance_schedule_partner"
+        ).report_action(self.partner_id.commercial_partner_id, data=data)
