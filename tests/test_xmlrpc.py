@@ -337,7 +337,36 @@ class TestXmlRpc(HttpCase):
                 for h in (0, 2)
             ]
         )
+        # a checklist copied on arrival, a part used on site
+        env["service.checklist"].create(
+            {"name": "XML-RPC checklist", "item_ids": [Command.create({"name": "Look"})]}
+        )
         visits[1].action_arrive()
+        visit_parts = env["service.visit.part"].create(
+            {"visit_id": visits[1].id, "product_id": w.parts[0].id, "quantity": 1}
+        )
+        # a meter reading and a maintenance plan of a unit, a schedule screen
+        unit = samples["service.equipment"][:1]
+        readings = env["service.equipment.reading"].create(
+            {
+                "equipment_id": unit.id,
+                "value": 100.0,
+                "date": fields.Datetime.now() - timedelta(days=30),
+            }
+        )
+        plans = env["service.maintenance.plan"].create(
+            {
+                "name": "XML-RPC plan",
+                "equipment_id": unit.id,
+                "interval_type": "month",
+                "interval": 1,
+                "date_first": fields.Date.today() + timedelta(days=2),
+                "duration_hours": 2,
+            }
+        )
+        schedule = env["service.maintenance.schedule.wizard"].create(
+            {"partner_id": unit.partner_id.id}
+        )
         slot_search = (
             env["service.slot.wizard"].with_user(self.manager).create({"request_id": request_a.id})
         )
@@ -354,6 +383,12 @@ class TestXmlRpc(HttpCase):
         samples.update(
             {
                 "service.visit": visits,
+                "service.visit.check": visits[1].check_ids,
+                "service.visit.part": visit_parts,
+                "service.equipment.reading": readings,
+                "service.maintenance.plan": plans,
+                "service.maintenance.schedule.wizard": schedule,
+                "res.users": tech,
                 "service.slot.wizard": slot_search,
                 "service.slot.wizard.line": slot_search.line_ids,
                 "sale.order.line": env["sale.order.line"].create(
@@ -516,6 +551,48 @@ class TestXmlRpc(HttpCase):
                 (samples["service.visit"][:1].ids, [{"state": "done"}], {}),
             ],
             ("service.visit", "unlink"): [(samples["service.visit"][:1].ids, [], {})],
+            ("service.visit.check", "create"): [
+                (None, [{"visit_id": samples["service.visit"][1:2].id, "name": "XML-RPC"}], {}),
+            ],
+            ("service.visit.check", "write"): [
+                (samples["service.visit.check"].ids, [{"done": True}], {}),
+            ],
+            ("service.visit.check", "unlink"): [(samples["service.visit.check"].ids, [], {})],
+            ("service.visit.part", "create"): [
+                (
+                    None,
+                    [{"visit_id": samples["service.visit"][1:2].id, "product_id": part.id}],
+                    {},
+                ),
+                (
+                    None,
+                    [
+                        {
+                            "visit_id": samples["service.visit"][1:2].id,
+                            "product_id": part.id,
+                            "quantity": -1,
+                        }
+                    ],
+                    {},
+                ),
+            ],
+            ("service.visit.part", "write"): [
+                (samples["service.visit.part"].ids, [{"quantity": 3}], {}),
+                (samples["service.visit.part"].ids, [{"move_id": 1}], {}),
+            ],
+            ("service.visit.part", "unlink"): [(samples["service.visit.part"].ids, [], {})],
+            ("service.equipment", "service_add_reading"): [
+                (units[:1].ids, [150.0], {}),
+                (units[:1].ids, [50.0], {}),
+                (units[:1].ids, ["many"], {"meter_replaced": True}),
+            ],
+            ("service.equipment.reading", "create"): [
+                (None, [{"equipment_id": units[:1].id, "value": 160.0}], {}),
+                (None, [{"equipment_id": units[:1].id, "value": 1.0}], {}),
+            ],
+            ("service.equipment.reading", "write"): [
+                (samples["service.equipment.reading"].ids, [{"value": 1.0}], {}),
+            ],
             ("service.request", "action_lend_loaner"): [
                 (request_b.ids, [loaner.id], {}),
                 (request_a.ids, [loaner.id], {}),
