@@ -292,6 +292,18 @@ ensure_templates() {
     echo "$suite"
 }
 
+# Upgrade the suite in an existing database: -u what is installed, -i only
+# the addons that are new (-i on an installed addon loads it in init mode,
+# its noupdate data and demo again). tests/test_upgrade.py runs it.
+upgrade_suite() {
+    local conf=$1 db=$2 installed update new
+    installed=$(psql -d "$db" -Atqc "select name from ir_module_module where state = 'installed'" | sort)
+    update=$(comm -12 <(suite_addons) <(echo "$installed") | paste -sd,)
+    new=$(comm -23 <(suite_addons) <(echo "$installed") | paste -sd,)
+    odoo_bin -c "$conf" -d "$db" ${new:+-i "$new"} ${update:+-u "$update"} \
+        --stop-after-init --no-http --log-level=warn
+}
+
 # createdb -T needs the template idle: copies are serialised by a global lock.
 copy_database() {
     (
