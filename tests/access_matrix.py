@@ -520,6 +520,8 @@ NARROW_FIELDS = {
     ("service.equipment", "reading_ids"): SERVICE_STAFF,
     ("service.equipment", "maintenance_plan_ids"): SERVICE_STAFF,
     ("service.contract", "maintenance_plan_ids"): SERVICE_STAFF,
+    # the technician's van: the service's stock, not every employee's
+    ("res.users", "service_van_location_id"): SERVICE_STAFF,
 }
 
 PORTAL_ROLES = ("public", "portal_a", "portal_b")

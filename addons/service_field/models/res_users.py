@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.service_base.tools import lock_for_update, user_lang_env
 
@@ -14,8 +14,23 @@ class ResUsers(models.Model):
         help="The stock the technician carries in their van: parts used on a visit are "
         "taken from here when the visit is finished. Replenished by ordinary internal "
         "transfers.",
-        groups="base.group_user",
+        groups="service_base.group_service_user",
     )
+
+    @api.constrains("service_van_location_id", "company_ids")
+    def _check_service_van_location(self):
+        env = user_lang_env(self.env)
+        for user in self:
+            company = user.sudo().service_van_location_id.company_id
+            if company and company not in user.company_ids:
+                raise ValidationError(
+                    env._(
+                        "The van location of %(user)s belongs to %(company)s, a company "
+                        "%(user)s does not work for.",
+                        user=user.name,
+                        company=company.name,
+                    )
+                )
 
     def action_service_create_van_location(self):
         """Create the technician's van location (an internal location under the
@@ -26,6 +41,28 @@ class ResUsers(models.Model):
         env = user_lang_env(self.env)
         if not (self.env.su or self.env.user._has_group("service_base.group_service_manager")):
             raise UserError(env._("Only a service manager creates the van locations."))
+        for user in self:
+            if (
+                user.share
+                or user._is_superuser()
+                or not user._has_group("service_base.group_service_user")
+            ):
+                raise UserError(
+                    env._(
+                        "%(user)s is not a service technician: only the technicians of the "
+                        "service department get a van.",
+                        user=user.name,
+                    )
+                )
+            if user.company_id not in self.env.companies:
+                raise UserError(
+                    env._(
+                        "%(user)s works for %(company)s: a service manager of that company "
+                        "creates their van.",
+                        user=user.name,
+                        company=user.company_id.name,
+                    )
+                )
         lock_for_update(self)
         self.invalidate_recordset(["service_van_location_id"])
         # sudo: stock locations are kept by the warehouse managers; the service

@@ -124,8 +124,14 @@ class ServiceRequest(models.Model):
         of {"user_id", "user_name", "date_start", "date_end", "load",
         "capacity"} with UTC datetimes as strings; an empty list when no
         technician is free."""
-        self.ensure_one()
         env = user_lang_env(self.env)
+        if len(self) != 1:
+            raise UserError(
+                env._(
+                    "Free slots are found for one service request at a time, not for %(count)s.",
+                    count=len(self),
+                )
+            )
         duration = rpc_number(
             env, duration_hours, _lt("Duration (hours)"), minimum=0.25, maximum=MAX_VISIT_HOURS
         )

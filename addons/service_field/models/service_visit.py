@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytz
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_date, format_datetime
 from odoo.tools.translate import LazyTranslate
 
@@ -37,6 +37,9 @@ MAX_VISIT_HOURS = 24
 EARLY_DEPARTURE_HOURS = 12
 # What the plan of a visit is: who, when, for which request, where.
 PLAN_FIELDS = {"user_id", "date_start", "date_end", "request_id", "site_partner_id"}
+# What the technician records of the work: frozen once the visit is over (its
+# report was sent, or it never took place).
+WORK_FIELDS = {"note", "photo_ids"}
 
 
 def _utc(value):
@@ -421,6 +424,8 @@ class ServiceVisit(models.Model):
             # The customer signs for the work on site: before it the work is
             # not done, after it the signed report is sent.
             guarded |= {"signature", "signed_by"}
+        if any(visit.state in ("done", "cancelled") for visit in self):
+            guarded |= WORK_FIELDS
         return guarded
 
     @api.constrains("user_id", "request_id")
@@ -616,6 +621,75 @@ class ServiceVisit(models.Model):
                     )
                 )
 
+    def _service_check_owner(self):
+        """Only the visit's technician or a service manager changes a visit
+        (any field: its notes, photos and signature as much as its plan), as
+        only they press its buttons; the record rules say the same."""
+        if self._service_is_planner():
+            return
+        env = user_lang_env(self.env)
+        for visit in self:
+            if visit.user_id != self.env.user:
+                raise UserError(
+                    env._(
+                        "Only %(user)s (the visit's technician) or a service manager can "
+                        "change visit %(visit)s.",
+                        user=visit.user_id.name,
+                        visit=visit.name,
+                    )
+                )
+
+    def _service_check_work_open(self, vals):
+        """A visit over is history: its notes and photos stay as its report
+        told them (the guarded fields' rule, in the technician's words)."""
+        if self._service_guarded_free():
+            return
+        over = self.filtered(lambda v: v.state in ("done", "cancelled"))
+        if over and over._service_changed_fields(vals, WORK_FIELDS):
+            env = user_lang_env(self.env)
+            raise UserError(
+                env._(
+                    "Visit %(visit)s is over: its notes and photos stay as they were.",
+                    visit=over[0].name,
+                )
+            )
+
+    def _service_check_photos(self, added):
+        """Refuse photos newly linked to this visit that the user cannot read
+        or that belong to another record: a photo is uploaded on the visit
+        (or on no record yet), not borrowed from another document."""
+        self.ensure_one()
+        if not added or self.env.su:
+            return
+        # sudo: where each attachment belongs is read only to refuse it
+        foreign = added.sudo().filtered(
+            lambda photo: (
+                photo.res_field
+                or (
+                    photo.res_model
+                    and (photo.res_model, photo.res_id)
+                    not in {
+                        (self._name, self.id),
+                        (self._name, 0),
+                    }
+                )
+            )
+        )
+        if not foreign:
+            try:
+                added.check("read")
+            except AccessError:
+                foreign = added[:1]
+        if foreign:
+            raise UserError(
+                user_lang_env(self.env)._(
+                    "Attachment %(photo)s cannot be a photo of visit %(visit)s: it belongs to "
+                    "another document or is not yours to read. Upload the photo on the visit.",
+                    photo=foreign[:1].id,
+                    visit=self.name,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         self.browse()._service_check_planning(vals_list)
@@ -626,6 +700,9 @@ class ServiceVisit(models.Model):
         for vals, name in zip(vals_list, names, strict=True):
             vals["name"] = name or _("New")
         visits = super().create(vals_list)
+        for visit, vals in zip(visits, vals_list, strict=True):
+            if vals.get("photo_ids"):
+                visit._service_check_photos(visit.photo_ids)
         visits._check_request_open()
         visits._check_not_past()
         visits.request_id._service_sync_schedule()
@@ -633,11 +710,17 @@ class ServiceVisit(models.Model):
 
     def write(self, vals):
         requests = self.request_id
+        self._service_check_owner()
+        self._service_check_work_open(vals)
         if (PLAN_FIELDS | {"name"}) & set(vals):
             self._service_check_planning([vals] * len(self))
+        photos = {visit.id: visit.photo_ids for visit in self} if "photo_ids" in vals else None
         if {"date_start", "date_end", "user_id", "state"} & set(vals):
             self._service_check_times([vals] * len(self))
         result = super().write(vals)
+        if photos is not None:
+            for visit in self:
+                visit._service_check_photos(visit.photo_ids - photos[visit.id])
         if "signature" in vals and not self.env.context.get("service_guarded_action"):
             action_records(self).write(
                 {"signed_on": fields.Datetime.now() if vals["signature"] else False}
@@ -651,6 +734,7 @@ class ServiceVisit(models.Model):
 
     def unlink(self):
         requests = self.request_id
+        self._service_check_owner()
         result = super().unlink()
         requests.exists()._service_sync_schedule()
         return result
@@ -767,6 +851,14 @@ class ServiceVisit(models.Model):
     def action_view_picking(self):
         """Open the transfer of the visit's parts."""
         self.ensure_one()
+        if not self.picking_id:
+            raise UserError(
+                _(
+                    "Visit %(visit)s has no parts transfer: it is made when a visit with "
+                    "parts is finished.",
+                    visit=self.name,
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "stock.picking",

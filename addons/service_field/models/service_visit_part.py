@@ -1,7 +1,15 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.service_base.tools import user_lang_env
+from odoo.addons.service_base.tools import rpc_record, user_lang_env
+
+_lt = LazyTranslate(__name__)
+
+# More of one part than a van could carry is a typing error, not a visit.
+MAX_PART_QUANTITY = 1_000_000
 
 
 class ServiceVisitPart(models.Model):
@@ -68,6 +76,42 @@ class ServiceVisitPart(models.Model):
                     )
                 )
 
+    @api.constrains("lot_id", "product_id")
+    def _check_lot(self):
+        env = user_lang_env(self.env)
+        for line in self:
+            if line.lot_id and line.lot_id.product_id != line.product_id:
+                raise ValidationError(
+                    env._(
+                        "Lot %(lot)s is of %(other)s, not of %(part)s (visit %(visit)s).",
+                        lot=line.lot_id.name,
+                        other=line.lot_id.product_id.display_name,
+                        part=line.product_id.display_name,
+                        visit=line.visit_id.name,
+                    )
+                )
+
+    def _service_check_values(self, vals):
+        """Refuse, before they reach the database, a quantity that is no
+        number or beyond any van (NaN, infinity, 1e300) and a missing visit."""
+        env = user_lang_env(self.env)
+        if "quantity" in vals:
+            quantity = vals["quantity"]
+            try:
+                number = float(quantity or 0)
+            except (TypeError, ValueError):
+                number = math.nan
+            if not math.isfinite(number) or abs(number) > MAX_PART_QUANTITY:
+                raise ValidationError(
+                    env._(
+                        "The quantity of a part must be a number up to %(max)s, not %(value)s.",
+                        max=MAX_PART_QUANTITY,
+                        value=str(quantity)[:40],
+                    )
+                )
+        if vals.get("visit_id"):
+            rpc_record(env, "service.visit", vals["visit_id"], _lt("Visit"))
+
     def _service_guarded_fields(self):
         guarded = super()._service_guarded_fields() | {"move_id"}
         if any(line.visit_id.state in ("done", "cancelled") for line in self):
@@ -76,11 +120,14 @@ class ServiceVisitPart(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._service_check_values(vals)
         lines = super().create(vals_list)
         lines._service_check_visit_open()
         return lines
 
     def write(self, vals):
+        self._service_check_values(vals)
         self._service_check_visit_open()
         result = super().write(vals)
         self._service_check_visit_open()

@@ -15,7 +15,9 @@ class ServiceSlotWizard(models.TransientModel):
     company_id = fields.Many2one(related="request_id.company_id")
     duration = fields.Float(string="Duration (h)", default=2.0, required=True)
     date_from = fields.Datetime(string="From", default=fields.Datetime.now, required=True)
-    line_ids = fields.One2many("service.slot.wizard.line", "wizard_id", string="Free Slots")
+    line_ids = fields.One2many(
+        "service.slot.wizard.line", "wizard_id", string="Free Slots", readonly=True
+    )
 
     def action_search(self):
         """(Re)compute the free slots from the wizard's duration and start."""
@@ -23,7 +25,9 @@ class ServiceSlotWizard(models.TransientModel):
         slots = self.request_id.service_find_slots(
             self.duration, fields.Datetime.to_string(self.date_from), limit=10
         )
-        self.line_ids = [fields.Command.clear()] + [
+        # sudo: the free slots are the search's answer, written by it only
+        # (users cannot create or change them); the search stays the user's.
+        self.sudo().line_ids = [fields.Command.clear()] + [
             fields.Command.create(
                 {
                     "user_id": slot["user_id"],
