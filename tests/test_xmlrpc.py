@@ -370,7 +370,8 @@ class TestXmlRpc(HttpCase):
         slot_search = (
             env["service.slot.wizard"].with_user(self.manager).create({"request_id": request_a.id})
         )
-        slot_search.line_ids = [
+        # sudo: free slots are written by the search only (no user creates them)
+        slot_search.sudo().line_ids = [
             Command.create(
                 {
                     "user_id": tech.id,
