@@ -500,19 +500,11 @@ class ServiceVisit(models.Model):
                 planned.append((record.id or 0, int(user_id), start, end, name))
         if not planned:
             return
-        # visits of one batch against each other
-        for index, (__, user_id, start, end, name) in enumerate(planned):
-            for __, other_user, other_start, other_end, other_name in planned[index + 1 :]:
-                if other_user == user_id and other_start < end and start < other_end:
-                    raise ValidationError(
-                        env._(
-                            "Visits %(visit)s and %(other)s of %(user)s overlap: a technician "
-                            "cannot be in two places at once.",
-                            visit=name,
-                            other=other_name,
-                            user=self.env["res.users"].browse(user_id).name,
-                        )
-                    )
+        # visits of one batch against each other: sorted per technician, a
+        # visit that starts before the previous ones' latest end overlaps one
+        # of them (n log n); only then the pairs, to name the first of them
+        if _batch_overlaps(planned):
+            self._raise_batch_overlap(planned)
         # Two bookings of one technician at once: the second waits for the
         # first and, retried with a fresh snapshot, names the first's visit
         # (lock_for_update); the exclusion constraint holds where no retry is.
@@ -555,6 +547,23 @@ class ServiceVisit(models.Model):
                 end=format_datetime(env, other.date_end, dt_format="short"),
             )
         )
+
+    def _raise_batch_overlap(self, planned):
+        """Name the first two visits of the batch that overlap (``planned``
+        as ``_check_overlap`` lists them)."""
+        env = user_lang_env(self.env)
+        for index, (__, user_id, start, end, name) in enumerate(planned):
+            for __, other_user, other_start, other_end, other_name in planned[index + 1 :]:
+                if other_user == user_id and other_start < end and start < other_end:
+                    raise ValidationError(
+                        env._(
+                            "Visits %(visit)s and %(other)s of %(user)s overlap: a technician "
+                            "cannot be in two places at once.",
+                            visit=name,
+                            other=other_name,
+                            user=self.env["res.users"].browse(user_id).name,
+                        )
+                    )
 
     def _check_not_past(self):
         """A visit planned now ends in the future: a past one is recorded as done."""
@@ -1092,3 +1101,14 @@ class ServiceVisit(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 email_layout_xmlid="mail.mail_notification_light",
             )
+
+
+def _batch_overlaps(planned):
+    """Whether two of ``planned`` ([(id, user_id, start, end, name)]) of one
+    technician overlap."""
+    latest = {}
+    for __, user_id, start, end, __ in sorted(planned, key=lambda p: (p[1], p[2])):
+        if user_id in latest and start < latest[user_id]:
+            return True
+        latest[user_id] = max(end, latest.get(user_id, end))
+    return False

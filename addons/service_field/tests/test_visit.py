@@ -129,6 +129,35 @@ class TestVisitConflicts(VisitCase):
         self.visit(user=self.tech_boilers2, start=9, end=11)
         self.assertEqual(self.Visit.search_count([("request_id", "=", self.request.id)]), 3)
 
+    def test_one_batch_checks_its_visits_against_each_other(self):
+        def vals(user, start, end, days=0):
+            return {
+                "request_id": self.request.id,
+                "user_id": user.id,
+                "date_start": self.at(start, days=days),
+                "date_end": self.at(end, days=days),
+            }
+
+        # unsorted, back to back, another technician at the same time: it fits
+        fitting = self.Visit.create(
+            [
+                vals(self.tech_boilers, 13, 15),
+                vals(self.tech_boilers, 9, 11),
+                vals(self.tech_boilers2, 9, 16),
+                vals(self.tech_boilers, 11, 13),
+            ]
+        )
+        self.assertEqual(len(fitting), 4)
+        # a long visit listed first, a short one inside it listed last: refused
+        with self.assertRaisesRegex(ValidationError, "overlap"):
+            self.Visit.create(
+                [
+                    vals(self.tech_boilers, 8, 16, days=1),
+                    vals(self.tech_boilers2, 8, 9, days=1),
+                    vals(self.tech_boilers, 15, 16, days=1),
+                ]
+            )
+
     def test_a_cancelled_visit_frees_the_time_and_cannot_come_back_over_another(self):
         first = self.visit(start=9, end=11)
         first.action_cancel()

@@ -116,22 +116,37 @@ class ServiceRequest(models.Model):
                     end,
                 )
             )
+            # each technician's visits by the (UTC) days they cover: a day's
+            # free time is read from that day's visits, not from all of them
             busy = {}
             for user_id, begin, stop in self.env.cr.fetchall():
-                busy.setdefault(user_id, []).append((begin, stop))
+                _add_busy(busy, user_id, (begin, stop))
+            # each technician's working time by local day, once for the batch
+            spans_by_day = {}
+            for user_id, intervals in work.items():
+                for begin, stop, __ in intervals:
+                    spans_by_day.setdefault((user_id, _local_day(begin)), []).append(
+                        (
+                            begin.astimezone(pytz.utc).replace(tzinfo=None),
+                            stop.astimezone(pytz.utc).replace(tzinfo=None),
+                        )
+                    )
             for request in staffed.sorted(lambda r: (r.maintenance_due_date, r.id)):
                 user = request.user_id
                 duration = timedelta(hours=request.maintenance_plan_id.duration_hours)
                 day = request.maintenance_due_date
-                spans = sorted(
-                    (
-                        begin.astimezone(pytz.utc).replace(tzinfo=None),
-                        stop.astimezone(pytz.utc).replace(tzinfo=None),
+                spans = sorted(spans_by_day.get((user.id, day), []))
+                taken = (
+                    sorted(
+                        {
+                            interval
+                            for date in _dates(spans[0][0], spans[-1][1])
+                            for interval in busy.get((user.id, date), ())
+                        }
                     )
-                    for begin, stop, __ in work[user.id]
-                    if _local_day(begin) == day
+                    if spans
+                    else []
                 )
-                taken = sorted(busy.get(user.id, []))
                 slot = None
                 for begin, stop in _free_gaps(spans, taken):
                     begin = _round_up_naive(max(begin, now))
@@ -140,7 +155,7 @@ class ServiceRequest(models.Model):
                         break
                 if slot:
                     proposals[request] = slot
-                    busy.setdefault(user.id, []).append(slot)
+                    _add_busy(busy, user.id, slot)
                 else:
                     notes[request] = "busy"
         for request in requests - staffed:
@@ -197,6 +212,19 @@ class ServiceRequest(models.Model):
                     )
             self.browse(list(bodies))._message_log_batch(bodies=bodies)
         return visits
+
+
+def _dates(begin, end):
+    """The dates from naive ``begin`` to ``end``, both included."""
+    day = begin.date()
+    while day <= end.date():
+        yield day
+        day += timedelta(days=1)
+
+
+def _add_busy(busy, user_id, interval):
+    for date in _dates(*interval):
+        busy.setdefault((user_id, date), []).append(interval)
 
 
 def _local_day(moment):

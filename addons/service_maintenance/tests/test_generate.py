@@ -8,9 +8,6 @@ from odoo.tools import mute_logger
 
 from .common import MaintenanceCase
 
-# see test_queries_do_not_grow_with_the_plans
-SLACK = 5
-
 
 @tagged("post_install", "-at_install", "service_suite")
 class TestGenerate(MaintenanceCase):
@@ -150,24 +147,22 @@ class TestGenerate(MaintenanceCase):
     def test_queries_do_not_grow_with_the_plans(self):
         # warm the caches (access rights, rules, views of the messages)
         self.yearly(2, "SM-WARM").service_generate()
-        single, created = self.count_queries(self.yearly(1, "SM-ONE"))
-        self.assertEqual(len(created), 1)
-        twenty, created = self.count_queries(self.yearly(20, "SM-TWENTY"))
-        self.assertEqual(len(created), 20)
-        self.assertEqual(len(self.Request.browse(created).visit_ids), 20)
-        forty, created = self.count_queries(self.yearly(40, "SM-FORTY"))
-        self.assertEqual(len(created), 40)
-        # Not one query more per plan; mail's reads of partners and companies
-        # fall into one to three batches depending on what its caches hold
-        # (measured: 88 queries for 1 and 20 plans, 91 for 60): a margin of
-        # SLACK, however many plans.
-        for count in (twenty, forty):
-            self.assertLessEqual(abs(count - single), SLACK)
-        sixty = self.yearly(60, "SM-SIXTY")
-        self.env.invalidate_all()
-        with self.assertQueryCount(single + SLACK):
-            created = sixty.service_generate()
-        self.assertEqual(len(created), 60)
+        counts = {}
+        for count in (1, 20, 60):
+            queries, created = self.count_queries(self.yearly(count, f"SM-{count:03d}"))
+            self.assertEqual(len(created), count)
+            self.assertEqual(len(self.Request.browse(created).visit_ids), count)
+            counts[count] = queries
+        # Not one query more per plan: the same number for 20 and 60 plans
+        # (below the ORM's batch of 100 rows per INSERT or UPDATE: see the
+        # README's benchmark). One plan reads three records fewer (measured:
+        # 89, 92, 92): its recordsets prefetch the company and the
+        # technician's partner along with the customer, where the larger runs
+        # read them again, once each (the company's time zone, mail's
+        # auto-subscription and the technician's digest).
+        self.assertEqual(counts[60], counts[20], counts)
+        self.assertLessEqual(counts[1], counts[20], counts)
+        self.assertLessEqual(counts[20], counts[1] + 3, counts)
 
     def test_visit_reading(self):
         plan = self.plans(self.unit, interval_type="meter", meter_interval=100)
