@@ -414,7 +414,8 @@ class TestVisitReview(VisitDayCase):
         self.assertEqual(html.count("SR Customer"), 1, "the customer once: the site is theirs")
         self.assertIn("Плановое время", html)
         self.assertNotIn("Запланирован<", html)
-        self.assertIn("И. Петров, ", html)
+        self.assertRegex(html, r"И. Петров</span>, <span>\d\d\.\d\d\.\d{4} \d\d:\d\d<")
+        self.assertNotIn("Время на объекте</th>", html, "not known before leaving")
         self.assertFalse(re.search(r"\d\d:\d\d:\d\d", html), "times without seconds")
 
     def test_the_signer_is_prefilled_with_a_person(self):
@@ -439,7 +440,12 @@ class TestVisitReview(VisitDayCase):
         visit = self.on_site()
         self.assertEqual(visit.van_location_id, self.van)
         arch = etree.fromstring(self.Visit.get_view(view_type="form")["arch"])
-        for field in arch.xpath("//field[@name='part_ids']//field[@name='product_id']"):
+        pickers = arch.xpath(
+            "//field[@name='part_ids']/list/field[@name='product_id']"
+            " | //field[@name='part_ids']/form//field[@name='product_id']"
+        )
+        self.assertEqual(len(pickers), 2)
+        for field in pickers:
             self.assertIn("parent.van_location_id", field.get("domain"))
             self.assertIn("'location': parent.van_location_id", field.get("context"))
         # what the domain asks, as the technician (who reads the van's quants)
