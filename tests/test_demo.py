@@ -34,6 +34,12 @@ class TestDemoFlows(TransactionCase):
             self.assertEqual((local.hour, local.minute), (10, 0), visit.name)
             self.assertIn("Выезд запланирован", visit.message_ids[-1:].body, visit.name)
 
+    def test_a_technicians_hour_costs_something(self):
+        # a visit or a repair of the demo has a labour cost, in the company's currency
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.currency_id.name, "USD")
+        self.assertEqual(company.service_labour_rate, 45.0)
+
     def test_request_waiting_for_the_customer(self):
         request = self.env.ref("service_repair_contracts.service_request_waiting_customer")
         self.assertTrue(request.stage_id.waiting_customer)

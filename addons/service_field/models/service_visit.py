@@ -7,7 +7,15 @@ import pytz
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, format_date, format_datetime
+from odoo.tools import (
+    SQL,
+    float_compare,
+    float_repr,
+    float_round,
+    format_date,
+    format_datetime,
+    formatLang,
+)
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.resource.models.utils import Intervals
@@ -40,6 +48,14 @@ PLAN_FIELDS = {"user_id", "date_start", "date_end", "request_id", "site_partner_
 # What the technician records of the work: frozen once the visit is over (its
 # report was sent, or it never took place).
 WORK_FIELDS = {"note", "photo_ids"}
+
+
+def _format_quantity(env, quantity, uom):
+    """A quantity in the user's language, with the decimals its unit needs
+    and no trailing zeros: «10», «2,5» (not «10.0»)."""
+    text = float_repr(float_round(quantity, precision_rounding=uom.rounding), 6)
+    digits = len(text.partition(".")[2].rstrip("0"))
+    return formatLang(env, quantity, digits=digits)
 
 
 def _utc(value):
@@ -126,7 +142,15 @@ class ServiceVisit(models.Model):
         store=True,
         help="From arriving on site to leaving it.",
     )
-    note = fields.Html(string="Notes")
+    note = fields.Html(
+        string="Task",
+        help="What the visit is for, as the dispatcher wrote it before the visit.",
+    )
+    work_done = fields.Html(
+        copy=False,
+        help="What the technician did on site, written while on site; printed in the "
+        "service report.",
+    )
     schedule_warning = fields.Char(
         compute="_compute_schedule_warning",
         help="Set when the visit lies outside the technician's working hours or on their "
@@ -163,6 +187,11 @@ class ServiceVisit(models.Model):
     )
     check_ids = fields.One2many("service.visit.check", "visit_id", string="Checklist Items")
     part_ids = fields.One2many("service.visit.part", "visit_id", string="Parts Used")
+    van_location_id = fields.Many2one(
+        related="user_id.service_van_location_id",
+        string="Van",
+        help="The technician's van: the parts offered on the visit are those it holds.",
+    )
     picking_id = fields.Many2one(
         "stock.picking",
         string="Parts Transfer",
@@ -188,7 +217,11 @@ class ServiceVisit(models.Model):
         max_height=1024,
         help="Signed by the customer on the technician's phone while the visit is on site.",
     )
-    signed_by = fields.Char(copy=False)
+    signed_by = fields.Char(
+        copy=False,
+        help="Who signs for the customer: the site's or the customer's contact person when "
+        "the technician arrives, to be corrected on site.",
+    )
     signed_on = fields.Datetime(readonly=True, copy=False)
 
     _sql_constraints = [
@@ -422,8 +455,9 @@ class ServiceVisit(models.Model):
         }
         if not self or any(visit.state != "on_site" for visit in self):
             # The customer signs for the work on site: before it the work is
-            # not done, after it the signed report is sent.
-            guarded |= {"signature", "signed_by"}
+            # not done, after it the signed report is sent; what was done is
+            # written there and then.
+            guarded |= {"signature", "signed_by", "work_done"}
         if any(visit.state in ("done", "cancelled") for visit in self):
             guarded |= WORK_FIELDS
         return guarded
@@ -803,6 +837,7 @@ class ServiceVisit(models.Model):
         the visit's checklist is copied to it."""
         result = self._service_move(("planned", "on_the_way"), "on_site", "date_arrival")
         self._service_copy_checklist()
+        self._service_prefill_signer()
         return result
 
     def action_finish(self):
@@ -900,6 +935,18 @@ class ServiceVisit(models.Model):
             action_records(members).write({"checklist_id": checklist.id})
         action_records(Check).create(vals_list)
 
+    def _service_prefill_signer(self):
+        """Name the signer of each visit that has none: the site's contact
+        person, else the customer's, if either is a person (a company does not
+        sign; the technician types who did)."""
+        for visit in self.filtered(lambda v: not v.signed_by):
+            person = next(
+                (p for p in (visit.site_partner_id, visit.partner_id) if p and not p.is_company),
+                None,
+            )
+            if person:
+                action_records(visit).write({"signed_by": person.name})
+
     def _service_check_checklist_done(self):
         env = user_lang_env(self.env)
         for visit in self:
@@ -976,12 +1023,12 @@ class ServiceVisit(models.Model):
                         "The van %(van)s holds %(available)s %(uom)s of %(part)s%(lot)s, the "
                         "visit used %(qty)s: record the transfer that brought the rest "
                         "first. Nothing was moved.",
-                        van=van.display_name,
-                        available=available,
+                        van=van.name,
+                        available=_format_quantity(env, available, product.uom_id),
                         uom=product.uom_id.name,
                         part=product.display_name,
                         lot=env._(" (lot %(lot)s)", lot=lot.name) if lot else "",
-                        qty=qty,
+                        qty=_format_quantity(env, qty, product.uom_id),
                     )
                 )
 

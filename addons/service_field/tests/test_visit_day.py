@@ -1,5 +1,8 @@
+import re
 from contextlib import contextmanager
 from datetime import timedelta
+
+from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
@@ -169,7 +172,7 @@ class TestVisitParts(VisitDayCase):
         visit = self.on_site()
         visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 2})]
         self.tick(visit)
-        with self.refused("holds 1.0 Units of SF gasket, the visit used 2.0"):
+        with self.refused("holds 1 Units of SF gasket, the visit used 2:", absent="WH/"):
             visit.action_finish()
         self.assertEqual(visit.state, "on_site")
         self.assertFalse(visit.picking_id)
@@ -273,7 +276,8 @@ class TestVisitSignatureAndReport(VisitDayCase):
         self.stock(self.part, 5)
         visit = self.on_site()
         visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 2})]
-        visit.note = "<p>Replaced the gasket</p>"
+        visit.note = "<p>Check the gasket</p>"
+        visit.work_done = "<p>Replaced the gasket</p>"
         self.tick(visit)
         html = self._html(visit)
         for text in (
@@ -283,6 +287,7 @@ class TestVisitSignatureAndReport(VisitDayCase):
             "SR Customer",
             "SR-BOILER-001",
             "Tech Boilers",
+            "Check the gasket",
             "Replaced the gasket",
             "Gas tightness",
             "SF gasket",
@@ -365,3 +370,132 @@ class TestVisitCards(VisitDayCase):
         self.assertEqual(action["view_mode"].split(",")[0], "kanban")
         self.assertIn("search_default_my", action["context"])
         self.assertIn("search_default_today", action["context"])
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitReview(VisitDayCase):
+    """What the browser review of the technician's day found."""
+
+    def _html(self, visit):
+        return TestVisitSignatureAndReport._html(self, visit)
+
+    def _form_arch(self):
+        return etree.fromstring(self.Visit.get_view(view_type="form")["arch"])
+
+    def test_finishing_asks_first_wherever_its_button_is(self):
+        buttons = self._form_arch().xpath("//button[@name='action_finish']")
+        self.assertEqual(len(buttons), 2, "the header's and the phone's")
+        for button in buttons:
+            self.assertIn("send the service report", button.get("confirm") or "")
+
+    def test_the_work_done_is_written_on_site_and_stays(self):
+        visit = self.visit(start=9, end=11).with_user(self.tech_boilers)
+        with self.assertRaises(UserError):
+            visit.work_done = "<p>before</p>"
+        visit.action_arrive()
+        visit.work_done = "<p>Flue cleaned</p>"
+        self.tick(visit)
+        visit.action_finish()
+        with self.assertRaises(UserError):
+            visit.work_done = "<p>after</p>"
+        self.assertIn("Flue cleaned", visit.work_done)
+
+    def test_the_report_says_each_thing_once_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.customer.lang = "ru_RU"
+        item = self.boiler_checklist.item_ids[:1]
+        item.with_context(lang="ru_RU").name = "Проверить герметичность"
+        visit = self.on_site()  # the technician speaks English
+        self.assertEqual(visit.check_ids[:1].name, "Gas tightness")
+        visit.write({"signature": TestVisitSignatureAndReport.SIGNATURE, "signed_by": "И. Петров"})
+        html = self._html(visit)
+        self.assertIn("Проверить герметичность", html)
+        self.assertEqual(html.count("SR-BOILER-001"), 1, "the serial once")
+        self.assertEqual(html.count("SR Customer"), 1, "the customer once: the site is theirs")
+        self.assertIn("Плановое время", html)
+        self.assertNotIn("Запланирован<", html)
+        self.assertRegex(html, r"И. Петров</span>, <span>\d\d\.\d\d\.\d{4} \d\d:\d\d<")
+        self.assertNotIn("Время на объекте</th>", html, "not known before leaving")
+        self.assertFalse(re.search(r"\d\d:\d\d:\d\d", html), "times without seconds")
+
+    def test_the_signer_is_prefilled_with_a_person(self):
+        person = self.env["res.partner"].create(
+            {"name": "Ivan Petrov", "parent_id": self.customer.id, "street": "Lenina 1"}
+        )
+        visit = self.on_site(site_partner_id=person.id)
+        self.assertEqual(visit.signed_by, "Ivan Petrov")
+
+    def test_the_company_signs_nothing(self):
+        visit = self.on_site()
+        self.assertFalse(
+            visit.signed_by, "SR Customer is a company: the technician types who signs"
+        )
+
+    def test_the_part_picker_offers_the_vans_stock(self):
+        self.stock(self.part, 4)
+        other = self.env["product.product"].create(
+            {"name": "SF not in the van", "is_storable": True}
+        )
+        self.stock(other, 4, location=self.env.ref("stock.stock_location_stock"))
+        visit = self.on_site()
+        self.assertEqual(visit.van_location_id, self.van)
+        arch = etree.fromstring(self.Visit.get_view(view_type="form")["arch"])
+        pickers = arch.xpath(
+            "//field[@name='part_ids']/list/field[@name='product_id']"
+            " | //field[@name='part_ids']/form//field[@name='product_id']"
+        )
+        self.assertEqual(len(pickers), 2)
+        for field in pickers:
+            self.assertIn("parent.van_location_id", field.get("domain"))
+            self.assertIn("'location': parent.van_location_id", field.get("context"))
+        # what the domain asks, as the technician (who reads the van's quants)
+        Product = self.env["product.product"].with_user(self.tech_boilers)
+        found = Product.with_context(location=self.van.id).search(
+            [
+                ("type", "=", "consu"),
+                ("is_equipment", "=", False),
+                (
+                    "stock_quant_ids",
+                    "any",
+                    [("location_id", "child_of", self.van.id), ("quantity", ">", 0)],
+                ),
+            ]
+        )
+        self.assertEqual(found, self.part)
+        self.assertEqual(found.qty_available, 4)
+
+    def test_the_parts_refusal_in_russian(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.tech_boilers.lang = "ru_RU"
+        self.stock(self.part, 10)
+        visit = self.on_site()
+        visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 11})]
+        self.tick(visit)
+        with self.assertRaises(UserError) as caught:
+            visit.action_finish()
+        message = str(caught.exception)
+        self.assertIn(f"«{self.van.name}»", message)
+        self.assertNotIn("WH/", message)
+        self.assertIn(" 10 ", message)
+        self.assertIn(" 11 ", message)
+        self.assertNotIn(".0", message)
+
+    def test_the_mail_signs_with_regards_and_the_company(self):
+        visit = self.on_site()
+        self.tick(visit)
+        visit.action_finish()
+        message = self.request.message_ids.filtered(lambda m: visit.name in (m.subject or ""))
+        self.assertIn("Kind regards,", str(message.body))
+        self.assertIn(self.company.name, str(message.body))
+
+    def test_my_visits_today_create_nothing(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_field.service_visit_action_my_today"
+        )
+        self.assertIn("'create': 0", action["context"])
+
+    def test_travel_time_shows_once_known(self):
+        fields_ = {
+            f.get("name"): f for f in self._form_arch().xpath("//field[@name='travel_hours']")
+        }
+        self.assertEqual(fields_["travel_hours"].get("invisible"), "not date_arrival")

@@ -97,6 +97,7 @@ class TestVisitDayTour(HttpCase):
         self.assertEqual(visit.picking_id.state, "done")
         self.assertEqual(visit.signed_by, "Иван Петров")
         self.assertTrue(visit.signature)
+        self.assertIn("Тяга восстановлена", visit.work_done)
         report = self.request.message_ids.attachment_ids.filtered(
             lambda a: a.name.startswith("Сервисный лист")
         )

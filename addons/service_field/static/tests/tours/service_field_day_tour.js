@@ -13,7 +13,8 @@ function nextStep(name, content) {
 /**
  * The technician's day on a phone: today's visits, one of them opened, left
  * for, arrived at, its checklist ticked, a part from the van, the customer's
- * signature, finished; the service report is in the request's chatter.
+ * signature, the work done written, finished (after a confirmation); the
+ * service report is in the request's chatter.
  */
 registry.category("web_tour.tours").add("service_field_day_tour", {
     url: "/odoo",
@@ -103,9 +104,13 @@ registry.category("web_tour.tours").add("service_field_day_tour", {
             run: "click",
         },
         {
+            content: "The pad waits for the signer's name (the customer is a company: no one is prefilled)",
+            trigger: ".o_notebook div:contains('Укажите, кто подписывает за клиента')",
+        },
+        {
             content: "The signer's name",
             trigger: ".o_field_widget[name=signed_by] input",
-            run: "edit Иван Петров",
+            run: "edit Иван Петров && press Enter",
         },
         {
             content: "Open the signature pad",
@@ -121,7 +126,21 @@ registry.category("web_tour.tours").add("service_field_day_tour", {
             content: "The signature is on the visit",
             trigger: ".o_field_widget[name=signature] img.o_signature",
         },
+        {
+            content: "What was done, written on site",
+            trigger: ".o_notebook .nav-link:contains('Выполненные работы')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=work_done] .odoo-editor-editable",
+            run: "editor Тяга восстановлена, прокладка заменена.",
+        },
         nextStep("action_finish", "Завершить"),
+        {
+            content: "Finishing asks first: a second tap on «Прибыл» does not finish the visit",
+            trigger: ".modal:contains('Завершить выезд и отправить сервисный лист клиенту?') .modal-footer .btn-primary",
+            run: "click",
+        },
         { content: "Done", trigger: statusIs("Выполнен") },
         {
             content: "Open the request",
