@@ -18,6 +18,7 @@
         "report/service_visit_templates.xml",
         "data/mail_template_data.xml",
         "wizards/service_slot_wizard_views.xml",
+        "views/product_product_views.xml",
         "views/service_checklist_views.xml",
         "views/service_visit_views.xml",
         "views/service_request_views.xml",

@@ -463,6 +463,10 @@ class TestVisitReview(VisitDayCase):
         )
         self.assertEqual(found, self.part)
         self.assertEqual(found.qty_available, 4)
+        kanban = Product.with_context(
+            location=self.van.id, kanban_view_ref="service_field.product_product_view_kanban_van"
+        ).get_view(view_type="kanban")
+        self.assertIn("qty_available", kanban["arch"])
 
     def test_the_parts_refusal_in_russian(self):
         self.env["res.lang"]._activate_lang("ru_RU")
