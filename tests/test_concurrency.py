@@ -1771,7 +1771,7 @@ class TestConcurrentVisitFinish(CommittedCase):
         self.assertEqual(sum(1 for error in errors if error is None), 1, errors)
         refused = next(error for error in errors if error)
         self.assertIsInstance(refused, UserError)
-        self.assertIn("holds 0.0", str(refused))
+        self.assertIn("holds 0 Units", str(refused))
         states, lines, pickings, left = self._committed(self._counts)
         self.assertEqual(sorted(states), ["done", "on_site"])
         self.assertEqual((pickings, left), (1, 0.0), "the van's part taken once")

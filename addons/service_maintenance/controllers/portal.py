@@ -243,6 +243,6 @@ class ServiceMaintenancePortal(CustomerPortal):
 
 def _portal_number(text):
     """The number a customer typed («1250», «1 250,5», «1250.5»), or None."""
-    if not text or not re.fullmatch(r"\d{1,13}([.,]\d{1,3})?", text):
+    if not text or not re.fullmatch(r"\d{1,13}([.,]\d{1,3})?", text, re.ASCII):
         return None
     return float(text.replace(",", "."))

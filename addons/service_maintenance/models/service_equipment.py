@@ -2,6 +2,7 @@ import math
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
@@ -76,8 +77,9 @@ class ServiceEquipment(models.Model):
 
         Returns the id of the new reading (``service.equipment.reading``);
         a refused reading raises a ValidationError and records nothing."""
-        self.ensure_one()
         env = user_lang_env(self.env)
+        if len(self) != 1:
+            raise UserError(env._("A reading is recorded for one unit at a time."))
         reading = self.env["service.equipment.reading"].create(
             {
                 "equipment_id": self.id,

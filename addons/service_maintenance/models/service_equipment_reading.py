@@ -10,6 +10,7 @@ from odoo.addons.service_base.tools import (
     rpc_record,
     user_lang_env,
 )
+from odoo.addons.service_base.tools.guarded import ACTION
 
 _lt = LazyTranslate(__name__)
 
@@ -23,7 +24,9 @@ READING_SOURCES = [
 MAX_READING = 1e12
 # What a reading says: history, never changed once recorded (a wrong reading
 # is deleted by a service manager and entered again).
-READING_FACTS = frozenset({"equipment_id", "date", "value", "meter_replaced", "source", "visit_id"})
+READING_FACTS = frozenset(
+    {"equipment_id", "date", "value", "meter_replaced", "source", "visit_id", "user_id"}
+)
 
 
 class ServiceEquipmentReading(models.Model):
@@ -93,8 +96,35 @@ class ServiceEquipmentReading(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._service_check_origin(vals_list)
         self._service_check_new(vals_list)
         return super().create(vals_list)
+
+    def _service_check_origin(self, vals_list):
+        """Who and what recorded a reading are facts: a user records it as
+        themselves, by hand or over RPC; a visit's and the portal's readings
+        are theirs (their own code sets them); a new meter, which lets the
+        reading go back, is a service manager's."""
+        if self.env.su or self.env.context.get("service_guarded_action") is ACTION:
+            return
+        env = user_lang_env(self.env)
+        manager = self.env.user._has_group("service_base.group_service_manager")
+        for vals in vals_list:
+            vals["user_id"] = self.env.uid
+            if vals.get("source", "manual") not in ("manual", "rpc") or vals.get("visit_id"):
+                raise UserError(
+                    env._(
+                        "A reading of a visit or of the portal is recorded by the visit or the "
+                        "portal: record it by hand or over RPC."
+                    )
+                )
+            if vals.get("meter_replaced") and not manager:
+                raise UserError(
+                    env._(
+                        "Only a service manager records a new meter (a reading that may go "
+                        "back); a technician records it on the visit that replaced the meter."
+                    )
+                )
 
     def write(self, vals):
         if not self.env.su and READING_FACTS & set(vals):
@@ -126,7 +156,10 @@ class ServiceEquipmentReading(models.Model):
                 )
             if value > MAX_READING:
                 raise ValidationError(
-                    env._("A meter reading of %(value)s is beyond any meter.", value=value)
+                    env._(
+                        "A meter reading of %(value)s is beyond any meter.",
+                        value=formatLang(env, value, digits=1),
+                    )
                 )
             date = rpc_datetime(env, vals.get("date"), _lt("Date")) or now
             if date > now:

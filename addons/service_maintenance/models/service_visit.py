@@ -47,7 +47,9 @@ class ServiceVisit(models.Model):
             lambda v: v.state == "on_site" and v.meter_reading and v.request_id.equipment_id
         )
         if read:
-            readings = readings.create(
+            # the visit's own readings (action_records): its source, its
+            # technician, the new meter it may have fitted
+            readings = action_records(readings).create(
                 [
                     {
                         "equipment_id": visit.request_id.equipment_id.id,

@@ -174,3 +174,38 @@ class TestProjection(MaintenanceCase):
         # 10 a day since the new meter: 100 on day 15 from it, 5 days from now
         self.assertEqual(self.unit._service_projected_date(100), self.today)
         self.assertEqual(self.unit._service_projected_date(150), self.today + timedelta(days=5))
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestReadingOrigin(MaintenanceCase):
+    """Who and what recorded a reading are facts (the attacker review: a
+    technician recorded a «portal» reading in a customer's name, a manager
+    changed its author, any technician rolled a meter back)."""
+
+    def test_a_user_records_as_themselves_by_hand_or_rpc(self):
+        Reading = self.env["service.equipment.reading"].with_user(self.tech_boilers)
+        portal = new_test_user(self.env, login="sm_portal_origin", groups="base.group_portal")
+        reading = Reading.create(
+            {"equipment_id": self.unit.id, "value": 10, "user_id": portal.id, "source": "rpc"}
+        )
+        self.assertEqual(reading.user_id, self.tech_boilers)
+        for vals in ({"source": "portal"}, {"source": "visit"}):
+            with self.assertRaisesRegex(UserError, "recorded by the visit or the portal"):
+                Reading.create({"equipment_id": self.unit.id, "value": 11, **vals})
+        with self.assertRaisesRegex(UserError, "recorded by the visit or the portal"):
+            self.unit.with_user(self.tech_boilers).service_add_reading(12, source="visit")
+        with self.assertRaises(UserError):
+            reading.with_user(self.manager).write({"user_id": portal.id})
+        self.assertEqual(self.unit.reading_ids, reading, "nothing else written")
+
+    def test_a_new_meter_is_a_managers(self):
+        self.reading(self.unit, 1400, 3)
+        with self.assertRaisesRegex(UserError, "Only a service manager records a new meter"):
+            self.unit.with_user(self.tech_boilers).service_add_reading(0, meter_replaced=True)
+        self.assertEqual(self.unit.last_reading_value, 1400)
+        self.unit.with_user(self.manager).service_add_reading(0, meter_replaced=True)
+        self.assertEqual(self.unit.last_reading_value, 0)
+
+    def test_one_unit_at_a_time(self):
+        with self.assertRaisesRegex(UserError, "one unit at a time"):
+            (self.unit | self.aircon_unit).service_add_reading(5)

@@ -32,6 +32,9 @@ READONLY_METHODS = {
     ("service.kpi.dashboard", "get_trends"),
     ("service.kpi.dashboard", "get_periods"),
     ("service.request", "service_dispatch_board_columns"),
+    # service_maintenance's (installed with the suite; service_manager does
+    # not depend on it)
+    ("service.maintenance.schedule", "get_schedule"),
 }
 READONLY_ROUTES = [
     "/my/service-requests",
@@ -202,6 +205,13 @@ class TestReadonlyMethods(ReplicaCommon, TransactionCase):
                 [self.technicians.ids],
                 {},
                 lambda answer: self.assertEqual(len(answer), len(self.technicians)),
+            ),
+            (
+                "service.maintenance.schedule",
+                "get_schedule",
+                [],
+                {"year": 2026, "partner_id": unit.partner_id.id},
+                lambda answer: self.assertIsInstance(answer, dict),
             ),
         ]
 
