@@ -347,6 +347,7 @@ class TestReadonlyRoutes(ReplicaCommon, HttpCase):
             ("service.kpi.dashboard", "get_trends", [], {"periods": 2}),
             ("service.kpi.dashboard", "get_periods", [], {}),
             ("service.request", "service_dispatch_board_columns", [self.technicians.ids], {}),
+            ("service.maintenance.schedule", "get_schedule", [], {"year": 2026}),
         ]
         self.assertEqual({(model, method) for model, method, *__ in calls}, READONLY_METHODS)
         for model, method, args, kwargs in calls:
