@@ -8,7 +8,6 @@ as an RPC call or an HTTP request does in the server: a serialization
 failure is retried there, and must never surface to the caller.
 """
 
-import threading
 from datetime import datetime
 from functools import partial
 
@@ -17,9 +16,10 @@ from psycopg2 import IntegrityError
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.service.model import retrying
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.service_base.tests.common import CommittedCase
 
 REQUESTS = 1000
 EMAIL = """Return-Path: <conc.customer@example.com>
@@ -33,56 +33,6 @@ Content-Type: text/plain; charset="utf-8"
 
 The boiler stopped heating.
 """
-
-
-class CommittedCase(TransactionCase):
-    """Helpers to commit data and to run competing transactions."""
-
-    @classmethod
-    def _committed(cls, func):
-        """Run ``func(env)`` in a transaction of its own and commit it."""
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            return func(env)
-
-    def _race(self, funcs, retry=True):
-        """Run each ``func(env)`` in its own thread and transaction, all at once.
-
-        Each transaction takes its snapshot, waits for the others, then runs
-        its function under ``retrying`` (as the server does for RPC), or once
-        and committed when not ``retry`` (as a scheduled action runs). Returns
-        ``(results, errors, attempts)`` lists in the order of ``funcs``.
-        """
-        count = len(funcs)
-        barrier = threading.Barrier(count, timeout=30)
-        results, errors, attempts = [None] * count, [None] * count, [0] * count
-
-        def attempt(index, env):
-            attempts[index] += 1
-            if attempts[index] == 1:
-                # take the snapshot before the others commit anything
-                env.cr.execute("SELECT 1")
-                barrier.wait()
-            return funcs[index](env)
-
-        def run(index):
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    if retry:
-                        results[index] = retrying(partial(attempt, index, env), env)
-                    else:
-                        results[index] = attempt(index, env)
-            except Exception as error:
-                errors[index] = error
-
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        self.assertFalse(any(t.is_alive() for t in threads), "a transaction hangs")
-        return results, errors, attempts
 
 
 @tagged("post_install", "-at_install", "service_suite")

@@ -1,3 +1,8 @@
+import threading
+from functools import partial
+
+from odoo import SUPERUSER_ID, api
+from odoo.service.model import retrying
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -40,3 +45,53 @@ class ServiceBaseCase(TransactionCase):
                 "company_id": (company or cls.company).id,
             }
         )
+
+
+class CommittedCase(TransactionCase):
+    """Helpers to commit data and to run competing transactions."""
+
+    @classmethod
+    def _committed(cls, func):
+        """Run ``func(env)`` in a transaction of its own and commit it."""
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return func(env)
+
+    def _race(self, funcs, retry=True):
+        """Run each ``func(env)`` in its own thread and transaction, all at once.
+
+        Each transaction takes its snapshot, waits for the others, then runs
+        its function under ``retrying`` (as the server does for RPC), or once
+        and committed when not ``retry`` (as a scheduled action runs). Returns
+        ``(results, errors, attempts)`` lists in the order of ``funcs``.
+        """
+        count = len(funcs)
+        barrier = threading.Barrier(count, timeout=30)
+        results, errors, attempts = [None] * count, [None] * count, [0] * count
+
+        def attempt(index, env):
+            attempts[index] += 1
+            if attempts[index] == 1:
+                # take the snapshot before the others commit anything
+                env.cr.execute("SELECT 1")
+                barrier.wait()
+            return funcs[index](env)
+
+        def run(index):
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    if retry:
+                        results[index] = retrying(partial(attempt, index, env), env)
+                    else:
+                        results[index] = attempt(index, env)
+            except Exception as error:
+                errors[index] = error
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertFalse(any(t.is_alive() for t in threads), "a transaction hangs")
+        return results, errors, attempts

@@ -804,20 +804,8 @@ class ServiceVisit(models.Model):
         self.invalidate_recordset(["state"])
         env = user_lang_env(self.env)
         labels = dict(self._fields["state"]._description_selection(env))
+        self._service_check_owner()
         for visit in self:
-            if not (
-                self.env.su
-                or self.env.user == visit.user_id
-                or self.env.user._has_group("service_base.group_service_manager")
-            ):
-                raise UserError(
-                    env._(
-                        "Only %(user)s (the visit's technician) or a service manager can "
-                        "change visit %(visit)s.",
-                        user=visit.user_id.name,
-                        visit=visit.name,
-                    )
-                )
             if visit.state not in from_states:
                 raise UserError(
                     env._(

@@ -1,23 +1,17 @@
 """Two runs of the plans at once, in real transactions (as tests/test_concurrency.py)."""
 
-import threading
 from datetime import timedelta
-from functools import partial
 
-from odoo import SUPERUSER_ID, api, fields
-from odoo.service.model import retrying
-from odoo.tests import TransactionCase, tagged
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.service_base.tests.common import CommittedCase
 
 
 @tagged("post_install", "-at_install", "service_suite")
-class TestConcurrentRuns(TransactionCase):
+class TestConcurrentRuns(CommittedCase):
     """Two daily runs (or two managers' calls) over the same plans create one
     request per plan and due date, and no error reaches the caller."""
-
-    @classmethod
-    def _committed(cls, func):
-        with cls.registry.cursor() as cr:
-            return func(api.Environment(cr, SUPERUSER_ID, {}))
 
     @classmethod
     def setUpClass(cls):
@@ -84,38 +78,6 @@ class TestConcurrentRuns(TransactionCase):
 
         self._committed(reset)
 
-    def _race(self, funcs, retry):
-        count = len(funcs)
-        barrier = threading.Barrier(count, timeout=30)
-        results, errors = [None] * count, [None] * count
-        attempts = [0] * count
-
-        def attempt(index, env):
-            attempts[index] += 1
-            if attempts[index] == 1:
-                env.cr.execute("SELECT 1")  # the snapshot, before the other commits
-                barrier.wait()
-            return funcs[index](env)
-
-        def run(index):
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    if retry:
-                        results[index] = retrying(partial(attempt, index, env), env)
-                    else:
-                        results[index] = attempt(index, env)
-            except Exception as error:
-                errors[index] = error
-
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        self.assertFalse(any(t.is_alive() for t in threads), "a transaction hangs")
-        return results, errors
-
     def _check_one_per_due_date(self):
         def check(env):
             rows = env["service.request"]._read_group(
@@ -132,7 +94,7 @@ class TestConcurrentRuns(TransactionCase):
         return self._committed(check)
 
     def test_two_crons(self):
-        results, errors = self._race(
+        results, errors, __ = self._race(
             [lambda env: env["service.maintenance.plan"]._cron_create_requests()] * 2,
             retry=False,
         )
@@ -144,7 +106,7 @@ class TestConcurrentRuns(TransactionCase):
         def generate(env):
             return env["service.maintenance.plan"].browse(self.plan_ids).service_generate()
 
-        results, errors = self._race([generate, generate], retry=True)
+        results, errors, __ = self._race([generate, generate], retry=True)
         self.assertEqual(errors, [None, None])
         created = results[0] + results[1]
         self.assertEqual(len(created), len(set(created)), "no request created twice")
