@@ -49,7 +49,8 @@ class ServiceMaintenancePlan(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
+        # no check_company: the plan's company is its unit's (related); on a
+        # new plan it is empty, and the check would offer no unit
         tracking=True,
     )
     company_id = fields.Many2one(
@@ -70,7 +71,9 @@ class ServiceMaintenancePlan(models.Model):
         "service.contract.line",
         index="btree_not_null",
         check_company=True,
-        domain="[('contract_id', '=', contract_id)]",
+        # the contract's lines of a unit: the plan's unit once it is chosen
+        domain="[('contract_id', '=', contract_id), ('equipment_id', '!=', False)]"
+        " + ([('equipment_id', '=', equipment_id)] if equipment_id else [])",
         help="The contract line that covers this maintenance: it must cover the plan's unit.",
     )
     team_id = fields.Many2one(

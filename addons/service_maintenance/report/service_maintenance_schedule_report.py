@@ -5,15 +5,19 @@ from odoo.tools import format_date
 class ReportMaintenanceSchedulePartner(models.AbstractModel):
     """The printed maintenance schedule (график ППР) of customers: ``data``
     may give the ``year`` (default: this year), a ``contract_id`` and the
-    ``unit_ids`` it is limited to."""
+    ``unit_ids`` it is limited to, and the ``doc_ids`` printed when the
+    web client asks without ids (a report with data: ids and data do not
+    both travel in its URL)."""
 
     _name = "report.service_maintenance.report_maintenance_schedule_partner"
     _description = "Maintenance Schedule of a Customer"
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        docs = self.env[self._service_doc_model()].browse(docids)
         data = data or {}
+        if not docids and data.get("doc_ids"):
+            docids = [int(doc_id) for doc_id in data["doc_ids"]]
+        docs = self.env[self._service_doc_model()].browse(docids)
         Schedule = self.env["service.maintenance.schedule"]
         year = Schedule._service_year(data.get("year"))
         schedules, langs, as_of = {}, {}, {}

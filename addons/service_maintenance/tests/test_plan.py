@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import MaintenanceCase
 
@@ -239,3 +240,42 @@ class TestPlanBadInput(MaintenanceCase):
         self.assertEqual(form.equipment_id, self.aircon_unit, "the line's unit")
         plan = form.save()
         self.assertEqual(plan.partner_id, self.customer)
+
+    def _client_domain(self, field, record_values):
+        """The domain the web client applies to ``field``'s dropdown, for a
+        form holding ``record_values`` (as the client evaluates it)."""
+        domain = self.Plan.with_user(self.manager).fields_get([field])[field].get("domain") or []
+        if isinstance(domain, str):
+            domain = safe_eval(domain, dict(record_values))
+        return domain
+
+    def test_new_plan_offers_the_units(self):
+        """A new plan has no company yet (its unit's): the unit dropdown is
+        not limited to units without a company (browser review: it was empty)."""
+        domain = self._client_domain("equipment_id", {"company_id": False, "id": False})
+        units = self.env["service.equipment"].with_user(self.manager).search(domain)
+        self.assertIn(self.unit, units)
+        plan = self.Plan.with_user(self.manager).create(
+            {"name": "SM new plan", "equipment_id": self.unit.id}
+        )
+        self.assertEqual(plan.company_id, self.unit.company_id, "the plan's company is its unit's")
+
+    def test_line_dropdown_offers_the_units_lines(self):
+        """The contract line dropdown offers the contract's lines of the plan's
+        unit (browser review: every line, unit-less ones too, refused on save)."""
+        values = {
+            "contract_id": self.contract.id,
+            "equipment_id": self.aircon_unit.id,
+            "company_id": self.aircon_unit.company_id.id,
+        }
+        lines = self.env["service.contract.line"].search(
+            self._client_domain("contract_line_id", values)
+        )
+        self.assertEqual(lines, self.line_aircon)
+        values["equipment_id"] = False
+        lines = self.env["service.contract.line"].search(
+            self._client_domain("contract_line_id", values)
+        )
+        self.assertTrue(lines)
+        self.assertTrue(all(lines.mapped("equipment_id")), "no line without a unit")
+        self.assertEqual(lines.contract_id, self.contract)

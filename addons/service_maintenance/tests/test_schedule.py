@@ -276,6 +276,22 @@ class TestSchedule(MaintenanceCase):
             action["report_name"], "service_maintenance.report_maintenance_schedule_contract"
         )
         self.assertEqual(action["data"]["year"], self.year)
+        # as the web client asks for it: with data, no ids in the URL, the
+        # action's context beside the data (getReportUrl; report_routes)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(manager)
+            .with_context(**action["context"])
+            ._render_qweb_html(
+                action["report_name"], None, data=dict(action["data"], context=action["context"])
+            )[0]
+            .decode()
+        )
+        self.assertIn(self.unit.display_name, html, "the printed schedule has the contract's units")
+        self.assertIn(request.name, html)
+        wizard.contract_id = False
+        action = wizard.action_print()
+        self.assertEqual(action["data"]["doc_ids"], self.customer.ids)
         wizard.contract_id = False
         wizard.partner_id = False
         with self.assertRaisesRegex(UserError, "Choose a customer or a contract"):

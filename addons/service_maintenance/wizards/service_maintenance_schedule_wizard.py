@@ -40,13 +40,15 @@ class ServiceMaintenanceScheduleWizard(models.TransientModel):
     def action_print(self):
         """The PDF of the schedule shown: the contract's, else the customer's."""
         self.ensure_one()
-        data = {"year": self.year}
+        # With ``data`` the web client asks for the report without the ids in
+        # its URL (only the data and the context): the ids travel in the data.
         if self.contract_id:
-            return self.env.ref(
-                "service_maintenance.action_report_maintenance_schedule_contract"
-            ).report_action(self.contract_id, data=data)
-        if not self.partner_id:
+            docs = self.contract_id
+            report = "service_maintenance.action_report_maintenance_schedule_contract"
+        elif self.partner_id:
+            docs = self.partner_id.commercial_partner_id
+            report = "service_maintenance.action_report_maintenance_schedule_partner"
+        else:
             raise UserError(_("Choose a customer or a contract to print its schedule."))
-        return self.env.ref(
-            "service_maintenance.action_report_maintenance_schedule_partner"
-        ).report_action(self.partner_id.commercial_partner_id, data=data)
+        data = {"year": self.year, "doc_ids": docs.ids}
+        return self.env.ref(report).report_action(docs, data=data)
