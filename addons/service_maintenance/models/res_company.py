@@ -40,6 +40,4 @@ class ResCompany(models.Model):
         env = user_lang_env(self.env)
         for company in self:
             if company.service_maintenance_meter_per_day <= 0:
-                raise ValidationError(
-                    env._("A meter's rise per day at most must be above zero.")
-                )
+                raise ValidationError(env._("A meter's rise per day at most must be above zero."))

@@ -81,7 +81,7 @@ class ServiceEquipmentReading(models.Model):
         help="A service manager found this reading wrong: it stays in the history, and no "
         "check, last reading, trend or plan counts it.",
     )
-    voided_by_id = fields.Many2one("res.users", string="Voided By", readonly=True, copy=False)
+    voided_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     voided_date = fields.Datetime(string="Voided On", readonly=True, copy=False)
 
     _sql_constraints = [

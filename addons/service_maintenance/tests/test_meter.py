@@ -27,9 +27,7 @@ class TestNewMeterRebasesPlans(MeterCase):
         self.reading(self.unit, 9600, 40)
         self.reading(self.unit, 10000, 20)
         self.reading(self.unit, 10400, 12)
-        plan = self.plan(
-            interval_type="meter", meter_interval=500, meter_start=10000, **vals
-        )
+        plan = self.plan(interval_type="meter", meter_interval=500, meter_start=10000, **vals)
         self.assertEqual(plan.next_meter_value, 10500)
         return plan
 
@@ -255,15 +253,21 @@ class TestReadingVoidRpc(HttpCase, MeterCase):
 
     def _void(self, user, password, reading):
         return self.xmlrpc_object.execute_kw(
-            get_db_name(), user.id, password, "service.equipment.reading", "action_void", [
-                reading.ids
-            ]
+            get_db_name(),
+            user.id,
+            password,
+            "service.equipment.reading",
+            "action_void",
+            [reading.ids],
         )
 
     def test_void_over_rpc(self):
         reading = self.reading(self.unit, 500, 3)
         portal = new_test_user(
-            self.env, login="sm_void_rpc_portal", password="sm_void_rpc_portal", groups="base.group_portal"
+            self.env,
+            login="sm_void_rpc_portal",
+            password="sm_void_rpc_portal",
+            groups="base.group_portal",
         )
         for user in (self.tech_boilers, portal):
             with (
