@@ -59,6 +59,8 @@ TABLES = (
     "account_move",
     "product_supplierinfo",
     "calendar_event",
+    "service_maintenance_plan",
+    "service_equipment_reading",
 )
 
 TEXT = [
@@ -946,6 +948,76 @@ class TestBadInput(TransactionCase):
                     )
                     self.assertEqual(kind, "error")
                     self.assertNotIn(text, str(error.args[0]))
+
+    # maintenance plans and meter readings -----------------------------------
+
+    def test_maintenance_bad_input(self):
+        """Issue 16's list: negative or zero intervals, a meter reading lower
+        than the last, a plan on a contract line without a unit, a horizon of
+        ten years; and an absurd reading (1e12 for 1200). Each is refused in
+        Russian over call_kw, and nothing is written (a batch with one bad
+        plan creates none)."""
+        unit = self.own["service.equipment"]
+        contract = self.own["service.contract"]
+        service = self.env["product.product"].create(
+            {"name": "Bad input hotline", "type": "service"}
+        )
+        hotline = self.env["service.contract.line"].create(
+            {"contract_id": contract.id, "product_id": service.id, "price_unit": 1.0}
+        )
+        plan = self.env["service.maintenance.plan"].create(
+            {"name": "Bad input plan", "equipment_id": unit.id, "interval": 1}
+        )
+        self.env["service.equipment.reading"].create(
+            {
+                "equipment_id": unit.id,
+                "value": 1200.0,
+                "date": fields.Datetime.now() - timedelta(days=10),
+            }
+        )
+        self.env.flush_all()
+        good = {"name": "Bad input", "equipment_id": unit.id}
+        for vals in (
+            {"interval": 0},
+            {"interval": -1},
+            {"interval_type": "week", "interval": -2},
+            {"interval_type": "meter", "meter_interval": 0},
+            {"interval_type": "meter", "meter_interval": -500},
+            {"interval_type": "meter", "meter_interval": 500, "meter_start": -1},
+            {"horizon_days": 3650},
+            {"horizon_days": 0},
+            {"duration_hours": 0},
+            {"contract_id": contract.id, "contract_line_id": hotline.id},
+        ):
+            with self.subTest(vals=vals):
+                kind, __ = self._call("service.maintenance.plan", "create", [{**good, **vals}])
+                self.assertEqual(kind, "error", vals)
+                kind, __ = self._call("service.maintenance.plan", "write", [vals], ids=plan.ids)
+                self.assertEqual(kind, "error", vals)
+        kind, __ = self._call(
+            "service.maintenance.plan", "create", [[good, {**good, "interval": 0}]]
+        )
+        self.assertEqual(kind, "error")
+        for horizon in (3650, -1, 2.5, "десять лет", 10**12):
+            kind, __ = self._call(
+                "service.maintenance.plan",
+                "service_generate",
+                [],
+                {"horizon_days": horizon},
+                ids=plan.ids,
+            )
+            self.assertEqual(kind, "error", horizon)
+        for value, kwargs in (
+            (1100.0, {}),  # lower than the last
+            (1e12, {}),  # 1e12 typed for 1200: faster than any meter
+            (1e13, {}),  # beyond any meter
+            (-5, {}),
+            (1300.0, {"date": "2999-01-01 00:00:00"}),
+        ):
+            kind, __ = self._call(
+                "service.equipment", "service_add_reading", [value], kwargs, ids=unit.ids
+            )
+            self.assertEqual(kind, "error", value)
 
     # values the business refuses --------------------------------------------
 

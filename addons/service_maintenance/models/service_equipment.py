@@ -45,17 +45,19 @@ class ServiceEquipment(models.Model):
         groups="service_base.group_service_user",
     )
 
-    @api.depends("reading_ids.value", "reading_ids.date")
+    @api.depends("reading_ids.value", "reading_ids.date", "reading_ids.voided")
     def _compute_last_reading(self):
         last = {}
         if self.ids:
-            self.env["service.equipment.reading"].flush_model(["equipment_id", "date", "value"])
+            self.env["service.equipment.reading"].flush_model(
+                ["equipment_id", "date", "value", "voided"]
+            )
             self.env.cr.execute(
                 SQL(
                     """
                     SELECT DISTINCT ON (equipment_id) equipment_id, value, date
                       FROM service_equipment_reading
-                     WHERE equipment_id = ANY(%s)
+                     WHERE equipment_id = ANY(%s) AND voided IS NOT TRUE
                      ORDER BY equipment_id, date DESC, id DESC
                     """,
                     list(self.ids),
@@ -99,12 +101,13 @@ class ServiceEquipment(models.Model):
         """{unit_id: (per_day, intercept, origin, last_value, last_date)} — the
         least-squares line value = intercept + per_day × days since ``origin``
         through each unit's last TREND_READINGS readings since its last new
-        meter (a unit with fewer than two such readings, or whose readings
-        all share one moment, is absent). One query for the batch."""
+        meter, voided readings left out (a unit with fewer than two such
+        readings, or whose readings all share one moment, is absent). One
+        query for the batch."""
         if not self.ids:
             return {}
         self.env["service.equipment.reading"].flush_model(
-            ["equipment_id", "date", "value", "meter_replaced"]
+            ["equipment_id", "date", "value", "meter_replaced", "voided"]
         )
         self.env.cr.execute(
             SQL(
@@ -114,10 +117,11 @@ class ServiceEquipment(models.Model):
                   LEFT JOIN LATERAL (
                         SELECT max(m.date) AS since FROM service_equipment_reading m
                          WHERE m.equipment_id = unit.id AND m.meter_replaced
+                           AND m.voided IS NOT TRUE
                   ) meter ON TRUE
                   JOIN LATERAL (
                         SELECT r.date, r.value, r.id FROM service_equipment_reading r
-                         WHERE r.equipment_id = unit.id
+                         WHERE r.equipment_id = unit.id AND r.voided IS NOT TRUE
                            AND (meter.since IS NULL OR r.date >= meter.since)
                          ORDER BY r.date DESC, r.id DESC LIMIT %s
                   ) last ON TRUE
@@ -135,6 +139,39 @@ class ServiceEquipment(models.Model):
             for unit_id, rows in points.items()
             if (trend := _least_squares(rows)) is not None
         }
+
+    def _service_meter_changes(self):
+        """{unit_id: [(date, first_value, last_value)]} — each new meter of
+        the units, in date order: when it was fitted, its first reading, and
+        the old meter's last reading before it (None when the old meter has
+        none). Voided readings left out; units without a new meter absent.
+        One query for the batch."""
+        if not self.ids:
+            return {}
+        self.env["service.equipment.reading"].flush_model(
+            ["equipment_id", "date", "value", "meter_replaced", "voided"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT r.equipment_id, r.date, r.value, old.value
+                  FROM service_equipment_reading r
+                  LEFT JOIN LATERAL (
+                        SELECT p.value FROM service_equipment_reading p
+                         WHERE p.equipment_id = r.equipment_id AND p.voided IS NOT TRUE
+                           AND (p.date < r.date OR (p.date = r.date AND p.id < r.id))
+                         ORDER BY p.date DESC, p.id DESC LIMIT 1
+                  ) old ON TRUE
+                 WHERE r.equipment_id = ANY(%s) AND r.meter_replaced AND r.voided IS NOT TRUE
+                 ORDER BY r.equipment_id, r.date, r.id
+                """,
+                list(self.ids),
+            )
+        )
+        changes = {}
+        for unit_id, date, first, last in self.env.cr.fetchall():
+            changes.setdefault(unit_id, []).append((date, first, last))
+        return changes
 
     def _service_projected_dates(self, thresholds):
         """{unit_id: date or False}: the day each unit's meter reaches
@@ -183,3 +220,19 @@ def project(trend, threshold):
     if days > MAX_PROJECTION_DAYS:
         return False  # a meter that all but stands still
     return max(origin + timedelta(days=days), last_date).date()
+
+
+def rebase(value, anchor, changes):
+    """``value``, read on the meter the unit had at ``anchor`` (the date of
+    the reading it was counted on; None: before any reading), on the unit's
+    meter of today: each new meter fitted after ``anchor`` (``changes``, see
+    ``_service_meter_changes``) carries over what the old meter ran since —
+    value − old meter's last reading + new meter's first. Returns (value,
+    rebased)."""
+    rebased = False
+    for date, first, last in changes or ():
+        if anchor is not None and date <= anchor:
+            continue
+        value = value - (value if last is None else last) + first
+        rebased = True
+    return value, rebased

@@ -14,7 +14,7 @@ from odoo.addons.service_base.tools import action_records, rpc_number, user_lang
 from odoo.addons.service_field.models.service_visit import MAX_VISIT_HOURS
 
 from .res_company import SCHEDULE_FROM
-from .service_equipment import project
+from .service_equipment import project, rebase
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -101,6 +101,13 @@ class ServiceMaintenancePlan(models.Model):
         digits=(16, 1),
         help="The meter reading the first interval is counted from.",
     )
+    meter_start_date = fields.Datetime(
+        string="Starting Reading Read On",
+        compute="_compute_meter_start_date",
+        store=True,
+        help="The date of the unit's last reading when the starting reading was set: a new "
+        "meter fitted after it carries the starting reading over.",
+    )
     duration_hours = fields.Float(
         string="Visit Duration (h)", default=2.0, help="How long the maintenance visit lasts."
     )
@@ -161,28 +168,44 @@ class ServiceMaintenancePlan(models.Model):
         "request_ids.date_closed",
         "request_ids.maintenance_meter_value",
         "request_ids.maintenance_meter_done",
+        "request_ids.maintenance_meter_date",
+        "request_ids.maintenance_meter_done_date",
+        "meter_start_date",
         "equipment_id.last_reading_value",
         "equipment_id.last_reading_date",
+        "equipment_id.reading_ids.meter_replaced",
+        "equipment_id.reading_ids.voided",
     )
     def _compute_next(self):
         stats = self._service_request_stats()
-        thresholds = {}
+        meter_plans = self.filtered(lambda plan: plan.interval_type == "meter")
+        units = self.env["service.equipment"].browse(
+            {plan.equipment_id._origin.id for plan in meter_plans} - {False}
+        )
+        changes = units._service_meter_changes()
         for plan in self:
             stat = stats.get(plan._origin.id or plan.id, {})
             if plan.interval_type == "meter":
-                plan.next_meter_value = plan._service_next_meter_value(stat)
-                thresholds[plan] = plan.next_meter_value
+                plan.next_meter_value = plan._service_next_meter_value(
+                    stat, changes.get(plan.equipment_id._origin.id)
+                )
                 plan.next_date = False
             else:
                 plan.next_meter_value = 0.0
                 plan.next_date = plan._service_next_time_date(stat)
-        if thresholds:
-            units = self.env["service.equipment"].browse(
-                {plan.equipment_id._origin.id for plan in thresholds} - {False}
-            )
+        if meter_plans:
             trends = units._service_meter_trends()
-            for plan, value in thresholds.items():
-                plan.next_date = project(trends.get(plan.equipment_id._origin.id), value)
+            for plan in meter_plans:
+                plan.next_date = project(
+                    trends.get(plan.equipment_id._origin.id), plan.next_meter_value
+                )
+
+    @api.depends("meter_start", "equipment_id")
+    def _compute_meter_start_date(self):
+        # A snapshot, not a follower of the unit's readings: the reading the
+        # starting value was read on is the unit's last when it was set.
+        for plan in self:
+            plan.meter_start_date = plan.equipment_id.last_reading_date
 
     def _compute_request_count(self):
         counts = dict(
@@ -197,9 +220,10 @@ class ServiceMaintenancePlan(models.Model):
 
     def _service_request_stats(self):
         """{plan_id: {...}} of the plans' maintenance requests, in one query:
-        the last due date and meter value, whether one is open (and its due
-        date and meter value), when the last closed one closed and the
-        meter then."""
+        the last due date, the last request's meter value, whether one is
+        open (and the last open one's due date and meter value), when the
+        last closed one closed and the meter then; each meter value with the
+        date of the reading it was counted on (``*_at``)."""
         ids = [plan_id for plan_id in self._origin.ids if plan_id]
         if not ids:
             return {}
@@ -209,39 +233,60 @@ class ServiceMaintenancePlan(models.Model):
                 "maintenance_due_date",
                 "maintenance_meter_value",
                 "maintenance_meter_done",
+                "maintenance_meter_date",
+                "maintenance_meter_done_date",
                 "is_closed",
                 "date_closed",
             ]
         )
+        # the last request's values, not the highest: after a new meter the
+        # plan's values start again lower
+        # the meter when done, unless the request closed before any reading
+        # (0 and no date: the due value stands for it, as before these dates)
+        done = SQL("(maintenance_meter_done_date IS NOT NULL OR maintenance_meter_done != 0)")
         self.env.cr.execute(
             SQL(
                 """
                 SELECT maintenance_plan_id,
                        max(maintenance_due_date),
-                       max(maintenance_meter_value),
+                       (array_agg(maintenance_meter_value ORDER BY id DESC))[1],
+                       (array_agg(maintenance_meter_date ORDER BY id DESC))[1],
                        bool_or(NOT COALESCE(is_closed, FALSE)),
                        max(maintenance_due_date) FILTER (WHERE NOT COALESCE(is_closed, FALSE)),
-                       max(maintenance_meter_value) FILTER (WHERE NOT COALESCE(is_closed, FALSE)),
-                       (array_agg(date_closed ORDER BY date_closed DESC NULLS LAST)
+                       (array_agg(maintenance_meter_value ORDER BY id DESC)
+                            FILTER (WHERE NOT COALESCE(is_closed, FALSE)))[1],
+                       (array_agg(maintenance_meter_date ORDER BY id DESC)
+                            FILTER (WHERE NOT COALESCE(is_closed, FALSE)))[1],
+                       (array_agg(date_closed ORDER BY date_closed DESC NULLS LAST, id DESC)
                             FILTER (WHERE is_closed))[1],
-                       (array_agg(COALESCE(maintenance_meter_done, maintenance_meter_value)
-                                  ORDER BY date_closed DESC NULLS LAST)
+                       (array_agg(CASE WHEN %s THEN maintenance_meter_done
+                                       ELSE maintenance_meter_value END
+                                  ORDER BY date_closed DESC NULLS LAST, id DESC)
+                            FILTER (WHERE is_closed))[1],
+                       (array_agg(CASE WHEN %s THEN maintenance_meter_done_date
+                                       ELSE maintenance_meter_date END
+                                  ORDER BY date_closed DESC NULLS LAST, id DESC)
                             FILTER (WHERE is_closed))[1]
                   FROM service_request
                  WHERE maintenance_plan_id = ANY(%s)
                  GROUP BY maintenance_plan_id
                 """,
+                done,
+                done,
                 ids,
             )
         )
         keys = (
             "last_due",
             "last_meter",
+            "last_meter_at",
             "open",
             "open_due",
             "open_meter",
+            "open_meter_at",
             "closed_at",
             "done_meter",
+            "done_meter_at",
         )
         return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in self.env.cr.fetchall()}
 
@@ -279,25 +324,41 @@ class ServiceMaintenancePlan(models.Model):
         following = (done or stat["last_due"]) + self._service_step()
         return max(following, stat["last_due"] + timedelta(days=1))
 
-    def _service_next_meter_value(self, stat):
+    def _service_next_meter_value(self, stat, changes=None):
+        """The meter value of the next maintenance, on the unit's meter of
+        today: one interval after the last maintenance's value (due or done,
+        as the plan counts), or after the starting reading. A new meter
+        fitted since carries over what the old one ran since that value (see
+        ``rebase``): due at new meter's first reading + interval − (old
+        meter's last reading − value of the last maintenance), and at once
+        (the new meter's first reading) when that is past already."""
         if self.meter_interval <= 0:
             return 0.0
+        start = (self.meter_start, self.meter_start_date or None)
         if not stat:
-            base = self.meter_start
+            base, anchor = start
         elif self.schedule_from == "schedule":
-            base = stat["last_meter"] or self.meter_start
+            base, anchor = _meter_or(stat, "last_meter", start)
         elif stat["open"]:
-            base = stat["open_meter"] or self.meter_start
+            base, anchor = _meter_or(stat, "open_meter", start)
         else:
-            base = stat["done_meter"] or stat["last_meter"] or self.meter_start
-        return base + self.meter_interval
+            base, anchor = _meter_or(stat, "done_meter", _meter_or(stat, "last_meter", start))
+        base, rebased = rebase(base, anchor, changes)
+        following = base + self.meter_interval
+        if rebased:
+            following = max(following, changes[-1][1])
+        return following
 
     # ------------------------------------------------------------------
     # Checks
     # ------------------------------------------------------------------
 
     def _service_guarded_fields(self):
-        return super()._service_guarded_fields() | {"next_date", "next_meter_value"}
+        return super()._service_guarded_fields() | {
+            "next_date",
+            "next_meter_value",
+            "meter_start_date",
+        }
 
     @api.constrains(
         "interval_type",
@@ -589,7 +650,7 @@ class ServiceMaintenancePlan(models.Model):
         if not dues:
             return Request
         units = plans.equipment_id
-        units.fetch(["partner_id", "team_id", "company_id"])
+        units.fetch(["partner_id", "team_id", "company_id", "last_reading_date"])
         # read once for the batch, not along each request's values
         zones = {company: _company_tz(company) for company in plans.company_id}
         vals_list = [
@@ -637,14 +698,22 @@ class ServiceMaintenancePlan(models.Model):
             "maintenance_due_date": due,
             "description": self.note or False,
         }
-        if meter:
+        if self.interval_type == "meter":
             vals["maintenance_meter_value"] = meter
+            vals["maintenance_meter_date"] = unit.last_reading_date
         if self.contract_id:
             vals["contract_id"] = self.contract_id.id
         team = self.team_id or unit.team_id
         if team:
             vals["team_id"] = team.id
         return vals
+
+
+def _meter_or(stat, key, default):
+    """(value, anchor) of ``stat[key]`` when a request gave it, else ``default``."""
+    if stat.get(key) is None:
+        return default
+    return stat[key], stat.get(f"{key}_at")
 
 
 def _company_tz(company):

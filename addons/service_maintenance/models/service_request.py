@@ -42,6 +42,14 @@ class ServiceRequest(models.Model):
         groups="base.group_user",
         help="The unit's last meter reading when the maintenance was closed.",
     )
+    # The dates of the readings these two values were counted on: a new meter
+    # fitted after them carries them over to its own scale (the plan's next value).
+    maintenance_meter_date = fields.Datetime(
+        string="Due at Meter Read On", readonly=True, copy=False, groups="base.group_user"
+    )
+    maintenance_meter_done_date = fields.Datetime(
+        string="Meter When Done Read On", readonly=True, copy=False, groups="base.group_user"
+    )
 
     def init(self):
         result = super().init()
@@ -64,6 +72,8 @@ class ServiceRequest(models.Model):
             "maintenance_due_date",
             "maintenance_meter_value",
             "maintenance_meter_done",
+            "maintenance_meter_date",
+            "maintenance_meter_done_date",
         }
 
     def write(self, vals):
@@ -77,9 +87,13 @@ class ServiceRequest(models.Model):
             # the meter when the maintenance was done: a plan counted from the
             # date done counts its next interval from it
             for request in was_open.filtered("is_closed"):
-                action_records(
-                    request
-                ).maintenance_meter_done = request.equipment_id.last_reading_value
+                unit = request.equipment_id
+                action_records(request).write(
+                    {
+                        "maintenance_meter_done": unit.last_reading_value,
+                        "maintenance_meter_done_date": unit.last_reading_date,
+                    }
+                )
         return result
 
     def _service_propose_visits(self):

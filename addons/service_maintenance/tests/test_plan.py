@@ -163,6 +163,23 @@ class TestPlanBadInput(MaintenanceCase):
             "meter interval must be above zero", interval_type="meter", meter_interval=-5
         )
 
+    def test_negative_start_and_a_batch_with_one_bad_plan(self):
+        self.assertRefused(
+            "meter reading cannot be negative",
+            interval_type="meter",
+            meter_interval=100,
+            meter_start=-1,
+        )
+        count = self.Plan.search_count([])
+        with self.assertRaisesRegex(ValidationError, "interval must be"), self.env.cr.savepoint():
+            self.Plan.create(
+                [
+                    {"name": "SM good", "equipment_id": self.unit.id},
+                    {"name": "SM bad", "equipment_id": self.unit.id, "interval": 0},
+                ]
+            )
+        self.assertEqual(self.Plan.search_count([]), count, "neither plan written")
+
     def test_duration_and_horizon(self):
         self.assertRefused("more than zero and at most 24 hours", duration_hours=0)
         self.assertRefused("more than zero and at most 24 hours", duration_hours=25)
