@@ -90,13 +90,6 @@ RESULT_FIELDS = {
 }
 
 
-# The pending lists of the trigram indexes during a batch (kB; 0: PostgreSQL's
-# settings), see _no_jit.
-GIN_PENDING_KB = 65536
-# The tables a batch writes to.
-BATCH_TABLES = (
-    "product_template", "product_product", "service_part_crossref", "product_supplierinfo",
-)  # fmt: skip
 # Computed while a line is read (_line_parser), COPYed after its cells.
 PARSED_COLUMNS = ["ncode", "noem", "nanalog", "nbarcode", "nprice", "nmin_qty", "ndelay"]
 # The staging columns they come from.
@@ -863,40 +856,12 @@ class ServicePartImport(models.Model):
         action_records(self).write(vals)
         return at_end
 
-    def _no_jit(self, batch=False):
+    def _no_jit(self):
         # The import's statements handle thousands of rows each: their costs
         # start PostgreSQL's JIT compilation with inlining and optimisation,
         # which took longer than running them (2-4 s of a 6 s statement on
         # 20,000 lines). This transaction only.
         self.env.cr.execute(SQL("SET LOCAL jit = off"))
-        if batch and GIN_PENDING_KB:
-            # A batch adds tens of thousands of entries to each trigram (GIN)
-            # index: into its pending list, merged into the index in bulk
-            # once over the limit, as much as work_mem holds at a time; the
-            # defaults (4 MB each) merged it a dozen times a batch. The batch
-            # merges what is left itself (_clean_gin_pending): a user's
-            # next insert must not find a list over its own limit to merge.
-            self.env.cr.execute(
-                SQL(
-                    "SET LOCAL gin_pending_list_limit = %s; SET LOCAL work_mem = %s",
-                    GIN_PENDING_KB,
-                    GIN_PENDING_KB,
-                )
-            )
-
-    def _clean_gin_pending(self):
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT gin_clean_pending_list(i.indexrelid)
-                  FROM pg_index i
-                  JOIN pg_class c ON c.oid = i.indexrelid
-                  JOIN pg_am a ON a.oid = c.relam
-                 WHERE a.amname = 'gin' AND i.indrelid = ANY(%s::regclass[])
-                """,
-                list(BATCH_TABLES),
-            )
-        )
 
     def _stage_lines(self, columns, offset, line_no, limit):
         """COPY the mapped cells of the next ``limit`` lines (all when None)
@@ -1025,8 +990,8 @@ class ServicePartImport(models.Model):
             SQL(
                 """
                 -- Materialized (here and below): what is read several times
-                -- is computed once, not its regular expressions and
-                -- comparisons again at each reference.
+                -- is computed once, not its casts and probes again at each
+                -- reference.
                 WITH checked AS MATERIALIZED (
                     SELECT t.*, CASE
                                WHEN t.ncode = '' THEN 'empty_code'
@@ -1154,7 +1119,7 @@ class ServicePartImport(models.Model):
         cr = self.env.cr
         self.env.flush_all()
         queries_before = cr.sql_log_count
-        self._no_jit(batch=True)
+        self._no_jit()
         cr.execute(
             SQL(
                 "SELECT min(bucket), max(bucket) FROM service_part_import_bucket"
@@ -1215,12 +1180,6 @@ class ServicePartImport(models.Model):
             )
         )
         counts = self._apply_staged()
-        if GIN_PENDING_KB and (
-            counts["part_created_count"]
-            or counts["price_created_count"]
-            or counts["crossref_created_count"]
-        ):
-            self._clean_gin_pending()
         # The batch's lines are done with; those refused on the way
         # (duplicates) stay for the report with the others. (Not an UPDATE
         # of the staged lines from the batch's: its plan joined them by a

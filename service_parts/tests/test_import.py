@@ -728,28 +728,3 @@ class TestImport(ServicePartsCase):
                 9: "empty supplier code",
             },
         )
-
-    def test_batch_merges_trigram_pending_lists(self):
-        """A batch that adds parts, numbers or prices runs with the large
-        pending lists and merges them before it ends (a user's next insert
-        finds none to merge); a batch of lines that change nothing does not."""
-        model = type(self.env["service.part.import"])
-        seen = []
-        apply_staged = model._apply_staged
-
-        def spy(record):
-            self.env.cr.execute(SQL("SHOW gin_pending_list_limit"))
-            seen.append(self.env.cr.fetchone()[0])
-            return apply_staged(record)
-
-        with (
-            patch.object(model, "_apply_staged", spy),
-            patch.object(model, "_clean_gin_pending", autospec=True) as clean,
-        ):
-            self._import()._run_import()
-            self.assertEqual((seen, clean.call_count), (["64MB"], 1))
-            self._import()._run_import()
-            self.assertEqual(clean.call_count, 1)
-        # Without the spy: the merge itself runs (it needs no privilege the
-        # import does not have).
-        self._import()._clean_gin_pending()
