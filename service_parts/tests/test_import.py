@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from odoo.addons.queue_job.job import Job
 
@@ -21,6 +21,18 @@ def _csv(rows, header=HEADER, delimiter=","):
     writer.writerow(header)
     writer.writerows(rows)
     return base64.b64encode(out.getvalue().encode())
+
+
+class FarStream(io.BytesIO):
+    """A file whose bytes after its first part are 6 GB further on than in
+    the file (its size too): what a file over 2 GB gives the reading jobs."""
+
+    base = 3 * 2**31
+
+    def seek(self, pos, whence=io.SEEK_SET):
+        if whence == io.SEEK_END:
+            return super().seek(0, io.SEEK_END) + self.base
+        return super().seek(pos - self.base if pos >= self.base else pos, whence)
 
 
 @tagged("post_install", "-at_install")
@@ -599,3 +611,120 @@ class TestImport(ServicePartsCase):
                 SQL("SELECT count(*) FROM %s WHERE import_id = %s", SQL.identifier(table), imp.id)
             )
             self.assertEqual(self.env.cr.fetchone()[0], 0, table)
+
+    def test_file_over_2_gb(self):
+        """A file over 2 GB: its size and the offset the reading jobs reach
+        pass int4 (simulated: the file's second part seen 6 GB further on,
+        as a file that large would put it) and the jobs go on from there."""
+        self.env["ir.config_parameter"].set_param("service_parts.import_chunk_size", "3")
+        rows = [["GB-%s" % i, "Part %s" % i, "", "10", "RUB", "1", ""] for i in range(70)]
+        raw = base64.b64decode(_csv(rows))
+        imp = self._import(file=base64.b64encode(raw))
+        imp.action_start()
+        self._perform_jobs(imp, limit=1)
+        self.assertEqual((imp.state, imp.read_line), ("queued", 31))
+        offset, base = int(imp.read_offset), FarStream.base
+        self.env.cr.execute(
+            SQL(
+                "UPDATE service_part_import SET read_offset = %s WHERE id = %s",
+                offset + base,
+                imp.id,
+            )
+        )
+        imp.invalidate_recordset()
+        with patch.object(type(imp), "_open_file", lambda record: FarStream(raw)):
+            self._perform_jobs(imp, limit=1)
+            self.assertEqual((imp.state, imp.read_line), ("queued", 61))
+            self.assertGreater(imp.read_offset, 2**31)
+            self.assertEqual(imp.file_size, len(raw) + base)
+            self.assertTrue(49 < imp.progress < 50, imp.progress)
+            self._perform_jobs(imp)
+        self.assertEqual(imp.state, "done")
+        self.assertEqual((imp.line_count, imp.part_created_count), (70, 70))
+        self.assertEqual(imp.read_offset, len(raw) + base)
+        # As the database holds it, exactly.
+        self.env.cr.execute(
+            SQL("SELECT file_size, read_offset FROM service_part_import WHERE id = %s", imp.id)
+        )
+        self.assertEqual(self.env.cr.fetchone(), (len(raw) + base, len(raw) + base))
+
+    def test_int4_offsets_converted_on_update(self):
+        """A database of the int4 columns: the module's update converts them
+        to numeric in place, their values kept."""
+        imp = self._import()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "ALTER TABLE service_part_import ALTER COLUMN file_size TYPE integer,"
+                " ALTER COLUMN read_offset TYPE integer"
+            )
+        )
+        cr.execute(
+            SQL(
+                "UPDATE service_part_import SET file_size = 2147483647, read_offset = 1000"
+                " WHERE id = %s",
+                imp.id,
+            )
+        )
+        model = self.env["service.part.import"]
+        columns = sql.table_columns(cr, model._table)
+        for fname in ("file_size", "read_offset"):
+            model._fields[fname].update_db_column(model, columns[fname])
+        columns = sql.table_columns(cr, model._table)
+        self.assertEqual(
+            (columns["file_size"]["udt_name"], columns["read_offset"]["udt_name"]),
+            ("numeric", "numeric"),
+        )
+        cr.execute(
+            SQL(
+                "UPDATE service_part_import SET file_size = file_size + %s WHERE id = %s"
+                " RETURNING file_size, read_offset",
+                2**32,
+                imp.id,
+            )
+        )
+        self.assertEqual(cr.fetchone(), (2147483647 + 2**32, 1000))
+
+    def test_cells_checked_while_read(self):
+        """The numbers, prices, quantities and lead times are checked while
+        the file is read (Python, not a regular expression per cell in
+        PostgreSQL) as the SQL checked them: spaces in a price, a decimal
+        comma, empty cells' defaults; what does not read is rejected; a cell
+        with a tab or a backslash arrives as written."""
+        rows = [
+            ["sp-1/a", "Tab\there \\ back", "oem 77-1", " 1 200,50 ", "RUB", " 2 ", " 3 "],  # 2
+            ["SP-2", "Thin space", "", "1\u2009300", "RUB", "", ""],  # 3
+            ["SP-3", "No-break space", "", "1\u00a0300", "RUB", "", ""],  # 4
+            ["SP-4", "Long lead time", "", "10", "RUB", "", "123456"],  # 5
+            ["SP-5", "Bad quantity", "", "10", "RUB", "1e3", ""],  # 6
+            ["SP-6", "Too many digits", "", "1234567890123", "RUB", "", ""],  # 7
+            ["SP-7", "Comma quantity", "", "5.", "RUB", "2,5", ""],  # 8
+            ["--", "No code once normalized", "", "5", "RUB", "", ""],  # 9
+        ]
+        imp = self._import(rows)
+        imp._run_import()
+        self.assertEqual((imp.state, imp.line_count, imp.part_created_count), ("done", 8, 2))
+        first = self.env["product.product"].search([("name", "=", "Tab\there \\ back")])
+        self.assertEqual(
+            sorted(first.service_crossref_ids.mapped(lambda c: (c.code_type, c.normalized_code))),
+            [("oem", "OEM771"), ("supplier", "SP1A")],
+        )
+        seller = first.product_tmpl_id.seller_ids
+        self.assertEqual((seller.price, seller.min_qty, seller.delay), (1200.5, 2, 3))
+        second = self.env["product.product"].search([("name", "=", "Thin space")])
+        self.assertEqual(second.product_tmpl_id.seller_ids.mapped("price"), [1300])
+        reasons = {
+            int(row[0]): row[5]
+            for row in list(csv.reader(io.StringIO(base64.b64decode(imp.report_file).decode())))[1:]
+        }
+        self.assertEqual(
+            reasons,
+            {
+                4: "bad price",
+                5: "bad minimum quantity or lead time",
+                6: "bad minimum quantity or lead time",
+                7: "bad price",
+                8: "bad price",
+                9: "empty supplier code",
+            },
+        )
