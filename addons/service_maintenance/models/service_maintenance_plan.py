@@ -28,9 +28,10 @@ _lt = LazyTranslate(__name__)
 MAX_HORIZON_DAYS = 366
 # Plans per batch of the daily run: each batch is its own transaction. Odoo
 # runs a scheduled action's batches ten at a time within the worker's
-# limit_time_real (120 s by default), so a batch keeps under 10 s: 500 plans
-# of a year's horizon took 2.7 s on the benchmark's shared 2 cores (README).
-# The system parameter service_maintenance.batch_size sets another size.
+# limit_time_real (120 s by default), so a batch should keep under 10 s: 500
+# plans of a year's horizon took about 6 s on the benchmark's 2 cores when
+# quiet, 27.6 s under a load of 9.5 (README). The system parameter
+# service_maintenance.batch_size sets another size for a busier server.
 BATCH_SIZE = 500
 # When a request without a visit is scheduled on its due day (company's time zone).
 DAY_START = time(9, 0)
