@@ -39,7 +39,7 @@ def parse_args():
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--readings", type=int, default=1_000_000)
     parser.add_argument("--technicians", type=int, default=20)
-    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--max-batches", type=int, default=10_000)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
@@ -98,7 +98,7 @@ def fill(env, units, readings, technicians):
                 interval_type, interval, meter_interval, meter_start, duration_hours, horizon_days,
                 date_first, schedule_from, next_date, next_meter_value, create_date, write_date,
                 create_uid, write_uid)
-        SELECT 'Bench plan ' || u.id, u.id, %s, %s, TRUE, 'month', 6, 0, 0, 2, 14,
+        SELECT 'Bench plan ' || u.id, u.id, %s, %s, TRUE, 'month', 6, 0, 0, 2, 366,
                CURRENT_DATE + (u.ord %% 365)::int, 'schedule',
                CURRENT_DATE + (u.ord %% 365)::int, 0,
                now() at time zone 'UTC', now() at time zone 'UTC', 1, 1
@@ -113,7 +113,7 @@ def fill(env, units, readings, technicians):
                 interval_type, interval, meter_interval, meter_start, duration_hours, horizon_days,
                 date_first, schedule_from, next_meter_value, create_date, write_date,
                 create_uid, write_uid)
-        SELECT 'Bench meter plan ' || u.id, u.id, %s, %s, TRUE, 'meter', 1, 500, 0, 2, 14,
+        SELECT 'Bench meter plan ' || u.id, u.id, %s, %s, TRUE, 'meter', 1, 500, 0, 2, 366,
                CURRENT_DATE, 'done', 500,
                now() at time zone 'UTC', now() at time zone 'UTC', 1, 1
           FROM unnest(%s::int[]) AS u(id)
@@ -204,26 +204,42 @@ def main():
         )
         result["meter_plans_with_a_date"] = cr.fetchone()[0]
         result["plans"] = len(plans)
-        for label, subset in (
-            ("run_small", plans[: args.small // 2] | plans[len(plans) // 2 :][: args.small // 2]),
-            ("run_all", plans),
-        ):
-            created, seconds, queries = measure(
-                env, lambda s=subset: s._service_create_requests(366)
+        result["batch_size"] = Plan._service_batch_size()
+        cr.commit()
+        # the daily run as the scheduled action runs it: a batch a call, each
+        # committed (Odoo commits between the calls), until nothing remains
+        batches = []
+        began = time.perf_counter()
+        before_queries = env.cr.sql_log_count
+        remaining = None
+        while remaining != 0 and len(batches) < args.max_batches:
+            cr.execute("SELECT count(*) FROM service_request")
+            before = cr.fetchone()[0]
+            remaining, seconds, queries = measure(env, Plan._cron_create_requests)
+            cr.execute("SELECT count(*) FROM service_request")
+            batches.append(
+                {"seconds": seconds, "queries": queries, "requests": cr.fetchone()[0] - before}
             )
-            cr.execute(
-                "SELECT count(*) FROM service_visit v JOIN service_request r ON r.id = v.request_id"
-                " WHERE r.id = ANY(%s)",
-                (created.ids,),
-            )
-            result[label] = {
-                "plans": len(subset),
-                "requests": len(created),
-                "visits": cr.fetchone()[0],
-                "seconds": seconds,
-                "queries": queries,
-            }
-            cr.rollback()
+            cr.commit()
+        total_s = round(time.perf_counter() - began, 1)
+        cr.execute("SELECT count(*) FROM service_visit")
+        visits = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM service_request WHERE maintenance_plan_id IS NOT NULL")
+        requests = cr.fetchone()[0]
+        seconds = sorted(b["seconds"] for b in batches)
+        result["cron_run"] = {
+            "batches": len(batches),
+            "remaining": remaining,
+            "requests": requests,
+            "visits": visits,
+            "seconds": total_s,
+            "queries": env.cr.sql_log_count - before_queries,
+            "batch_seconds_median": seconds[len(seconds) // 2],
+            "batch_seconds_max": seconds[-1],
+            "batch_queries": sorted({b["queries"] for b in batches}),
+            "batch_requests_max": max(b["requests"] for b in batches),
+            "first_batches": batches[:3],
+        }
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     odoo.sql_db.close_db(args.db)
     if not args.keep:

@@ -10,7 +10,14 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime, html2plaintext
 
 from odoo.addons.service_base.models.service_team import REQUEST_TYPES
-from odoo.addons.service_base.tools import action_records, lock_for_update, next_names, rpc_text
+from odoo.addons.service_base.tools import (
+    action_records,
+    add_followers,
+    lock_for_update,
+    log_notes,
+    next_names,
+    rpc_text,
+)
 from odoo.addons.service_base.tools.lang import user_lang_env
 from odoo.addons.service_base.tools.plural import count_text
 
@@ -609,13 +616,8 @@ class ServiceRequest(models.Model):
 
     def _subscribe_customers(self):
         # The customer follows their request: replies and stage changes reach them.
-        # one subscription per customer for a batch of their requests
-        by_partner = {}
-        for request in self.filtered("partner_id"):
-            if request.partner_id not in request.message_partner_ids:
-                by_partner.setdefault(request.partner_id, []).append(request.id)
-        for partner, ids in by_partner.items():
-            self.browse(ids).message_subscribe(partner_ids=partner.ids)
+        # One statement for the batch (a follower already there stays).
+        add_followers(self, {request.id: request.partner_id.ids for request in self})
 
     def _creation_message(self):
         # Odoo's "%s created" with the model's name reads «Заявка на
@@ -755,10 +757,12 @@ class ServiceRequest(models.Model):
                 vals["dispatch_waiting_reason"] = False
             # Tracking and the assignment email would cost one message per
             # request: the batch note below records the same change (and why),
-            # and each technician gets one digest.
-            action_records(group).with_context(
-                mail_notrack=True, mail_auto_subscribe_no_notify=True
-            ).write(vals)
+            # and each technician gets one digest; the technicians follow their
+            # requests in one statement below.
+            action_records(group).with_context(tracking_disable=True).write(vals)
+        add_followers(
+            requests, {request.id: request.user_id.partner_id.ids for request in requests}
+        )
         for rule, user in round_robin_last.items():
             # sudo: dispatchers only read rules; moving the round-robin pointer
             # is part of dispatching and changes nothing else on the rule.
@@ -780,11 +784,12 @@ class ServiceRequest(models.Model):
                 {"dispatch_waiting_reason": reason}
             )
         if noted:
-            noted._message_log_batch(
-                bodies={
+            log_notes(
+                noted,
+                {
                     request.id: request.with_env(env)._dispatch_note(*assigned_notes[request.id])
                     for request in noted
-                }
+                },
             )
         requests._notify_technicians()
         return requests

@@ -8,3 +8,4 @@ from .plural import count_text, plural_form
 from .lang import user_lang_env
 from .replica import on_replica
 from .sequences import next_names
+from .bulk import add_followers, log_notes, whole_batch_statements

@@ -5,7 +5,12 @@ import pytz
 from odoo import fields, models
 from odoo.tools import SQL, format_date
 
-from odoo.addons.service_base.tools import action_records, user_lang_env
+from odoo.addons.service_base.tools import (
+    action_records,
+    add_followers,
+    log_notes,
+    user_lang_env,
+)
 from odoo.addons.service_field.models.service_request import _free_gaps, _round_up_naive
 
 
@@ -193,18 +198,16 @@ class ServiceRequest(models.Model):
                 )
                 .with_env(self.env)
             )
-            for user in visits.user_id:
-                visits.filtered(lambda v, u=user: v.user_id == u).message_subscribe(
-                    partner_ids=user.partner_id.ids
-                )
-            visits._message_log_batch(
-                bodies={
+            add_followers(visits, {visit.id: visit.user_id.partner_id.ids for visit in visits})
+            log_notes(
+                visits,
+                {
                     visit.id: env._(
                         "Visit proposed by maintenance plan %(plan)s.",
                         plan=visit.request_id.maintenance_plan_id.name,
                     )
                     for visit in visits
-                }
+                },
             )
         if notes:
             bodies = {}
@@ -224,7 +227,7 @@ class ServiceRequest(models.Model):
                         "due %(day)s.",
                         day=day,
                     )
-            self.browse(list(bodies))._message_log_batch(bodies=bodies)
+            log_notes(self.browse(list(bodies)), bodies)
         return visits
 
 
