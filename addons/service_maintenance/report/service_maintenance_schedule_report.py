@@ -12,7 +12,12 @@ class ReportMaintenanceSchedulePartner(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        docs = self.env[self._service_doc_model()].browse(docids)
+        # Printed with ``data`` (the screen's Print: the year), the web
+        # client's URL carries no ids: they come in the context's active_ids,
+        # as the report action gave them.
+        docs = self.env[self._service_doc_model()].browse(
+            docids or self.env.context.get("active_ids") or []
+        )
         data = data or {}
         Schedule = self.env["service.maintenance.schedule"]
         year = Schedule._service_year(data.get("year"))

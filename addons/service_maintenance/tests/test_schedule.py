@@ -276,7 +276,29 @@ class TestSchedule(MaintenanceCase):
             action["report_name"], "service_maintenance.report_maintenance_schedule_contract"
         )
         self.assertEqual(action["data"]["year"], self.year)
+        # what the web client prints: the year in the URL's options, the ids
+        # in its context only (no ids in the URL when a report has data)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(manager)
+            .with_context(**action["context"])
+            ._render_qweb_html(action["report_name"], None, data=action["data"])[0]
+            .decode()
+        )
+        self.assertIn(self.contract.name, html)
+        self.assertIn(self.unit.display_name, html)
+        self.assertIn(request.name, html)
         wizard.contract_id = False
+        action = wizard.action_print()
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(manager)
+            .with_context(**action["context"])
+            ._render_qweb_html(action["report_name"], None, data=action["data"])[0]
+            .decode()
+        )
+        self.assertIn(self.customer.name, html)
+        self.assertIn(self.unit.display_name, html)
         wizard.partner_id = False
         with self.assertRaisesRegex(UserError, "Choose a customer or a contract"):
             wizard.action_print()
