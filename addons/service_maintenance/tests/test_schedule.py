@@ -271,6 +271,11 @@ class TestSchedule(MaintenanceCase):
         self.assertEqual(form.partner_id, self.customer)
         self.assertIn(f'href="/odoo/service.request/{request.id}"', str(form.schedule_html))
         wizard = form.save()
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(
+            ["service_maintenance"], ["ru_RU"], overwrite=True
+        )
+        self.assertEqual(wizard.with_context(lang="ru_RU").display_name, "График ППР")
         action = wizard.action_print()
         self.assertEqual(
             action["report_name"], "service_maintenance.report_maintenance_schedule_contract"
