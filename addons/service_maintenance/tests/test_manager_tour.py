@@ -187,14 +187,14 @@ class TestManagerPlanningTour(PlanningData, HttpCase):
         self.assertGreaterEqual(visit.date_start, self.other.date_end, "moved past the other visit")
         self.assertEqual(self.other.read(["date_start", "date_end"])[0], before)
         self.assertEqual(self.request.date_scheduled, visit.date_start)
-        # the schedule printed by the manager, for the contract
+        # the schedule printed by the manager, for the customer
         self.assertEqual(
             [(uid, ref, ids) for uid, ref, ids, __ in printed],
             [
                 (
                     self.manager.id,
-                    "service_maintenance.report_maintenance_schedule_contract",
-                    self.contract.ids,
+                    "service_maintenance.report_maintenance_schedule_partner",
+                    self.customer.ids,
                 )
             ],
         )

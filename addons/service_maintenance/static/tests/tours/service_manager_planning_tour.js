@@ -66,7 +66,7 @@ function expectAnError() {
  * and booked; the planning timeline (a row a technician), the visit dragged
  * onto the technician's other visit (refused, the message naming it) and then
  * to a free time; the customer's annual maintenance schedule (график ППР)
- * shown for the contract and printed (the PDF downloaded).
+ * shown and printed (the PDF downloaded).
  */
 registry.category("web_tour.tours").add("service_manager_planning_tour", {
     url: "/odoo",
@@ -225,24 +225,9 @@ registry.category("web_tour.tours").add("service_manager_planning_tour", {
             trigger: ".o_field_widget[name=schedule_html]:contains('Тур котёл КВ-2'):contains('дек.')",
         },
         {
-            content: "Its contracts",
-            trigger: ".o_form_view .o_field_widget[name=contract_id] input",
-            run: "click",
+            content: "The customer's monthly maintenance on its row",
+            trigger: ".o_field_widget[name=schedule_html]:contains('Тур ежемесячное ТО котла')",
         },
-        {
-            content: "The customer's one contract",
-            trigger: ".o_field_widget[name=contract_id] .o-autocomplete--dropdown-item a:contains('SC/')",
-            run: "click",
-        },
-        {
-            content: "The contract is chosen",
-            trigger: ".o_field_widget[name=contract_id] input:value('SC/')",
-        },
-        {
-            content: "The contract's schedule: still the customer's unit and its monthly maintenance",
-            trigger: ".o_field_widget[name=schedule_html]:contains('Тур котёл КВ-2'):contains('Тур ежемесячное ТО котла')",
-        },
-        { trigger: fieldShows("partner_id", "ООО «Тур Котельная»") },
         {
             content: "Print: the PDF is downloaded",
             trigger: ".o_form_view .o_statusbar_buttons button[name=action_print]:contains('Печать')",
