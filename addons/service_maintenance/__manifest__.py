@@ -28,5 +28,8 @@
         "views/menus.xml",
     ],
     "demo": ["demo/service_maintenance_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["service_maintenance/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

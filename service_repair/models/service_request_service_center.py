@@ -346,17 +346,18 @@ class ServiceRequest(models.Model):
         return picking.id
 
     def _service_move_stage(self, xmlid):
-        """Move the open request to the stage ``xmlid`` (the unit went to a
+        """Move the open requests to the stage ``xmlid`` (the unit went to a
         service centre: the SLA clock stands there, as the stage says; it came
         back: work goes on), if that stage is in use for the request's team."""
         stage = self.env.ref(xmlid, raise_if_not_found=False)
-        if (
-            stage
-            and stage.active
-            and not self.is_closed
-            and (not stage.team_ids or self.team_id in stage.team_ids)
-        ):
-            self.stage_id = stage
+        if not stage or not stage.active:
+            return
+        # one write for a batch
+        self.filtered(
+            lambda request: (
+                not request.is_closed and (not stage.team_ids or request.team_id in stage.team_ids)
+            )
+        ).stage_id = stage
 
     def action_open_send_to_service_center(self):
         self.ensure_one()

@@ -87,6 +87,17 @@ class ServiceRequest(models.Model):
                 action_records(visits.sudo()).write({"state": "cancelled"})
         return result
 
+    def _service_work_started(self):
+        """A technician is on site: the requests still waiting for their work
+        (new, assigned) move to "In Progress" the way a request's stages go;
+        one further on (waiting, at a service centre, closed) keeps its stage."""
+        stage = self.env.ref("service_repair.stage_in_progress", raise_if_not_found=False)
+        if not stage:
+            return
+        self.filtered(
+            lambda request: request.stage_id.sequence < stage.sequence
+        )._service_move_stage("service_repair.stage_in_progress")
+
     def _service_sync_schedule(self):
         """The request's scheduled visit is its next visit still to come or
         under way; a request whose visits are all over keeps its date."""

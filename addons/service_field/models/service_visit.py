@@ -79,6 +79,9 @@ class ServiceVisit(models.Model):
     _order = "date_start, id"
     _check_company_auto = True
     _rec_names_search = ["name", "request_id"]
+    # colleagues and the dispatcher write in the chatter of the visits they
+    # read (the record rules keep changing a visit to its technician)
+    _mail_post_access = "read"
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
@@ -822,8 +825,10 @@ class ServiceVisit(models.Model):
 
     def action_arrive(self):
         """The technician is on site (from the road, or straight from the plan):
-        the visit's checklist is copied to it."""
+        the request is in progress (unless its work went further), the visit's
+        checklist is copied to it."""
         result = self._service_move(("planned", "on_the_way"), "on_site", "date_arrival")
+        self.request_id._service_work_started()
         self._service_copy_checklist()
         self._service_prefill_signer()
         return result
@@ -1023,39 +1028,47 @@ class ServiceVisit(models.Model):
     def _service_consume_parts(self):
         """Move the parts of the finished visits from their technician's van
         to the customer: one transfer a visit, all done at once (checked by
-        ``_service_check_parts`` before)."""
+        ``_service_check_parts`` before). The transfers are made done as the
+        parts were used, lots included: nothing is reserved first, and the
+        batch writes once per table, not once per visit or part."""
         visits = self.filtered(lambda v: v.part_ids.product_id.filtered("is_storable"))
         if not visits:
             return
-        Picking = self.env["stock.picking"]
-        picking_vals = [visit._service_prepare_picking_vals() for visit in visits]
-        pickings = Picking.create(picking_vals)
-        pickings.action_confirm()
+        pickings = self.env["stock.picking"].create(
+            [visit._service_prepare_picking_vals() for visit in visits]
+        )
+        line_vals, parts_moves = [], []
         for visit, picking in zip(visits, pickings, strict=True):
-            lines = visit.part_ids.filtered(lambda line: line.product_id.is_storable)
-            for line, move in zip(lines, picking.move_ids.sorted("id"), strict=True):
-                move.move_line_ids.unlink()
-                move.write(
+            for line, move in zip(
+                visit._service_storable_parts(), picking.move_ids.sorted("id"), strict=True
+            ):
+                line_vals.append(
                     {
+                        "move_id": move.id,
+                        "picking_id": picking.id,
+                        "product_id": line.product_id.id,
+                        "product_uom_id": line.product_uom_id.id,
+                        "quantity": line.quantity,
+                        "lot_id": line.lot_id.id,
+                        "location_id": picking.location_id.id,
+                        "location_dest_id": picking.location_dest_id.id,
                         "picked": True,
-                        "move_line_ids": [
-                            Command.create(
-                                {
-                                    "product_id": line.product_id.id,
-                                    "product_uom_id": line.product_uom_id.id,
-                                    "quantity": line.quantity,
-                                    "lot_id": line.lot_id.id,
-                                    "location_id": picking.location_id.id,
-                                    "location_dest_id": picking.location_dest_id.id,
-                                    "picking_id": picking.id,
-                                }
-                            )
-                        ],
                     }
                 )
-                action_records(line).write({"move_id": move.id})
-            action_records(visit).write({"picking_id": picking.id})
+                parts_moves.append((line, move))
+        self.env["stock.move.line"].create(line_vals)
+        for line, move in parts_moves:
+            action_records(line).move_id = move
+        for visit, picking in zip(visits, pickings, strict=True):
+            action_records(visit).picking_id = picking
         pickings.with_context(cancel_backorder=True)._action_done()
+        # as confirming a transfer does: the van's replenishment rules, if any
+        pickings.move_ids._trigger_scheduler()
+
+    def _service_storable_parts(self):
+        """The visit's lines of storable parts, in the order of their moves."""
+        self.ensure_one()
+        return self.part_ids.filtered(lambda line: line.product_id.is_storable).sorted("id")
 
     def _service_prepare_picking_vals(self):
         """Values of the transfer of this visit's parts (its storable ones)."""
@@ -1086,10 +1099,10 @@ class ServiceVisit(models.Model):
                         "location_dest_id": customers.id,
                         "origin": self.name,
                         "company_id": self.company_id.id,
+                        "picked": True,
                     }
                 )
-                for line in self.part_ids.sorted("id")
-                if line.product_id.is_storable
+                for line in self._service_storable_parts()
             ],
         }
 

@@ -10,6 +10,15 @@ from odoo.tests import tagged
 
 from .test_visit import VisitCase
 
+# Finishing visits with a part each (TestVisitFinishQueries): measured 168-174
+# and 194-195 (the tests run before leave the ORM's caches more or less warm);
+# each further visit costs 13-14 (96 when each part was reserved, unreserved
+# and its move line written one at a time): stock's own per move line, the
+# report's message on each request.
+ONE_VISIT = 175
+THREE_VISITS = 201
+PER_VISIT = 14
+
 
 class VisitDayCase(VisitCase):
     @classmethod
@@ -503,3 +512,88 @@ class TestVisitReview(VisitDayCase):
             f.get("name"): f for f in self._form_arch().xpath("//field[@name='travel_hours']")
         }
         self.assertEqual(fields_["travel_hours"].get("invisible"), "not date_arrival")
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitRequestStage(VisitDayCase):
+    """The technician on site: the request's work is in progress."""
+
+    def test_arriving_puts_the_request_in_progress(self):
+        in_progress = self.env.ref("service_repair.stage_in_progress")
+        self.env.cr.precommit.run()  # the request was created in an earlier transaction
+        self.request.user_id = self.tech_boilers
+        self.assertEqual(self.request.stage_id, self.env.ref("service_repair.stage_assigned"))
+        visit = self.visit().with_user(self.tech_boilers)
+        visit.action_start_travel()
+        self.assertEqual(self.request.stage_id.name, "Assigned", "on the way: not yet")
+        visit.action_arrive()
+        self.assertEqual(self.request.stage_id, in_progress)
+        self.env.cr.precommit.run()  # the tracking, as at the commit
+        tracked = self.request.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "stage_id"
+        )
+        self.assertIn(in_progress.id, tracked.mapped("new_value_integer"), "in the chatter")
+        self.tick(visit)
+        visit.action_finish()
+        self.assertEqual(self.request.stage_id, in_progress, "finishing a visit closes nothing")
+
+    def test_a_request_further_on_keeps_its_stage(self):
+        waiting = self.env.ref("service_repair.stage_waiting_parts")
+        new = self.Request.create(
+            {"subject": "SF new", "partner_id": self.customer.id, "team_id": self.team.id}
+        )
+        further = self.Request.create(
+            {"subject": "SF waits", "partner_id": self.customer.id, "team_id": self.team.id}
+        )
+        further.stage_id = waiting
+        visits = self.visit(start=9, end=10, request=new) | self.visit(
+            start=10, end=11, request=further
+        )
+        self.assertEqual(new.stage_id, self.env.ref("service_repair.stage_new"))
+        visits.with_user(self.tech_boilers).action_arrive()
+        self.assertEqual(new.stage_id, self.env.ref("service_repair.stage_in_progress"))
+        self.assertEqual(further.stage_id, waiting)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestVisitFinishQueries(VisitDayCase):
+    """Finishing a batch of visits: what it costs per visit is the report
+    posted on each request, not a query per line or visit."""
+
+    def _ready(self, starts, user=None):
+        user = user or self.tech_boilers
+        visits = self.Visit.browse()
+        for start in starts:
+            request = self.Request.create(
+                {
+                    "subject": f"SF batch {start}",
+                    "partner_id": self.customer.id,
+                    "equipment_id": self.unit.id,
+                    "team_id": self.team.id,
+                }
+            )
+            visit = self.visit(user=user, start=start, end=start + 1, request=request)
+            visits |= visit
+        visits.with_user(user).action_arrive()
+        for visit in visits:
+            visit.part_ids = [Command.create({"product_id": self.part.id, "quantity": 1})]
+            self.tick(visit)
+        self.env.invalidate_all()
+        return visits.with_user(user)
+
+    def test_finishing_one_or_several_visits(self):
+        self.stock(self.part, 20)
+        self._ready([8]).action_finish()  # the caches of a first finish (templates, report)
+        one, three = self._ready([9]), self._ready([10, 11, 12])
+        # lock the van's technician and the visits, check, move, one transfer
+        # a visit (stock's own queries), the labour, the report on each request
+        counts = []
+        for visits, expected in ((one, ONE_VISIT), (three, THREE_VISITS)):
+            start = self.cr.sql_log_count
+            with self.assertQueryCount(expected):
+                visits.action_finish()
+            counts.append(self.cr.sql_log_count - start)
+        self.assertLessEqual(counts[1] - counts[0], 2 * PER_VISIT, f"queries {counts}")
+        self.assertEqual(set((one | three).mapped("state")), {"done"})
+        self.assertEqual(len((one | three).picking_id), 4)
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.part, self.van), 15)

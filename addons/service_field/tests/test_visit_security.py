@@ -75,6 +75,50 @@ class TestVisitOwnTechnician(VisitSecurityCase):
 
 
 @tagged("post_install", "-at_install", "service_suite")
+class TestVisitChatter(VisitSecurityCase):
+    """Who reads a visit writes in its chatter; changing it stays its technician's."""
+
+    def _thread(self, visit, user):
+        """The visit as the chatter's controller gives it to ``user`` to post
+        on (mail/controllers/thread.py), or nothing."""
+        Visit = self.env["service.visit"].with_user(user)
+        return Visit._get_thread_with_access(visit.id, mode=Visit._mail_post_access)
+
+    def test_colleagues_and_the_manager_post_on_a_visit(self):
+        visit = self.on_site()
+        for user in (self.tech_boilers2, self.tech_climate, self.manager, self.tech_boilers):
+            with self.subTest(user=user.login):
+                thread = self._thread(visit, user)
+                self.assertEqual(thread, visit)
+                message = thread.message_post(
+                    body=f"Note from {user.login}",
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+                self.assertEqual(message.author_id, user.partner_id)
+                self.assertEqual((message.model, message.res_id), ("service.visit", visit.id))
+        # posting is no write: the colleague still changes nothing of the visit
+        with self.assertRaises(AccessError):
+            visit.with_user(self.tech_boilers2).check_access("write")
+
+    def test_no_post_from_outside_the_service(self):
+        visit = self.on_site()
+        contact = self.env["res.partner"].create(
+            {"name": "SF Sec Contact", "parent_id": self.customer.id}
+        )
+        portal = new_test_user(
+            self.env, login="sf_sec_portal", groups="base.group_portal", partner_id=contact.id
+        )
+        employee = new_test_user(self.env, login="sf_sec_employee", groups="base.group_user")
+        for user in (portal, employee, self.tech_company2):
+            with self.subTest(user=user.login):
+                self.assertFalse(self._thread(visit, user))
+                with self.assertRaises(AccessError):
+                    visit.with_user(user).message_post(body="Intruder")
+        self.assertFalse(visit.message_ids.filtered(lambda m: "Intruder" in (m.body or "")))
+
+
+@tagged("post_install", "-at_install", "service_suite")
 class TestVisitOverIsFrozen(VisitSecurityCase):
     """A done or cancelled visit's notes and photos stay as they were."""
 

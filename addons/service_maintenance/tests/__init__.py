@@ -4,3 +4,4 @@ from . import test_generate
 from . import test_concurrency
 from . import test_schedule
 from . import test_meter
+from . import test_manager_tour

@@ -271,28 +271,39 @@ class TestSchedule(MaintenanceCase):
         self.assertEqual(form.partner_id, self.customer)
         self.assertIn(f'href="/odoo/service.request/{request.id}"', str(form.schedule_html))
         wizard = form.save()
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(
+            ["service_maintenance"], ["ru_RU"], overwrite=True
+        )
+        self.assertEqual(wizard.with_context(lang="ru_RU").display_name, "График ППР")
         action = wizard.action_print()
         self.assertEqual(
             action["report_name"], "service_maintenance.report_maintenance_schedule_contract"
         )
         self.assertEqual(action["data"]["year"], self.year)
-        # as the web client asks for it: with data, no ids in the URL, the
-        # action's context beside the data (getReportUrl; report_routes)
+        # what the web client prints: the year in the URL's options, the ids
+        # in its context only (no ids in the URL when a report has data)
         html = (
             self.env["ir.actions.report"]
             .with_user(manager)
             .with_context(**action["context"])
-            ._render_qweb_html(
-                action["report_name"], None, data=dict(action["data"], context=action["context"])
-            )[0]
+            ._render_qweb_html(action["report_name"], None, data=action["data"])[0]
             .decode()
         )
-        self.assertIn(self.unit.display_name, html, "the printed schedule has the contract's units")
+        self.assertIn(self.contract.name, html)
+        self.assertIn(self.unit.display_name, html)
         self.assertIn(request.name, html)
         wizard.contract_id = False
         action = wizard.action_print()
-        self.assertEqual(action["data"]["doc_ids"], self.customer.ids)
-        wizard.contract_id = False
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(manager)
+            .with_context(**action["context"])
+            ._render_qweb_html(action["report_name"], None, data=action["data"])[0]
+            .decode()
+        )
+        self.assertIn(self.customer.name, html)
+        self.assertIn(self.unit.display_name, html)
         wizard.partner_id = False
         with self.assertRaisesRegex(UserError, "Choose a customer or a contract"):
             wizard.action_print()

@@ -20,6 +20,11 @@ class ServiceMaintenanceScheduleWizard(models.TransientModel):
     )
     schedule_html = fields.Html(string="Schedule", compute="_compute_schedule_html", sanitize=False)
 
+    def _compute_display_name(self):
+        # the screen's breadcrumb, not "service.maintenance.schedule.wizard,1"
+        for wizard in self:
+            wizard.display_name = _("Maintenance Schedule")
+
     @api.depends("year", "partner_id", "contract_id")
     def _compute_schedule_html(self):
         Schedule = self.env["service.maintenance.schedule"]
