@@ -2,6 +2,7 @@ from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
 import psycopg2.errors
+from dateutil.relativedelta import relativedelta
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -186,6 +187,54 @@ class TestGenerate(MaintenanceCase):
         self.assertEqual(self.unit.last_reading_value, 104)
         with self.assertRaisesRegex(Exception, "is done"):
             visit.meter_reading = 200
+
+    def test_done_visit_closes_the_maintenance(self):
+        plan = self.plans(self.unit, schedule_from="done")
+        request = self.Request.browse(plan.service_generate())
+        first_next = plan.next_date
+        visit = request.visit_ids.with_user(self.tech_boilers)
+        visit.action_arrive()
+        visit.action_finish()
+        self.assertTrue(request.is_closed, "its last visit done: the maintenance is done")
+        self.assertEqual(request.date_closed.date(), self.today)
+        # counted from the day it was done, not from its due date
+        self.assertEqual(plan.next_date, self.today + relativedelta(months=1))
+        self.assertNotEqual(plan.next_date, first_next)
+        # not open any more: not an overdue maintenance
+        overdue = self.Request.search_count(
+            [
+                ("id", "=", request.id),
+                ("is_closed", "=", False),
+                ("request_type", "=", "maintenance"),
+            ]
+        )
+        self.assertEqual(overdue, 0)
+
+    def test_request_with_visits_to_come_stays_open(self):
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        first = request.visit_ids
+        second = first.copy(
+            {
+                "date_start": first.date_start + timedelta(days=1),
+                "date_end": first.date_end + timedelta(days=1),
+            }
+        )
+        first.with_user(self.tech_boilers).action_arrive()
+        first.with_user(self.tech_boilers).action_finish()
+        self.assertFalse(request.is_closed, "another visit is planned")
+        second.with_user(self.tech_boilers).action_arrive()
+        second.with_user(self.tech_boilers).action_finish()
+        self.assertTrue(request.is_closed)
+
+    def test_repair_request_stays_open_after_its_visit(self):
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        request.request_type = "repair"
+        visit = request.visit_ids.with_user(self.tech_boilers)
+        visit.action_arrive()
+        visit.action_finish()
+        self.assertFalse(request.is_closed, "other types are closed by the office")
 
 
 @tagged("post_install", "-at_install", "service_suite")
