@@ -121,3 +121,33 @@ class TestDemoFlows(TransactionCase):
         report = base64.b64decode(batch.report_file).decode("utf-8")
         self.assertTrue(report.startswith("Строка,"), report)
         self.assertIn("неверная цена", report)
+
+    def test_maintenance_run_after_install_makes_no_duplicate(self):
+        # the demo's maintenance requests are the plans' own where they fall
+        # due the same day: the run adds none for a unit and day twice
+        pump_request = self.env.ref("service_repair.service_request_06")
+        self.assertEqual(
+            pump_request.maintenance_plan_id,
+            self.env.ref("service_maintenance.plan_06_meter"),
+        )
+        self.env["service.maintenance.plan"].service_generate()
+        Request = self.env["service.request"]
+        groups = Request._read_group(
+            [("request_type", "=", "maintenance"), ("is_closed", "=", False)],
+            ["equipment_id", "date_scheduled:day"],
+            ["__count"],
+        )
+        twice = [(unit.display_name, day) for unit, day, count in groups if count > 1]
+        self.assertFalse(twice, "two open maintenance requests for a unit on one day")
+
+    def test_maintenance_screens_speak_russian(self):
+        # the contract lines and the people on the maintenance screens: no
+        # English product names, no OdooBot as responsible or recorder
+        odoobot = self.env.ref("base.user_root")
+        contract = self.env.ref("service_contracts.contract_teploservis")
+        self.assertNotEqual(contract.user_id, odoobot)
+        for line in contract.line_ids:
+            self.assertNotRegex(line.name, "[A-Za-z]{4} [A-Za-z]{4}", line.name)
+        readings = self.env.ref("service_base.equipment_06").reading_ids
+        self.assertTrue(readings)
+        self.assertNotIn(odoobot, readings.user_id)

@@ -992,18 +992,23 @@ class ServiceRequest(models.Model):
     def _get_sla_deadline(self):
         """Deadline of each request, as {request_id: datetime}.
 
-        Counted from the request's creation with the per-priority resolution time
+        Counted from the request's creation (``_service_sla_start``) with the per-priority resolution time
         of its company's settings; service_contracts overrides this with the SLA
         policy of the customer's contract.
         """
         deadlines = {}
-        now = fields.Datetime.now()
         for request in self:
             hours = request.company_id[f"service_deadline_hours_{request.priority or '0'}"]
             if hours:
-                start = request.create_date or now
-                deadlines[request.id] = start + timedelta(hours=hours)
+                deadlines[request.id] = request._service_sla_start() + timedelta(hours=hours)
         return deadlines
+
+    def _service_sla_start(self):
+        """When the request's SLA clock starts: its arrival (its creation).
+        Addons move it for requests that are planned ahead (a planned
+        maintenance counts from its due date)."""
+        self.ensure_one()
+        return self.create_date or fields.Datetime.now()
 
     @api.model
     def _cron_dispatch(self, limit=500):

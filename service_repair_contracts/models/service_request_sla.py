@@ -247,16 +247,15 @@ class ServiceRequest(models.Model):
         """Deadlines and warning moments of the requests under an SLA policy, as
         ``{request_id: dict}`` (see ``service.sla.policy._compute_schedules``).
 
-        Counted from each request's arrival with the policy's target for its
+        Counted from each request's arrival (``_service_sla_start``) with the policy's target for its
         priority plus the working hours it spent paused; a few queries per
         calendar for the whole batch.
         """
         requests = self.filtered("contract_id.sla_policy_id")
-        now = fields.Datetime.now()
         items = [
             (
                 request.contract_id.sla_policy_id,
-                request.create_date or now,
+                request._service_sla_start(),
                 SLA_PRIORITY.get(request.priority, "1"),
                 request.sla_response_paused_hours,
                 request.sla_paused_hours,

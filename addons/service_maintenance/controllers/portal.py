@@ -69,6 +69,24 @@ class ServiceMaintenancePortal(CustomerPortal):
         )
         # the units with a plan first
         units_sudo = units.sudo().sorted(lambda unit: unit not in plans.equipment_id)
+        # the next maintenance the customer will see: an open request's
+        # booked visit (or its due date) before the plan's next cycle
+        next_of = {plan.id: plan.next_date for plan in plans}
+        open_requests = (
+            request.env["service.request"]
+            .sudo()
+            .search([("maintenance_plan_id", "in", plans.ids), ("is_closed", "=", False)])
+        )
+        for work in open_requests:
+            visits = work.visit_ids.filtered(lambda v: v.state not in ("done", "cancelled"))
+            day = (
+                fields.Date.context_today(request.env.user, min(visits.mapped("date_start")))
+                if visits
+                else work.maintenance_due_date
+            )
+            plan_id = work.maintenance_plan_id.id
+            if day and (not next_of.get(plan_id) or day < next_of[plan_id]):
+                next_of[plan_id] = day
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -78,6 +96,7 @@ class ServiceMaintenancePortal(CustomerPortal):
                     unit.id: plans.filtered(lambda p, unit=unit: p.equipment_id == unit)
                     for unit in units_sudo
                 },
+                "next_of": next_of,
                 "errors": {},
                 "saved": False,
                 "year": fields.Date.context_today(request.env.user).year,

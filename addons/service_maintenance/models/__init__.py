@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_partner
 from . import res_config_settings
 from . import service_equipment_reading
 from . import service_equipment

@@ -395,7 +395,7 @@ class ServiceMaintenancePlan(models.Model):
             if plan.interval_type in ("month", "week") and plan.interval <= 0:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: the interval must be a whole number of "
+                        "Maintenance plan “%(plan)s”: the interval must be a whole number of "
                         "months or weeks above zero.",
                         plan=plan.name,
                     )
@@ -403,22 +403,22 @@ class ServiceMaintenancePlan(models.Model):
             if plan.interval_type == "meter" and plan.meter_interval <= 0:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: the meter interval must be above zero.",
+                        "Maintenance plan “%(plan)s”: the meter interval must be above zero.",
                         plan=plan.name,
                     )
                 )
             if plan.meter_start < 0:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: a meter reading cannot be negative.",
+                        "Maintenance plan “%(plan)s”: a meter reading cannot be negative.",
                         plan=plan.name,
                     )
                 )
             if not 0 < plan.duration_hours <= MAX_VISIT_HOURS:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: the visit lasts more than zero and at most "
-                        "%(hours)s hours.",
+                        "Maintenance plan “%(plan)s”: the visit's duration must be above zero "
+                        "and at most %(hours)s hours.",
                         plan=plan.name,
                         hours=MAX_VISIT_HOURS,
                     )
@@ -426,8 +426,8 @@ class ServiceMaintenancePlan(models.Model):
             if not 1 <= plan.horizon_days <= MAX_HORIZON_DAYS:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s plans ahead from 1 to %(max)s days, not "
-                        "%(days)s.",
+                        "Maintenance plan “%(plan)s”: it can plan 1–%(max)s days ahead "
+                        "(%(days)s entered).",
                         plan=plan.name,
                         max=MAX_HORIZON_DAYS,
                         days=plan.horizon_days,
@@ -444,8 +444,8 @@ class ServiceMaintenancePlan(models.Model):
             if line and not line.equipment_id:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: contract line %(line)s covers no unit; a "
-                        "plan on a contract line needs the line's unit.",
+                        "Maintenance plan “%(plan)s”: contract line “%(line)s” covers no unit. "
+                        "Choose the line of this plan's unit, or leave the field empty.",
                         plan=plan.name,
                         line=line.name,
                     )
@@ -453,7 +453,7 @@ class ServiceMaintenancePlan(models.Model):
             if line and line.contract_id != contract:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: the contract line belongs to contract "
+                        "Maintenance plan “%(plan)s”: the contract line belongs to contract "
                         "%(line_contract)s, not to the plan's contract.",
                         plan=plan.name,
                         line_contract=line.contract_id.name,
@@ -462,7 +462,7 @@ class ServiceMaintenancePlan(models.Model):
             if line and line.equipment_id != plan.equipment_id:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: the contract line covers %(line_unit)s, not "
+                        "Maintenance plan “%(plan)s”: the contract line covers %(line_unit)s, not "
                         "the plan's unit %(unit)s.",
                         plan=plan.name,
                         line_unit=line.equipment_id.with_env(env).display_name,
@@ -474,7 +474,7 @@ class ServiceMaintenancePlan(models.Model):
             if contract.commercial_partner_id != unit.commercial_partner_id:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: contract %(contract)s is not the contract "
+                        "Maintenance plan “%(plan)s”: contract %(contract)s is not the contract "
                         "of the unit's owner.",
                         plan=plan.name,
                         contract=contract.name,
@@ -484,7 +484,7 @@ class ServiceMaintenancePlan(models.Model):
             if covered and plan.equipment_id not in covered:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: contract %(contract)s does not cover unit "
+                        "Maintenance plan “%(plan)s”: contract %(contract)s does not cover unit "
                         "%(unit)s.",
                         plan=plan.name,
                         contract=contract.name,

@@ -1,8 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
 from odoo.addons.service_base.tools import (
@@ -101,10 +101,38 @@ class ServiceRequest(models.Model):
                 )
         return result
 
+    @api.depends("maintenance_due_date")
+    def _compute_date_deadline(self):
+        return super()._compute_date_deadline()
+
+    @api.depends("maintenance_due_date")
+    def _compute_sla_dates(self):
+        return super()._compute_sla_dates()
+
+    def _service_sla_start(self):
+        """A planned maintenance is work booked ahead, not a customer waiting:
+        its SLA clock starts on its due day (the start of the day in the
+        company's time zone), not when the run created it; one created on or
+        after its due day counts from its creation."""
+        start = super()._service_sla_start()
+        # sudo: the due date and the company's calendar, whoever recomputes
+        # the deadlines (a portal customer's request reads none of it)
+        request = self.sudo()
+        if not request.maintenance_due_date:
+            return start
+        tz = pytz.timezone(request.company_id.resource_calendar_id.tz or self.env.user.tz or "UTC")
+        due = (
+            tz.localize(datetime.combine(request.maintenance_due_date, time.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
+        return max(start, due)
+
     def _service_propose_visits(self):
         """Book a visit for each of these new maintenance requests with a
         technician: on its due day, in the first free time of its technician
-        within their working hours, for the plan's duration. A request whose
+        within their working hours, for the plan's duration (a due day already
+        past: the first free time from now, within a week). A request whose
         technician has no such time that day (or that has no technician) gets
         no visit and a note saying why, for the dispatcher's Find a Slot.
         A fixed number of queries for the batch. Returns the visits."""
@@ -116,9 +144,16 @@ class ServiceRequest(models.Model):
         staffed = requests.filtered("user_id")
         proposals, notes = {}, {}
         if staffed:
-            days = staffed.mapped("maintenance_due_date")
+            # a due date already past is booked from today: the first free
+            # time of the next days (the request keeps its due date: overdue)
+            today = fields.Date.context_today(self)
+            days = [max(day, today) for day in staffed.mapped("maintenance_due_date")]
             start = fields.Datetime.to_datetime(min(days))
             end = fields.Datetime.to_datetime(max(days)) + timedelta(days=2)
+            if min(staffed.mapped("maintenance_due_date")) < today:
+                end = max(
+                    end, fields.Datetime.to_datetime(today) + timedelta(days=PAST_DUE_DAYS + 2)
+                )
             work, __ = Visit._service_work_intervals(
                 staffed.user_id, pytz.utc.localize(start), pytz.utc.localize(end)
             )
@@ -153,24 +188,18 @@ class ServiceRequest(models.Model):
             for request in staffed.sorted(lambda r: (r.maintenance_due_date, r.id)):
                 user = request.user_id
                 duration = timedelta(hours=request.maintenance_plan_id.duration_hours)
-                day = request.maintenance_due_date
-                spans = sorted(spans_by_day.get((user.id, day), []))
-                taken = (
-                    sorted(
-                        {
-                            interval
-                            for date in _dates(spans[0][0], spans[-1][1])
-                            for interval in busy.get((user.id, date), ())
-                        }
-                    )
-                    if spans
-                    else []
+                due = request.maintenance_due_date
+                candidates = (
+                    [due]
+                    if due >= today
+                    else [today + timedelta(days=index) for index in range(PAST_DUE_DAYS)]
                 )
                 slot = None
-                for begin, stop in _free_gaps(spans, taken):
-                    begin = _round_up_naive(max(begin, now))
-                    if begin + duration <= stop:
-                        slot = (begin, begin + duration)
+                for day in candidates:
+                    slot = _first_slot(
+                        spans_by_day.get((user.id, day), []), busy, user, duration, now
+                    )
+                    if slot:
                         break
                 if slot:
                     proposals[request] = slot
@@ -213,7 +242,17 @@ class ServiceRequest(models.Model):
             bodies = {}
             for request, why in notes.items():
                 day = format_date(env, request.maintenance_due_date)
-                if why == "busy":
+                if why == "busy" and request.maintenance_due_date < fields.Date.context_today(self):
+                    bodies[request.id] = env._(
+                        "No visit booked: %(user)s has no free %(hours)s h within working hours "
+                        "in the next %(count)s days (the maintenance was due %(day)s). "
+                        "Use Find a Slot.",
+                        user=request.user_id.name,
+                        hours=request.maintenance_plan_id.duration_hours,
+                        count=PAST_DUE_DAYS,
+                        day=day,
+                    )
+                elif why == "busy":
                     bodies[request.id] = env._(
                         "No visit booked: %(user)s has no free %(hours)s h within working hours "
                         "on %(day)s. Use Find a Slot.",
@@ -229,6 +268,30 @@ class ServiceRequest(models.Model):
                     )
             log_notes(self.browse(list(bodies)), bodies)
         return visits
+
+
+# the days a maintenance already past its due date is looked for a visit in
+PAST_DUE_DAYS = 7
+
+
+def _first_slot(spans, busy, user, duration, now):
+    """The first free time of ``duration`` of ``user`` within the working
+    ``spans`` of a day, not before ``now``, as (start, stop), or None."""
+    spans = sorted(spans)
+    if not spans:
+        return None
+    taken = sorted(
+        {
+            interval
+            for date in _dates(spans[0][0], spans[-1][1])
+            for interval in busy.get((user.id, date), ())
+        }
+    )
+    for begin, stop in _free_gaps(spans, taken):
+        begin = _round_up_naive(max(begin, now))
+        if begin + duration <= stop:
+            return (begin, begin + duration)
+    return None
 
 
 def _dates(begin, end):

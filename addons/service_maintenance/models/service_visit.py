@@ -64,4 +64,24 @@ class ServiceVisit(models.Model):
         result = super().action_finish()
         for visit, reading in zip(read, readings, strict=True):
             action_records(visit).reading_id = reading
+        self._service_close_maintenance()
         return result
+
+    def _service_close_maintenance(self):
+        """A maintenance request is done when its last open visit is: it goes
+        to its team's closing stage (the request's own close), so its plan
+        counts the next date from it and it is no longer open (nor overdue).
+        Requests of other types wait for the office to close them."""
+        requests = self.request_id.filtered(
+            lambda r: r.request_type == "maintenance" and not r.is_closed
+        )
+        # sudo: whether the request has other visits to come, and its close
+        # (the technician finishing the last visit closes the work they did)
+        done = requests.sudo().filtered(
+            lambda r: (
+                all(v.state in ("done", "cancelled") for v in r.visit_ids)
+                and any(v.state == "done" for v in r.visit_ids)
+            )
+        )
+        if done:
+            done.action_close()

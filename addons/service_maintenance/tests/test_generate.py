@@ -2,6 +2,8 @@ from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
 import psycopg2.errors
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -271,6 +273,116 @@ class TestGenerate(MaintenanceCase):
         self.assertEqual(self.unit.last_reading_value, 104)
         with self.assertRaisesRegex(Exception, "is done"):
             visit.meter_reading = 200
+
+    def test_sla_counts_from_the_due_date(self):
+        self.contract.sla_policy_id = self.env["service.sla.policy"].create(
+            {
+                "name": "SM SLA",
+                "calendar_id": self.calendar.id,
+                "line_ids": [
+                    (0, 0, {"priority": priority, "response_hours": 4, "resolution_hours": 12})
+                    for priority in ("1", "2", "3")
+                ],
+            }
+        )
+        due = self.today + timedelta(days=5)
+        plan = self.plans(self.unit, date_first=due)
+        request = self.Request.browse(plan.service_generate())
+        self.assertEqual(request.contract_id, self.contract)
+        self.assertEqual(request.visit_ids.date_start, datetime.combine(due, time(8, 0)))
+        # the working hours of the due day (08:00-12:00, 13:00-17:00), not of
+        # the days before it: the planned visit is within the deadlines
+        self.assertEqual(request.date_response_deadline, datetime.combine(due, time(12, 0)))
+        self.assertEqual(
+            request.date_deadline, datetime.combine(due + timedelta(days=1), time(12, 0))
+        )
+
+    def test_past_due_visit_from_now(self):
+        due = self.today - timedelta(days=10)
+        plan = self.plans(self.unit, date_first=due)
+        with freeze_time(datetime.combine(self.today, time(9, 20))):
+            request = self.Request.browse(plan.service_generate())
+        self.assertEqual(request.maintenance_due_date, due, "still due then: overdue")
+        visit = request.visit_ids
+        # the technician's first free time from now, not a visit ten days ago
+        self.assertEqual(visit.date_start, datetime.combine(self.today, time(9, 30)))
+        self.assertEqual(visit.date_end, datetime.combine(self.today, time(11, 30)))
+
+    def test_past_due_late_in_the_day_visit_tomorrow(self):
+        due = self.today - timedelta(days=3)
+        plan = self.plans(self.unit, date_first=due)
+        with freeze_time(datetime.combine(self.today, time(16, 0))):
+            request = self.Request.browse(plan.service_generate())
+        tomorrow = self.today + timedelta(days=1)
+        self.assertEqual(request.visit_ids.date_start, datetime.combine(tomorrow, time(8, 0)))
+
+    def test_service_report_in_the_customers_format(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.customer.lang = "ru_RU"
+        plan = self.plans(self.unit)
+        self.reading(self.unit, 1490, 1)
+        visit = self.Request.browse(plan.service_generate()).visit_ids.with_user(self.tech_boilers)
+        self.assertTrue(visit)
+        visit.action_arrive()
+        visit.meter_reading = 1495
+        visit.action_finish()
+        report = self.env.ref("service_field.action_report_service_visit")
+        self.assertEqual(report.paperformat_id.format, "A4")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("service_field.action_report_service_visit", visit.ids)[0]
+            .decode()
+        )
+        self.assertRegex(html, r"1[\s\u00a0\u202f]495,0")
+        self.assertNotIn("1495.0", html)
+
+    def test_done_visit_closes_the_maintenance(self):
+        plan = self.plans(self.unit, schedule_from="done")
+        request = self.Request.browse(plan.service_generate())
+        first_next = plan.next_date
+        visit = request.visit_ids.with_user(self.tech_boilers)
+        visit.action_arrive()
+        visit.action_finish()
+        self.assertTrue(request.is_closed, "its last visit done: the maintenance is done")
+        self.assertEqual(request.date_closed.date(), self.today)
+        # counted from the day it was done, not from its due date
+        self.assertEqual(plan.next_date, self.today + relativedelta(months=1))
+        self.assertNotEqual(plan.next_date, first_next)
+        # not open any more: not an overdue maintenance
+        overdue = self.Request.search_count(
+            [
+                ("id", "=", request.id),
+                ("is_closed", "=", False),
+                ("request_type", "=", "maintenance"),
+            ]
+        )
+        self.assertEqual(overdue, 0)
+
+    def test_request_with_visits_to_come_stays_open(self):
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        first = request.visit_ids
+        second = first.copy(
+            {
+                "date_start": first.date_start + timedelta(days=1),
+                "date_end": first.date_end + timedelta(days=1),
+            }
+        )
+        first.with_user(self.tech_boilers).action_arrive()
+        first.with_user(self.tech_boilers).action_finish()
+        self.assertFalse(request.is_closed, "another visit is planned")
+        second.with_user(self.tech_boilers).action_arrive()
+        second.with_user(self.tech_boilers).action_finish()
+        self.assertTrue(request.is_closed)
+
+    def test_repair_request_stays_open_after_its_visit(self):
+        plan = self.plans(self.unit)
+        request = self.Request.browse(plan.service_generate())
+        request.request_type = "repair"
+        visit = request.visit_ids.with_user(self.tech_boilers)
+        visit.action_arrive()
+        visit.action_finish()
+        self.assertFalse(request.is_closed, "other types are closed by the office")
 
 
 @tagged("post_install", "-at_install", "service_suite")

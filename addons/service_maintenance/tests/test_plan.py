@@ -181,10 +181,10 @@ class TestPlanBadInput(MaintenanceCase):
         self.assertEqual(self.Plan.search_count([]), count, "neither plan written")
 
     def test_duration_and_horizon(self):
-        self.assertRefused("more than zero and at most 24 hours", duration_hours=0)
-        self.assertRefused("more than zero and at most 24 hours", duration_hours=25)
-        self.assertRefused("from 1 to 366 days, not 3650", horizon_days=3650)
-        self.assertRefused("from 1 to 366 days", horizon_days=0)
+        self.assertRefused("duration must be above zero and at most 24 hours", duration_hours=0)
+        self.assertRefused("duration must be above zero and at most 24 hours", duration_hours=25)
+        self.assertRefused(r"1–366 days ahead \(3650 entered\)", horizon_days=3650)
+        self.assertRefused("1–366 days ahead", horizon_days=0)
 
     def test_contract_line(self):
         self.assertRefused(

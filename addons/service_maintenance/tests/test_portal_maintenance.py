@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import format_date, mute_logger
 
 from odoo.addons.service_base.tools import action_records
 
@@ -122,6 +122,20 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
             )
         self.assertEqual(no_csrf.status_code, 400)
         self.assertEqual(len(self.unit.reading_ids), 1)
+
+    def test_next_maintenance_is_the_open_requests(self):
+        due = self.today + timedelta(days=3)
+        plan = self.plan(name="SM monthly check", date_first=due)
+        request = self.Request.browse(plan.service_generate(horizon_days=10))
+        self.assertEqual(request.maintenance_due_date, due)
+        self.assertGreater(plan.next_date, due, "the plan is at its next cycle")
+        self.authenticate("sm_portal", "sm_portal_pw1")
+        page = self.url_open("/my/maintenance").text
+        line = re.search(r"SM monthly check</strong>:(.*?)</li>", page, re.S).group(1)
+        # the work already on its way, not the cycle after it
+        visit_day = request.visit_ids[:1].date_start.date() if request.visit_ids else due
+        self.assertIn(format_date(self.env, visit_day), line)
+        self.assertNotIn(format_date(self.env, plan.next_date), line)
 
     def test_reading(self):
         self.authenticate("sm_portal", "sm_portal_pw1")

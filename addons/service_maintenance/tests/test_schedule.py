@@ -239,6 +239,10 @@ class TestSchedule(MaintenanceCase):
         self.assertIn(request.name, html)
         self.assertIn("Requested", html, "the legend")
         self.assertNotIn("/odoo/service.request", html, "no links on paper")
+        # the signatures: agreed by the service company, approved by the customer
+        self.assertIn("AGREED", html)
+        self.assertIn("APPROVED", html)
+        self.assertIn(self.env.company.name, html)
         report = self.env.ref("service_maintenance.action_report_maintenance_schedule_partner")
         self.assertEqual(report.paperformat_id.orientation, "Landscape")
         # in the customer's language
@@ -260,6 +264,8 @@ class TestSchedule(MaintenanceCase):
         self.assertIn("янв.", html)
         self.assertIn("Заявка создана", html)
         self.assertIn(self.contract.name, html)
+        self.assertIn("УТВЕРЖДАЮ", html)
+        self.assertIn("СОГЛАСОВАНО", html)
 
     def test_screen(self):
         plan = self.plan(date_first=date(self.year, 1, 31), schedule_from="schedule")
@@ -275,7 +281,9 @@ class TestSchedule(MaintenanceCase):
         self.env["ir.module.module"]._load_module_terms(
             ["service_maintenance"], ["ru_RU"], overwrite=True
         )
-        self.assertEqual(wizard.with_context(lang="ru_RU").display_name, "График ППР")
+        self.assertEqual(
+            wizard.with_context(lang="ru_RU").display_name, f"График ППР на {wizard.year} год"
+        )
         action = wizard.action_print()
         self.assertEqual(
             action["report_name"], "service_maintenance.report_maintenance_schedule_contract"

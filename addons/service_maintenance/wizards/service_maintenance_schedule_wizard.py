@@ -12,7 +12,10 @@ class ServiceMaintenanceScheduleWizard(models.TransientModel):
 
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", domain="[('is_company', '=', True)]"
+        "res.partner",
+        string="Customer",
+        # the customers some unit of which has a maintenance plan
+        domain="[('is_company', '=', True), ('service_has_maintenance', '=', True)]",
     )
     contract_id = fields.Many2one(
         "service.contract",
@@ -20,10 +23,11 @@ class ServiceMaintenanceScheduleWizard(models.TransientModel):
     )
     schedule_html = fields.Html(string="Schedule", compute="_compute_schedule_html", sanitize=False)
 
+    @api.depends("year")
     def _compute_display_name(self):
-        # the screen's breadcrumb, not "service.maintenance.schedule.wizard,1"
+        # the breadcrumb's title once the wizard is saved (an error, a link)
         for wizard in self:
-            wizard.display_name = _("Maintenance Schedule")
+            wizard.display_name = _("Maintenance Schedule %(year)s", year=wizard.year)
 
     @api.depends("year", "partner_id", "contract_id")
     def _compute_schedule_html(self):
