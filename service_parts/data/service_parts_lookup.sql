@@ -10,6 +10,12 @@
 -- details of one part took. The statements are written so that their generic
 -- plans are the good ones: no LIKE 'prefix%' on a parameter (a btree cannot
 -- serve it without the constant), explicit ranges instead; ids as arrays.
+-- And each runs with jit = off: a generic plan cannot know the fragment, so
+-- it takes the default selectivity of LIKE (0.5 %: 75,000 of 15,000,000
+-- numbers), so its estimated cost passes jit_above_cost with millions of
+-- numbers (149,666 against 100,000 at 15,000,000); PostgreSQL then
+-- JIT-compiled the fragment search on every call (JIT code is not kept with
+-- the plan): 15.7 ms of 19.9 ms for a statement that reads 40 rows.
 --
 -- Record rules are not applied here: the caller filters the candidates with
 -- the ORM's own query for the user (see service_parts_lookup). Other rows
@@ -76,7 +82,7 @@ $$;
 CREATE FUNCTION service_parts_lookup_hits(
     p_code text, p_upper text, p_limit integer, p_fragments boolean, p_full integer,
     p_companies integer[], p_only integer[] DEFAULT NULL
-) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan SET jit = off AS $$
 DECLARE
     hits jsonb;
     fragment_hits jsonb;
@@ -179,7 +185,7 @@ $$;
 CREATE FUNCTION service_parts_lookup_hits_among(
     p_code text, p_limit integer, p_fragments boolean, p_full integer, p_companies integer[],
     p_only integer[]
-) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan SET jit = off AS $$
 BEGIN
     RETURN COALESCE((
         -- MATERIALIZED: read through the ids, never through the trigram
@@ -229,7 +235,7 @@ $$;
 -- position, note] for the parts that fit.
 CREATE FUNCTION service_parts_lookup_compat(
     p_ids integer[], p_companies integer[], p_model integer, p_categs integer[], p_serial text
-) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan SET jit = off AS $$
 BEGIN
     RETURN (
         SELECT COALESCE(jsonb_agg(jsonb_build_array(f.part_product_id, f.quantity, f.position,
@@ -257,7 +263,7 @@ $$;
 CREATE FUNCTION service_parts_lookup_details(
     p_ids integer[], p_companies integer[], p_company integer, p_lang text, p_today date,
     p_model integer, p_categs integer[], p_serial text
-) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+) RETURNS jsonb LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan SET jit = off AS $$
 DECLARE
     chains jsonb;
     subs jsonb;
@@ -432,7 +438,7 @@ CREATE FUNCTION service_parts_lookup_data(
                  fit_ids integer[])
 -- One row: planned as a thousand, the record rules' subquery over it would
 -- cost enough to start JIT compilation (10 ms).
-LANGUAGE plpgsql STABLE ROWS 1 SET plan_cache_mode = force_generic_plan AS $$
+LANGUAGE plpgsql STABLE ROWS 1 SET plan_cache_mode = force_generic_plan SET jit = off AS $$
 DECLARE
     hit_fit_ids integer[] := '{}';
 BEGIN

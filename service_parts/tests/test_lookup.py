@@ -368,6 +368,23 @@ class TestLookup(ServicePartsCase):
         self.assertEqual(offers[part.id]["partner_id"], self.supplier_rub.id)
         self.assertAlmostEqual(offers[part.id]["total_company"], 30.0)
 
+    def test_lookup_functions_run_without_jit(self):
+        # Their generic plans' estimates pass jit_above_cost on a catalog of
+        # millions of numbers: JIT would compile on every call (README, 5M).
+        self.env.cr.execute(
+            """
+            SELECT proname, proconfig FROM pg_proc
+             WHERE proname IN ('service_parts_lookup_hits', 'service_parts_lookup_hits_among',
+                               'service_parts_lookup_compat', 'service_parts_lookup_details',
+                               'service_parts_lookup_data')
+            """
+        )
+        configs = dict(self.env.cr.fetchall())
+        self.assertEqual(len(configs), 5)
+        for name, config in configs.items():
+            self.assertIn("jit=off", config or [], name)
+            self.assertIn("plan_cache_mode=force_generic_plan", config or [], name)
+
     def test_query_count_does_not_grow(self):
         parts = self.env["product.product"]
         for index in range(8):
