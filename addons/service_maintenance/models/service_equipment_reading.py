@@ -47,6 +47,7 @@ class ServiceEquipmentReading(models.Model):
     it (who and when are kept), and it stops counting anywhere."""
 
     _name = "service.equipment.reading"
+    _inherit = ["service.guarded.mixin"]
     _description = "Meter Reading"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -111,11 +112,32 @@ class ServiceEquipmentReading(models.Model):
         for reading in self:
             reading.display_name = formatLang(self.env, reading.value, digits=1)
 
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | VOID_FIELDS
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._service_with_defaults(vals_list)
         self._service_check_origin(vals_list)
         self._service_check_new(vals_list)
         return super().create(vals_list)
+
+    def _service_with_defaults(self, vals_list):
+        """``vals_list`` with the facts it leaves out filled from their
+        defaults: a call's default_<field> keys and the user's own defaults
+        (ir.default) are a client's as much as ``vals``, so the checks judge
+        what is stored (the attacker review: a technician's
+        ``default_meter_replaced``, ``default_source``, ``default_visit_id``
+        passed around every rule). The void fields take only their own
+        defaults (service.guarded.mixin)."""
+        missing = {name for vals in vals_list for name in READING_FACTS if name not in vals}
+        if not missing:
+            return vals_list
+        defaults = self.default_get(sorted(missing))
+        return [
+            {**{name: defaults[name] for name in missing - set(vals) if name in defaults}, **vals}
+            for vals in vals_list
+        ]
 
     def _service_check_origin(self, vals_list):
         """Who and what recorded a reading are facts: a user records it as
