@@ -1,6 +1,7 @@
 import xmlrpc.client
 from datetime import datetime, time, timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -148,6 +149,51 @@ class TestReadingRise(MeterCase):
             self.Reading.create(
                 {"equipment_id": self.unit.id, "value": 150, "date": self._at(1, 9)}
             )
+
+    def test_quick_readings_rise_a_days_worth_together(self):
+        """The attacker review: four readings in one second each rose the
+        limit of a day over its neighbour, +40,000 against 10,000 a day."""
+        now = fields.Datetime.now()
+        self.Reading.create({"equipment_id": self.unit.id, "value": 300, "date": now})
+        self.Reading.create({"equipment_id": self.unit.id, "value": 10300, "date": now})
+        with self.assertRaisesRegex(
+            ValidationError, r"reading 20,300.0 .* rises 20,000.0 above its reading 300.0"
+        ):
+            self.Reading.create({"equipment_id": self.unit.id, "value": 20300, "date": now})
+        # nor in one batch
+        with self.assertRaisesRegex(ValidationError, "rises 20,000.0 above its reading 300.0"):
+            self.Reading.create(
+                [
+                    {"equipment_id": self.aircon_unit.id, "value": value, "date": now}
+                    for value in (300, 10300, 20300)
+                ]
+            )
+        self.assertEqual(self.unit.last_reading_value, 10300)
+        self.assertFalse(self.aircon_unit.reading_ids)
+
+    def test_every_earlier_reading_bounds_the_rise(self):
+        start = datetime.combine(self.today - timedelta(days=3), time(0, 0))
+        self.Reading.create({"equipment_id": self.unit.id, "value": 0, "date": start})
+        self.Reading.create(
+            {"equipment_id": self.unit.id, "value": 15000, "date": start + timedelta(days=1.5)}
+        )
+        # 10,000 over the reading of 1.5 days: a day's worth; 25,000 over the
+        # first in 1.6 days (16,000 at most)
+        with self.assertRaisesRegex(
+            ValidationError, r"rises 25,000.0 above its reading 0.0 .*at most 16,000.0"
+        ):
+            self.Reading.create(
+                {"equipment_id": self.unit.id, "value": 25000, "date": start + timedelta(days=1.6)}
+            )
+        # and a back-dated reading against every later one
+        with self.assertRaisesRegex(ValidationError, r"below its later reading 15,000.0"):
+            self.Reading.create(
+                {"equipment_id": self.unit.id, "value": 1, "date": start + timedelta(days=0.1)}
+            )
+        self.Reading.create(
+            {"equipment_id": self.unit.id, "value": 16000, "date": start + timedelta(days=1.6)}
+        )
+        self.assertEqual(self.unit.last_reading_value, 16000)
 
     def test_past_reading_too_far_below_the_next(self):
         self.company.service_maintenance_meter_per_day = 24
