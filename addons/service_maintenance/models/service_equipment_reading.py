@@ -188,12 +188,25 @@ class ServiceEquipmentReading(models.Model):
             )
         return super().write(vals)
 
+    def unlink(self):
+        if not self.env.su:
+            raise UserError(
+                user_lang_env(self.env)._(
+                    "A meter reading is history: it is not deleted. A service manager voids a "
+                    "wrong reading (Void): it stays in the history and counts no more."
+                )
+            )
+        return super().unlink()
+
     def action_void(self):
         """Void these readings (a service manager's): each stays in the unit's
         history with who voided it and when, and counts no more — not in the
         checks of the readings entered after, not as the unit's last reading,
         not in the meter's trend and its plans. A message on each unit says
-        what was voided. Readings voided already are left as they are.
+        what was voided. Readings voided already are left as they are. A new
+        meter whose voiding would leave a reading lower than an earlier one
+        (the two meters' readings then one meter's) is refused: void the
+        new meter's readings with it, or keep it.
 
         Returns True."""
         env = user_lang_env(self.env)
@@ -205,6 +218,7 @@ class ServiceEquipmentReading(models.Model):
             return True
         # after a reading of the same unit being entered, checked against this one
         lock_for_update(todo.equipment_id)
+        todo._service_check_void(env)
         action_records(todo).write(
             {"voided": True, "voided_by_id": self.env.uid, "voided_date": fields.Datetime.now()}
         )
@@ -224,6 +238,62 @@ class ServiceEquipmentReading(models.Model):
             )
         todo.equipment_id._message_log_batch(bodies=bodies)
         return True
+
+    def _service_check_void(self, env):
+        """Refuse voiding these readings when a new meter among them would
+        leave the rest of its unit's history running backwards: a reading
+        lower than an earlier one with no new meter between."""
+        replaced = self.filtered("meter_replaced")
+        if not replaced:
+            return
+        self.flush_model(["equipment_id", "date", "value", "meter_replaced", "voided"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT equipment_id, id, date, value, meter_replaced IS TRUE
+                  FROM service_equipment_reading
+                 WHERE equipment_id = ANY(%s) AND voided IS NOT TRUE
+                 ORDER BY equipment_id, date, id
+                """,
+                replaced.equipment_id.ids,
+            )
+        )
+        voiding = set(self.ids)
+        history = {}
+        for unit_id, *row in self.env.cr.fetchall():
+            history.setdefault(unit_id, []).append(row)
+        for unit_id, rows in history.items():
+            meter = kept_meter = 0
+            # the highest reading of the meters now joined, and of the current one
+            joined = current = None
+            for reading_id, date, value, new_meter in rows:
+                meter += new_meter
+                if reading_id in voiding:
+                    continue
+                if new_meter:
+                    joined, current, kept_meter = None, None, meter
+                elif meter != kept_meter:
+                    # a voided new meter between: its readings join the meter before
+                    if current and (not joined or current[0] > joined[0]):
+                        joined = current
+                    current, kept_meter = None, meter
+                if joined and value < joined[0]:
+                    unit = self.env["service.equipment"].browse(unit_id).with_env(env)
+                    raise UserError(
+                        env._(
+                            "Voiding the new meter of %(unit)s would leave its reading "
+                            "%(value)s of %(date)s lower than its reading %(last)s of "
+                            "%(last_date)s, with no new meter between: a meter does not run "
+                            "backwards. Void the new meter's readings with it, or keep it.",
+                            unit=unit.display_name,
+                            value=formatLang(env, value, digits=1),
+                            date=format_datetime(env, date, dt_format="short"),
+                            last=formatLang(env, joined[0], digits=1),
+                            last_date=format_datetime(env, joined[1], dt_format="short"),
+                        )
+                    )
+                if not current or value > current[0]:
+                    current = (value, date)
 
     def _service_check_new(self, vals_list):
         """Refuse readings that are negative, in the future, or lower than the

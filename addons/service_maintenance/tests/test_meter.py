@@ -260,6 +260,38 @@ class TestReadingVoid(MeterCase):
         self.assertEqual(self.unit._service_projected_date(300), self.today)
         self.assertEqual(plan.next_date, self.today)
 
+    def test_voiding_a_new_meter_keeps_the_meter_running_forward(self):
+        """The attacker review: voiding the new meter left 100, 200, 300, 40,
+        80 with no new meter, and the plan without a date."""
+        self.reading(self.unit, 100, 30)
+        self.reading(self.unit, 200, 20)
+        self.reading(self.unit, 300, 10)
+        replaced = self.reading(self.unit, 0, 6, meter_replaced=True)
+        later = self.reading(self.unit, 40, 4) | self.reading(self.unit, 80, 1)
+        plan = self.plan(interval_type="meter", meter_interval=200, meter_start=100)
+        next_date = plan.next_date
+        with self.assertRaisesRegex(
+            UserError, r"its reading 40.0 of .* lower than its reading 300.0"
+        ):
+            replaced.with_user(self.manager).action_void()
+        self.assertFalse(replaced.voided)
+        self.assertEqual(plan.next_date, next_date)
+        # with its readings it goes
+        (replaced | later).with_user(self.manager).action_void()
+        self.assertEqual(self.unit.last_reading_value, 300)
+        self.assertTrue(all(self.unit.reading_ids.filtered("meter_replaced").mapped("voided")))
+
+    def test_voiding_a_reading_of_the_old_meter(self):
+        self.reading(self.unit, 100, 30)
+        wrong = self.reading(self.unit, 300, 10)
+        self.reading(self.unit, 0, 6, meter_replaced=True)
+        self.reading(self.unit, 400, 4)
+        # 100 before 400 once the new meter is voided too: it runs forward
+        (wrong | self.unit.reading_ids.filtered("meter_replaced")).with_user(
+            self.manager
+        ).action_void()
+        self.assertEqual(self.unit.last_reading_value, 400)
+
     def test_void_once(self):
         wrong = self.reading(self.unit, 500, 3)
         messages = len(self.unit.message_ids)
