@@ -312,14 +312,20 @@ class ServiceEquipmentReading(models.Model):
                 continue  # required: the ORM names it
             value = rpc_number(env, vals.get("value", 0.0), _lt("Reading"))
             if value < 0:
+                # a number beyond any meter is not echoed (400 digits of 1e300)
                 raise ValidationError(
-                    env._("A meter reading cannot be negative (%(value)s).", value=value)
+                    env._(
+                        "A meter reading cannot be negative (%(value)s).",
+                        value=formatLang(env, value, digits=1),
+                    )
+                    if value >= -MAX_READING
+                    else env._("A meter reading cannot be negative.")
                 )
             if value > MAX_READING:
                 raise ValidationError(
                     env._(
-                        "A meter reading of %(value)s is beyond any meter.",
-                        value=formatLang(env, value, digits=1),
+                        "A meter reading above %(max)s is beyond any meter.",
+                        max=formatLang(env, MAX_READING, digits=0),
                     )
                 )
             date = rpc_datetime(env, vals.get("date"), _lt("Date")) or now

@@ -214,6 +214,42 @@ class TestReadingRise(MeterCase):
             with self.assertRaisesRegex(ValidationError, "above zero"), self.env.cr.savepoint():
                 self.company.service_maintenance_meter_per_day = value
 
+    def test_limit_a_number(self):
+        """The attacker review: "nan" as the limit was a bug (Fault 1), 1e300 accepted."""
+        for value in ("nan", float("inf"), "abc", 1e300, True):
+            with self.subTest(value=value), self.assertRaisesRegex(ValidationError, "a number"):
+                self.company.write({"service_maintenance_meter_per_day": value})
+            with self.subTest(value=value), self.assertRaisesRegex(ValidationError, "a number"):
+                self.env["res.config.settings"].create({"service_maintenance_meter_per_day": value})
+        self.assertEqual(self.company.service_maintenance_meter_per_day, 10000)
+        self.env["res.config.settings"].create({"service_maintenance_meter_per_day": 24}).execute()
+        self.assertEqual(self.company.service_maintenance_meter_per_day, 24)
+
+    def test_who_changes_the_limit(self):
+        """A service manager cannot open the settings: the refusal names an
+        administrator; a customer on the portal is only asked to check."""
+        self.reading(self.unit, 1200, 10)
+        with self.assertRaisesRegex(ValidationError, r"administrator .* Settings > Service\."):
+            self.unit.with_user(self.manager).service_add_reading(1e11)
+        portal = new_test_user(self.env, login="sm_rise_portal", groups="base.group_portal")
+        with self.assertRaises(ValidationError) as refusal:
+            self.unit.with_user(portal).sudo().service_add_reading(1e11, source="portal")
+        message = str(refusal.exception)
+        self.assertTrue(message.endswith("a day's worth). Check the value."), message)
+        self.assertNotIn("Settings", message)
+
+    def test_numbers_in_the_users_format(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        Reading = self.Reading.with_context(lang="ru_RU")
+        with self.assertRaisesRegex(ValidationError, r"\(-5,0\)"):
+            Reading.create({"equipment_id": self.unit.id, "value": -5})
+        for value in (1e300, -1e300):
+            with self.subTest(value=value), self.assertRaises(ValidationError) as refusal:
+                Reading.create({"equipment_id": self.unit.id, "value": value})
+            self.assertLess(len(str(refusal.exception)), 120, "the number is not echoed")
+        with self.assertRaisesRegex(UserError, "nan"):
+            self.env["service.visit"].search([], limit=1).write({"meter_reading": "nan"})
+
     def test_refusal_in_russian(self):
         self.env["res.lang"]._activate_lang("ru_RU")
         self.reading(self.unit, 1200, 10)
