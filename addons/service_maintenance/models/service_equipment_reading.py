@@ -418,7 +418,7 @@ class ServiceEquipmentReading(models.Model):
         if self.env.user.share:
             return env._("Check the value.")
         return env._(
-            "Check the value; an administrator sets the limit per day in Settings > Service."
+            "Check the value; an administrator sets the limit per day in Settings > Service Desk."
         )
 
     def _service_history_failures(self, new):

@@ -229,7 +229,7 @@ class TestReadingRise(MeterCase):
         """A service manager cannot open the settings: the refusal names an
         administrator; a customer on the portal is only asked to check."""
         self.reading(self.unit, 1200, 10)
-        with self.assertRaisesRegex(ValidationError, r"administrator .* Settings > Service\."):
+        with self.assertRaisesRegex(ValidationError, r"administrator .* Settings > Service Desk\."):
             self.unit.with_user(self.manager).service_add_reading(1e11)
         portal = new_test_user(self.env, login="sm_rise_portal", groups="base.group_portal")
         with self.assertRaises(ValidationError) as refusal:
