@@ -591,6 +591,24 @@ class TestXmlRpc(HttpCase):
                 (None, [{"equipment_id": units[:1].id, "value": 160.0}], {}),
                 (None, [{"equipment_id": units[:1].id, "value": 1.0}], {}),
             ],
+            # the meter's limit per day: a number (NaN was a bug, Fault 1)
+            ("res.company", "write"): [
+                (w.company1.ids, [{"service_maintenance_meter_per_day": 24.0}], {}),
+                (w.company1.ids, [{"service_maintenance_meter_per_day": "nan"}], {}),
+            ],
+            ("res.company", "create"): [
+                (None, [[{"name": "XML-RPC company", "service_maintenance_meter_per_day": 0}]], {}),
+            ],
+            ("res.config.settings", "create"): [
+                (None, [[{"service_maintenance_meter_per_day": "inf"}]], {}),
+            ],
+            ("res.config.settings", "write"): [
+                (
+                    env["res.config.settings"].create({}).ids,
+                    [{"service_maintenance_meter_per_day": 1e300}],
+                    {},
+                ),
+            ],
             ("service.equipment.reading", "write"): [
                 (samples["service.equipment.reading"].ids, [{"value": 1.0}], {}),
             ],

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .res_company import check_meter_per_day
 
 
 class ResConfigSettings(models.TransientModel):
@@ -10,3 +12,13 @@ class ResConfigSettings(models.TransientModel):
     service_maintenance_meter_per_day = fields.Float(
         related="company_id.service_maintenance_meter_per_day", readonly=False
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_meter_per_day(self.env, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_meter_per_day(self.env, vals)
+        return super().write(vals)

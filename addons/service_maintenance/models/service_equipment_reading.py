@@ -31,22 +31,22 @@ READING_FACTS = frozenset(
 )
 # Set by action_void only: who found the reading wrong, and when.
 VOID_FIELDS = frozenset({"voided", "voided_by_id", "voided_date"})
-# However close two readings are, the meter may have run one day's worth
-# between them (readings of one visit, a reading typed a little late).
-MIN_RISE_DAYS = 1.0
 
 
 class ServiceEquipmentReading(models.Model):
     """A meter reading (показание счётчика, наработка) of a unit.
 
     Readings are history: a unit's readings never go down in time, except at
-    a reading marked as a new meter, and never rise faster than the company's
-    limit per day. Checked before anything is written, with the unit's row
+    a reading marked as a new meter, and no reading rises above any earlier
+    one of its meter by more than the company's limit per day × the days
+    between (however close two readings are, a day's worth: readings of one
+    visit, a reading typed a little late). Checked before anything is written, with the unit's row
     locked, so that two readings of one unit entered at once are checked one
     after the other. A wrong reading is not changed: a service manager voids
     it (who and when are kept), and it stops counting anywhere."""
 
     _name = "service.equipment.reading"
+    _inherit = ["service.guarded.mixin"]
     _description = "Meter Reading"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -111,11 +111,32 @@ class ServiceEquipmentReading(models.Model):
         for reading in self:
             reading.display_name = formatLang(self.env, reading.value, digits=1)
 
+    def _service_guarded_fields(self):
+        return super()._service_guarded_fields() | VOID_FIELDS
+
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._service_with_defaults(vals_list)
         self._service_check_origin(vals_list)
         self._service_check_new(vals_list)
         return super().create(vals_list)
+
+    def _service_with_defaults(self, vals_list):
+        """``vals_list`` with the facts it leaves out filled from their
+        defaults: a call's default_<field> keys and the user's own defaults
+        (ir.default) are a client's as much as ``vals``, so the checks judge
+        what is stored (the attacker review: a technician's
+        ``default_meter_replaced``, ``default_source``, ``default_visit_id``
+        passed around every rule). The void fields take only their own
+        defaults (service.guarded.mixin)."""
+        missing = {name for vals in vals_list for name in READING_FACTS if name not in vals}
+        if not missing:
+            return vals_list
+        defaults = self.default_get(sorted(missing))
+        return [
+            {**{name: defaults[name] for name in missing - set(vals) if name in defaults}, **vals}
+            for vals in vals_list
+        ]
 
     def _service_check_origin(self, vals_list):
         """Who and what recorded a reading are facts: a user records it as
@@ -167,12 +188,25 @@ class ServiceEquipmentReading(models.Model):
             )
         return super().write(vals)
 
+    def unlink(self):
+        if not self.env.su:
+            raise UserError(
+                user_lang_env(self.env)._(
+                    "A meter reading is history: it is not deleted. A service manager voids a "
+                    "wrong reading (Void): it stays in the history and counts no more."
+                )
+            )
+        return super().unlink()
+
     def action_void(self):
         """Void these readings (a service manager's): each stays in the unit's
         history with who voided it and when, and counts no more — not in the
         checks of the readings entered after, not as the unit's last reading,
         not in the meter's trend and its plans. A message on each unit says
-        what was voided. Readings voided already are left as they are.
+        what was voided. Readings voided already are left as they are. A new
+        meter whose voiding would leave a reading lower than an earlier one
+        (the two meters' readings then one meter's) is refused: void the
+        new meter's readings with it, or keep it.
 
         Returns True."""
         env = user_lang_env(self.env)
@@ -184,6 +218,7 @@ class ServiceEquipmentReading(models.Model):
             return True
         # after a reading of the same unit being entered, checked against this one
         lock_for_update(todo.equipment_id)
+        todo._service_check_void(env)
         action_records(todo).write(
             {"voided": True, "voided_by_id": self.env.uid, "voided_date": fields.Datetime.now()}
         )
@@ -204,6 +239,62 @@ class ServiceEquipmentReading(models.Model):
         todo.equipment_id._message_log_batch(bodies=bodies)
         return True
 
+    def _service_check_void(self, env):
+        """Refuse voiding these readings when a new meter among them would
+        leave the rest of its unit's history running backwards: a reading
+        lower than an earlier one with no new meter between."""
+        replaced = self.filtered("meter_replaced")
+        if not replaced:
+            return
+        self.flush_model(["equipment_id", "date", "value", "meter_replaced", "voided"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT equipment_id, id, date, value, meter_replaced IS TRUE
+                  FROM service_equipment_reading
+                 WHERE equipment_id = ANY(%s) AND voided IS NOT TRUE
+                 ORDER BY equipment_id, date, id
+                """,
+                replaced.equipment_id.ids,
+            )
+        )
+        voiding = set(self.ids)
+        history = {}
+        for unit_id, *row in self.env.cr.fetchall():
+            history.setdefault(unit_id, []).append(row)
+        for unit_id, rows in history.items():
+            meter = kept_meter = 0
+            # the highest reading of the meters now joined, and of the current one
+            joined = current = None
+            for reading_id, date, value, new_meter in rows:
+                meter += new_meter
+                if reading_id in voiding:
+                    continue
+                if new_meter:
+                    joined, current, kept_meter = None, None, meter
+                elif meter != kept_meter:
+                    # a voided new meter between: its readings join the meter before
+                    if current and (not joined or current[0] > joined[0]):
+                        joined = current
+                    current, kept_meter = None, meter
+                if joined and value < joined[0]:
+                    unit = self.env["service.equipment"].browse(unit_id).with_env(env)
+                    raise UserError(
+                        env._(
+                            "Voiding the new meter of %(unit)s would leave its reading "
+                            "%(value)s of %(date)s lower than its reading %(last)s of "
+                            "%(last_date)s, with no new meter between: a meter does not run "
+                            "backwards. Void the new meter's readings with it, or keep it.",
+                            unit=unit.display_name,
+                            value=formatLang(env, value, digits=1),
+                            date=format_datetime(env, date, dt_format="short"),
+                            last=formatLang(env, joined[0], digits=1),
+                            last_date=format_datetime(env, joined[1], dt_format="short"),
+                        )
+                    )
+                if not current or value > current[0]:
+                    current = (value, date)
+
     def _service_check_new(self, vals_list):
         """Refuse readings that are negative, in the future, or lower than the
         unit's reading before them (or higher than its reading after them)
@@ -221,14 +312,20 @@ class ServiceEquipmentReading(models.Model):
                 continue  # required: the ORM names it
             value = rpc_number(env, vals.get("value", 0.0), _lt("Reading"))
             if value < 0:
+                # a number beyond any meter is not echoed (400 digits of 1e300)
                 raise ValidationError(
-                    env._("A meter reading cannot be negative (%(value)s).", value=value)
+                    env._(
+                        "A meter reading cannot be negative (%(value)s).",
+                        value=formatLang(env, value, digits=1),
+                    )
+                    if value >= -MAX_READING
+                    else env._("A meter reading cannot be negative.")
                 )
             if value > MAX_READING:
                 raise ValidationError(
                     env._(
-                        "A meter reading of %(value)s is beyond any meter.",
-                        value=formatLang(env, value, digits=1),
+                        "A meter reading above %(max)s is beyond any meter.",
+                        max=formatLang(env, MAX_READING, digits=0),
                     )
                 )
             date = rpc_datetime(env, vals.get("date"), _lt("Date")) or now
@@ -248,107 +345,157 @@ class ServiceEquipmentReading(models.Model):
         self.flush_model(["equipment_id", "date", "value", "meter_replaced", "voided"])
         units.fetch(["company_id"])
         units.company_id.sudo().fetch(["service_maintenance_meter_per_day"])
-        # the readings next to each new one, in one query
-        values = SQL(", ").join(
-            SQL("(%s, %s, %s::timestamp)", index, unit_id, date)
-            for index, (unit_id, date, __, __) in enumerate(new)
+        per_day = {
+            unit.id: unit.company_id.sudo().service_maintenance_meter_per_day for unit in units
+        }
+        failures = self._service_history_failures(
+            [
+                (unit_id, date, value, replaced, per_day[unit_id])
+                for unit_id, date, value, replaced in new
+            ]
         )
+        if not failures:
+            return
+        # the first refused reading in the order of the units and the dates
+        index = min(failures, key=lambda i: (new[i][0], new[i][1], i))
+        unit_id, date, value, __ = new[index]
+        code, other_value, other_date, limit = failures[index]
+        unit = units.browse(unit_id).with_env(env)
+        args = {
+            "value": formatLang(env, value, digits=1),
+            "unit": unit.display_name,
+            "date": format_datetime(env, other_date, dt_format="short"),
+            "limit": formatLang(env, limit, digits=1),
+            "per_day": formatLang(env, per_day[unit_id], digits=1),
+            "rise": formatLang(env, abs(value - other_value), digits=1),
+        }
+        if code == 1:
+            raise ValidationError(
+                env._(
+                    "The reading %(value)s of %(unit)s is lower than its reading "
+                    "%(last)s of %(date)s. A meter does not run backwards: tick "
+                    '"New Meter" if the meter was replaced.',
+                    last=formatLang(env, other_value, digits=1),
+                    **args,
+                )
+            )
+        if code == 2:
+            raise ValidationError(
+                env._(
+                    "The reading %(value)s of %(unit)s is higher than its later reading "
+                    "%(next)s of %(date)s.",
+                    next=formatLang(env, other_value, digits=1),
+                    **args,
+                )
+            )
+        who = self._service_limit_hint(env)
+        if code == 3:
+            raise ValidationError(
+                env._(
+                    "The reading %(value)s of %(unit)s rises %(rise)s above its reading "
+                    "%(last)s of %(date)s: more than a meter runs in that time (at most "
+                    "%(limit)s, %(per_day)s a day, at least a day's worth). %(hint)s",
+                    last=formatLang(env, other_value, digits=1),
+                    hint=who,
+                    **args,
+                )
+            )
+        raise ValidationError(
+            env._(
+                "The reading %(value)s of %(unit)s is %(rise)s below its later reading "
+                "%(next)s of %(date)s: more than a meter runs in that time (at most "
+                "%(limit)s, %(per_day)s a day, at least a day's worth). Check the value and "
+                "the date.",
+                next=formatLang(env, other_value, digits=1),
+                **args,
+            )
+        )
+
+    def _service_limit_hint(self, env):
+        """What to do about a refused rise: a customer on the portal checks
+        the value; staff may also have an administrator change the limit (a
+        service manager cannot open the settings)."""
+        if self.env.user.share:
+            return env._("Check the value.")
+        return env._(
+            "Check the value; an administrator sets the limit per day in Settings > Service Desk."
+        )
+
+    def _service_history_failures(self, new):
+        """{index: (code, other value, other date, limit)} for the new
+        readings ``new`` [(unit_id, date, value, replaced, per_day)] that break
+        a unit's history, each against the worst of the readings of its
+        meter (since the last new meter before it, up to the next one),
+        stored (not voided) or in ``new``: 1 lower than an earlier reading,
+        2 higher than a later one, 3 rising above an earlier one, 4 below a
+        later one by more than ``per_day`` × the days between (at least one
+        day's worth). Every pair counts, not only neighbours: readings
+        seconds apart would each rise a full day's worth. A pair of two new
+        readings is the later one's. One query."""
+        values = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s::timestamp, %s::float, %s, %s::float)",
+                index,
+                unit_id,
+                date,
+                value,
+                replaced,
+                per_day,
+            )
+            for index, (unit_id, date, value, replaced, per_day) in enumerate(new)
+        )
+        # SQL: every pair of readings of one meter, the meters numbered by a
+        # window over the units' history (the (equipment_id, date) index)
         self.env.cr.execute(
             SQL(
                 """
-                SELECT new.idx, before.value, before.date, after.value, after.date,
-                       after.meter_replaced
-                  FROM (VALUES %s) AS new(idx, unit_id, date)
-                  LEFT JOIN LATERAL (
-                        SELECT value, date FROM service_equipment_reading r
-                         WHERE r.equipment_id = new.unit_id AND r.date <= new.date
-                           AND r.voided IS NOT TRUE
-                         ORDER BY r.date DESC, r.id DESC LIMIT 1) before ON TRUE
-                  LEFT JOIN LATERAL (
-                        SELECT value, date, meter_replaced FROM service_equipment_reading r
-                         WHERE r.equipment_id = new.unit_id AND r.date > new.date
-                           AND r.voided IS NOT TRUE
-                         ORDER BY r.date, r.id LIMIT 1) after ON TRUE
+                WITH new(idx, unit_id, date, value, replaced, per_day) AS (VALUES %s),
+                history AS (
+                    SELECT r.equipment_id AS unit_id, r.date, r.value,
+                           r.meter_replaced IS TRUE AS replaced, 0 AS kind, r.id AS seq,
+                           NULL::int AS idx
+                      FROM service_equipment_reading r
+                     WHERE r.equipment_id IN (SELECT unit_id FROM new) AND r.voided IS NOT TRUE
+                    UNION ALL
+                    SELECT unit_id, date, value, replaced, 1, idx, idx FROM new
+                ),
+                metered AS (
+                    SELECT *,
+                           count(*) FILTER (WHERE replaced) OVER unit_order AS meter,
+                           row_number() OVER unit_order AS pos
+                      FROM history
+                    WINDOW unit_order AS (PARTITION BY unit_id ORDER BY date, kind, seq)
+                ),
+                pairs AS (
+                    SELECT n.idx, o.value AS other_value, o.date AS other_date,
+                           o.pos < n.pos AS earlier,
+                           new.per_day * greatest(
+                               1, abs(extract(epoch FROM n.date - o.date)) / 86400
+                           ) AS lim,
+                           n.value - o.value AS rise
+                      FROM metered n
+                      JOIN new ON new.idx = n.idx
+                      JOIN metered o ON o.unit_id = n.unit_id AND o.meter = n.meter
+                                    AND o.pos != n.pos AND (o.kind = 0 OR o.pos < n.pos)
+                     WHERE n.kind = 1
+                ),
+                failures AS (
+                    SELECT idx, other_value, other_date, lim,
+                           CASE WHEN earlier AND rise < 0 THEN 1
+                                WHEN NOT earlier AND rise > 0 THEN 2
+                                WHEN earlier AND rise > lim THEN 3
+                                WHEN NOT earlier AND -rise > lim THEN 4 END AS code,
+                           CASE WHEN earlier AND rise < 0 THEN -rise
+                                WHEN NOT earlier AND rise > 0 THEN rise
+                                ELSE abs(rise) - lim END AS excess
+                      FROM pairs
+                )
+                SELECT DISTINCT ON (idx) idx, code, other_value, other_date, lim
+                  FROM failures
+                 WHERE code IS NOT NULL
+                 ORDER BY idx, code, excess DESC
                 """,
                 values,
             )
         )
-        neighbours = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        # the batch's own readings of a unit, in date order, after the stored ones
-        last = {}
-        order = sorted(range(len(new)), key=lambda i: (new[i][0], new[i][1], i))
-        for index in order:
-            unit_id, date, value, replaced = new[index]
-            before_value, before_date, after_value, after_date, after_replaced = neighbours[index]
-            previous = last.get(unit_id)
-            if previous and (before_date is None or previous[1] >= before_date):
-                before_value, before_date = previous[0], previous[1]
-            unit = units.browse(unit_id).with_env(env)
-            if before_date is not None and value < before_value and not replaced:
-                raise ValidationError(
-                    env._(
-                        "The reading %(value)s of %(unit)s is lower than its reading "
-                        "%(last)s of %(date)s. A meter does not run backwards: tick "
-                        '"New Meter" if the meter was replaced.',
-                        value=formatLang(env, value, digits=1),
-                        unit=unit.display_name,
-                        last=formatLang(env, before_value, digits=1),
-                        date=format_datetime(env, before_date, dt_format="short"),
-                    )
-                )
-            if after_date is not None and after_value < value and not after_replaced:
-                raise ValidationError(
-                    env._(
-                        "The reading %(value)s of %(unit)s is higher than its later reading "
-                        "%(next)s of %(date)s.",
-                        value=formatLang(env, value, digits=1),
-                        unit=unit.display_name,
-                        next=formatLang(env, after_value, digits=1),
-                        date=format_datetime(env, after_date, dt_format="short"),
-                    )
-                )
-            per_day = unit.company_id.sudo().service_maintenance_meter_per_day
-            if before_date is not None and not replaced:
-                limit = _rise_limit(per_day, before_date, date)
-                if value - before_value > limit:
-                    raise ValidationError(
-                        env._(
-                            "The reading %(value)s of %(unit)s rises %(rise)s above its reading "
-                            "%(last)s of %(date)s: more than a meter runs in that time (at most "
-                            "%(limit)s, %(per_day)s a day). Check the value; a service manager "
-                            "sets the limit per day in the settings.",
-                            value=formatLang(env, value, digits=1),
-                            unit=unit.display_name,
-                            rise=formatLang(env, value - before_value, digits=1),
-                            last=formatLang(env, before_value, digits=1),
-                            date=format_datetime(env, before_date, dt_format="short"),
-                            limit=formatLang(env, limit, digits=1),
-                            per_day=formatLang(env, per_day, digits=1),
-                        )
-                    )
-            if after_date is not None and not after_replaced:
-                limit = _rise_limit(per_day, date, after_date)
-                if after_value - value > limit:
-                    raise ValidationError(
-                        env._(
-                            "The reading %(value)s of %(unit)s is %(rise)s below its later "
-                            "reading %(next)s of %(date)s: more than a meter runs in that time "
-                            "(at most %(limit)s, %(per_day)s a day). Check the value and the "
-                            "date.",
-                            value=formatLang(env, value, digits=1),
-                            unit=unit.display_name,
-                            rise=formatLang(env, after_value - value, digits=1),
-                            next=formatLang(env, after_value, digits=1),
-                            date=format_datetime(env, after_date, dt_format="short"),
-                            limit=formatLang(env, limit, digits=1),
-                            per_day=formatLang(env, per_day, digits=1),
-                        )
-                    )
-            last[unit_id] = (value, date)
-
-
-def _rise_limit(per_day, since, until):
-    """How far a meter may rise from ``since`` to ``until`` at ``per_day``:
-    at least one day's worth, however close the two readings are."""
-    days = max((until - since).total_seconds() / 86400, MIN_RISE_DAYS)
-    return per_day * days
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}

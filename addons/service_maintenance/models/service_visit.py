@@ -1,7 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
-from odoo.addons.service_base.tools import action_records, user_lang_env
+from odoo.addons.service_base.tools import action_records, rpc_number, user_lang_env
+
+_lt = LazyTranslate(__name__)
 
 
 class ServiceVisit(models.Model):
@@ -25,7 +28,14 @@ class ServiceVisit(models.Model):
     def _service_guarded_fields(self):
         return super()._service_guarded_fields() | {"reading_id"}
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._service_check_meter_reading(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._service_check_meter_reading(vals)
         if {"meter_reading", "meter_replaced"} & set(vals) and not self.env.su:
             done = self.filtered(lambda v: v.state == "done")
             if done:
@@ -37,6 +47,14 @@ class ServiceVisit(models.Model):
                     )
                 )
         return super().write(vals)
+
+    def _service_check_meter_reading(self, vals):
+        # NaN or infinity would fail the rounding of the cache (a bug to a
+        # client); the reading's own checks run at Finish
+        if vals.get("meter_reading"):
+            vals["meter_reading"] = rpc_number(
+                self.env, vals["meter_reading"], _lt("Meter Reading")
+            )
 
     def action_finish(self):
         """The work on site is over: the technician leaves, and the meter

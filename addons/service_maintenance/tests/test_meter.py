@@ -1,6 +1,7 @@
 import xmlrpc.client
 from datetime import datetime, time, timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -149,6 +150,51 @@ class TestReadingRise(MeterCase):
                 {"equipment_id": self.unit.id, "value": 150, "date": self._at(1, 9)}
             )
 
+    def test_quick_readings_rise_a_days_worth_together(self):
+        """The attacker review: four readings in one second each rose the
+        limit of a day over its neighbour, +40,000 against 10,000 a day."""
+        now = fields.Datetime.now()
+        self.Reading.create({"equipment_id": self.unit.id, "value": 300, "date": now})
+        self.Reading.create({"equipment_id": self.unit.id, "value": 10300, "date": now})
+        with self.assertRaisesRegex(
+            ValidationError, r"reading 20,300.0 .* rises 20,000.0 above its reading 300.0"
+        ):
+            self.Reading.create({"equipment_id": self.unit.id, "value": 20300, "date": now})
+        # nor in one batch
+        with self.assertRaisesRegex(ValidationError, "rises 20,000.0 above its reading 300.0"):
+            self.Reading.create(
+                [
+                    {"equipment_id": self.aircon_unit.id, "value": value, "date": now}
+                    for value in (300, 10300, 20300)
+                ]
+            )
+        self.assertEqual(self.unit.last_reading_value, 10300)
+        self.assertFalse(self.aircon_unit.reading_ids)
+
+    def test_every_earlier_reading_bounds_the_rise(self):
+        start = datetime.combine(self.today - timedelta(days=3), time(0, 0))
+        self.Reading.create({"equipment_id": self.unit.id, "value": 0, "date": start})
+        self.Reading.create(
+            {"equipment_id": self.unit.id, "value": 15000, "date": start + timedelta(days=1.5)}
+        )
+        # 10,000 over the reading of 1.5 days: a day's worth; 25,000 over the
+        # first in 1.6 days (16,000 at most)
+        with self.assertRaisesRegex(
+            ValidationError, r"rises 25,000.0 above its reading 0.0 .*at most 16,000.0"
+        ):
+            self.Reading.create(
+                {"equipment_id": self.unit.id, "value": 25000, "date": start + timedelta(days=1.6)}
+            )
+        # and a back-dated reading against every later one
+        with self.assertRaisesRegex(ValidationError, r"below its later reading 15,000.0"):
+            self.Reading.create(
+                {"equipment_id": self.unit.id, "value": 1, "date": start + timedelta(days=0.1)}
+            )
+        self.Reading.create(
+            {"equipment_id": self.unit.id, "value": 16000, "date": start + timedelta(days=1.6)}
+        )
+        self.assertEqual(self.unit.last_reading_value, 16000)
+
     def test_past_reading_too_far_below_the_next(self):
         self.company.service_maintenance_meter_per_day = 24
         self.reading(self.unit, 100, 10)
@@ -167,6 +213,42 @@ class TestReadingRise(MeterCase):
         for value in (0, -24):
             with self.assertRaisesRegex(ValidationError, "above zero"), self.env.cr.savepoint():
                 self.company.service_maintenance_meter_per_day = value
+
+    def test_limit_a_number(self):
+        """The attacker review: "nan" as the limit was a bug (Fault 1), 1e300 accepted."""
+        for value in ("nan", float("inf"), "abc", 1e300, True):
+            with self.subTest(value=value), self.assertRaisesRegex(ValidationError, "a number"):
+                self.company.write({"service_maintenance_meter_per_day": value})
+            with self.subTest(value=value), self.assertRaisesRegex(ValidationError, "a number"):
+                self.env["res.config.settings"].create({"service_maintenance_meter_per_day": value})
+        self.assertEqual(self.company.service_maintenance_meter_per_day, 10000)
+        self.env["res.config.settings"].create({"service_maintenance_meter_per_day": 24}).execute()
+        self.assertEqual(self.company.service_maintenance_meter_per_day, 24)
+
+    def test_who_changes_the_limit(self):
+        """A service manager cannot open the settings: the refusal names an
+        administrator; a customer on the portal is only asked to check."""
+        self.reading(self.unit, 1200, 10)
+        with self.assertRaisesRegex(ValidationError, r"administrator .* Settings > Service Desk\."):
+            self.unit.with_user(self.manager).service_add_reading(1e11)
+        portal = new_test_user(self.env, login="sm_rise_portal", groups="base.group_portal")
+        with self.assertRaises(ValidationError) as refusal:
+            self.unit.with_user(portal).sudo().service_add_reading(1e11, source="portal")
+        message = str(refusal.exception)
+        self.assertTrue(message.endswith("a day's worth). Check the value."), message)
+        self.assertNotIn("Settings", message)
+
+    def test_numbers_in_the_users_format(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        Reading = self.Reading.with_context(lang="ru_RU")
+        with self.assertRaisesRegex(ValidationError, r"\(-5,0\)"):
+            Reading.create({"equipment_id": self.unit.id, "value": -5})
+        for value in (1e300, -1e300):
+            with self.subTest(value=value), self.assertRaises(ValidationError) as refusal:
+                Reading.create({"equipment_id": self.unit.id, "value": value})
+            self.assertLess(len(str(refusal.exception)), 120, "the number is not echoed")
+        with self.assertRaisesRegex(UserError, "nan"):
+            self.env["service.visit"].search([], limit=1).write({"meter_reading": "nan"})
 
     def test_refusal_in_russian(self):
         self.env["res.lang"]._activate_lang("ru_RU")
@@ -213,6 +295,38 @@ class TestReadingVoid(MeterCase):
         # 10 a day through 0, 100, 200: 300 today
         self.assertEqual(self.unit._service_projected_date(300), self.today)
         self.assertEqual(plan.next_date, self.today)
+
+    def test_voiding_a_new_meter_keeps_the_meter_running_forward(self):
+        """The attacker review: voiding the new meter left 100, 200, 300, 40,
+        80 with no new meter, and the plan without a date."""
+        self.reading(self.unit, 100, 30)
+        self.reading(self.unit, 200, 20)
+        self.reading(self.unit, 300, 10)
+        replaced = self.reading(self.unit, 0, 6, meter_replaced=True)
+        later = self.reading(self.unit, 40, 4) | self.reading(self.unit, 80, 1)
+        plan = self.plan(interval_type="meter", meter_interval=200, meter_start=100)
+        next_date = plan.next_date
+        with self.assertRaisesRegex(
+            UserError, r"its reading 40.0 of .* lower than its reading 300.0"
+        ):
+            replaced.with_user(self.manager).action_void()
+        self.assertFalse(replaced.voided)
+        self.assertEqual(plan.next_date, next_date)
+        # with its readings it goes
+        (replaced | later).with_user(self.manager).action_void()
+        self.assertEqual(self.unit.last_reading_value, 300)
+        self.assertTrue(all(self.unit.reading_ids.filtered("meter_replaced").mapped("voided")))
+
+    def test_voiding_a_reading_of_the_old_meter(self):
+        self.reading(self.unit, 100, 30)
+        wrong = self.reading(self.unit, 300, 10)
+        self.reading(self.unit, 0, 6, meter_replaced=True)
+        self.reading(self.unit, 400, 4)
+        # 100 before 400 once the new meter is voided too: it runs forward
+        (wrong | self.unit.reading_ids.filtered("meter_replaced")).with_user(
+            self.manager
+        ).action_void()
+        self.assertEqual(self.unit.last_reading_value, 400)
 
     def test_void_once(self):
         wrong = self.reading(self.unit, 500, 3)

@@ -1,6 +1,6 @@
 from datetime import datetime, time, timedelta
 
-from odoo import fields
+from odoo import api, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -75,11 +75,12 @@ class TestReadings(MaintenanceCase):
             with self.assertRaisesRegex(UserError, "history"):
                 reading.with_user(user).write({"date": fields.Datetime.now()})
         self.assertEqual(reading.value, 100)
-        # a manager deletes a wrong reading; a technician cannot
-        with self.assertRaises(UserError):
-            reading.with_user(self.tech_boilers).unlink()
-        reading.with_user(self.manager).unlink()
-        self.assertEqual(self.unit.last_reading_value, 0)
+        # nobody deletes one (a wrong reading is voided)
+        for user in (self.tech_boilers, self.manager):
+            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "voids"):
+                reading.with_user(user).unlink()
+        self.assertTrue(reading.exists())
+        self.assertEqual(self.unit.last_reading_value, 100)
 
     def test_add_reading_over_rpc(self):
         reading_id = self.unit.with_user(self.tech_boilers).service_add_reading(120)
@@ -205,6 +206,89 @@ class TestReadingOrigin(MaintenanceCase):
         self.assertEqual(self.unit.last_reading_value, 1400)
         self.unit.with_user(self.manager).service_add_reading(0, meter_replaced=True)
         self.assertEqual(self.unit.last_reading_value, 0)
+
+    def _create_over_rpc(self, user, vals, context):
+        return api.call_kw(
+            self.env["service.equipment.reading"].with_user(user),
+            "create",
+            [vals],
+            {"context": context},
+        )
+
+    def test_default_keys_are_judged_as_vals(self):
+        """The attacker review: create kept a call's default_<field> keys, so a
+        technician stored a reading voided by the manager, a new meter, a
+        reading of another technician's visit — each refused in ``vals``."""
+        self.reading(self.unit, 100, 5)
+        visit = self.env["service.visit"].search([], limit=1)
+        vals = {"equipment_id": self.unit.id, "value": 110, "date": self._at(1)}
+        for context, message in (
+            ({"default_voided": True}, "can only be set by its actions"),
+            ({"default_voided_by_id": self.manager.id}, "can only be set by its actions"),
+            ({"default_voided_date": "2026-01-01 00:00:00"}, "can only be set by its actions"),
+            ({"default_meter_replaced": True}, "Only a service manager records a new meter"),
+            ({"default_source": "visit"}, "recorded by the visit or the portal"),
+            ({"default_source": "portal"}, "recorded by the visit or the portal"),
+            ({"default_visit_id": visit.id or 1}, "recorded by the visit or the portal"),
+        ):
+            with self.subTest(context=context), self.assertRaisesRegex(UserError, message):
+                self._create_over_rpc(self.tech_boilers, vals, context)
+        self.assertEqual(len(self.unit.reading_ids), 1, "nothing written")
+        # the value, the date and the unit given as defaults are checked too
+        future = fields.Datetime.to_string(fields.Datetime.now() + timedelta(days=9))
+        for context, message in (
+            ({"default_value": 50}, "lower than its reading 100"),
+            ({"default_value": 120, "default_date": future}, "in the future"),
+        ):
+            with self.subTest(context=context), self.assertRaisesRegex(ValidationError, message):
+                self._create_over_rpc(self.tech_boilers, {"equipment_id": self.unit.id}, context)
+        with self.assertRaisesRegex(ValidationError, "lower than its reading 100"):
+            self._create_over_rpc(
+                self.tech_boilers, {"value": 5}, {"default_equipment_id": self.unit.id}
+            )
+        # the unit's tab gives its unit; the caller is the author whatever the key says
+        reading_id = self._create_over_rpc(
+            self.tech_boilers,
+            {"value": 120, "date": fields.Datetime.to_string(self._at(1))},
+            {"default_equipment_id": self.unit.id, "default_user_id": self.manager.id},
+        )
+        reading = self.Reading.browse(reading_id)
+        self.assertEqual((reading.equipment_id, reading.value), (self.unit, 120))
+        self.assertEqual((reading.user_id, reading.source), (self.tech_boilers, "manual"))
+        self.assertFalse(reading.voided or reading.meter_replaced or reading.visit_id)
+        # a service manager records a new meter by either way
+        reading_id = self._create_over_rpc(
+            self.manager,
+            {"equipment_id": self.unit.id, "value": 0},
+            {"default_meter_replaced": True},
+        )
+        self.assertTrue(self.Reading.browse(reading_id).meter_replaced)
+
+    def test_personal_defaults_are_judged_as_vals(self):
+        """ir.default, which a user sets for themselves: the void fields keep
+        their own defaults, the other facts are checked as given."""
+        self.reading(self.unit, 100, 5)
+        defaults = self.env["ir.default"].with_user(self.tech_boilers)
+        defaults.set("service.equipment.reading", "voided", True, user_id=True)
+        defaults.set("service.equipment.reading", "voided_by_id", self.manager.id, user_id=True)
+        reading = self.Reading.browse(
+            self._create_over_rpc(
+                self.tech_boilers, {"equipment_id": self.unit.id, "value": 110}, {}
+            )
+        )
+        self.assertFalse(reading.voided or reading.voided_by_id)
+        self.assertEqual(self.unit.last_reading_value, 110)
+        for name, value in (("meter_replaced", True), ("source", "visit")):
+            defaults.set("service.equipment.reading", name, value, user_id=True)
+            with self.subTest(name=name), self.assertRaises(UserError):
+                self._create_over_rpc(
+                    self.tech_boilers, {"equipment_id": self.unit.id, "value": 0}, {}
+                )
+            defaults.discard_values("service.equipment.reading", name, [value])
+        self.assertEqual(len(self.unit.reading_ids), 2)
+
+    def _at(self, days_ago):
+        return datetime.combine(self.today - timedelta(days=days_ago), time(7, 0))
 
     def test_one_unit_at_a_time(self):
         with self.assertRaisesRegex(UserError, "one unit at a time"):
