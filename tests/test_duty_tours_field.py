@@ -10,8 +10,10 @@ phone layout of the main screens is ``tests/test_tours.py``'s.
 
 import re
 
-from odoo import Command, fields, http
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo import Command, fields
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from odoo.addons.service_base.tests.common import TourDataCase
 
 from .test_i18n import suite_addons
 
@@ -20,26 +22,13 @@ def _text(html):
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-class FieldDutyCase(HttpCase):
+class FieldDutyCase(TourDataCase):
     """One customer's pump, its technician, the warehouse and the customer's portal."""
 
     browser_size = "1366x768"
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # The server's map of static folders, read once per process: read here,
-        # not by the browser's first parallel requests (ast.parse in threads of
-        # Python 3.11.7 fails now and then: "AST constructor recursion depth
-        # mismatch", an HTML 500 instead of a file).
-        assert http.root.statics
-        # Requests that reach the server meanwhile (queue_job's runner asking
-        # for the demo catalog import) wait: they share this test's cursor.
-        with cls.registry.test_lock:
-            cls._setup_field_data()
-
-    @classmethod
-    def _setup_field_data(cls):
+    def _setup_tour_data(cls):
         env = cls.env
         env["res.lang"]._activate_lang("ru_RU")
         env["service.dispatch.rule"].search([]).active = False

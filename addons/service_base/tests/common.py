@@ -1,9 +1,9 @@
 import threading
 from functools import partial
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, http
 from odoo.service.model import retrying
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 class ServiceBaseCase(TransactionCase):
@@ -95,3 +95,25 @@ class CommittedCase(TransactionCase):
             thread.join(timeout=120)
         self.assertFalse(any(t.is_alive() for t in threads), "a transaction hangs")
         return results, errors, attempts
+
+
+class TourDataCase(HttpCase):
+    """A browser tour whose data the class sets up once, in
+    ``_setup_tour_data``."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The server's map of static folders, read once per process: read here,
+        # not by the browser's first parallel requests (ast.parse in threads of
+        # Python 3.11.7 fails now and then: "AST constructor recursion depth
+        # mismatch", an HTML 500 instead of a file).
+        assert http.root.statics
+        # Requests that reach the server meanwhile (queue_job's runner asking
+        # for the demo catalog import) wait: they share this test's cursor.
+        with cls.registry.test_lock:
+            cls._setup_tour_data()
+
+    @classmethod
+    def _setup_tour_data(cls):
+        """The tour's records, created once for the class."""

@@ -1,26 +1,20 @@
 from datetime import timedelta
 
-from odoo import Command, fields, http
-from odoo.tests import HttpCase, tagged
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from odoo.addons.service_base.tests.common import TourDataCase
 
 
 @tagged("post_install", "-at_install", "service_suite")
-class TestVisitDayTour(HttpCase):
+class TestVisitDayTour(TourDataCase):
     """The technician's day on a phone, in Russian, as the demo's A. Smirnov."""
 
     browser_size = "375x667"
     touch_enabled = True
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # The server's map of static folders, read once (see tests/test_duty_tours_field.py).
-        assert http.root.statics
-        with cls.registry.test_lock:
-            cls._setup_day()
-
-    @classmethod
-    def _setup_day(cls):
+    def _setup_tour_data(cls):
         env = cls.env
         env["res.lang"]._activate_lang("ru_RU")
         cls.tech = env.ref("service_base.user_technician_smirnov")

@@ -3,8 +3,10 @@ import tempfile
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import Command, fields, http
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo import Command, fields
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from odoo.addons.service_base.tests.common import TourDataCase
 
 
 def _round_up_quarter(moment):
@@ -142,7 +144,7 @@ class PlanningData:
 
 
 @tagged("post_install", "-at_install", "service_suite")
-class TestManagerPlanningTour(PlanningData, HttpCase):
+class TestManagerPlanningTour(PlanningData, TourDataCase):
     """The service manager's planning on a desktop, in Russian, as the demo's
     E. Orlova: a request's slot found and booked, the visit dragged on the
     planning timeline (onto the technician's other visit: refused, naming it;
@@ -153,12 +155,8 @@ class TestManagerPlanningTour(PlanningData, HttpCase):
     browser_size = "1366x768"
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # The server's map of static folders, read once (see tests/test_duty_tours_field.py).
-        assert http.root.statics
-        with cls.registry.test_lock:
-            cls._setup_planning()
+    def _setup_tour_data(cls):
+        cls._setup_planning()
 
     def test_the_managers_planning_on_a_desktop(self):
         Report = self.env.registry["ir.actions.report"]

@@ -289,27 +289,24 @@ class TestSchedule(MaintenanceCase):
             action["report_name"], "service_maintenance.report_maintenance_schedule_contract"
         )
         self.assertEqual(action["data"]["year"], self.year)
-        # what the web client prints: the year in the URL's options, the ids
-        # in its context only (no ids in the URL when a report has data)
-        html = (
-            self.env["ir.actions.report"]
-            .with_user(manager)
-            .with_context(**action["context"])
-            ._render_qweb_html(action["report_name"], None, data=action["data"])[0]
-            .decode()
-        )
+
+        def printed(action):
+            """What the web client prints: a report with data has no ids in
+            its URL, only the data (the year, the ids) and the context."""
+            return (
+                self.env["ir.actions.report"]
+                .with_user(manager)
+                .with_context(**action["context"])
+                ._render_qweb_html(action["report_name"], None, data=action["data"])[0]
+                .decode()
+            )
+
+        html = printed(action)
         self.assertIn(self.contract.name, html)
         self.assertIn(self.unit.display_name, html)
         self.assertIn(request.name, html)
         wizard.contract_id = False
-        action = wizard.action_print()
-        html = (
-            self.env["ir.actions.report"]
-            .with_user(manager)
-            .with_context(**action["context"])
-            ._render_qweb_html(action["report_name"], None, data=action["data"])[0]
-            .decode()
-        )
+        html = printed(wizard.action_print())
         self.assertIn(self.customer.name, html)
         self.assertIn(self.unit.display_name, html)
         wizard.partner_id = False
