@@ -612,6 +612,24 @@ class TestXmlRpc(HttpCase):
             ("service.equipment.reading", "write"): [
                 (samples["service.equipment.reading"].ids, [{"value": 1.0}], {}),
             ],
+            ("service.maintenance.plan", "create"): [
+                (
+                    None,
+                    [
+                        {
+                            "name": "XML-RPC plan 2",
+                            "equipment_id": samples["service.maintenance.plan"].equipment_id.id,
+                            "date_first": "2026-02-30",
+                        }
+                    ],
+                    {},
+                ),
+            ],
+            ("service.maintenance.plan", "write"): [
+                (samples["service.maintenance.plan"].ids, [{"name": "XML-RPC plan"}], {}),
+                (samples["service.maintenance.plan"].ids, [{"date_first": "abc"}], {}),
+                (samples["service.maintenance.plan"].ids, [{"interval": 1000000000}], {}),
+            ],
             ("service.request", "action_lend_loaner"): [
                 (request_b.ids, [loaner.id], {}),
                 (request_a.ids, [loaner.id], {}),

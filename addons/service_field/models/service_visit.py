@@ -781,9 +781,26 @@ class ServiceVisit(models.Model):
     def unlink(self):
         requests = self.request_id
         self._service_check_owner()
+        self._service_check_unlink_history()
         result = super().unlink()
         requests.exists()._service_sync_schedule()
         return result
+
+    def _service_check_unlink_history(self):
+        """A visit done, or signed by the customer, is history: it is not
+        deleted (a visit not needed is cancelled before it is done)."""
+        if self.env.su:
+            return
+        env = user_lang_env(self.env)
+        for visit in self.sudo():
+            if visit.state == "done" or visit.signature:
+                raise UserError(
+                    env._(
+                        "Visit %(visit)s is done or signed by the customer: it stays in the "
+                        "history and cannot be deleted.",
+                        visit=visit.name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Actions

@@ -114,6 +114,10 @@ class ServiceVisitPart(models.Model):
 
     def _service_guarded_fields(self):
         guarded = super()._service_guarded_fields() | {"move_id"}
+        if self:
+            # a line stays on the visit it was added to: moved to another
+            # visit (a colleague's) it would pass that visit's checks unseen
+            guarded |= {"visit_id"}
         if any(line.visit_id.state in ("done", "cancelled") for line in self):
             guarded |= {"visit_id", "product_id", "quantity", "product_uom_id", "lot_id"}
         return guarded

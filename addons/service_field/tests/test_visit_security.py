@@ -141,6 +141,25 @@ class TestVisitOverIsFrozen(VisitSecurityCase):
         # the same note again is no change
         visit.write({"note": "<p>As reported</p>"})
 
+    def test_done_or_signed_visit_is_not_deleted(self):
+        done = self.on_site()
+        self.tick(done)
+        done.action_finish()
+        signed = self.visit(start=13, end=14).with_user(self.tech_boilers)
+        signed.action_arrive()
+        signed.write({"signature": PNG, "signed_by": "I. Petrov"})
+        for visit in (done, signed):
+            with self.subTest(visit=visit.name), self.refused("stays in the history"):
+                visit.with_user(self.manager).unlink()
+            self.assertTrue(visit.exists())
+        # a visit not needed: cancelled, or deleted while nothing was done
+        planned = self.visit(start=15, end=16)
+        planned.with_user(self.manager).unlink()
+        self.assertFalse(planned.exists())
+        # the superuser (data fixes, uninstall) may
+        done.sudo().unlink()
+        self.assertFalse(done.exists())
+
     def test_cancelled_visit(self):
         visit = self.visit(start=9, end=11).with_user(self.tech_boilers)
         visit.action_cancel()
@@ -281,6 +300,24 @@ class TestVisitPartValues(VisitSecurityCase):
             line.lot_id = lot
         line.invalidate_recordset()
         self.assertEqual(line.lot_id, own_lot)
+
+    def test_a_part_stays_on_its_visit(self):
+        own = self.on_site()
+        colleagues = self.visit(user=self.tech_boilers2, start=13, end=15)
+        line = (
+            self.env["service.visit.part"]
+            .with_user(self.tech_boilers)
+            .create({"visit_id": own.id, "product_id": self.part.id, "quantity": 1})
+        )
+        for user in (self.tech_boilers, self.manager):
+            with self.subTest(user=user.login), self.refused("can only be set by its actions"):
+                line.with_user(user).write({"visit_id": colleagues.id})
+        line.invalidate_recordset()
+        self.assertEqual(line.visit_id, own)
+        self.assertFalse(colleagues.part_ids)
+        # the same visit again is no change
+        line.write({"visit_id": own.id, "quantity": 2})
+        self.assertEqual(line.quantity, 2)
 
     def test_a_missing_visit(self):
         missing = self.Visit.search([], order="id desc", limit=1).id + 1000

@@ -7,12 +7,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, formatLang
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.service_base.tools import (
     action_records,
     log_notes,
+    rpc_date,
     rpc_number,
     user_lang_env,
     whole_batch_statements,
@@ -21,11 +22,15 @@ from odoo.addons.service_field.models.service_visit import MAX_VISIT_HOURS
 
 from .res_company import SCHEDULE_FROM
 from .service_equipment import project, rebase
+from .service_equipment_reading import MAX_READING
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
 
 MAX_HORIZON_DAYS = 366
+# The longest intervals a plan takes: ten years. A longer one is a typing
+# error, and its dates would leave the calendar (year 9999) in the run.
+MAX_INTERVAL = {"month": 120, "week": 520}
 # Plans per batch of the daily run: each batch is its own transaction. Odoo
 # runs a scheduled action's batches ten at a time within the worker's
 # limit_time_real (120 s by default), so a batch should keep under 10 s: 500
@@ -33,6 +38,8 @@ MAX_HORIZON_DAYS = 366
 # quiet, 27.6 s under a load of 9.5 (README). The system parameter
 # service_maintenance.batch_size sets another size for a busier server.
 BATCH_SIZE = 500
+# What two runs meeting on the same plans raise (the other run goes on).
+CONCURRENCY_ERRORS = (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation)
 # When a request without a visit is scheduled on its due day (company's time zone).
 DAY_START = time(9, 0)
 
@@ -66,11 +73,16 @@ class ServiceMaintenancePlan(models.Model):
         # new plan it is empty, and the check would offer no unit
         tracking=True,
     )
+    # readonly: a related field writes through to the unit otherwise
     company_id = fields.Many2one(
-        related="equipment_id.company_id", store=True, index=True, precompute=True
+        related="equipment_id.company_id", store=True, index=True, precompute=True, readonly=True
     )
     partner_id = fields.Many2one(
-        related="equipment_id.partner_id", string="Customer", store=True, index=True
+        related="equipment_id.partner_id",
+        string="Customer",
+        store=True,
+        index=True,
+        readonly=True,
     )
     contract_id = fields.Many2one(
         "service.contract",
@@ -316,9 +328,18 @@ class ServiceMaintenancePlan(models.Model):
             return relativedelta(weeks=self.interval * count)
         return relativedelta(months=self.interval * count)
 
+    def _service_add_step(self, day, count=1):
+        """``day`` + ``count`` intervals, or False past the calendar (year
+        9999, or before year 1): the plan's series ends there, it never
+        raises."""
+        try:
+            return day + self._service_step(count)
+        except (OverflowError, ValueError):
+            return False
+
     def _service_due_after(self, day):
         """The first due date of the fixed schedule (from the first due date)
-        after ``day``."""
+        after ``day``; False when it would be past the calendar."""
         self.ensure_one()
         first = self.date_first
         if day < first:
@@ -328,9 +349,12 @@ class ServiceMaintenancePlan(models.Model):
         else:
             months = (day.year - first.year) * 12 + day.month - first.month
             index = max(months // self.interval, 0)
-            while first + self._service_step(index) <= day:
+            while True:
+                due = self._service_add_step(first, index)
+                if not due or due > day:
+                    return due
                 index += 1
-        return first + self._service_step(index)
+        return self._service_add_step(first, index)
 
     def _service_next_time_date(self, stat):
         if not self.date_first or self.interval <= 0:
@@ -339,9 +363,11 @@ class ServiceMaintenancePlan(models.Model):
             return self._service_due_after(stat["last_due"]) if stat else self.date_first
         if stat["open"]:
             # done-based: the next is counted once this one is done
-            return stat["open_due"] + self._service_step()
+            return self._service_add_step(stat["open_due"])
         done = fields.Date.context_today(self, stat["closed_at"]) if stat["closed_at"] else False
-        following = (done or stat["last_due"]) + self._service_step()
+        following = self._service_add_step(done or stat["last_due"])
+        if not following:
+            return False
         return max(following, stat["last_due"] + timedelta(days=1))
 
     def _service_next_meter_value(self, stat, changes=None):
@@ -379,7 +405,25 @@ class ServiceMaintenancePlan(models.Model):
             "next_meter_value",
             "meter_start_date",
             "last_run_date",
+            # the unit's (related): the unit's form changes them
+            "partner_id",
+            "company_id",
         }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._service_check_date_first(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._service_check_date_first(vals)
+        return super().write(vals)
+
+    def _service_check_date_first(self, vals):
+        # a clear refusal (not the ORM's ValueError) for "2026-02-30" or "abc"
+        if vals.get("date_first"):
+            vals["date_first"] = rpc_date(self.env, vals["date_first"], _lt("First Due Date"))
 
     @api.constrains(
         "interval_type",
@@ -400,6 +444,26 @@ class ServiceMaintenancePlan(models.Model):
                         plan=plan.name,
                     )
                 )
+            if plan.interval_type == "month" and plan.interval > MAX_INTERVAL["month"]:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: an interval of %(interval)s months is too "
+                        "long; at most %(max)s months (ten years).",
+                        plan=plan.name,
+                        interval=plan.interval,
+                        max=MAX_INTERVAL["month"],
+                    )
+                )
+            if plan.interval_type == "week" and plan.interval > MAX_INTERVAL["week"]:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: an interval of %(interval)s weeks is too "
+                        "long; at most %(max)s weeks (ten years).",
+                        plan=plan.name,
+                        interval=plan.interval,
+                        max=MAX_INTERVAL["week"],
+                    )
+                )
             if plan.interval_type == "meter" and plan.meter_interval <= 0:
                 raise ValidationError(
                     env._(
@@ -412,6 +476,15 @@ class ServiceMaintenancePlan(models.Model):
                     env._(
                         "Maintenance plan “%(plan)s”: a meter reading cannot be negative.",
                         plan=plan.name,
+                    )
+                )
+            if plan.meter_interval > MAX_READING or plan.meter_start > MAX_READING:
+                raise ValidationError(
+                    env._(
+                        "Maintenance plan %(plan)s: a meter interval or starting reading is at "
+                        "most %(max)s.",
+                        plan=plan.name,
+                        max=formatLang(env, MAX_READING, digits=0),
                     )
                 )
             if not 0 < plan.duration_hours <= MAX_VISIT_HOURS:
@@ -583,8 +656,13 @@ class ServiceMaintenancePlan(models.Model):
                 plans = self._service_take_batch(today, size)
                 plans._service_create_requests()
                 done = len(plans)
-        except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
+        except CONCURRENCY_ERRORS:
             _logger.info("Maintenance plans: another run is creating the same work.")
+        except Exception:  # one bad plan must not stop the others
+            _logger.warning(
+                "Maintenance plans: a batch failed; running its plans one by one.", exc_info=True
+            )
+            done = self._service_run_one_by_one(today, size)
         remaining = self._service_count_to_run(today)
         Cron._notify_progress(done=done, remaining=remaining)
         if remaining and not done:
@@ -596,6 +674,68 @@ class ServiceMaintenancePlan(models.Model):
             if cron:
                 cron._trigger(fields.Datetime.now() + timedelta(minutes=1))
         return remaining
+
+    @api.model
+    def _service_run_one_by_one(self, today, size):
+        """The daily run of the next batch, each plan in a savepoint of its
+        own: the good plans get their work; a plan that fails is skipped for
+        the day (marked run, a warning in the log, a note and an activity for
+        a service manager on the plan). Returns the number of plans run."""
+        plans = self._service_take_batch(today, size)
+        for plan in plans:
+            try:
+                with self.env.cr.savepoint():
+                    plan._service_create_requests()
+            except CONCURRENCY_ERRORS:
+                _logger.info("Maintenance plan %s: another run is creating its work.", plan.id)
+            except Exception as error:  # skip this plan, run the others
+                _logger.warning(
+                    "Maintenance plan %s failed in the daily run, skipped today.",
+                    plan.id,
+                    exc_info=True,
+                )
+                plan._service_mark_run(today)
+                plan._service_report_failure(error)
+        return len(plans)
+
+    def _service_report_failure(self, error):
+        """A note on the plan, and a to-do for a service manager: the daily
+        run could not create its work today."""
+        self.ensure_one()
+        managers = self.env.ref("service_base.group_service_manager").sudo().users
+        manager = next(
+            (
+                user
+                for user in (self.write_uid, self.create_uid, *managers)
+                if user.active
+                and not user.share
+                and user in managers
+                and self.company_id in user.company_ids
+            ),
+            None,
+        )
+        lang = (manager or self.env.user).lang or self.company_id.partner_id.lang
+        env = self.with_context(lang=lang).env
+        summary = env._("The daily run could not create this plan's work")
+        body = env._(
+            "The daily run could not create the work of maintenance plan %(plan)s today and "
+            "skipped it (the other plans ran). Check the plan's interval, dates and contract; "
+            "the run tries it again tomorrow, or use Create Requests Now. Error: %(error)s",
+            plan=self.name,
+            error=str(error)[:300],
+        )
+        plan = self.sudo()
+        plan.message_post(body=body, subtype_xmlid="mail.mt_note")
+        if not manager:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        open_ones = plan.activity_ids.filtered(
+            lambda act: act.user_id == manager and act.summary == summary
+        )
+        if todo and not open_ones:
+            plan.activity_schedule(
+                activity_type_id=todo.id, user_id=manager.id, summary=summary, note=body
+            )
 
     def _service_to_run_sql(self, today):
         # a superset of the plans _service_due_dates gives work: nothing is
@@ -683,7 +823,7 @@ class ServiceMaintenancePlan(models.Model):
                 continue
             dues = []
             due = start
-            while due <= limit:
+            while due and due <= limit:
                 dues.append(due)
                 due = plan._service_due_after(due)
             past = [day for day in dues if day < today]

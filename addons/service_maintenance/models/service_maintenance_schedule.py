@@ -87,6 +87,15 @@ class ServiceMaintenanceSchedule(models.AbstractModel):
         Plan = self.env["service.maintenance.plan"]
         Request = self.env["service.request"]
         commercial = partner.commercial_partner_id if partner else self.env["res.partner"]
+        if commercial and contract and contract.commercial_partner_id != commercial:
+            # a schedule titled with one customer lists only that customer's units
+            raise UserError(
+                user_lang_env(self.env)._(
+                    "Contract %(contract)s is not a contract of customer %(customer)s.",
+                    contract=contract.name,
+                    customer=commercial.display_name,
+                )
+            )
 
         unit_domain = []
         if commercial:
@@ -320,7 +329,7 @@ def _plan_dues(plan, first, last, trends):
         if due >= first:
             dues.append((due, False))
         # a fixed schedule counts from its first date (31 Jan, 28 Feb, 31 Mar)
-        due = plan._service_due_after(due) if fixed else due + plan._service_step()
+        due = plan._service_due_after(due) if fixed else plan._service_add_step(due)
     return dues
 
 

@@ -3,7 +3,8 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date, formatLang
 
 from odoo.addons.service_base.tools import (
     action_records,
@@ -127,6 +128,23 @@ class ServiceRequest(models.Model):
             .replace(tzinfo=None)
         )
         return max(start, due)
+
+    def unlink(self):
+        # A plan's request holds its due date: deleted, a fixed schedule never
+        # makes it again (the schedule shows it planned for ever). Cancelled,
+        # it stays in the plan's history and the schedule shows it cancelled.
+        if not self.env.su:
+            env = user_lang_env(self.env)
+            for request in self.sudo().filtered("maintenance_plan_id"):
+                raise UserError(
+                    env._(
+                        "Request %(request)s was created by maintenance plan %(plan)s: it stays "
+                        "in the plan's history and cannot be deleted. Cancel it instead.",
+                        request=request.name,
+                        plan=request.maintenance_plan_id.name,
+                    )
+                )
+        return super().unlink()
 
     def _service_propose_visits(self):
         """Book a visit for each of these new maintenance requests with a
@@ -257,7 +275,7 @@ class ServiceRequest(models.Model):
                         "No visit booked: %(user)s has no free %(hours)s h within working hours "
                         "on %(day)s. Use Find a Slot.",
                         user=request.user_id.name,
-                        hours=request.maintenance_plan_id.duration_hours,
+                        hours=_hours(env, request.maintenance_plan_id.duration_hours),
                         day=day,
                     )
                 else:
@@ -310,3 +328,9 @@ def _add_busy(busy, user_id, interval):
 def _local_day(moment):
     """The day of an aware datetime in its own time zone."""
     return moment.date()
+
+
+def _hours(env, hours):
+    """``hours`` in the user's number format: "2", "1,5" (not "2.0")."""
+    digits = 0 if float(hours).is_integer() else 1
+    return formatLang(env, hours, digits=digits)

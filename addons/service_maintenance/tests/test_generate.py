@@ -90,6 +90,8 @@ class TestGenerate(MaintenanceCase):
         notes = [m.body for m in request.message_ids if "No visit booked" in m.body]
         self.assertEqual(len(notes), 1)
         self.assertIn("Find a Slot", notes[0])
+        # the user's number format: "2 h", not "2.0 h"
+        self.assertIn("no free 2 h within", notes[0])
 
     def test_two_plans_one_day_one_after_the_other(self):
         plans = self.plans(self.unit | self.aircon_unit)
@@ -250,6 +252,46 @@ class TestGenerate(MaintenanceCase):
         ):
             plans.service_generate()
         self.assertEqual(len(calls), 3, "one batch a plan")
+
+    def test_cron_skips_a_failing_plan_and_runs_the_others(self):
+        self.env["ir.config_parameter"].set_param("service_maintenance.batch_size", 10)
+        self.Plan.search([]).active = False
+        plans = self.yearly(3, "SM-SKIP")
+        # the to-do goes to the service manager who last changed the plan
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE service_maintenance_plan SET write_uid = %s WHERE id = ANY(%s)",
+            [self.manager.id, plans.ids],
+        )
+        plans.invalidate_recordset(["write_uid"])
+        bad = plans[1]
+        original = type(self.Plan)._prepare_request_vals
+
+        def fail_one(plan, due, meter):
+            if plan == bad:
+                raise ValueError("SM broken plan")
+            return original(plan, due, meter)
+
+        cron = self.env.ref("service_maintenance.ir_cron_service_maintenance_requests")
+        record = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        with (
+            patch.object(type(self.Plan), "_prepare_request_vals", fail_one),
+            mute_logger("odoo.addons.service_maintenance.models.service_maintenance_plan"),
+        ):
+            remaining = self.Plan.with_context(
+                ir_cron_progress_id=record.id
+            )._cron_create_requests()
+        self.assertEqual(remaining, 0, "the bad plan is skipped for the day, not left to run")
+        self.assertEqual((record.done, record.remaining), (3, 0))
+        self.assertEqual([len(plan.request_ids) for plan in plans], [1, 0, 1])
+        self.assertEqual(plans.mapped("last_run_date"), [self.today] * 3)
+        notes = bad.message_ids.filtered(lambda m: "could not create the work" in m.body)
+        self.assertEqual(len(notes), 1)
+        self.assertIn("SM broken plan", notes.body)
+        activity = bad.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertFalse(plans[0].activity_ids | plans[2].activity_ids)
 
     def test_visit_reading(self):
         plan = self.plans(self.unit, interval_type="meter", meter_interval=100)

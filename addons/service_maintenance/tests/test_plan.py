@@ -163,6 +163,90 @@ class TestPlanBadInput(MaintenanceCase):
             "meter interval must be above zero", interval_type="meter", meter_interval=-5
         )
 
+    def test_interval_bounds(self):
+        # ten years at most: a longer interval leaves the calendar in the run
+        self.assertRefused("120 months", interval=121)
+        self.assertRefused("520 weeks", interval=600000, interval_type="week")
+        self.assertRefused("at most 1", interval_type="meter", meter_interval=1e300)
+        self.assertRefused("at most 1", interval_type="meter", meter_interval=100, meter_start=1e13)
+        self.assertEqual(self.plan(interval=120).interval, 120)
+        self.assertEqual(self.plan(interval=520, interval_type="week").interval, 520)
+        plan = self.plan()
+        with self.assertRaisesRegex(ValidationError, "120 months"), self.env.cr.savepoint():
+            plan.write({"interval": 1000000000})
+        plan.invalidate_recordset()
+        self.assertEqual(plan.interval, 1)
+
+    def test_dates_past_the_calendar_end_the_series(self):
+        # a plan from before the bounds (in the database already): its
+        # series ends at year 9999, the schedule and the runs go on
+        self.Plan.search([]).active = False
+        plan = self.plan()
+        other = self.plan(equipment_id=self.aircon_unit.id)
+        self.env.cr.execute(
+            "UPDATE service_maintenance_plan SET interval = 1000000000 WHERE id = %s", [plan.id]
+        )
+        plan.invalidate_recordset()
+        self.assertFalse(plan._service_add_step(self.today))
+        self.assertFalse(plan._service_due_after(plan.date_first))
+        week = self.plan(interval_type="week", interval=520)
+        self.env.cr.execute(
+            "UPDATE service_maintenance_plan SET interval = 600000 WHERE id = %s", [week.id]
+        )
+        week.invalidate_recordset()
+        self.assertFalse(week._service_due_after(week.date_first))
+        schedule = self.env["service.maintenance.schedule"].get_schedule(self.today.year)
+        self.assertTrue(schedule["units"])
+        created = self.env["service.request"].browse(self.Plan.service_generate())
+        self.assertEqual(created.maintenance_plan_id, plan | other | week)
+        self.assertEqual(len(plan.request_ids), 1, "its first due date only")
+        self.assertEqual(len(week.request_ids), 1)
+        self.assertEqual(self.Plan.service_generate(), [])
+        self.assertFalse(plan.next_date, "no next date past year 9999")
+
+    def test_date_first_not_a_date(self):
+        for value in ("2026-02-30", "abc"):
+            with self.subTest(value=value), self.assertRaisesRegex(UserError, "is not a date"):
+                self.plan(date_first=value)
+        plan = self.plan()
+        with self.assertRaisesRegex(UserError, "is not a date"):
+            plan.write({"date_first": "2026-02-30"})
+
+    def test_customer_and_company_are_the_units(self):
+        plan = self.plan()
+        self.assertTrue(plan._fields["partner_id"].readonly)
+        self.assertTrue(plan._fields["company_id"].readonly)
+        self.assertIn("company_id", plan._service_guarded_fields())
+        with self.assertRaisesRegex(UserError, "can only be set"):
+            plan.with_user(self.manager).write({"partner_id": self.other_customer.id})
+        with self.assertRaisesRegex(UserError, "can only be set"):
+            self.Plan.with_user(self.manager).create(
+                {"name": "x", "equipment_id": self.unit.id, "partner_id": self.other_customer.id}
+            )
+        self.unit.invalidate_recordset()
+        self.assertEqual(self.unit.partner_id, self.customer)
+        self.assertEqual(plan.partner_id, self.customer)
+        # the same value is no change
+        plan.with_user(self.manager).write({"partner_id": self.customer.id, "name": "SM same"})
+        self.assertEqual(plan.name, "SM same")
+
+    def test_a_plans_request_is_cancelled_not_deleted(self):
+        plan = self.plan()
+        request = self.env["service.request"].browse(plan.service_generate())
+        self.assertTrue(request)
+        for call in (
+            lambda: request.with_user(self.manager).unlink(),
+            lambda: plan.with_user(self.manager).write({"request_ids": [(2, request.id)]}),
+        ):
+            with self.assertRaisesRegex(UserError, "Cancel it instead"), self.env.cr.savepoint():
+                call()
+        self.assertTrue(request.exists())
+        other = self.env["service.request"].create(
+            {"subject": "SM by hand", "partner_id": self.customer.id}
+        )
+        other.with_user(self.manager).unlink()
+        self.assertFalse(other.exists())
+
     def test_negative_start_and_a_batch_with_one_bad_plan(self):
         self.assertRefused(
             "meter reading cannot be negative",

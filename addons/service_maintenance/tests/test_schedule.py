@@ -221,6 +221,51 @@ class TestSchedule(MaintenanceCase):
         with self.assertRaises(AccessError):
             self.Schedule.with_user(portal).get_schedule(self.year)
 
+    def test_another_customers_contract_is_refused(self):
+        self.plan(date_first=date(self.year, 1, 5))
+        other = self.env["service.contract"].create(
+            {"partner_id": self.other_customer.id, "date_start": self.contract.date_start}
+        )
+        Schedule = self.Schedule.with_user(self.tech_boilers)
+        with self.assertRaisesRegex(UserError, "is not a contract of customer"):
+            Schedule.get_schedule(self.year, self.other_customer.id, self.contract.id)
+        with self.assertRaisesRegex(UserError, "is not a contract of customer"):
+            Schedule.get_schedule(self.year, self.customer.id, other.id)
+        # a contact of the customer stands for its company
+        contact = self.env["res.partner"].create(
+            {"name": "SM contact", "parent_id": self.customer.id}
+        )
+        answer = Schedule.get_schedule(self.year, contact.id, self.contract.id)
+        self.assertEqual(answer["contract"]["id"], self.contract.id)
+        # the printed customer's schedule with another customer's contract
+        with self.assertRaisesRegex(UserError, "is not a contract of customer"):
+            self.env["ir.actions.report"]._render_qweb_html(
+                "service_maintenance.action_report_maintenance_schedule_partner",
+                self.other_customer.ids,
+                data={"year": self.year, "contract_id": self.contract.id},
+            )
+
+    def test_screen_keeps_the_chosen_customer(self):
+        other = self.env["service.contract"].create(
+            {"partner_id": self.other_customer.id, "date_start": self.contract.date_start}
+        )
+        form = Form(self.env["service.maintenance.schedule.wizard"].with_user(self.manager))
+        form.partner_id = self.customer
+        form.contract_id = self.contract
+        self.assertEqual(form.partner_id, self.customer)
+        self.assertIn(self.unit.name, str(form.schedule_html))
+        # another customer: the previous customer's contract goes
+        form.partner_id = self.other_customer
+        self.assertFalse(form.contract_id)
+        form.contract_id = other
+        self.assertEqual(form.partner_id, self.other_customer)
+        wizard = form.save()
+        # over RPC a mismatch is refused at print, and the screen shows the customer's
+        wizard.write({"contract_id": self.contract.id})
+        self.assertNotIn(self.unit.name, str(wizard.schedule_html), "not the contract's units")
+        with self.assertRaisesRegex(UserError, "is not a contract of customer"):
+            wizard.action_print()
+
     def test_printed_schedule(self):
         plan = self.plan(date_first=date(self.year, 1, 31), schedule_from="schedule")
         request = self._request(plan, date(self.year, 3, 31))

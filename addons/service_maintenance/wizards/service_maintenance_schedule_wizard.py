@@ -19,6 +19,7 @@ class ServiceMaintenanceScheduleWizard(models.TransientModel):
     )
     contract_id = fields.Many2one(
         "service.contract",
+        # the chosen customer's contracts only
         domain="[('commercial_partner_id', '=', partner_id)] if partner_id else []",
     )
     schedule_html = fields.Html(string="Schedule", compute="_compute_schedule_html", sanitize=False)
@@ -33,8 +34,13 @@ class ServiceMaintenanceScheduleWizard(models.TransientModel):
     def _compute_schedule_html(self):
         Schedule = self.env["service.maintenance.schedule"]
         for wizard in self:
+            contract = wizard.contract_id
+            partner = wizard.partner_id.commercial_partner_id
+            if contract and partner and contract.commercial_partner_id != partner:
+                # shown as the customer's until the contract is the customer's
+                contract = contract.browse()
             schedule = Schedule._service_schedule_data(
-                wizard.year, partner=wizard.partner_id, contract=wizard.contract_id
+                wizard.year, partner=wizard.partner_id, contract=contract
             )
             wizard.schedule_html = self.env["ir.qweb"]._render(
                 "service_maintenance.maintenance_schedule_table",
@@ -43,14 +49,35 @@ class ServiceMaintenanceScheduleWizard(models.TransientModel):
 
     @api.onchange("contract_id")
     def _onchange_contract_id(self):
-        if self.contract_id:
+        # a contract fills in an empty customer, never replaces the chosen one
+        if self.contract_id and not self.partner_id:
             self.partner_id = self.contract_id.commercial_partner_id
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        # another customer: the contract of the previous one goes
+        contract = self.contract_id
+        if (
+            contract
+            and self.partner_id
+            and contract.commercial_partner_id != self.partner_id.commercial_partner_id
+        ):
+            self.contract_id = False
 
     def action_print(self):
         """The PDF of the schedule shown: the contract's, else the customer's."""
         self.ensure_one()
         # With ``data`` the web client asks for the report without the ids in
         # its URL (only the data and the context): the ids travel in the data.
+        partner = self.partner_id.commercial_partner_id
+        if self.contract_id and partner and self.contract_id.commercial_partner_id != partner:
+            raise UserError(
+                _(
+                    "Contract %(contract)s is not a contract of customer %(customer)s.",
+                    contract=self.contract_id.name,
+                    customer=partner.display_name,
+                )
+            )
         if self.contract_id:
             docs = self.contract_id
             report = "service_maintenance.action_report_maintenance_schedule_contract"
