@@ -447,7 +447,7 @@ class ServiceMaintenancePlan(models.Model):
             if plan.interval_type == "month" and plan.interval > MAX_INTERVAL["month"]:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: an interval of %(interval)s months is too "
+                        "Maintenance plan “%(plan)s”: an interval of %(interval)s months is too "
                         "long; at most %(max)s months (ten years).",
                         plan=plan.name,
                         interval=plan.interval,
@@ -457,7 +457,7 @@ class ServiceMaintenancePlan(models.Model):
             if plan.interval_type == "week" and plan.interval > MAX_INTERVAL["week"]:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: an interval of %(interval)s weeks is too "
+                        "Maintenance plan “%(plan)s”: an interval of %(interval)s weeks is too "
                         "long; at most %(max)s weeks (ten years).",
                         plan=plan.name,
                         interval=plan.interval,
@@ -481,7 +481,7 @@ class ServiceMaintenancePlan(models.Model):
             if plan.meter_interval > MAX_READING or plan.meter_start > MAX_READING:
                 raise ValidationError(
                     env._(
-                        "Maintenance plan %(plan)s: a meter interval or starting reading is at "
+                        "Maintenance plan “%(plan)s”: a meter interval or starting reading is at "
                         "most %(max)s.",
                         plan=plan.name,
                         max=formatLang(env, MAX_READING, digits=0),
