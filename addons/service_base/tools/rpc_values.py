@@ -57,6 +57,23 @@ def rpc_record(env, model, value, label, must_exist=True):
     return record
 
 
+def rpc_records(env, model, values, label):
+    """The records of ``model`` that each of ``values`` designates, as
+    ``rpc_record`` gives them (an empty recordset for an empty value), their
+    existence checked in one query for all."""
+    records = [rpc_record(env, model, value, label, must_exist=False) for value in values]
+    ids = {record.id for record in records if record}
+    found = set(env[model].browse(ids).exists().ids)
+    for record in records:
+        if record and record.id not in found:
+            raise UserError(
+                user_lang_env(env)._(
+                    "%(label)s: record %(value)s does not exist.", label=label, value=record.id
+                )
+            )
+    return records
+
+
 def rpc_number(env, value, label, minimum=None, maximum=None, default=None):
     """``value`` as a finite float within [minimum, maximum]; ``default`` for
     an empty value when one is given."""

@@ -9,7 +9,7 @@ from odoo.addons.service_base.tools import (
     lock_for_update,
     rpc_datetime,
     rpc_number,
-    rpc_record,
+    rpc_records,
     user_lang_env,
 )
 from odoo.addons.service_base.tools.guarded import ACTION, action_records
@@ -306,8 +306,10 @@ class ServiceEquipmentReading(models.Model):
         env = user_lang_env(self.env)
         now = fields.Datetime.now()
         new = []
-        for vals in vals_list:
-            unit = rpc_record(env, "service.equipment", vals.get("equipment_id"), _lt("Unit"))
+        units = rpc_records(
+            env, "service.equipment", [vals.get("equipment_id") for vals in vals_list], _lt("Unit")
+        )
+        for vals, unit in zip(vals_list, units, strict=True):
             if not unit:
                 continue  # required: the ORM names it
             value = rpc_number(env, vals.get("value", 0.0), _lt("Reading"))
