@@ -293,3 +293,48 @@ class TestReadingOrigin(MaintenanceCase):
     def test_one_unit_at_a_time(self):
         with self.assertRaisesRegex(UserError, "one unit at a time"):
             (self.unit | self.aircon_unit).service_add_reading(5)
+
+
+@tagged("post_install", "-at_install", "service_suite")
+class TestReadingBatch(MaintenanceCase):
+    """A batch of readings (an integrator's import, the portal's form of
+    several units) is checked and stored in a number of queries that does not
+    grow with its units: their existence, lock, history and limits are read
+    once for the batch."""
+
+    def units(self, count, prefix):
+        return self.env["service.equipment"].concat(
+            *(self._unit(f"{prefix}-{index:03d}", self.boiler, self.customer) for index in range(count))
+        )
+
+    def batch(self, units):
+        moment = datetime.combine(self.today - timedelta(days=1), time(7, 0))
+        return [
+            {"equipment_id": unit.id, "value": value, "date": moment + timedelta(hours=hours)}
+            for unit in units
+            for value, hours in ((100, 0), (110, 2))
+        ]
+
+    def count_queries(self, units):
+        vals_list = self.batch(units)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        readings = self.Reading.create(vals_list)
+        self.env.flush_all()
+        self.assertEqual(len(readings), 2 * len(units))
+        return self.cr.sql_log_count - before
+
+    def test_queries_do_not_grow_with_the_units(self):
+        self.count_queries(self.units(2, "SM-RB-WARM"))
+        small = self.count_queries(self.units(3, "SM-RB-S"))
+        large = self.count_queries(self.units(12, "SM-RB-L"))
+        self.assertEqual(large, small)
+        units = self.units(40, "SM-RB-X")
+        vals_list = self.batch(units)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(small):
+            self.Reading.create(vals_list)
+            self.env.flush_all()
+        self.assertEqual(units[-1].last_reading_value, 110)
