@@ -27,6 +27,7 @@
     ],
     "demo": ["demo/service_visit_demo.xml"],
     "assets": {
+        "web.assets_backend": ["service_field/static/src/js/timeline_move.esm.js"],
         "web.assets_tests": ["service_field/static/tests/tours/*.js"],
     },
     "installable": True,

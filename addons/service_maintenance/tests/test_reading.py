@@ -304,7 +304,10 @@ class TestReadingBatch(MaintenanceCase):
 
     def units(self, count, prefix):
         return self.env["service.equipment"].concat(
-            *(self._unit(f"{prefix}-{index:03d}", self.boiler, self.customer) for index in range(count))
+            *(
+                self._unit(f"{prefix}-{index:03d}", self.boiler, self.customer)
+                for index in range(count)
+            )
         )
 
     def batch(self, units):

@@ -149,6 +149,7 @@ registry.category("web_tour.tours").add("service_manager_planning_tour", {
             content: "Drag it onto the technician's other visit",
             trigger: `.oe_timeline_view ${OTHER}`,
             async run() {
+                window.__serviceBookedX = (await settled(BOOKED)).getBoundingClientRect().x;
                 const other = (await settled(OTHER)).getBoundingClientRect();
                 await dragItemTo(BOOKED, other.x + other.width / 2);
             },
@@ -172,6 +173,20 @@ registry.category("web_tour.tours").add("service_manager_planning_tour", {
         {
             content: "The refusal is closed",
             trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "The refused visit is back where it was, not where it was dropped",
+            trigger: `.oe_timeline_view ${BOOKED}`,
+            async run() {
+                for (let attempt = 0; attempt < 50; attempt++) {
+                    const x = hoot.queryFirst(BOOKED).getBoundingClientRect().x;
+                    if (Math.abs(x - window.__serviceBookedX) < 3) {
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                console.error("The refused visit stayed where it was dropped");
+            },
         },
         watchForErrors(),
         {
