@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import Command, fields
 
@@ -84,6 +84,15 @@ class MaintenanceCase(ServiceRepairCase):
         )
 
     @classmethod
+    def moment(cls, days_ago):
+        """A minute ago, ``days_ago`` whole days before: readings are never
+        in the future, and trends between them are whole days whatever the
+        hour the tests run (a fixed 07:00 was in the future, and a trend
+        from it off by hours, when they ran before 07:00 UTC)."""
+        now = fields.Datetime.now().replace(second=0, microsecond=0)
+        return now - timedelta(days=days_ago, minutes=1)
+
+    @classmethod
     def reading(cls, unit, value, days_ago, **vals):
-        moment = datetime.combine(cls.today - timedelta(days=days_ago), time(7, 0))
+        moment = cls.moment(days_ago)
         return cls.Reading.create({"equipment_id": unit.id, "value": value, "date": moment, **vals})

@@ -255,7 +255,7 @@ class TestReadingRise(MeterCase):
         self.reading(self.unit, 1200, 10)
         with self.assertRaisesRegex(ValidationError, "не больше 50.000,0"):
             self.Reading.with_context(lang="ru_RU").create(
-                {"equipment_id": self.unit.id, "value": 1e12, "date": self._at(5)}
+                {"equipment_id": self.unit.id, "value": 1e12, "date": self.moment(5)}
             )
 
 

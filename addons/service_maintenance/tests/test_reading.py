@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import api, fields
 from odoo.exceptions import UserError, ValidationError
@@ -122,7 +122,7 @@ class TestReadings(MaintenanceCase):
         self.assertFalse(self.Reading.with_user(user).search([("equipment_id", "=", self.unit.id)]))
 
     def _at(self, days_ago):
-        return datetime.combine(self.today - timedelta(days=days_ago), time(7, 0))
+        return self.moment(days_ago)
 
 
 @tagged("post_install", "-at_install", "service_suite")
@@ -288,7 +288,7 @@ class TestReadingOrigin(MaintenanceCase):
         self.assertEqual(len(self.unit.reading_ids), 2)
 
     def _at(self, days_ago):
-        return datetime.combine(self.today - timedelta(days=days_ago), time(7, 0))
+        return self.moment(days_ago)
 
     def test_one_unit_at_a_time(self):
         with self.assertRaisesRegex(UserError, "one unit at a time"):
@@ -311,7 +311,7 @@ class TestReadingBatch(MaintenanceCase):
         )
 
     def batch(self, units):
-        moment = datetime.combine(self.today - timedelta(days=1), time(7, 0))
+        moment = self.moment(1)
         return [
             {"equipment_id": unit.id, "value": value, "date": moment + timedelta(hours=hours)}
             for unit in units
