@@ -791,7 +791,10 @@ class ServiceRequest(models.Model):
                     for request in noted
                 },
             )
-        requests._notify_technicians()
+        if not self.env.context.get("service_digest_later"):
+            # a caller dispatching in batches sends each technician one
+            # digest of all its batches itself (the maintenance plans' run)
+            requests._notify_technicians()
         return requests
 
     def _notify_technicians(self):

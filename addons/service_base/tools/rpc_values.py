@@ -145,6 +145,28 @@ def rpc_datetime(env, value, label):
         ) from None
 
 
+def rpc_selection(records, vals, names):
+    """Refuse a value of the selection fields ``names`` in ``vals`` that is
+    not one of the field's keys with a ``UserError`` naming the field and the
+    keys (the ORM answers a bare ``ValueError``, untranslated)."""
+    env = records.env
+    for name in names:
+        value = vals.get(name)
+        if value is None or value is False:
+            continue
+        field = records._fields[name]
+        keys = [key for key, _label in field._description_selection(env)]
+        if value not in keys:
+            raise UserError(
+                user_lang_env(env)._(
+                    "%(label)s: %(value)s is not one of %(keys)s.",
+                    label=field._description_string(user_lang_env(env)),
+                    value=_shown(value),
+                    keys=", ".join(keys),
+                )
+            )
+
+
 def rpc_text(env, value, label, max_length=None):
     """``value`` as a string (empty for an empty value), at most ``max_length`` long.
 

@@ -188,6 +188,15 @@ class ServiceEquipmentReading(models.Model):
             )
         return super().write(vals)
 
+    def copy(self, default=None):
+        # a copy would be a second reading of the same moment (a voided one's
+        # copy a live one): a reading is only ever read off the meter
+        raise UserError(
+            user_lang_env(self.env)._(
+                "A meter reading is not copied: record a new reading of the meter."
+            )
+        )
+
     def unlink(self):
         if not self.env.su:
             raise UserError(

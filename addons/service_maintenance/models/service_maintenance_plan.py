@@ -15,6 +15,7 @@ from odoo.addons.service_base.tools import (
     log_notes,
     rpc_date,
     rpc_number,
+    rpc_selection,
     user_lang_env,
     whole_batch_statements,
 )
@@ -23,6 +24,7 @@ from odoo.addons.service_field.models.service_visit import MAX_VISIT_HOURS
 from .res_company import SCHEDULE_FROM
 from .service_equipment import project, rebase
 from .service_equipment_reading import MAX_READING
+from .service_maintenance_schedule import FIRST_YEAR, LAST_YEAR
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -413,17 +415,42 @@ class ServiceMaintenancePlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._service_check_date_first(vals)
+            self._service_check_values(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._service_check_date_first(vals)
+        self._service_check_values(vals)
         return super().write(vals)
 
-    def _service_check_date_first(self, vals):
-        # a clear refusal (not the ORM's ValueError) for "2026-02-30" or "abc"
+    def _service_check_values(self, vals):
+        # a clear refusal (not the ORM's ValueError) for "2026-02-30" or "abc",
+        # and for a year out of range before the next due dates are computed
         if vals.get("date_first"):
             vals["date_first"] = rpc_date(self.env, vals["date_first"], _lt("First Due Date"))
+            self._service_check_year(vals.get("name") or self[:1].name, vals["date_first"])
+        rpc_selection(self, vals, ("interval_type", "schedule_from"))
+
+    @api.constrains("date_first")
+    def _check_date_first(self):
+        for plan in self:
+            self._service_check_year(plan.name, plan.date_first)
+
+    @api.model
+    def _service_check_year(self, name, date):
+        # the years of the schedule (график ППР); year 1 or 100 is a typing
+        # slip, and the due dates computed from it would leave the calendar
+        if date and not FIRST_YEAR <= date.year <= LAST_YEAR:
+            env = user_lang_env(self.env)
+            raise ValidationError(
+                env._(
+                    "Maintenance plan “%(plan)s”: the first due date %(date)s is out of "
+                    "range; it lies between the years %(first)s and %(last)s.",
+                    plan=name or "",
+                    date=format_date(env, date),
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                )
+            )
 
     @api.constrains(
         "interval_type",
@@ -575,11 +602,12 @@ class ServiceMaintenancePlan(models.Model):
     # ------------------------------------------------------------------
 
     def action_view_requests(self):
-        self.ensure_one()
+        """The requests these plans created (one plan's from its form, any
+        plans' over RPC)."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "service_repair.service_request_action"
         )
-        action["domain"] = [("maintenance_plan_id", "=", self.id)]
+        action["domain"] = [("maintenance_plan_id", "in", self.ids)]
         action["context"] = {"active_test": False}
         return action
 
@@ -625,9 +653,30 @@ class ServiceMaintenancePlan(models.Model):
         plans = self.filtered("active") if self else self.search([])
         size = self._service_batch_size()
         created = []
+        batches = plans.with_context(service_digest_later=True)
         for start in range(0, len(plans), size):
-            created += plans[start : start + size]._service_create_requests(horizon).ids
+            created += batches[start : start + size]._service_create_requests(horizon).ids
+        # each technician one digest of all the batches
+        self.env["service.request"].browse(created)._notify_technicians()
         return created
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_requests(self):
+        """A plan's requests are its history (they are not deleted either):
+        a plan that created work is archived, not deleted (its requests would
+        lose their plan, become deletable, and a new plan on the unit would
+        create the same due dates again)."""
+        # sudo: whoever may delete the plan learns only that it has requests
+        used = self.sudo().filtered("request_ids")
+        if used:
+            env = user_lang_env(self.env)
+            raise UserError(
+                env._(
+                    "Maintenance plan “%(plan)s” has created requests: they are its history. "
+                    "Archive the plan instead of deleting it.",
+                    plan=used[0].name,
+                )
+            )
 
     @api.model
     def _service_batch_size(self):
@@ -651,9 +700,11 @@ class ServiceMaintenancePlan(models.Model):
         size = self._service_batch_size()
         Cron = self.env["ir.cron"]
         done = 0
+        # the technicians' digests wait for the run's last batch
+        run = self.with_context(service_digest_later=True, service_daily_run=True)
         try:
             with self.env.cr.savepoint():
-                plans = self._service_take_batch(today, size)
+                plans = run._service_take_batch(today, size)
                 plans._service_create_requests()
                 done = len(plans)
         except CONCURRENCY_ERRORS:
@@ -662,8 +713,10 @@ class ServiceMaintenancePlan(models.Model):
             _logger.warning(
                 "Maintenance plans: a batch failed; running its plans one by one.", exc_info=True
             )
-            done = self._service_run_one_by_one(today, size)
+            done = run._service_run_one_by_one(today, size)
         remaining = self._service_count_to_run(today)
+        if not remaining:
+            self._service_send_digests()
         Cron._notify_progress(done=done, remaining=remaining)
         if remaining and not done:
             # what remains is another run's now: look again once it is over
@@ -853,6 +906,34 @@ class ServiceMaintenancePlan(models.Model):
             self.env.flush_all()
         return created
 
+    @api.model
+    def _service_send_digests(self):
+        """Each technician's one digest of the requests the daily run's
+        batches assigned to them (``maintenance_digest_pending``), once the
+        run is over; taken under a lock, so that two runs ending at once do
+        not send the same digest twice."""
+        Request = self.env["service.request"]
+        Request.flush_model(["maintenance_digest_pending"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM service_request WHERE maintenance_digest_pending
+                 ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+                """
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE service_request SET maintenance_digest_pending = NULL WHERE id = ANY(%s)",
+                ids,
+            )
+        )
+        Request.invalidate_model(["maintenance_digest_pending"])
+        Request.browse(ids)._notify_technicians()
+
     def _service_mark_run(self, today):
         """The daily run's work of these plans is done for ``today``."""
         # a technical mark, not the plan's history: no write date, no tracking
@@ -914,8 +995,12 @@ class ServiceMaintenancePlan(models.Model):
             for plan, due, meter in dues
         ]
         stage = Request._default_stage_id()
+        # the daily run's digests are sent when its last batch is done
+        daily_run = bool(self.env.context.get("service_daily_run"))
         for vals in vals_list:
             vals.setdefault("stage_id", stage.id)
+            if daily_run:
+                vals["maintenance_digest_pending"] = True
         # Odoo's mail thread subscribes and logs each new record on its own
         # (queries per request): the batch does it once below, with the same
         # creation message and the customers as followers.

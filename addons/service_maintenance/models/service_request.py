@@ -57,6 +57,14 @@ class ServiceRequest(models.Model):
         string="Meter When Done Read On", readonly=True, copy=False, groups="base.group_user"
     )
 
+    # The daily run dispatches plan by plan batch; each technician gets one
+    # digest of the whole run when its last batch is done (not one a batch):
+    # set on the run's requests, cleared when their digest is sent (NULL, so
+    # the index holds the pending ones only).
+    maintenance_digest_pending = fields.Boolean(
+        readonly=True, copy=False, index="btree_not_null", groups="base.group_user"
+    )
+
     def init(self):
         result = super().init()
         # One request per plan and due date, even when two runs of the plans
@@ -80,6 +88,7 @@ class ServiceRequest(models.Model):
             "maintenance_meter_done",
             "maintenance_meter_date",
             "maintenance_meter_done_date",
+            "maintenance_digest_pending",
         }
 
     def write(self, vals):

@@ -1,8 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import formatLang
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.service_base.tools import action_records, rpc_number, user_lang_env
+
+from .service_equipment_reading import MAX_READING
 
 _lt = LazyTranslate(__name__)
 
@@ -50,11 +53,19 @@ class ServiceVisit(models.Model):
 
     def _service_check_meter_reading(self, vals):
         # NaN or infinity would fail the rounding of the cache (a bug to a
-        # client); the reading's own checks run at Finish
+        # client), a negative or absurd value is refused when entered (not
+        # at Finish, on site in front of the customer); the checks against
+        # the unit's other readings run at Finish
         if vals.get("meter_reading"):
-            vals["meter_reading"] = rpc_number(
-                self.env, vals["meter_reading"], _lt("Meter Reading")
-            )
+            value = rpc_number(self.env, vals["meter_reading"], _lt("Meter Reading"))
+            if not 0 <= value <= MAX_READING:
+                raise UserError(
+                    user_lang_env(self.env)._(
+                        "A meter reading is a number from 0 to %(max)s.",
+                        max=formatLang(self.env, MAX_READING, digits=0),
+                    )
+                )
+            vals["meter_reading"] = value
 
     def action_finish(self):
         """The work on site is over: the technician leaves, and the meter

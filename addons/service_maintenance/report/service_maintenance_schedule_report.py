@@ -1,5 +1,21 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_date
+from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.service_base.tools.lang import user_lang_env
+from odoo.addons.service_base.tools.rpc_values import rpc_record, rpc_records
+
+_lt = LazyTranslate(__name__)
+
+
+def _id_list(env, value, label):
+    """``value`` (a list of ids from the report's data) checked as ids."""
+    if not isinstance(value, (list, tuple)):
+        raise UserError(
+            user_lang_env(env)._("%(label)s: expected a list of record ids.", label=label)
+        )
+    return value
 
 
 class ReportMaintenanceSchedulePartner(models.AbstractModel):
@@ -15,9 +31,11 @@ class ReportMaintenanceSchedulePartner(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
+        model = self._service_doc_model()
         if not docids and data.get("doc_ids"):
-            docids = [int(doc_id) for doc_id in data["doc_ids"]]
-        docs = self.env[self._service_doc_model()].browse(docids)
+            ids = _id_list(self.env, data["doc_ids"], _lt("Printed records"))
+            docids = [doc.id for doc in rpc_records(self.env, model, ids, _lt("Printed records"))]
+        docs = self.env[model].browse(docids)
         Schedule = self.env["service.maintenance.schedule"]
         year = Schedule._service_year(data.get("year"))
         schedules, langs, as_of = {}, {}, {}
@@ -26,7 +44,13 @@ class ReportMaintenanceSchedulePartner(models.AbstractModel):
             # the portal restricts the rows to the units its customer sees
             units = None
             if data.get("unit_ids") is not None:
-                units = self.env["service.equipment"].browse(data["unit_ids"])
+                ids = _id_list(self.env, data["unit_ids"], _lt("Units"))
+                units = self.env["service.equipment"].browse(
+                    [
+                        unit.id
+                        for unit in rpc_records(self.env, "service.equipment", ids, _lt("Units"))
+                    ]
+                )
             lang = partner.lang or self.env.lang
             langs[doc.id] = lang
             env_lang = Schedule.with_context(lang=lang)
@@ -49,9 +73,9 @@ class ReportMaintenanceSchedulePartner(models.AbstractModel):
 
     @api.model
     def _service_filters(self, doc, data):
-        contract = self.env["service.contract"]
-        if data.get("contract_id"):
-            contract = contract.browse(int(data["contract_id"])).exists()
+        contract = rpc_record(
+            self.env, "service.contract", data.get("contract_id"), _lt("Contract")
+        )
         return doc.commercial_partner_id, contract
 
 

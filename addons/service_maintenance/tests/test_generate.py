@@ -5,6 +5,7 @@ import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -231,6 +232,63 @@ class TestGenerate(MaintenanceCase):
         self.assertIsInstance(created, list)
         self.assertEqual(sorted(created), sorted(more.request_ids.ids))
         self.assertEqual(len(created), 3)
+
+    def digests(self):
+        """The digests of assigned requests the technician received: their
+        bodies, in order."""
+        return (
+            self.env["mail.message"]
+            .search(
+                [
+                    ("message_type", "=", "user_notification"),
+                    ("partner_ids", "in", self.tech_boilers.partner_id.ids),
+                    ("subject", "like", "Service requests assigned to you"),
+                ],
+                order="id",
+            )
+            .mapped("body")
+        )
+
+    def test_one_digest_a_technician_for_the_whole_run(self):
+        """The run's batches send nothing each: when the last one is done,
+        the technician gets one digest of all of them (not one a batch)."""
+        self.env["ir.config_parameter"].set_param("service_maintenance.batch_size", 2)
+        self.Plan.search([]).active = False
+        plans = self.yearly(5, "SM-DIGEST")
+        before = self.digests()
+        self.assertEqual(self.Plan._cron_create_requests(), 3)
+        self.assertEqual(self.Plan._cron_create_requests(), 1)
+        self.assertEqual(self.digests(), before, "no digest before the run is over")
+        self.assertEqual(len(plans.request_ids.filtered("maintenance_digest_pending")), 4)
+        self.assertEqual(self.Plan._cron_create_requests(), 0)
+        new = self.digests()[len(before) :]
+        self.assertEqual(len(new), 1, new)
+        for request in plans.request_ids:
+            self.assertIn(request.name, new[0])
+        self.assertFalse(plans.request_ids.filtered("maintenance_digest_pending"))
+        # the next run of the day finds nothing, and sends nothing again
+        self.assertEqual(self.Plan._cron_create_requests(), 0)
+        self.assertEqual(len(self.digests()), len(before) + 1)
+        # the manager's call: one digest of all its batches, nothing pending
+        more = self.yearly(3, "SM-DIGEST2")
+        created = more.service_generate()
+        new = self.digests()[len(before) + 1 :]
+        self.assertEqual(len(new), 1, new)
+        for request in self.Request.browse(created):
+            self.assertIn(request.name, new[0])
+        self.assertFalse(more.request_ids.filtered("maintenance_digest_pending"))
+
+    def test_plan_with_requests_not_deleted(self):
+        # the attacker review: a manager deleted a plan, its requests lost it
+        # and became deletable
+        plan, unused = self.plans(self.units(2, "SM-DEL"))
+        self.assertTrue(plan.service_generate())
+        with self.assertRaisesRegex(UserError, "Archive the plan"):
+            plan.with_user(self.manager).unlink()
+        self.assertTrue(plan.exists() and plan.request_ids)
+        unused.request_ids = False
+        unused.with_user(self.manager).unlink()
+        self.assertFalse(unused.exists())
 
     def test_manager_call_fails_whole(self):
         self.env["ir.config_parameter"].set_param("service_maintenance.batch_size", 1)

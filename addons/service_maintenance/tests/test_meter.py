@@ -247,8 +247,16 @@ class TestReadingRise(MeterCase):
             with self.subTest(value=value), self.assertRaises(ValidationError) as refusal:
                 Reading.create({"equipment_id": self.unit.id, "value": value})
             self.assertLess(len(str(refusal.exception)), 120, "the number is not echoed")
+        visit = self.env["service.visit"].search([], limit=1)
         with self.assertRaisesRegex(UserError, "nan"):
-            self.env["service.visit"].search([], limit=1).write({"meter_reading": "nan"})
+            visit.write({"meter_reading": "nan"})
+        # a negative or absurd reading is refused when entered, not at Finish
+        for value in (-5, 2e12):
+            with self.subTest(value=value), self.assertRaisesRegex(UserError, "from 0 to"):
+                visit.write({"meter_reading": value})
+        with self.assertRaisesRegex(UserError, "от 0 до 1.000.000.000.000"):
+            visit.with_context(lang="ru_RU").write({"meter_reading": -5})
+        self.assertEqual(visit.meter_reading, 0)
 
     def test_refusal_in_russian(self):
         self.env["res.lang"]._activate_lang("ru_RU")

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -141,6 +141,12 @@ class TestPlanSchedule(MaintenanceCase):
         ids = plan.with_user(self.manager).service_generate(horizon_days=3)
         self.assertIsInstance(ids, list)
         self.assertEqual(len(ids), 1)
+        # the requests of several plans at once (it was "Expected singleton" over RPC)
+        other = self.plan(equipment_id=self.aircon_unit.id)
+        other_ids = other.with_user(self.manager).service_generate(horizon_days=3)
+        action = (plan | other).with_user(self.manager).action_view_requests()
+        found = self.env["service.request"].with_context(action["context"]).search(action["domain"])
+        self.assertEqual(sorted(found.ids), sorted(ids + other_ids))
 
 
 @tagged("post_install", "-at_install", "service_suite")
@@ -211,6 +217,27 @@ class TestPlanBadInput(MaintenanceCase):
         plan = self.plan()
         with self.assertRaisesRegex(UserError, "is not a date"):
             plan.write({"date_first": "2026-02-30"})
+
+    def test_date_first_years_and_selections(self):
+        # year 1 failed the next dates' computation (a bug to an RPC
+        # client), year 100 gave due dates in the first century
+        for value in ("0001-01-01", "0100-01-01", "1999-12-31", "3000-01-01"):
+            with self.subTest(value=value):
+                self.assertRefused("between the years 2000 and 2999", date_first=value)
+        plan = self.plan()
+        with self.assertRaisesRegex(ValidationError, "between the years"):
+            plan.write({"date_first": "0001-01-01"})
+        # the constraint holds for whatever path gives the date (a form's date object)
+        with self.assertRaisesRegex(ValidationError, "between the years"):
+            plan.write({"date_first": date(1000, 1, 1)})
+        self.assertEqual(plan.date_first, self.today + timedelta(days=2))
+        for field, value in (("interval_type", "bogus"), ("schedule_from", "never")):
+            with self.subTest(field=field), self.assertRaisesRegex(UserError, "is not one of"):
+                plan.write({field: value})
+        self.assertEqual(plan.interval_type, "month")
+        self.env["res.lang"]._activate_lang("ru_RU")
+        with self.assertRaisesRegex(UserError, "не из"):
+            plan.with_context(lang="ru_RU").write({"interval_type": "bogus"})
 
     def test_customer_and_company_are_the_units(self):
         plan = self.plan()

@@ -81,6 +81,12 @@ class TestReadings(MaintenanceCase):
                 reading.with_user(user).unlink()
         self.assertTrue(reading.exists())
         self.assertEqual(self.unit.last_reading_value, 100)
+        # nor copies one (a voided reading's copy was a live one)
+        reading.with_user(self.manager).action_void()
+        for user in (self.tech_boilers, self.manager):
+            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "not copied"):
+                reading.with_user(user).copy()
+        self.assertEqual(self.Reading.search_count([("equipment_id", "=", self.unit.id)]), 1)
 
     def test_add_reading_over_rpc(self):
         reading_id = self.unit.with_user(self.tech_boilers).service_add_reading(120)

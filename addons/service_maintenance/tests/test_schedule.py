@@ -312,6 +312,24 @@ class TestSchedule(MaintenanceCase):
         self.assertIn("УТВЕРЖДАЮ", html)
         self.assertIn("СОГЛАСОВАНО", html)
 
+    def test_printed_schedule_bad_data(self):
+        """The report's data comes from the client: junk is a clear refusal
+        (it was a server error, HTTP 500)."""
+        report = "service_maintenance.action_report_maintenance_schedule_partner"
+        render = self.env["ir.actions.report"]._render_qweb_html
+        for data, message in (
+            ({"unit_ids": "abc"}, "Units: expected a list of record ids"),
+            ({"unit_ids": ["x"]}, "Units: 'x' is not a record id"),
+            ({"unit_ids": [999999999]}, "Units: record 999999999 does not exist"),
+            ({"contract_id": "x"}, "Contract: 'x' is not a record id"),
+            ({"contract_id": 999999999}, "Contract: record 999999999 does not exist"),
+            ({"doc_ids": "abc"}, "Printed records: expected a list of record ids"),
+        ):
+            with self.subTest(data=data), self.assertRaisesRegex(UserError, message):
+                render(report, [] if "doc_ids" in data else self.customer.ids, data=data)
+        html = render(report, [], data={"doc_ids": [str(self.customer.id)]})[0].decode()
+        self.assertIn(self.customer.name, html, "ids as strings of digits are ids")
+
     def test_screen(self):
         plan = self.plan(date_first=date(self.year, 1, 31), schedule_from="schedule")
         request = self._request(plan, date(self.year, 3, 31))
