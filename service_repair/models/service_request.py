@@ -25,6 +25,9 @@ from ..exceptions import ASSIGNMENT_CHECKED, ServiceOverCapacityError
 
 _logger = logging.getLogger(__name__)
 
+# requests named in a technician's digest of assignments; the rest counted
+DIGEST_LINKS = 50
+
 # "S/N: AB-123", "serial number AB123", "зав. № 123456", "серийный номер AB-1"
 SERIAL_AFTER_KEYWORD = re.compile(
     r"(?:\bs/?n\b|\bserial(?:\s+(?:number|no\.?))?|серийн\w*\s+номер\w*|зав\w*\.?\s*№|№)"
@@ -803,12 +806,25 @@ class ServiceRequest(models.Model):
         for request in self.filtered("user_id"):
             by_user.setdefault(request.user_id, []).append(request)
         for user, requests in by_user.items():
-            links = Markup(", ").join(r._get_html_link(title=r.name) for r in requests)
-            self.env["mail.thread"].with_context(lang=user.lang).message_notify(
+            # a year's first maintenance run assigns thousands: a digest
+            # names the first ones and counts the rest (the list has them all)
+            links = Markup(", ").join(
+                r._get_html_link(title=r.name) for r in requests[:DIGEST_LINKS]
+            )
+            Thread = self.env["mail.thread"].with_context(lang=user.lang)
+            body = Thread.env._("You have been assigned: %(requests)s", requests=links)
+            if len(requests) > DIGEST_LINKS:
+                body = Thread.env._(
+                    "%(assigned)s and %(more)s more: your list of requests shows them all.",
+                    assigned=body,
+                    more=len(requests) - DIGEST_LINKS,
+                )
+            Thread.message_notify(
                 partner_ids=user.partner_id.ids,
-                subject=_("Service requests assigned to you: %(count)s", count=len(requests)),
-                body=Markup("<p>%s</p>")
-                % _("You have been assigned: %(requests)s", requests=links),
+                subject=Thread.env._(
+                    "Service requests assigned to you: %(count)s", count=len(requests)
+                ),
+                body=Markup("<p>%s</p>") % body,
             )
 
     def action_dispatch_queue(self):

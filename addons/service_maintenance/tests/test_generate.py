@@ -278,6 +278,45 @@ class TestGenerate(MaintenanceCase):
             self.assertIn(request.name, new[0])
         self.assertFalse(more.request_ids.filtered("maintenance_digest_pending"))
 
+    def test_long_digest_names_the_first_and_counts_the_rest(self):
+        """A weekly plan's first year is 53 requests: the digest links the
+        first 50 and counts the others (100,000 plans gave each of 20
+        technicians a digest of 6,000 links), in the technician's language."""
+        self.Plan.search([]).active = False
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.tech_boilers.lang = "ru_RU"
+        plan = self.Plan.create(
+            {
+                "name": "SM weekly",
+                "equipment_id": self.units(1, "SM-WEEK").id,
+                "team_id": self.solo.id,
+                "interval_type": "week",
+                "interval": 1,
+                "date_first": self.today + timedelta(days=1),
+                "duration_hours": 1,
+                "horizon_days": 366,
+            }
+        )
+        Message = self.env["mail.message"]
+        domain = [
+            ("message_type", "=", "user_notification"),
+            ("partner_ids", "in", self.tech_boilers.partner_id.ids),
+        ]
+        before = Message.search(domain)
+        created = self.Request.browse(plan.service_generate())
+        self.assertGreater(len(created), 51)
+        self.assertEqual(created.user_id, self.tech_boilers)
+        new = Message.search(domain) - before
+        self.assertEqual(
+            new.mapped("subject"), [f"Вам назначены заявки на обслуживание: {len(created)}"]
+        )
+        digest = new.body
+        self.assertEqual(digest.count("<a "), 50)
+        for request in created[:50]:
+            self.assertIn(request.name, digest)
+        self.assertNotIn(created[-1].name, digest)
+        self.assertIn(f"и ещё {len(created) - 50}", digest)
+
     def test_plan_with_requests_not_deleted(self):
         # the attacker review: a manager deleted a plan, its requests lost it
         # and became deletable
