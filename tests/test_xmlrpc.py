@@ -430,6 +430,14 @@ class TestXmlRpc(HttpCase):
             [("is_loaner", "=", True), ("state", "=", "in_use")], limit=1
         )
         demo_unit = units.filtered("is_demo")
+        note = env["ir.attachment"].create(
+            {
+                "name": "XML-RPC note.txt",
+                "raw": b"note",
+                "res_model": "service.request",
+                "res_id": request_a.id,
+            }
+        )
         centre = env["res.partner"].search([("is_service_center", "=", True)], limit=1)
         repair = samples["repair.order"][:1]
         claim = w.claims[:1]
@@ -582,6 +590,10 @@ class TestXmlRpc(HttpCase):
                 (samples["service.visit.part"].ids, [{"move_id": 1}], {}),
             ],
             ("service.visit.part", "unlink"): [(samples["service.visit.part"].ids, [], {})],
+            # service_field guards the visits' signed reports; any other
+            # attachment is written and deleted as Odoo does
+            ("ir.attachment", "write"): [(note.ids, [{"name": "XML-RPC note 2.txt"}], {})],
+            ("ir.attachment", "unlink"): [(note.ids, [], {})],
             ("service.equipment", "service_add_reading"): [
                 (units[:1].ids, [150.0], {}),
                 (units[:1].ids, [50.0], {}),

@@ -1,3 +1,4 @@
+from . import ir_attachment
 from . import res_users
 from . import service_checklist
 from . import service_checklist_item

@@ -195,6 +195,15 @@ class ServiceVisit(models.Model):
         string="Van",
         help="The technician's van: the parts offered on the visit are those it holds.",
     )
+    report_attachment_id = fields.Many2one(
+        "ir.attachment",
+        string="Signed Service Report",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The service report posted on the request and mailed to the customer when the "
+        "visit was finished: the customer's document, neither deleted nor changed.",
+    )
     picking_id = fields.Many2one(
         "stock.picking",
         string="Parts Transfer",
@@ -455,6 +464,7 @@ class ServiceVisit(models.Model):
             "checklist_id",
             "picking_id",
             "signed_on",
+            "report_attachment_id",
         }
         if not self or any(visit.state != "on_site" for visit in self):
             # The customer signs for the work on site: before it the work is
@@ -1153,7 +1163,7 @@ class ServiceVisit(models.Model):
         for visit in self:
             vals = values[visit.id]
             partners = visit.partner_id.filtered("email")
-            visit.request_id.message_post(
+            message = visit.request_id.message_post(
                 subject=vals.get("subject"),
                 body=vals.get("body_html"),
                 # the template gives the reports base64-encoded, message_post takes bytes
@@ -1166,6 +1176,8 @@ class ServiceVisit(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 email_layout_xmlid="mail.mail_notification_light",
             )
+            if message.attachment_ids:
+                action_records(visit).report_attachment_id = message.attachment_ids[:1]
 
 
 def _batch_overlaps(planned):

@@ -334,6 +334,22 @@ class TestVisitSignatureAndReport(VisitDayCase):
         self.assertIn("service report is attached", str(message.body))
         mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
         self.assertEqual(mail.attachment_ids, message.attachment_ids)
+        # the customer's document: its technician (the author of its message)
+        # and the manager neither delete nor change it (browser review: the
+        # technician deleted it over XML-RPC, the customer's mail lost it)
+        report = message.attachment_ids
+        self.assertEqual(visit.report_attachment_id, report)
+        for user in (self.tech_boilers, self.manager):
+            for change in (lambda r: r.unlink(), lambda r: r.write({"raw": b"forged"})):
+                with (
+                    self.subTest(user=user.login),
+                    self.assertRaisesRegex(UserError, "signed service report"),
+                ):
+                    change(report.with_user(user))
+        with self.assertRaisesRegex(UserError, "guarded|cannot|only"):
+            visit.with_user(self.manager).write({"report_attachment_id": False})
+        self.assertTrue(report.exists())
+        self.assertEqual(visit.report_attachment_id, report)
 
 
 @tagged("post_install", "-at_install", "service_suite")

@@ -139,7 +139,9 @@ class ServiceMaintenancePortal(CustomerPortal):
         else:
             text = (value or "").strip().replace("\N{NO-BREAK SPACE}", "").replace(" ", "")
             number = _portal_number(text)
-            if number is None:
+            if number is None and _portal_number(text.removeprefix("-").removeprefix("−")):
+                errors[unit_id] = _("A meter reading cannot be negative.")
+            elif number is None:
                 errors[unit_id] = _("Enter the reading as a number, like 1250 or 1250,5.")
             else:
                 try:
@@ -153,7 +155,9 @@ class ServiceMaintenancePortal(CustomerPortal):
                 except (UserError, ValidationError) as error:
                     errors[unit_id] = error.args[0]
         if not errors:
-            return request.redirect("/my/maintenance?saved=%s" % unit_id)
+            # back at the unit's card, where its message is (on a phone the
+            # top of the page is far from it)
+            return request.redirect("/my/maintenance?saved=%s#unit_%s" % (unit_id, unit_id))
         values = self._service_maintenance_values(errors=errors, value=value)
         return request.render("service_maintenance.portal_my_maintenance", values, status=status)
 

@@ -14,6 +14,9 @@ _lt = LazyTranslate(__name__)
 TREND_READINGS = 10
 # Beyond a century a projection says nothing (and overflows a date).
 MAX_PROJECTION_DAYS = 36500
+# the trend's readings span at least this long (as the rise limit counts a
+# day's worth at least)
+MIN_TREND_SPAN = timedelta(days=1)
 
 
 class ServiceEquipment(models.Model):
@@ -102,7 +105,7 @@ class ServiceEquipment(models.Model):
         least-squares line value = intercept + per_day × days since ``origin``
         through each unit's last TREND_READINGS readings since its last new
         meter, voided readings left out (a unit with fewer than two such
-        readings, or whose readings all share one moment, is absent). One
+        readings, or whose readings span less than a day, is absent). One
         query for the batch."""
         if not self.ids:
             return {}
@@ -194,6 +197,10 @@ def _least_squares(rows):
     if len(rows) < 2:
         return None
     origin = rows[0][0]
+    if rows[-1][0] - origin < MIN_TREND_SPAN:
+        # readings seconds apart are no trend: 10 then 25 thirteen seconds
+        # later made a meter of 100,000 a day, due at once
+        return None
     xs = [(date - origin).total_seconds() / 86400 for date, __ in rows]
     ys = [value for __, value in rows]
     mean_x = sum(xs) / len(xs)

@@ -384,9 +384,9 @@ class ServiceEquipmentReading(models.Model):
             raise ValidationError(
                 env._(
                     "The reading %(value)s of %(unit)s is lower than its reading "
-                    "%(last)s of %(date)s. A meter does not run backwards: tick "
-                    '"New Meter" if the meter was replaced.',
+                    "%(last)s of %(date)s. A meter does not run backwards: %(hint)s",
                     last=formatLang(env, other_value, digits=1),
+                    hint=self._service_new_meter_hint(env),
                     **args,
                 )
             )
@@ -421,6 +421,14 @@ class ServiceEquipmentReading(models.Model):
                 **args,
             )
         )
+
+    def _service_new_meter_hint(self, env):
+        """What to do about a lower reading: staff tick New Meter; a customer
+        on the portal has no such box (a new meter is the service's to
+        record)."""
+        if self.env.user.share:
+            return env._("if the meter was replaced, tell us: we will record the new meter.")
+        return env._('tick "New Meter" if the meter was replaced.')
 
     def _service_limit_hint(self, env):
         """What to do about a refused rise: a customer on the portal checks

@@ -91,6 +91,12 @@ class ServiceMaintenancePlan(models.Model):
         index="btree_not_null",
         check_company=True,
         tracking=True,
+        # the contracts _check_contract accepts: of the unit's owner (its
+        # company when the unit is a contact's), covering the unit or no unit
+        # in particular; any contract before a unit is chosen
+        domain="[('commercial_partner_id', 'parent_of', partner_id), '|',"
+        " ('line_ids.equipment_id', '=', equipment_id),"
+        " '!', ('line_ids.equipment_id', '!=', False)] if equipment_id and partner_id else []",
         help="The plan creates work only while this contract is active, for due dates "
         "within its dates.",
     )
@@ -615,12 +621,27 @@ class ServiceMaintenancePlan(models.Model):
         """Create the requests and visits of these plans now (a manager's button)."""
         created = self.service_generate()
         env = user_lang_env(self.env)
+        message = env._("Maintenance requests created: %(count)s.", count=len(created))
+        undated = self.filtered(lambda plan: plan.active and not plan.next_date)
+        if not created and undated:
+            # why nothing came (browser review: a bare 0 on a meter plan)
+            message = env._(
+                "No maintenance request created: plan “%(plan)s” has no due date yet "
+                "(a meter plan's comes from the unit's meter readings: at least two, a day "
+                "apart or more).",
+                plan=undated[0].name,
+            )
+        elif not created:
+            message = env._(
+                "No maintenance request created: every due date within the plans' horizon "
+                "has its request."
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": env._("Maintenance Plans"),
-                "message": env._("Maintenance requests created: %(count)s.", count=len(created)),
+                "message": message,
                 "type": "success" if created else "info",
                 "next": {"type": "ir.actions.act_window_close"},
             },

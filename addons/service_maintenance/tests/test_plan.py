@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -128,6 +129,17 @@ class TestPlanSchedule(MaintenanceCase):
         other = self.plan(contract_id=self.contract.id, equipment_id=self.aircon_unit.id)
         self.contract.with_user(self.manager).action_cancel()
         self.assertEqual(other.service_generate(), [])
+
+    def test_button_says_why_nothing_was_created(self):
+        meter = self.plan(interval_type="meter", meter_interval=500)
+        manager = self.manager
+        answer = meter.with_user(manager).action_generate()["params"]["message"]
+        self.assertIn("has no due date yet", answer)
+        plan = self.plan(equipment_id=self.aircon_unit.id)
+        answer = plan.with_user(manager).action_generate()["params"]["message"]
+        self.assertEqual(answer, "Maintenance requests created: 1.")
+        answer = plan.with_user(manager).action_generate()["params"]["message"]
+        self.assertIn("every due date within the plans' horizon has its request", answer)
 
     def test_manager_only_and_horizon_bounded(self):
         plan = self.plan()
@@ -387,6 +399,70 @@ class TestPlanBadInput(MaintenanceCase):
             {"name": "SM new plan", "equipment_id": self.unit.id}
         )
         self.assertEqual(plan.company_id, self.unit.company_id, "the plan's company is its unit's")
+
+    def test_contract_dropdown_offers_the_contracts_of_the_unit(self):
+        """The contract dropdown offers what the save accepts (browser review:
+        the customer's contracts covering other units, refused on save; none
+        for a unit of the customer's contact)."""
+        Contract = self.env["service.contract"]
+        start = self.contract.date_start
+        contact = self.env["res.partner"].create(
+            {"name": "SM contact", "parent_id": self.customer.id}
+        )
+        contact_unit = self._unit("SM-CONTACT-1", self.boiler, contact)
+        any_unit = Contract.create(
+            {
+                "partner_id": self.customer.id,
+                "date_start": start,
+                "line_ids": [Command.create({"product_id": self.hotline.id})],
+            }
+        )
+        other_units = Contract.create(
+            {
+                "partner_id": self.customer.id,
+                "date_start": start,
+                "line_ids": [Command.create({"equipment_id": self.aircon_unit.id, "name": "x"})],
+            }
+        )
+        foreign = Contract.create({"partner_id": self.other_customer.id, "date_start": start})
+
+        def offered(unit):
+            values = {
+                "equipment_id": unit.id,
+                "partner_id": unit.partner_id.id,
+                "company_id": unit.company_id.id,
+            }
+            return Contract.with_user(self.manager).search(
+                self._client_domain("contract_id", values)
+            )
+
+        for unit, expected in (
+            (self.unit, self.contract | any_unit),
+            (self.aircon_unit, self.contract | any_unit | other_units),
+            (contact_unit, any_unit),
+        ):
+            with self.subTest(unit=unit.display_name):
+                found = offered(unit) & (self.contract | any_unit | other_units | foreign)
+                self.assertEqual(found, expected)
+                for contract in found:
+                    with self.env.cr.savepoint():
+                        self.plan(equipment_id=unit.id, contract_id=contract.id)
+        with self.assertRaisesRegex(ValidationError, "does not cover"):
+            self.plan(equipment_id=self.unit.id, contract_id=other_units.id)
+        # no unit yet: any contract
+        self.assertIn(
+            foreign,
+            Contract.search(
+                self._client_domain(
+                    "contract_id",
+                    {
+                        "equipment_id": False,
+                        "partner_id": False,
+                        "company_id": foreign.company_id.id,
+                    },
+                )
+            ),
+        )
 
     def test_line_dropdown_offers_the_units_lines(self):
         """The contract line dropdown offers the contract's lines of the plan's

@@ -141,9 +141,17 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
         self.authenticate("sm_portal", "sm_portal_pw1")
         token = self._csrf(self.url_open("/my/maintenance").text)
         url = f"/my/maintenance/{self.unit.id}/reading"
+        page = self.url_open("/my/maintenance").text
+        # the answer opens at the unit's card (browser review: on a phone its
+        # message was 940 px below the top the page opened at)
+        self.assertIn(f'id="unit_{self.unit.id}"', page)
+        self.assertIn(f'action="{url}#unit_{self.unit.id}"', page)
         saved = self.url_open(url, data={"csrf_token": token, "value": "1 250,5"})
         self.assertEqual(saved.status_code, 200)
         self.assertIn("the reading is recorded", saved.text)
+        self.assertEqual(
+            saved.history[0].headers["Location"].rpartition("#")[2], f"unit_{self.unit.id}"
+        )
         reading = self.unit.reading_ids.sorted("id")[-1]
         self.assertEqual(reading.value, 1250.5)
         self.assertEqual(reading.source, "portal")
@@ -153,6 +161,12 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
         self.assertEqual(lower.status_code, 400)
         self.assertIn("is lower than its reading", lower.text)
         self.assertIn("o_sm_reading_error", lower.text)
+        # the customer has no New Meter box: the service records a new meter
+        self.assertIn("tell us: we will record the new meter", lower.text)
+        self.assertNotIn("New Meter", lower.text)
+        negative = self.url_open(url, data={"csrf_token": token, "value": "-5"})
+        self.assertEqual(negative.status_code, 400)
+        self.assertIn("cannot be negative", negative.text)
         not_a_number = self.url_open(url, data={"csrf_token": token, "value": "12e5"})
         self.assertEqual(not_a_number.status_code, 400)
         self.assertIn("Enter the reading as a number", not_a_number.text)
@@ -175,7 +189,8 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
             f"/my/maintenance/{self.unit.id}/reading", data={"csrf_token": token, "value": "50"}
         )
         self.assertEqual(lower.status_code, 400)
-        self.assertIn("ниже его показания", lower.text)
+        self.assertIn("ниже прежнего показания", lower.text)
+        self.assertIn("сообщите нам", lower.text)
         self.assertIn("Плановое обслуживание", lower.text)
 
     def test_service_reports(self):

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import api, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -88,6 +90,16 @@ class TestReadings(MaintenanceCase):
                 reading.with_user(user).copy()
         self.assertEqual(self.Reading.search_count([("equipment_id", "=", self.unit.id)]), 1)
 
+    def test_reading_lists_offer_no_delete(self):
+        # browser review: a trash icon on every reading, refused on save
+        for model, view, path in (
+            ("service.equipment", "form", "//field[@name='reading_ids']/list"),
+            ("service.equipment.reading", "list", "//list"),
+        ):
+            arch = self.env[model].get_views([(False, view)])["views"][view]["arch"]
+            (node,) = etree.fromstring(arch).xpath(path)
+            self.assertEqual(node.get("delete"), "0", model)
+
     def test_add_reading_over_rpc(self):
         reading_id = self.unit.with_user(self.tech_boilers).service_add_reading(120)
         self.assertIsInstance(reading_id, int)
@@ -164,6 +176,23 @@ class TestProjection(MaintenanceCase):
         self.reading(self.unit, 150, 1)
         # the last ten only: a meter that stood still lately still rises on the whole
         self.assertTrue(self.unit._service_projected_date(1000))
+
+    def test_readings_of_one_moment_are_no_trend(self):
+        # browser review: 10, then 25 thirteen seconds later, made the meter
+        # run 100,000 a day and its plan due at once
+        moment = self.moment(0) - timedelta(hours=1)
+        for value, seconds in ((10, 0), (25, 13)):
+            self.Reading.create(
+                {
+                    "equipment_id": self.unit.id,
+                    "value": value,
+                    "date": moment + timedelta(seconds=seconds),
+                }
+            )
+        self.assertFalse(self.unit._service_projected_date(500))
+        # over a day's span is a trend
+        self.reading(self.unit, 5, 2)
+        self.assertTrue(self.unit._service_projected_date(500))
 
     def test_standing_meter_and_last_ten(self):
         for days_ago in range(12, 0, -1):
