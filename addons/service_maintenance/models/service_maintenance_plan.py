@@ -161,6 +161,17 @@ class ServiceMaintenancePlan(models.Model):
         help="Date Done: the next maintenance is due one interval after the previous one "
         "was done. Previous Due Date: a fixed schedule, whenever the work was done.",
     )
+    # the same choice in a meter plan's words (its options are readings, not
+    # dates): the form's field for meter plans
+    meter_schedule_from = fields.Selection(
+        [("done", "Reading When Done"), ("schedule", "Previous Due Reading")],
+        string="Next Reading Counted From",
+        compute="_compute_meter_schedule_from",
+        inverse="_inverse_meter_schedule_from",
+        help="Reading When Done: the next maintenance is due one interval after the meter's "
+        "reading when the previous one was done. Previous Due Reading: one interval after "
+        "the previous due reading, whenever the work was done.",
+    )
     next_date = fields.Date(
         string="Next Due Date",
         compute="_compute_next",
@@ -418,6 +429,16 @@ class ServiceMaintenancePlan(models.Model):
             "company_id",
         }
 
+    @api.depends("schedule_from")
+    def _compute_meter_schedule_from(self):
+        for plan in self:
+            plan.meter_schedule_from = plan.schedule_from
+
+    def _inverse_meter_schedule_from(self):
+        for plan in self:
+            if plan.meter_schedule_from:
+                plan.schedule_from = plan.meter_schedule_from
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -434,7 +455,7 @@ class ServiceMaintenancePlan(models.Model):
         if vals.get("date_first"):
             vals["date_first"] = rpc_date(self.env, vals["date_first"], _lt("First Due Date"))
             self._service_check_year(vals.get("name") or self[:1].name, vals["date_first"])
-        rpc_selection(self, vals, ("interval_type", "schedule_from"))
+        rpc_selection(self, vals, ("interval_type", "schedule_from", "meter_schedule_from"))
 
     @api.constrains("date_first")
     def _check_date_first(self):

@@ -174,6 +174,18 @@ class ServiceMaintenanceSchedule(models.AbstractModel):
                 ["date_departure:max"],
             )
         )
+        # ... unless another visit of the request is still to come: the work
+        # goes on (a customer read "Done" on a request in progress)
+        to_come = {
+            request
+            for [request] in self.env["service.visit"]._read_group(
+                [
+                    ("request_id", "in", requests.ids),
+                    ("state", "in", ("planned", "on_the_way", "on_site")),
+                ],
+                ["request_id"],
+            )
+        }
         cancelled = self.env.ref("service_repair.stage_cancelled", raise_if_not_found=False)
         labels = self._service_mark_labels()
 
@@ -209,7 +221,7 @@ class ServiceMaintenanceSchedule(models.AbstractModel):
                 done_on = (
                     fields.Date.context_today(self, req.date_closed) if req.date_closed else due
                 )
-            elif visit_done:
+            elif visit_done and req not in to_come:
                 state, done_on = "done", fields.Date.context_today(self, visit_done)
             else:
                 # late once the day of its visit (else its due date) is past

@@ -381,6 +381,26 @@ class TestPlanBadInput(MaintenanceCase):
         plan = form.save()
         self.assertEqual(plan.partner_id, self.customer)
 
+    def test_meter_plan_counts_from_readings_in_its_words(self):
+        # browser review: a meter plan's options spoke of dates
+        form = Form(self.Plan.with_user(self.manager))
+        form.name = "SM meter form plan"
+        form.equipment_id = self.unit
+        form.interval_type = "meter"
+        form.meter_interval = 500
+        form.meter_schedule_from = "done"
+        plan = form.save()
+        self.assertEqual(plan.schedule_from, "done")
+        plan.schedule_from = "schedule"
+        self.assertEqual(plan.meter_schedule_from, "schedule")
+        self.env["res.lang"]._activate_lang("ru_RU")
+        labels = dict(
+            self.Plan.with_context(lang="ru_RU").fields_get(["meter_schedule_from"])[
+                "meter_schedule_from"
+            ]["selection"]
+        )
+        self.assertNotIn("дат", labels["done"] + labels["schedule"])
+
     def _client_domain(self, field, record_values):
         """The domain the web client applies to ``field``'s dropdown, for a
         form holding ``record_values`` (as the client evaluates it)."""

@@ -103,6 +103,17 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
         # February to December in the table, again in the phone's list, and the
         # legend's two (planned, projected)
         self.assertEqual(schedule.text.count("o_sm_mark o_sm_planned"), 11 + 11 + 2)
+        # a meter plan with no date yet: words on the phone, not the legend's
+        # "—" of a cancelled request (browser review)
+        self.plan(
+            name="SM meter",
+            equipment_id=self.aircon_unit.id,
+            interval_type="meter",
+            meter_interval=500,
+        )
+        schedule = self.url_open(f"/my/maintenance/schedule?year={self.year}")
+        self.assertIn(self.aircon_unit.name, schedule.text)
+        self.assertIn("No maintenance planned this year", schedule.text)
         pdf = self.url_open(f"/my/maintenance/schedule/pdf?year={self.year}")
         self.assertEqual(pdf.status_code, 200)
         self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
