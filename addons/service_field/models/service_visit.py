@@ -957,13 +957,19 @@ class ServiceVisit(models.Model):
 
     def _service_prefill_signer(self):
         """Name the signer of each visit that has none: the site's contact
-        person, else the customer's, if either is a person (a company does not
-        sign; the technician types who did)."""
+        person, else the customer's, if either is a person, else the one
+        contact person of the site's or the customer's company (a company does
+        not sign; with several contacts the technician types who did)."""
         for visit in self.filtered(lambda v: not v.signed_by):
-            person = next(
-                (p for p in (visit.site_partner_id, visit.partner_id) if p and not p.is_company),
-                None,
-            )
+            partners = (visit.site_partner_id, visit.partner_id)
+            person = next((p for p in partners if p and not p.is_company), None)
+            for company in partners if not person else ():
+                people = company.child_ids.filtered(
+                    lambda p: not p.is_company and p.type == "contact"
+                )
+                if len(people) == 1:
+                    person = people
+                    break
             if person:
                 action_records(visit).write({"signed_by": person.name})
 

@@ -456,6 +456,17 @@ class TestVisitReview(VisitDayCase):
             visit.signed_by, "SR Customer is a company: the technician types who signs"
         )
 
+    def test_the_companys_one_contact_signs(self):
+        # browser review: the customer had one contact, the field stayed empty
+        Partner = self.env["res.partner"]
+        Partner.create({"name": "Olga Lebedeva", "parent_id": self.customer.id})
+        self.assertEqual(self.on_site().signed_by, "Olga Lebedeva")
+        # two: the technician types who signed
+        Partner.create({"name": "Boris Lebedev", "parent_id": self.customer.id})
+        later = self.visit(start=12, end=14).with_user(self.tech_boilers)
+        later.action_arrive()
+        self.assertFalse(later.signed_by)
+
     def test_the_part_picker_offers_the_vans_stock(self):
         self.stock(self.part, 4)
         other = self.env["product.product"].create(
