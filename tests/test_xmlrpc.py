@@ -430,6 +430,7 @@ class TestXmlRpc(HttpCase):
             [("is_loaner", "=", True), ("state", "=", "in_use")], limit=1
         )
         demo_unit = units.filtered("is_demo")
+        chat = request_a.message_post(body="XML-RPC note")
         note = env["ir.attachment"].create(
             {
                 "name": "XML-RPC note.txt",
@@ -594,6 +595,9 @@ class TestXmlRpc(HttpCase):
             # attachment is written and deleted as Odoo does
             ("ir.attachment", "write"): [(note.ids, [{"name": "XML-RPC note 2.txt"}], {})],
             ("ir.attachment", "unlink"): [(note.ids, [], {})],
+            # and guards the messages that mailed them; any other message as Odoo does
+            ("mail.message", "write"): [(chat.ids, [{"body": "<p>XML-RPC 2</p>"}], {})],
+            ("mail.message", "unlink"): [(chat.ids, [], {})],
             ("service.equipment", "service_add_reading"): [
                 (units[:1].ids, [150.0], {}),
                 (units[:1].ids, [50.0], {}),

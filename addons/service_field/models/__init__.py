@@ -1,4 +1,5 @@
 from . import ir_attachment
+from . import mail_message
 from . import res_users
 from . import service_checklist
 from . import service_checklist_item

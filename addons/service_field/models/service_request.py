@@ -64,6 +64,14 @@ class ServiceRequest(models.Model):
         compute="_compute_visit_count", groups="service_base.group_service_user"
     )
 
+    def _check_can_update_message_content(self, messages):
+        """The message that mailed a visit's signed report is not edited
+        either (its text and attachments are what the customer received)."""
+        result = super()._check_can_update_message_content(messages)
+        if not self.env.su:
+            messages.attachment_ids.with_env(self.env)._service_check_signed_reports("write")
+        return result
+
     def _compute_visit_count(self):
         counts = dict(
             self.env["service.visit"]._read_group(

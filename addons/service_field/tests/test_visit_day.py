@@ -6,7 +6,7 @@ from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .test_visit import VisitCase
 
@@ -340,7 +340,20 @@ class TestVisitSignatureAndReport(VisitDayCase):
         report = message.attachment_ids
         self.assertEqual(visit.report_attachment_id, report)
         for user in (self.tech_boilers, self.manager):
-            for change in (lambda r: r.unlink(), lambda r: r.write({"raw": b"forged"})):
+            for change in (
+                lambda r: r.unlink(),
+                lambda r: r.write({"raw": b"forged"}),
+                # who may read it, what it is (helper-73: made public, an url)
+                lambda r: r.write({"public": True}),
+                lambda r: r.write({"type": "url", "url": "https://evil.example/fake.pdf"}),
+                # the message that mailed it: neither deleted nor edited
+                lambda r: message.with_user(r.env.user).unlink(),
+                lambda r: message.with_user(r.env.user).write({"body": "<p>changed</p>"}),
+                lambda r: message.with_user(r.env.user).write({"attachment_ids": [(5,)]}),
+                lambda r: self.request.with_user(r.env.user)._message_update_content(
+                    message.with_user(r.env.user), body="changed"
+                ),
+            ):
                 with (
                     self.subTest(user=user.login),
                     self.assertRaisesRegex(UserError, "signed service report"),
@@ -348,8 +361,22 @@ class TestVisitSignatureAndReport(VisitDayCase):
                     change(report.with_user(user))
         with self.assertRaisesRegex(UserError, "guarded|cannot|only"):
             visit.with_user(self.manager).write({"report_attachment_id": False})
-        self.assertTrue(report.exists())
+        # who may not touch it learns nothing of it (helper-73: a portal user
+        # read the report's and the visit's names off the refusal)
+        portal = new_test_user(self.env, login="sf_portal_report", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            report.with_user(portal).unlink()
+        self.assertTrue(report.exists() and message.exists())
+        self.assertFalse(report.public)
+        self.assertEqual(report.type, "binary")
+        self.assertIn("service report is attached", str(message.body))
         self.assertEqual(visit.report_attachment_id, report)
+        # other attachments and messages stay as Odoo keeps them
+        note = self.request.with_user(self.tech_boilers).message_post(
+            body="SF note", attachments=[("note.txt", b"note")]
+        )
+        note.attachment_ids.write({"name": "note2.txt"})
+        note.with_user(self.tech_boilers).unlink()
 
 
 @tagged("post_install", "-at_install", "service_suite")

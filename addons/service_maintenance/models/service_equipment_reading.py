@@ -191,11 +191,13 @@ class ServiceEquipmentReading(models.Model):
     def copy(self, default=None):
         # a copy would be a second reading of the same moment (a voided one's
         # copy a live one): a reading is only ever read off the meter
-        raise UserError(
-            user_lang_env(self.env)._(
-                "A meter reading is not copied: record a new reading of the meter."
+        if self:
+            raise UserError(
+                user_lang_env(self.env)._(
+                    "A meter reading is not copied: record a new reading of the meter."
+                )
             )
-        )
+        return super().copy(default)
 
     def unlink(self):
         if not self.env.su:

@@ -624,9 +624,36 @@ class ServiceMaintenancePlan(models.Model):
         if self.contract_line_id.equipment_id:
             self.equipment_id = self.contract_line_id.equipment_id
 
+    @api.onchange("equipment_id")
+    def _onchange_equipment_id_contract(self):
+        """Another unit: a contract (and its line) that does not fit it goes,
+        as the dropdown would no longer offer it (the save refused it)."""
+        unit, contract = self.equipment_id, self.contract_id
+        if not unit or not contract:
+            return
+        covered = contract.line_ids.equipment_id
+        if contract.commercial_partner_id != unit.commercial_partner_id or (
+            covered and unit not in covered
+        ):
+            self.contract_id = False
+            self.contract_line_id = False
+        elif self.contract_line_id.equipment_id and self.contract_line_id.equipment_id != unit:
+            self.contract_line_id = False
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    # Odoo's archive buttons answer None, which XML-RPC cannot carry (a fault
+    # after the change): archiving is what a plan with requests gets instead
+    # of deletion, so an integrator calls it
+    def action_archive(self):
+        super().action_archive()
+        return True
+
+    def action_unarchive(self):
+        super().action_unarchive()
+        return True
 
     def action_view_requests(self):
         """The requests these plans created (one plan's from its form, any

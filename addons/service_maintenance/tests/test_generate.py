@@ -325,6 +325,11 @@ class TestGenerate(MaintenanceCase):
         with self.assertRaisesRegex(UserError, "Archive the plan"):
             plan.with_user(self.manager).unlink()
         self.assertTrue(plan.exists() and plan.request_ids)
+        # archived instead, over XML-RPC too (Odoo's buttons answer None)
+        self.assertIs(plan.with_user(self.manager).action_archive(), True)
+        self.assertFalse(plan.active)
+        self.assertIs(plan.with_user(self.manager).action_unarchive(), True)
+        self.assertTrue(plan.active)
         unused.request_ids = False
         unused.with_user(self.manager).unlink()
         self.assertFalse(unused.exists())

@@ -157,7 +157,9 @@ class TestPlanSchedule(MaintenanceCase):
         other = self.plan(equipment_id=self.aircon_unit.id)
         other_ids = other.with_user(self.manager).service_generate(horizon_days=3)
         action = (plan | other).with_user(self.manager).action_view_requests()
-        found = self.env["service.request"].with_context(action["context"]).search(action["domain"])
+        found = (
+            self.env["service.request"].with_context(**action["context"]).search(action["domain"])
+        )
         self.assertEqual(sorted(found.ids), sorted(ids + other_ids))
 
 
@@ -371,6 +373,21 @@ class TestPlanBadInput(MaintenanceCase):
             self.Plan.with_user(self.tech_boilers).create(
                 {"name": "mine", "equipment_id": self.unit.id}
             )
+
+    def test_another_unit_drops_a_contract_that_does_not_fit(self):
+        # browser review: the contract stayed, the save refused it
+        other = self._unit("SM-NOT-COVERED", self.boiler, self.customer)
+        form = Form(self.Plan.with_user(self.manager))
+        form.name = "SM unit change"
+        form.equipment_id = self.aircon_unit
+        form.contract_id = self.contract
+        form.contract_line_id = self.line_aircon
+        form.equipment_id = self.unit
+        self.assertEqual(form.contract_id, self.contract, "it covers this unit too")
+        self.assertFalse(form.contract_line_id, "the line is the other unit's")
+        form.equipment_id = other
+        self.assertFalse(form.contract_id)
+        form.save()
 
     def test_form_on_contract_line(self):
         form = Form(self.Plan.with_user(self.manager))
