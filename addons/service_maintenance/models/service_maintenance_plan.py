@@ -670,20 +670,10 @@ class ServiceMaintenancePlan(models.Model):
         created = self.service_generate()
         env = user_lang_env(self.env)
         message = env._("Maintenance requests created: %(count)s.", count=len(created))
-        undated = self.filtered(lambda plan: plan.active and not plan.next_date)
-        if not created and undated:
-            # why nothing came (browser review: a bare 0 on a meter plan)
-            message = env._(
-                "No maintenance request created: plan “%(plan)s” has no due date yet "
-                "(a meter plan's comes from the unit's meter readings: at least two, a day "
-                "apart or more).",
-                plan=undated[0].name,
-            )
-        elif not created:
-            message = env._(
-                "No maintenance request created: every due date within the plans' horizon "
-                "has its request."
-            )
+        if not created:
+            # why nothing came (browser reviews: a bare 0 on a meter plan; "every
+            # due date has its request" for a plan whose contract was a draft)
+            message = self._service_why_nothing(env) or message
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -694,6 +684,63 @@ class ServiceMaintenancePlan(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def _service_why_nothing(self, env):
+        """Why these plans created no request now, in the order the daily run
+        skips them: no date yet, a contract not active, the next date beyond
+        the horizon or the contract's end; else everything due has its
+        request. ``env``: the language of the message."""
+        plans = self.filtered("active")
+        if not plans:
+            return False
+        today = fields.Date.context_today(self)
+        undated = plans.filtered(lambda plan: not plan.next_date)
+        if undated:
+            return env._(
+                "No maintenance request created: the due date of plan “%(plan)s” is not "
+                "computed yet (a meter plan's comes from the unit's meter readings: at least "
+                "two, read a day or more apart).",
+                plan=undated[0].name,
+            )
+        idle = plans.filtered(lambda plan: plan.contract_id and plan.contract_id.state != "active")
+        if idle:
+            contract = idle[0].contract_id.with_env(env)
+            states = dict(contract._fields["state"]._description_selection(env))
+            return env._(
+                "No maintenance request created: the contract %(contract)s of plan “%(plan)s” "
+                "is not active (%(state)s); a plan creates work only while its contract is.",
+                contract=contract.name,
+                plan=idle[0].name,
+                state=states.get(contract.state, contract.state),
+            )
+        ended = plans.filtered(
+            lambda plan: plan.contract_id.date_end and plan.next_date > plan.contract_id.date_end
+        )
+        if ended:
+            return env._(
+                "No maintenance request created: the next due date %(date)s of plan "
+                "“%(plan)s” is after the end of its contract %(contract)s (%(end)s).",
+                date=format_date(env, ended[0].next_date),
+                plan=ended[0].name,
+                contract=ended[0].contract_id.name,
+                end=format_date(env, ended[0].contract_id.date_end),
+            )
+        later = plans.filtered(
+            lambda plan: plan.next_date > today + timedelta(days=plan.horizon_days)
+        )
+        if len(later) == len(plans):
+            return env._(
+                "No maintenance request created: the next due date %(date)s of plan "
+                "“%(plan)s” lies beyond its horizon of %(days)s days; the daily run creates "
+                "the work when it comes within it.",
+                date=format_date(env, later[0].next_date),
+                plan=later[0].name,
+                days=later[0].horizon_days,
+            )
+        return env._(
+            "No maintenance request created: every due date within the plans' horizon "
+            "has its request."
+        )
 
     # ------------------------------------------------------------------
     # Creating the work

@@ -134,11 +134,40 @@ class TestPlanSchedule(MaintenanceCase):
         meter = self.plan(interval_type="meter", meter_interval=500)
         manager = self.manager
         answer = meter.with_user(manager).action_generate()["params"]["message"]
-        self.assertIn("has no due date yet", answer)
+        self.assertIn("is not computed yet", answer)
+        # helper-74: a draft contract was told "every due date has its request"
+        draft = self.env["service.contract"].create(
+            {"partner_id": self.customer.id, "date_start": self.contract.date_start}
+        )
+        idle = self.plan(name="SM idle", contract_id=draft.id)
+        answer = idle.with_user(manager).action_generate()["params"]["message"]
+        self.assertIn(f"the contract {draft.name} of plan “SM idle” is not active (Draft)", answer)
+        later = self.plan(name="SM later", date_first=self.today + timedelta(days=40))
+        answer = later.with_user(manager).action_generate()["params"]["message"]
+        self.assertIn("lies beyond its horizon of 14 days", answer)
+        ending = self.plan(
+            name="SM ending",
+            contract_id=self.contract.id,
+            date_first=self.contract.date_end + timedelta(days=1),
+            horizon_days=366,
+        )
+        answer = ending.with_user(manager).action_generate()["params"]["message"]
+        self.assertIn("is after the end of its contract", answer)
         plan = self.plan(equipment_id=self.aircon_unit.id)
         answer = plan.with_user(manager).action_generate()["params"]["message"]
         self.assertEqual(answer, "Maintenance requests created: 1.")
         answer = plan.with_user(manager).action_generate()["params"]["message"]
+        self.assertIn("lies beyond its horizon", answer, "the next month's")
+        self.reading(self.aircon_unit, 100, 10)
+        self.reading(self.aircon_unit, 600, 1)
+        once = self.plan(
+            name="SM once",
+            equipment_id=self.aircon_unit.id,
+            interval_type="meter",
+            meter_interval=500,
+        )
+        self.assertTrue(once.with_user(manager).service_generate(), "one at a time")
+        answer = once.with_user(manager).action_generate()["params"]["message"]
         self.assertIn("every due date within the plans' horizon has its request", answer)
 
     def test_manager_only_and_horizon_bounded(self):

@@ -148,6 +148,23 @@ class TestPortalMaintenance(HttpCase, MaintenanceCase):
         self.assertIn(format_date(self.env, visit_day), line)
         self.assertNotIn(format_date(self.env, plan.next_date), line)
 
+    def test_no_promise_from_a_contract_not_in_force(self):
+        draft = self.env["service.contract"].create(
+            {"partner_id": self.customer.id, "date_start": self.today}
+        )
+        self.plan(
+            name="SM draft contract plan", equipment_id=self.aircon_unit.id, contract_id=draft.id
+        )
+        self.plan(
+            name="SM active contract plan",
+            equipment_id=self.aircon_unit.id,
+            contract_id=self.contract.id,
+        )
+        self.authenticate("sm_portal", "sm_portal_pw1")
+        page = self.url_open("/my/maintenance").text
+        self.assertIn("SM active contract plan", page)
+        self.assertNotIn("SM draft contract plan", page)
+
     def test_reading(self):
         self.authenticate("sm_portal", "sm_portal_pw1")
         token = self._csrf(self.url_open("/my/maintenance").text)
