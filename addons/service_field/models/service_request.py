@@ -69,7 +69,7 @@ class ServiceRequest(models.Model):
         either (its text and attachments are what the customer received)."""
         result = super()._check_can_update_message_content(messages)
         if not self.env.su:
-            messages.attachment_ids.with_env(self.env)._service_check_signed_reports("write")
+            messages.with_env(self.env)._service_check_signed_reports("write")
         return result
 
     def _compute_visit_count(self):

@@ -68,17 +68,7 @@ class ServiceMaintenancePortal(CustomerPortal):
             .search([("equipment_id", "in", units.ids)], order="next_date, id")
             # a plan under a contract not in force creates no work: no promise
             # to the customer (a draft contract's plan announced a visit today)
-            .filtered(
-                lambda plan: (
-                    not plan.contract_id
-                    or plan.contract_id.state == "active"
-                    and not (
-                        plan.contract_id.date_end
-                        and plan.next_date
-                        and plan.next_date > plan.contract_id.date_end
-                    )
-                )
-            )
+            .filtered(lambda plan: plan._service_contract_allows(plan.next_date))
         )
         # the units with a plan first
         units_sudo = units.sudo().sorted(lambda unit: unit not in plans.equipment_id)

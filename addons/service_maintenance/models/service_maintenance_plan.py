@@ -685,6 +685,17 @@ class ServiceMaintenancePlan(models.Model):
             },
         }
 
+    def _service_contract_allows(self, day=None):
+        """Whether the plan's contract lets it create work (due ``day``): no
+        contract, or an active one that has not ended by ``day``. The daily
+        run, the manager's button and the customer's portal judge by it."""
+        contract = self.contract_id
+        if not contract:
+            return True
+        if contract.state != "active":
+            return False
+        return not (day and contract.date_end and day > contract.date_end)
+
     def _service_why_nothing(self, env):
         """Why these plans created no request now, in the order the daily run
         skips them: no date yet, a contract not active, the next date beyond
@@ -702,7 +713,7 @@ class ServiceMaintenancePlan(models.Model):
                 "two, read a day or more apart).",
                 plan=undated[0].name,
             )
-        idle = plans.filtered(lambda plan: plan.contract_id and plan.contract_id.state != "active")
+        idle = plans.filtered(lambda plan: not plan._service_contract_allows())
         if idle:
             contract = idle[0].contract_id.with_env(env)
             states = dict(contract._fields["state"]._description_selection(env))
@@ -713,9 +724,7 @@ class ServiceMaintenancePlan(models.Model):
                 plan=idle[0].name,
                 state=states.get(contract.state, contract.state),
             )
-        ended = plans.filtered(
-            lambda plan: plan.contract_id.date_end and plan.next_date > plan.contract_id.date_end
-        )
+        ended = plans.filtered(lambda plan: not plan._service_contract_allows(plan.next_date))
         if ended:
             return env._(
                 "No maintenance request created: the next due date %(date)s of plan "
@@ -975,9 +984,9 @@ class ServiceMaintenancePlan(models.Model):
             limit = today + timedelta(days=horizon or plan.horizon_days)
             stat = stats.get(plan.id)
             contract = plan.contract_id
-            if contract and contract.state != "active":
+            if not plan._service_contract_allows():
                 continue
-            if contract and contract.date_end:
+            if contract.date_end:
                 limit = min(limit, contract.date_end)
             start = plan.next_date
             if not start or start > limit:
